@@ -1,0 +1,33 @@
+"""What a domain command changed, so each view decides whether to refresh (HOUSE_STYLE 3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Flags for the kinds of data a command touched, and the participants involved."""
+
+    participants: bool = False
+    """The list itself changed: people added, removed, renamed or re-attributed."""
+    attendance: bool = False
+    """Someone was checked in, un-checked, or marked as a no-show."""
+    event: bool = False
+    """The event's own settings or name changed."""
+    participant_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            participants=self.participants or other.participants,
+            attendance=self.attendance or other.attendance,
+            event=self.event or other.event,
+            participant_ids=self.participant_ids | other.participant_ids,
+        )
+
+    @property
+    def any(self) -> bool:
+        return self.participants or self.attendance or self.event
+
+
+NO_CHANGES = Changes()

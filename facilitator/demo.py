@@ -1,0 +1,38 @@
+"""The bundled demo event: a fictional assembly a newcomer can try every page on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from facilitator.clock import Clock, FakeClock, SystemClock
+from facilitator.i18n import _
+from facilitator.paths import resource_path
+from facilitator.people import check_in, import_people, list_participants, parse_people
+from facilitator.store import EventStore
+
+DEMO_PEOPLE = resource_path("demo", "people.csv")
+DEMO_NAME = "Riverside Citizens' Assembly on Climate and Transport (demo)"
+
+
+def create_demo_event(path: Path | str, clock: Clock | None = None) -> EventStore:
+    """Create the demo event at ``path``: the people imported, about two thirds arrived."""
+    clock = clock or SystemClock()
+    store = EventStore.create(path, _(DEMO_NAME), clock)
+    try:
+        import_people(store, parse_people(DEMO_PEOPLE))
+        # Arrivals are spread over the last hour so the check-in times look like a real morning.
+        start = clock.now() - timedelta(hours=1)
+        arrivals = FakeClock(start)
+        real_clock, store.clock = store.clock, arrivals
+        try:
+            for index, person in enumerate(list_participants(store)):
+                if index % 3 != 2 or person.role != "participant":
+                    arrivals.advance(35)
+                    check_in(store, person.id, via="demo")
+        finally:
+            store.clock = real_clock
+    except BaseException:
+        store.close()
+        raise
+    return store

@@ -1,0 +1,510 @@
+"""Read a participant list from CSV or XLSX into a checked, in-memory list.
+
+Nothing here touches the event file: a list is parsed and checked completely first, and only
+a list with no errors is handed to :func:`facilitator.people.roster.import_people`, which
+writes it in one transaction. Every error names the file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from facilitator.errors import UserError
+from facilitator.i18n import _
+from facilitator.text import fold, header_key
+
+ROLES = ("participant", "facilitator", "expert", "staff", "observer")
+_ROLE_WORDS = {
+    "participant": "participant", "member": "participant", "attendee": "participant",
+    "delegate": "participant", "assemblymember": "participant", "": "participant",
+    "facilitator": "facilitator", "moderator": "facilitator", "tablefacilitator": "facilitator",
+    "host": "facilitator", "chair": "facilitator",
+    "expert": "expert", "speaker": "expert", "witness": "expert", "evidencegiver": "expert",
+    "staff": "staff", "organiser": "staff", "organizer": "staff", "volunteer": "staff",
+    "notetaker": "staff", "interpreter": "staff",
+    "observer": "observer", "press": "observer",
+}
+_ID_KEYS = (
+    "id", "participantid", "personid", "memberid", "ref", "reference", "participantref",
+    "participantnumber", "number", "no", "nr", "uid", "identifier", "code",
+)
+_NAME_KEYS = (
+    "name", "fullname", "participantname", "participant", "person", "displayname",
+    "membername", "nom", "nombre", "naam", "navn", "enw",
+)
+_FIRST_KEYS = ("firstname", "givenname", "forename", "first", "given", "prenom", "vorname")
+_LAST_KEYS = ("lastname", "surname", "familyname", "last", "family", "nomdefamille", "nachname")
+_ROLE_KEYS = ("role", "participantrole", "type")
+_DELIMITERS = (",", ";", "\t")
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class Auto(Enum):
+    """Let the importer pick the column."""
+
+    AUTO = "auto"
+
+
+AUTO = Auto.AUTO
+
+
+class ImportFileError(UserError):
+    """The list cannot be imported; the message names file, line and column."""
+
+    def __init__(
+        self,
+        file_name: str,
+        problem: str,
+        line: int | None = None,
+        column: int | None = None,
+        column_name: str | None = None,
+        *,
+        spreadsheet: bool = False,
+    ) -> None:
+        where = [file_name]
+        if line is not None:
+            where.append((_("row {n}") if spreadsheet else _("line {n}")).format(n=line))
+        if column is not None:
+            label = _column_letter(column) if spreadsheet else str(column)
+            where.append(
+                _("column {col} ({name})").format(col=label, name=column_name)
+                if column_name
+                else _("column {col}").format(col=label)
+            )
+        super().__init__(", ".join(where) + ": " + problem)
+        self.file_name = file_name
+        self.problem = problem
+        self.line = line
+        self.column = column
+        self.column_name = column_name
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A rectangular table of text cells with their source line numbers."""
+
+    file_name: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    encoding: str
+    delimiter: str | None
+    sha256: str
+    spreadsheet: bool
+
+
+@dataclass(frozen=True)
+class ParsedPerson:
+    line: int
+    ext_id: str
+    name: str
+    role: str
+    attributes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ParsedList:
+    """A checked participant list, ready to merge into an event."""
+
+    file_name: str
+    sha256: str
+    encoding: str
+    delimiter: str | None
+    columns: list[str]
+    id_column: str | None
+    name_columns: list[str]
+    role_column: str | None
+    attribute_columns: list[str]
+    people: list[ParsedPerson] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ColumnGuess:
+    id_column: str | None
+    name_columns: list[str]
+    role_column: str | None
+
+
+# -- reading files -----------------------------------------------------------------------
+
+
+def read_table(path: Path | str) -> RawTable:
+    """Read CSV (any of the usual encodings and delimiters) or XLSX into a :class:`RawTable`."""
+    path = Path(path)
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(name, _("could not be read ({detail}).").format(
+            detail=exc.strerror or exc)) from exc
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(name, _("is larger than 50 MB; this is not a participant list."))
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise ImportFileError(name, _("the file is empty."))
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path, data, digest)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            name, _("this is an old-style Excel (.xls) file. Save it as .xlsx or CSV and "
+                    "import that."))
+    text, encoding = _decode(name, data)
+    return _read_csv(name, text, encoding, digest)
+
+
+def _decode(name: str, data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        if b"\x00" in data:
+            _refuse_binary(name, data)
+        candidates = ["utf-8", "cp1252", "latin-1"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        _refuse_control_chars(name, text)
+        return text, encoding
+    raise ImportFileError(name, _("the text encoding could not be recognised."))
+
+
+def _refuse_binary(name: str, data: bytes) -> None:
+    line = data[: data.index(b"\x00")].count(b"\n") + 1
+    raise ImportFileError(
+        name,
+        _("this is not a text (CSV) file: it contains binary data. Export the list from your "
+          "spreadsheet as CSV or XLSX."),
+        line=line,
+    )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_chars(name: str, text: str) -> None:
+    found = _CONTROL.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise ImportFileError(
+            name,
+            _("this is not a text (CSV) file: it contains a control character "
+              "(code {code}). Export the list from your spreadsheet as CSV or XLSX.").format(
+                code=ord(found.group())),
+            line=line,
+        )
+
+
+def _read_csv(name: str, text: str, encoding: str, digest: str) -> RawTable:
+    delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for record in reader:
+            rows.append((start, [cell.strip() for cell in record]))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportFileError(
+            name,
+            _("the file is not valid CSV here ({detail}); look for a stray quotation "
+              "mark.").format(detail=exc),
+            line=start,
+        ) from exc
+    rows = [(line, cells) for line, cells in rows if any(cells)]
+    if not rows:
+        raise ImportFileError(name, _("the file is empty."))
+    header_line, header = rows[0]
+    return _rectangular(name, header_line, header, rows[1:], encoding, delimiter, digest, False)
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the most, equally long, rows."""
+    sample = text[:65536]
+    best, best_score = ",", (-1, -1)
+    for delimiter in _DELIMITERS:
+        try:
+            reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+            lengths = [len(r) for _i, r in zip(range(50), reader, strict=False) if any(r)]
+        except csv.Error:
+            continue
+        if not lengths:
+            continue
+        # A partial last row in the sample must not count against consistency.
+        consistent = sum(1 for n in lengths[:-1] if n == lengths[0]) if len(lengths) > 1 else 1
+        score = (consistent if lengths[0] > 1 else 0, lengths[0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _rectangular(
+    name: str,
+    header_line: int,
+    header: list[str],
+    body: list[tuple[int, list[str]]],
+    encoding: str,
+    delimiter: str | None,
+    digest: str,
+    spreadsheet: bool,
+) -> RawTable:
+    """Check the header, then that every row has exactly one cell per column."""
+    width = len(header)
+    # A trailing empty heading with nothing under it is an export artefact; drop it.
+    while width and not header[width - 1] and all(
+        len(cells) < width or not cells[width - 1] for _l, cells in body
+    ):
+        width -= 1
+    header = header[:width]
+    if not header:
+        raise ImportFileError(name, _("the first line has no column headings."),
+                              line=header_line, spreadsheet=spreadsheet)
+    seen: dict[str, int] = {}
+    for index, heading in enumerate(header, start=1):
+        if not heading:
+            raise ImportFileError(
+                name, _("this column has no heading; give every column a name in the first "
+                        "line."), line=header_line, column=index, spreadsheet=spreadsheet)
+        key = fold(heading)
+        if key in seen:
+            raise ImportFileError(
+                name,
+                _("the heading '{heading}' appears twice (also column {other}); every column "
+                  "needs its own heading.").format(
+                    heading=heading,
+                    other=_column_letter(seen[key]) if spreadsheet else seen[key]),
+                line=header_line, column=index, spreadsheet=spreadsheet)
+        seen[key] = index
+    rows: list[tuple[int, list[str]]] = []
+    for line, cells in body:
+        if len(cells) > width:
+            extra = [i for i in range(width, len(cells)) if cells[i]]
+            if extra:
+                raise ImportFileError(
+                    name,
+                    _("this row has {n} values but the first line has {w} column headings "
+                      "(an extra delimiter, or a value with an unquoted '{d}'?).").format(
+                        n=len(cells), w=width, d=delimiter or ","),
+                    line=line, column=extra[0] + 1, spreadsheet=spreadsheet)
+            cells = cells[:width]
+        elif len(cells) < width:
+            if not spreadsheet:
+                raise ImportFileError(
+                    name,
+                    _("this row has {n} values but the first line has {w} column headings "
+                      "(a missing delimiter?).").format(n=len(cells), w=width),
+                    line=line, column=len(cells) + 1, column_name=header[len(cells)],
+                    spreadsheet=spreadsheet)
+            cells = cells + [""] * (width - len(cells))
+        rows.append((line, cells))
+    return RawTable(name, header, rows, encoding, delimiter, digest, spreadsheet)
+
+
+def _read_xlsx(path: Path, data: bytes, digest: str) -> RawTable:
+    name = path.name
+    try:
+        import openpyxl
+    except ImportError as exc:  # pragma: no cover - openpyxl is a declared dependency
+        raise ImportFileError(name, _("Excel support is not installed.")) from exc
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ImportFileError(
+            name, _("this is not a readable Excel (.xlsx) workbook ({detail}).").format(
+                detail=exc.__class__.__name__)) from exc
+    except Exception as exc:  # openpyxl raises its own InvalidFileException and friends
+        raise ImportFileError(
+            name, _("this is not a readable Excel (.xlsx) workbook ({detail}).").format(
+                detail=exc)) from exc
+    try:
+        sheet = next((ws for ws in workbook.worksheets if ws.max_row and ws.max_row > 0), None)
+        if sheet is None:
+            raise ImportFileError(name, _("the workbook has no worksheet."))
+        rows: list[tuple[int, list[str]]] = []
+        for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v) for v in values]
+            while cells and not cells[-1]:
+                cells.pop()
+            if any(cells):
+                rows.append((index, cells))
+    finally:
+        workbook.close()
+    if not rows:
+        raise ImportFileError(name, _("the first worksheet is empty."))
+    header_line, header = rows[0]
+    return _rectangular(name, header_line, header, rows[1:], "xlsx", None, digest, True)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# -- choosing columns and checking people ---------------------------------------------------
+
+
+def guess_columns(header: list[str]) -> ColumnGuess:
+    """Pick the ID, name and role columns by their headings (case, accents, spaces ignored)."""
+    keys = [header_key(h) for h in header]
+
+    def first(candidates: tuple[str, ...]) -> str | None:
+        for candidate in candidates:
+            if candidate in keys:
+                return header[keys.index(candidate)]
+        return None
+
+    id_column = first(_ID_KEYS)
+    if id_column is None:
+        id_column = next(
+            (h for h, k in zip(header, keys, strict=True) if k.endswith("id") and len(k) <= 16),
+            None,
+        )
+    name = first(_NAME_KEYS)
+    name_columns: list[str] = []
+    if name is not None:
+        name_columns = [name]
+    else:
+        given, family = first(_FIRST_KEYS), first(_LAST_KEYS)
+        name_columns = [c for c in (given, family) if c is not None]
+    role_column = first(_ROLE_KEYS)
+    if role_column in name_columns or role_column == id_column:
+        role_column = None
+    return ColumnGuess(id_column, name_columns, role_column)
+
+
+def parse_people(
+    path: Path | str,
+    id_column: str | Auto | None = AUTO,
+    name_columns: list[str] | Auto = AUTO,
+) -> ParsedList:
+    """Read and check a participant list; raise :class:`ImportFileError` on the first problem."""
+    return people_from_table(read_table(path), id_column, name_columns)
+
+
+def people_from_table(
+    table: RawTable,
+    id_column: str | Auto | None = AUTO,
+    name_columns: list[str] | Auto = AUTO,
+) -> ParsedList:
+    name = table.file_name
+    sheet = table.spreadsheet
+    guess = guess_columns(table.header)
+    by_fold = {fold(h): i for i, h in enumerate(table.header)}
+
+    def column_index(heading: str) -> int:
+        index = by_fold.get(fold(heading))
+        if index is None:
+            raise ImportFileError(
+                name, _("there is no column called '{heading}'. The columns are: {columns}.")
+                .format(heading=heading, columns=", ".join(table.header)))
+        return index
+
+    chosen_id = guess.id_column if id_column is AUTO else id_column
+    chosen_names = guess.name_columns if name_columns is AUTO else list(name_columns)
+    if not chosen_names:
+        raise ImportFileError(
+            name,
+            _("no column with people's names was found (looked for a heading such as 'Name', "
+              "or 'First name' and 'Last name'). The columns are: {columns}. Choose the name "
+              "column when importing.").format(columns=", ".join(table.header)))
+    id_index = None if chosen_id is None else column_index(chosen_id)
+    name_indices = [column_index(c) for c in chosen_names]
+    role_index = None
+    if guess.role_column is not None:
+        candidate = column_index(guess.role_column)
+        if candidate != id_index and candidate not in name_indices:
+            role_index = candidate
+    used = {i for i in [id_index, role_index, *name_indices] if i is not None}
+    attribute_indices = [i for i in range(len(table.header)) if i not in used]
+    attribute_columns = [table.header[i] for i in attribute_indices]
+
+    people: list[ParsedPerson] = []
+    first_line_of: dict[str, int] = {}
+    for line, cells in table.rows:
+        full_name = " ".join(cells[i] for i in name_indices if cells[i])
+        if not full_name:
+            raise ImportFileError(
+                name, _("the name is empty."), line=line, column=name_indices[0] + 1,
+                column_name=table.header[name_indices[0]], spreadsheet=sheet)
+        if id_index is not None:
+            ext_id = cells[id_index]
+            if not ext_id:
+                raise ImportFileError(
+                    name, _("the ID is empty; every person needs an ID."), line=line,
+                    column=id_index + 1, column_name=table.header[id_index], spreadsheet=sheet)
+        else:
+            ext_id = full_name
+        if ext_id in first_line_of:
+            if id_index is None:
+                problem = _("'{name}' is also on {where} {other}, and the file has no ID "
+                            "column to tell them apart. Add an ID column, or choose one when "
+                            "importing.")
+                column = name_indices[0]
+            else:
+                problem = _("the ID '{id}' is also on {where} {other}; every person needs "
+                            "their own ID.")
+                column = id_index
+            raise ImportFileError(
+                name,
+                problem.format(name=full_name, id=ext_id, other=first_line_of[ext_id],
+                               where=_("row") if sheet else _("line")),
+                line=line, column=column + 1, column_name=table.header[column],
+                spreadsheet=sheet)
+        first_line_of[ext_id] = line
+        role = "participant"
+        if role_index is not None:
+            word = header_key(cells[role_index])
+            if word not in _ROLE_WORDS:
+                raise ImportFileError(
+                    name,
+                    _("'{value}' is not a role Facilitator knows; use one of: {roles} "
+                      "(or leave it empty for a participant).").format(
+                        value=cells[role_index], roles=", ".join(ROLES)),
+                    line=line, column=role_index + 1, column_name=table.header[role_index],
+                    spreadsheet=sheet)
+            role = _ROLE_WORDS[word]
+        attributes = {table.header[i]: cells[i] for i in attribute_indices}
+        people.append(ParsedPerson(line, ext_id, full_name, role, attributes))
+    if not people:
+        raise ImportFileError(
+            name, _("the file has column headings but no people under them."),
+            line=table.rows[0][0] if table.rows else None, spreadsheet=sheet)
+    return ParsedList(
+        file_name=name,
+        sha256=table.sha256,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        columns=list(table.header),
+        id_column=None if id_index is None else table.header[id_index],
+        name_columns=[table.header[i] for i in name_indices],
+        role_column=None if role_index is None else table.header[role_index],
+        attribute_columns=attribute_columns,
+        people=people,
+    )
