@@ -1,0 +1,1 @@
+"""The PySide6 shell: thin views and Qt models over the ``facilitator`` core."""

@@ -1,0 +1,186 @@
+"""Dialogs with a classmethod ``ask(...) -> Result | None`` so tests can drive or replace them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.errors import UserError
+from facilitator.i18n import _
+from facilitator.people import ParsedList, guess_columns
+from facilitator.people.importer import ROLES, RawTable, people_from_table
+from ui.participants_model import role_text
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    name: str
+    role: str
+    attributes: dict[str, str]
+    check_in_now: bool
+
+
+class WalkInDialog(QDialog):
+    """Add someone who is here but not on the list."""
+
+    def __init__(self, columns: dict[str, list[str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Add a walk-in"))
+        form = QFormLayout()
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText(_("Full name"))
+        form.addRow(_("&Name:"), self.name_edit)
+        self.role_combo = QComboBox()
+        for role in ROLES:
+            self.role_combo.addItem(role_text(role), role)
+        form.addRow(_("&Role:"), self.role_combo)
+        self.attribute_edits: dict[str, QComboBox] = {}
+        for column, values in columns.items():
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.addItem("")
+            combo.addItems(values)
+            form.addRow(f"{column}:", combo)
+            self.attribute_edits[column] = combo
+        self.check_in_box = QCheckBox(_("&Check in now"))
+        self.check_in_box.setChecked(True)
+        form.addRow("", self.check_in_box)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color:#b91c1c; font-weight:600;")
+        self.error_label.setVisible(False)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def _on_buttons_accepted(self) -> None:
+        if not self.name_edit.text().strip():
+            self.error_label.setText(_("Enter the person's name."))
+            self.error_label.setVisible(True)
+            self.name_edit.setFocus()
+            return
+        self.accept()
+
+    def result_value(self) -> WalkIn:
+        return WalkIn(
+            name=self.name_edit.text().strip(),
+            role=str(self.role_combo.currentData()),
+            attributes={c: e.currentText().strip() for c, e in self.attribute_edits.items()},
+            check_in_now=self.check_in_box.isChecked(),
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, columns: dict[str, list[str]]) -> WalkIn | None:
+        dialog = cls(columns, parent)
+        try:
+            return dialog.result_value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+
+class ImportDialog(QDialog):
+    """Confirm which columns hold the ID and the name before anything is written."""
+
+    NO_COLUMN = "\x00none"
+
+    def __init__(self, table: RawTable, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.parsed: ParsedList | None = None
+        self.setWindowTitle(_("Import participants from {file}").format(file=table.file_name))
+        self.resize(820, 480)
+        guess = guess_columns(table.header)
+        layout = QVBoxLayout(self)
+        encoding = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252",
+                    "latin-1": "Latin-1", "utf-16": "UTF-16", "xlsx": "Excel"}.get(
+            table.encoding, table.encoding)
+        layout.addWidget(QLabel(
+            _("{rows} rows, {columns} columns (read as {encoding}). Check the columns below; "
+              "every other column is kept as information about each person.").format(
+                rows=len(table.rows), columns=len(table.header), encoding=encoding)))
+        form = QFormLayout()
+        self.id_combo = QComboBox()
+        self.id_combo.addItem(_("(no ID column: use names)"), self.NO_COLUMN)
+        self.name_combo = QComboBox()
+        self.second_name_combo = QComboBox()
+        self.second_name_combo.addItem(_("(none)"), self.NO_COLUMN)
+        for heading in table.header:
+            self.id_combo.addItem(heading, heading)
+            self.name_combo.addItem(heading, heading)
+            self.second_name_combo.addItem(heading, heading)
+        if guess.id_column:
+            self.id_combo.setCurrentIndex(self.id_combo.findData(guess.id_column))
+        if guess.name_columns:
+            self.name_combo.setCurrentIndex(self.name_combo.findData(guess.name_columns[0]))
+        if len(guess.name_columns) > 1:
+            self.second_name_combo.setCurrentIndex(
+                self.second_name_combo.findData(guess.name_columns[1]))
+        form.addRow(_("&ID column:"), self.id_combo)
+        form.addRow(_("&Name column:"), self.name_combo)
+        form.addRow(_("&Second name column:"), self.second_name_combo)
+        layout.addLayout(form)
+        preview = QTableWidget(min(len(table.rows), 6), len(table.header))
+        preview.setHorizontalHeaderLabels(table.header)
+        for r, (_line, cells) in enumerate(table.rows[:6]):
+            for c, value in enumerate(cells):
+                preview.setItem(r, c, QTableWidgetItem(value))
+        preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(preview)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color:#b91c1c; font-weight:600;")
+        self.error_label.setVisible(False)
+        layout.addWidget(self.error_label)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(_("&Import"))
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def choices(self) -> tuple[str | None, list[str]]:
+        id_data = self.id_combo.currentData()
+        id_column = None if id_data == self.NO_COLUMN else str(id_data)
+        names = [str(self.name_combo.currentData())]
+        second = self.second_name_combo.currentData()
+        if second != self.NO_COLUMN and second not in names:
+            names.append(str(second))
+        return id_column, names
+
+    def _on_buttons_accepted(self) -> None:
+        id_column, names = self.choices()
+        try:
+            self.parsed = people_from_table(self.table, id_column, names)
+        except UserError as exc:
+            self.error_label.setText(exc.message)
+            self.error_label.setVisible(True)
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, table: RawTable) -> ParsedList | None:
+        dialog = cls(table, parent)
+        try:
+            return dialog.parsed if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()

@@ -1,0 +1,374 @@
+"""The main window: a sidebar of the day's jobs, one page per job, the projector."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.errors import UserError
+from facilitator.i18n import _
+from facilitator.store import FILE_SUFFIX, EventStore
+from ui.bus import ChangeBus
+from ui.context import AppContext
+from ui.pages.participants import ParticipantsPage
+from ui.pages.placeholder import PlaceholderPage
+from ui.projector import ProjectorWindow
+from ui.tasks import TaskRunner
+
+PAGE_KEYS = ("participants", "tables", "plenary", "qa", "voting", "results")
+
+
+def ask_new_event(parent: QWidget) -> tuple[Path, str] | None:
+    name, ok = QInputDialog.getText(parent, _("New event"), _("Name of the event:"))
+    if not ok or not name.strip():
+        return None
+    suggested = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in name).strip()
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, _("Save the new event as"), f"{suggested}{FILE_SUFFIX}",
+        _("Facilitator events (*{suffix})").format(suffix=FILE_SUFFIX))
+    if not path:
+        return None
+    file = Path(path)
+    if file.suffix != FILE_SUFFIX:
+        file = file.with_name(file.name + FILE_SUFFIX)
+    return file, name.strip()
+
+
+def ask_open_event(parent: QWidget) -> Path | None:
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, _("Open an event"), "",
+        _("Facilitator events (*{suffix});;All files (*)").format(suffix=FILE_SUFFIX))
+    return Path(path) if path else None
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        context: AppContext,
+        store: EventStore | None = None,
+        *,
+        ask_new: Callable[[QWidget], tuple[Path, str] | None] = ask_new_event,
+        ask_open: Callable[[QWidget], Path | None] = ask_open_event,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.store: EventStore | None = None
+        self.bus = ChangeBus(self)
+        self.tasks = TaskRunner(self)
+        self.projector: ProjectorWindow | None = None
+        self.pages: dict[str, QWidget] = {}
+        self._ask_new = ask_new
+        self._ask_open = ask_open
+        self.setMinimumSize(QSize(960, 640))
+        self.resize(1280, 800)
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(_("Jobs of the day"))
+        self.sidebar.setFixedWidth(210)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.saved_label = QLabel()
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
+        self.bus.saved.connect(self._on_bus_saved)
+
+        self._make_menus()
+        if store is not None:
+            self.set_store(store)
+        else:
+            self._show_welcome()
+
+    # -- menus and shortcuts ---------------------------------------------------------------------
+
+    def _action(self, menu: QMenu, text: str, shortcut: str | QKeySequence.StandardKey | None,
+                slot: Callable[[], None]) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        self._action(file_menu, _("&New event…"), QKeySequence.StandardKey.New,
+                     self.new_event)
+        self._action(file_menu, _("&Open event…"), QKeySequence.StandardKey.Open,
+                     self.open_event_dialog)
+        self.recent_menu = file_menu.addMenu(_("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
+        self._action(file_menu, _("Open the &demo event"), None, self.open_demo)
+        file_menu.addSeparator()
+        self.import_action = self._action(file_menu, _("&Import participants…"), "Ctrl+I",
+                                          self._on_import_triggered)
+        file_menu.addSeparator()
+        self._action(file_menu, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+
+        view_menu = bar.addMenu(_("&View"))
+        self.page_actions: list[QAction] = []
+        titles = self._page_titles()
+        for number, key in enumerate(PAGE_KEYS, start=1):
+            act = self._action(view_menu, titles[key], f"Ctrl+{number}",
+                               lambda checked=False, k=key: self.show_page(k))
+            self.page_actions.append(act)
+        view_menu.addSeparator()
+        self.projector_action = self._action(view_menu, _("&Projector window"), "F5",
+                                             self.toggle_projector)
+        self._action(view_menu, _("&Full screen"), "F11", self._on_full_screen_triggered)
+
+        help_menu = bar.addMenu(_("&Help"))
+        self._action(help_menu, _("&Keyboard shortcuts"), "F1", self.show_shortcuts)
+        self._action(help_menu, _("&About Facilitator"), None, self._on_about_triggered)
+        self._update_actions()
+
+    def _page_titles(self) -> dict[str, str]:
+        return {
+            "participants": _("Participants"),
+            "tables": _("Tables"),
+            "plenary": _("Plenary"),
+            "qa": _("Q&&A"),
+            "voting": _("Voting"),
+            "results": _("Results"),
+        }
+
+    def _update_actions(self) -> None:
+        has_event = self.store is not None
+        for act in [*self.page_actions, self.projector_action, self.import_action]:
+            act.setEnabled(has_event)
+
+    # -- events (files) ---------------------------------------------------------------------------
+
+    def set_store(self, store: EventStore) -> None:
+        """Show ``store``; the previous event (if any) is closed."""
+        self._close_store()
+        self.store = store
+        self.context.recent.add(store.path)
+        self._build_pages(store)
+        self.setWindowTitle(_("{event} — Facilitator").format(event=store.name))
+        self.saved_label.setText(
+            _("Every change is saved in {file} as soon as it is made.").format(
+                file=store.path.name))
+        self._update_actions()
+        self.show_page("participants")
+
+    def _close_store(self) -> None:
+        if self.projector is not None:
+            self.projector.close()
+            self.projector.deleteLater()
+            self.projector = None
+        self.tasks.wait()
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages = {}
+        self.sidebar.clear()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def _build_pages(self, store: EventStore) -> None:
+        titles = self._page_titles()
+        plain = {k: v.replace("&&", "&") for k, v in titles.items()}
+        self.pages = {
+            "participants": ParticipantsPage(store, self.bus, self.tasks),
+            "tables": PlaceholderPage(plain["tables"], _(
+                "Seat people at tables for each round so every table mirrors the room and "
+                "people meet new faces.")),
+            "plenary": PlaceholderPage(plain["plenary"], _(
+                "Speaker queue, countdown on the projector, and who has spoken how long.")),
+            "qa": PlaceholderPage(plain["qa"], _(
+                "Questions from the tables to the experts, merged, ordered fairly and followed "
+                "up in writing.")),
+            "voting": PlaceholderPage(plain["voting"], _(
+                "Votes on paper ballots (scanned in) or on phones over the local Wi-Fi.")),
+            "results": PlaceholderPage(plain["results"], _(
+                "Counts, live results and printed result sheets.")),
+        }
+        for number, key in enumerate(PAGE_KEYS, start=1):
+            self.stack.addWidget(self.pages[key])
+            item = QListWidgetItem(f"{plain[key]}")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(_("Ctrl+{n}").format(n=number))
+            item.setSizeHint(QSize(200, 48))
+            self.sidebar.addItem(item)
+
+    def _show_welcome(self) -> None:
+        welcome = QWidget()
+        layout = QVBoxLayout(welcome)
+        layout.setContentsMargins(48, 48, 48, 48)
+        title = QLabel(_("Facilitator"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        layout.addWidget(QLabel(_("Open an event to start the day, or try the demo event.")))
+        for text, slot in ((_("&New event…"), self.new_event),
+                           (_("&Open event…"), self.open_event_dialog),
+                           (_("Open the &demo event"), self.open_demo)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            layout.addWidget(button)
+        layout.addStretch(1)
+        self.pages = {"welcome": welcome}
+        self.stack.addWidget(welcome)
+        self.setWindowTitle(_("Facilitator"))
+
+    def new_event(self) -> None:
+        answer = self._ask_new(self)
+        if answer is None:
+            return
+        path, name = answer
+        try:
+            store = EventStore.create(path, name, self.context.clock)
+        except UserError as exc:
+            self.show_error(_("Cannot create the event"), exc.message)
+            return
+        self.set_store(store)
+
+    def open_event_dialog(self) -> None:
+        path = self._ask_open(self)
+        if path is not None:
+            self.open_event(path)
+
+    def open_event(self, path: Path) -> bool:
+        try:
+            store = EventStore.open(path, self.context.clock)
+        except UserError as exc:
+            self.show_error(_("Cannot open the event"), exc.message)
+            return False
+        self.set_store(store)
+        return True
+
+    def open_demo(self) -> None:
+        from facilitator.demo import create_demo_event
+
+        path = self.context.demo_path
+        try:
+            if path.exists():
+                store = EventStore.open(path, self.context.clock)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                store = create_demo_event(path, self.context.clock)
+        except (UserError, OSError) as exc:
+            self.show_error(_("Cannot open the demo event"), str(exc))
+            return
+        self.set_store(store)
+
+    def _on_recent_menu_about_to_show(self) -> None:
+        self.recent_menu.clear()
+        recent = self.context.recent.existing()
+        if not recent:
+            act = self.recent_menu.addAction(_("(no recent events)"))
+            act.setEnabled(False)
+            return
+        for number, path in enumerate(recent, start=1):
+            act = self.recent_menu.addAction(f"&{number} {path.name} — {path.parent}")
+            act.triggered.connect(lambda checked=False, p=path: self.open_event(p))
+
+    def show_error(self, title: str, message: str) -> None:
+        QMessageBox.critical(self, title, message)
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def show_page(self, key: str) -> None:
+        if key not in self.pages:
+            return
+        row = PAGE_KEYS.index(key)
+        if self.sidebar.currentRow() != row:
+            self.sidebar.setCurrentRow(row)
+        else:
+            self._on_sidebar_row_changed(row)
+
+    def current_page_key(self) -> str | None:
+        widget = self.stack.currentWidget()
+        return next((k for k, w in self.pages.items() if w is widget), None)
+
+    def _on_sidebar_row_changed(self, row: int) -> None:
+        if not 0 <= row < len(PAGE_KEYS) or PAGE_KEYS[row] not in self.pages:
+            return
+        page = self.pages[PAGE_KEYS[row]]
+        self.stack.setCurrentWidget(page)
+        page.setFocus()
+
+    def _on_import_triggered(self) -> None:
+        page = self.pages.get("participants")
+        if isinstance(page, ParticipantsPage):
+            self.show_page("participants")
+            page.import_button.click()
+
+    # -- projector and misc ------------------------------------------------------------------------
+
+    def toggle_projector(self) -> None:
+        if self.store is None:
+            return
+        if self.projector is None:
+            self.projector = ProjectorWindow(self.store, self.bus, self.context.clock)
+        if self.projector.isVisible():
+            self.projector.hide()
+        else:
+            self.projector.show_on_best_screen()
+            self.activateWindow()
+
+    def _on_full_screen_triggered(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def _on_bus_saved(self) -> None:
+        if self.store is not None:
+            self.saved_label.setText(_("Saved in {file} at {time}").format(
+                file=self.store.path.name,
+                time=self.context.clock.now().astimezone().strftime("%H:%M:%S")))
+
+    def shortcut_lines(self) -> list[tuple[str, str]]:
+        return [
+            (_("Check in (scan field or list)"), _("Enter")),
+            (_("Find or scan"), "Ctrl+F"),
+            (_("Move from search to the list"), "↓"),
+            (_("Undo check-in"), "Ctrl+U"),
+            (_("Mark / clear no-show"), "Ctrl+Shift+X"),
+            (_("Add a walk-in"), "Ctrl+Shift+A"),
+            (_("Import participants"), "Ctrl+I"),
+            (_("Pages: Participants … Results"), "Ctrl+1 … Ctrl+6"),
+            (_("Projector window"), "F5"),
+            (_("Full screen"), "F11"),
+            (_("New / open event"), "Ctrl+N / Ctrl+O"),
+        ]
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td>{what}</td><td><b>{keys}</b></td></tr>"
+                       for what, keys in self.shortcut_lines())
+        QMessageBox.information(self, _("Keyboard shortcuts"), f"<table>{rows}</table>")
+
+    def _on_about_triggered(self) -> None:
+        from facilitator import __version__
+
+        QMessageBox.about(self, _("About Facilitator"), _(
+            "Facilitator {version}\nFor the day of a citizens' assembly. Works offline.\n"
+            "Licensed under the GNU GPL, version 3 or later.").format(version=__version__))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._close_store()
+        super().closeEvent(event)

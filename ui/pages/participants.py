@@ -1,0 +1,487 @@
+"""The Participants page: the list, check-in by scan or search, walk-ins, import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator import codes
+from facilitator.changes import Changes
+from facilitator.errors import UserError
+from facilitator.i18n import _, ngettext
+from facilitator.people import (
+    ImportReport,
+    NotFoundError,
+    Participant,
+    add_walk_in,
+    attendance_summary,
+    check_in,
+    clear_no_show,
+    find_by_scan,
+    import_people,
+    mark_no_show,
+    read_table,
+    undo_check_in,
+)
+from facilitator.people.importer import RawTable
+from facilitator.store import EventStore
+from facilitator.text import header_key
+from ui.bus import ChangeBus
+from ui.dialogs import ImportDialog, WalkInDialog
+from ui.feedback import FeedbackBanner
+from ui.participants_model import (
+    NAME_COLUMN,
+    PARTICIPANT_ROLE,
+    ParticipantsFilter,
+    ParticipantsModel,
+    role_text,
+)
+from ui.tasks import TaskRunner
+
+FileChooser = Callable[[QWidget], Path | None]
+
+
+def choose_people_file(parent: QWidget) -> Path | None:
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, _("Import participants"), "",
+        _("Participant lists (*.csv *.tsv *.txt *.xlsx);;All files (*)"))
+    return Path(path) if path else None
+
+
+class ParticipantsPage(QWidget):
+    """Check-in desk and participant list in one: the scan field always has the focus."""
+
+    import_finished = Signal(object)
+    """Emitted with the :class:`ImportReport` after an import was written."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        bus: ChangeBus,
+        tasks: TaskRunner,
+        choose_file: FileChooser = choose_people_file,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.title = _("Participants")
+        self._store = store
+        self._bus = bus
+        self._tasks = tasks
+        self._choose_file = choose_file
+        self._last_checked_in: int | None = None
+
+        self.model = ParticipantsModel(store, self)
+        self.proxy = ParticipantsFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        heading = QLabel(self.title)
+        heading.setObjectName("pageTitle")
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("summary")
+        self.summary_label.setWordWrap(True)
+        self.breakdown_combo = QComboBox()
+        self.breakdown_combo.setAccessibleName(_("Break down attendance by"))
+        breakdown_label = QLabel(_("&Break down by:"))
+        breakdown_label.setBuddy(self.breakdown_combo)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("scanField")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setPlaceholderText(
+            _("Scan a badge, or type a name or ID — Enter checks in"))
+        self.search_edit.setAccessibleName(_("Scan or search"))
+        self.search_edit.installEventFilter(self)
+
+        self.filter_group = QButtonGroup(self)
+        self.filter_group.setExclusive(True)
+        filter_row = QHBoxLayout()
+        for key, label in (("all", _("All")), ("checked_in", _("Here")),
+                           ("expected", _("Not yet arrived")), ("no_show", _("No-shows")),
+                           ("walk_in", _("Walk-ins"))):
+            button = QPushButton(label)
+            button.setCheckable(True)
+            button.setProperty("filterKey", key)
+            button.setObjectName("filterButton")
+            self.filter_group.addButton(button)
+            filter_row.addWidget(button)
+            if key == "all":
+                button.setChecked(True)
+        filter_row.addStretch(1)
+        self.filter_group.buttonClicked.connect(self._on_filter_group_clicked)
+
+        self.check_in_button = QPushButton(_("Check &in"))
+        self.check_in_button.setObjectName("primary")
+        self.undo_button = QPushButton(_("&Undo check-in"))
+        self.no_show_button = QPushButton(_("&No-show"))
+        self.walk_in_button = QPushButton(_("Add &walk-in…"))
+        self.import_button = QPushButton(_("Im&port list…"))
+        actions = QHBoxLayout()
+        for button in (self.check_in_button, self.undo_button, self.no_show_button,
+                       self.walk_in_button, self.import_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.check_in_button.clicked.connect(self._on_check_in_clicked)
+        self.undo_button.clicked.connect(self._on_undo_clicked)
+        self.no_show_button.clicked.connect(self._on_no_show_clicked)
+        self.walk_in_button.clicked.connect(self._on_walk_in_clicked)
+        self.import_button.clicked.connect(self._on_import_clicked)
+
+        self.banner = FeedbackBanner(self)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(NAME_COLUMN, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setAccessibleName(_("Participants"))
+        self.table.installEventFilter(self)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(breakdown_label)
+        top.addWidget(self.breakdown_combo)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addLayout(top)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.banner)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+
+        self.search_edit.textChanged.connect(self._on_search_text_changed)
+        self.search_edit.returnPressed.connect(self._on_search_return_pressed)
+        self.breakdown_combo.currentIndexChanged.connect(self._on_breakdown_changed)
+        bus.changes_applied.connect(self._on_bus_changes_applied)
+
+        self.actions_ = self._make_actions()
+        self._fill_breakdown_combo()
+        self._resize_columns()
+        self._refresh_summary()
+        self._update_buttons()
+        self.setFocusProxy(self.search_edit)
+
+    # -- actions and shortcuts ------------------------------------------------------------------
+
+    def _make_actions(self) -> list[QAction]:
+        def action(text: str, shortcut: str, slot: Callable[[], None]) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        return [
+            action(_("Find or scan"), "Ctrl+F", self.focus_scan_field),
+            action(_("Undo check-in"), "Ctrl+U", self._on_undo_clicked),
+            action(_("Mark no-show"), "Ctrl+Shift+X", self._on_no_show_clicked),
+            action(_("Add walk-in"), "Ctrl+Shift+A", self._on_walk_in_clicked),
+        ]
+
+    def focus_scan_field(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.search_edit and key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
+                self._move_into_table()
+                return True
+            if watched is self.search_edit and key == Qt.Key.Key_Escape and self.search_edit.text():
+                self.search_edit.clear()
+                return True
+            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._on_check_in_clicked()
+                return True
+            if watched is self.table and key == Qt.Key.Key_Escape:
+                self.focus_scan_field()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _move_into_table(self) -> None:
+        if self.proxy.rowCount() == 0:
+            return
+        self.table.setFocus()
+        if not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+
+    # -- who is meant -------------------------------------------------------------------------
+
+    def selected_participant(self) -> Participant | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(
+                index.row(), QModelIndex()):
+            return None
+        person = self.proxy.data(index, PARTICIPANT_ROLE)
+        return person if isinstance(person, Participant) else None
+
+    def _visible_people(self) -> list[Participant]:
+        people = []
+        for row in range(self.proxy.rowCount()):
+            person = self.proxy.data(self.proxy.index(row, 0), PARTICIPANT_ROLE)
+            if isinstance(person, Participant):
+                people.append(person)
+        return people
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def _run(self, command: Callable[[], Any], success: Callable[[Any], str]) -> Any:
+        try:
+            result = command()
+        except UserError as exc:
+            self.banner.show_message(exc.message, "error")
+            return None
+        self._bus.publish(result.changes)
+        self.banner.show_message(success(result), "ok")
+        return result
+
+    def check_in_person(self, person: Participant, via: str) -> bool:
+        result = self._run(
+            lambda: check_in(self._store, person.id, via=via),
+            lambda r: _("✓ {name} checked in at {time}").format(
+                name=r.participant.name,
+                time=r.participant.checked_in_at.astimezone().strftime("%H:%M")),
+        )
+        if result is not None:
+            self._last_checked_in = person.id
+        return result is not None
+
+    def _on_search_return_pressed(self) -> None:
+        text = self.search_edit.text().strip()
+        if not text:
+            person = self.selected_participant()
+            if person is not None:
+                self.check_in_person(person, "search")
+            return
+        try:
+            scanned = find_by_scan(self._store, text)
+        except NotFoundError as exc:
+            if "/v/" in text or codes.is_valid(codes.normalise(text)) and len(text) >= 7:
+                self.banner.show_message(exc.message, "error")
+                self.search_edit.selectAll()
+                return
+            scanned = None
+        if scanned is not None:
+            if self.check_in_person(scanned, "scan"):
+                self.search_edit.clear()
+            else:
+                self.search_edit.selectAll()
+            return
+        visible = self._visible_people()
+        chosen = visible[0] if len(visible) == 1 else self.selected_participant()
+        if chosen is None:
+            self.banner.show_message(
+                _("No one matches '{text}'.").format(text=text) if not visible else
+                ngettext("{n} person matches '{text}': keep typing, or press ↓ to pick.",
+                         "{n} people match '{text}': keep typing, or press ↓ to pick one.",
+                         len(visible)).format(n=len(visible), text=text),
+                "info")
+            return
+        if self.check_in_person(chosen, "search"):
+            self.search_edit.clear()
+
+    def _on_check_in_clicked(self) -> None:
+        person = self.selected_participant()
+        if person is None:
+            visible = self._visible_people()
+            person = visible[0] if len(visible) == 1 else None
+        if person is None:
+            self.banner.show_message(_("Select a person first (↓ from the search field)."),
+                                     "info")
+            return
+        self.check_in_person(person, "search")
+        self.focus_scan_field()
+
+    def _on_undo_clicked(self) -> None:
+        person = self.selected_participant()
+        if person is None and self._last_checked_in is not None:
+            candidates = [p for p in self._visible_people() if p.id == self._last_checked_in]
+            person = candidates[0] if candidates else None
+        if person is None:
+            self.banner.show_message(_("Select the person whose check-in to undo."), "info")
+            return
+        self._run(lambda: undo_check_in(self._store, person.id),
+                  lambda r: _("Check-in of {name} undone.").format(name=r.participant.name))
+
+    def _on_no_show_clicked(self) -> None:
+        person = self.selected_participant()
+        if person is None:
+            self.banner.show_message(_("Select the person to mark as a no-show."), "info")
+            return
+        if person.status == "no_show":
+            self._run(lambda: clear_no_show(self._store, person.id),
+                      lambda r: _("{name} is expected again.").format(name=r.participant.name))
+        else:
+            self._run(lambda: mark_no_show(self._store, person.id),
+                      lambda r: _("{name} marked as a no-show.").format(
+                          name=r.participant.name))
+
+    def _on_walk_in_clicked(self) -> None:
+        columns = {c: self._values_of(c) for c in self.model.attributes}
+        walk_in = WalkInDialog.ask(self, columns)
+        if walk_in is None:
+            return
+        result = self._run(
+            lambda: add_walk_in(self._store, walk_in.name, walk_in.attributes, role=walk_in.role,
+                                check_in_now=walk_in.check_in_now),
+            lambda r: (_("✓ Walk-in {name} added and checked in (badge {badge}).")
+                       if walk_in.check_in_now else _("Walk-in {name} added (badge {badge}).")
+                       ).format(name=r.participant.name,
+                                badge=codes.pretty(r.participant.badge_code)),
+        )
+        if result is not None:
+            self.select_participant(result.participant.id)
+
+    def _values_of(self, column: str) -> list[str]:
+        values = {p.attributes.get(column, "") for p in self.model._people}
+        return sorted(v for v in values if v)
+
+    # -- import -------------------------------------------------------------------------------
+
+    def _on_import_clicked(self) -> None:
+        path = self._choose_file(self)
+        if path is None:
+            return
+        self.banner.show_message(_("Reading {file}…").format(file=path.name), "info")
+        self.import_button.setEnabled(False)
+        self._tasks.run(lambda: read_table(path), self._on_table_read, self._on_table_failed)
+
+    def _on_table_read(self, table: RawTable) -> None:
+        self.import_button.setEnabled(True)
+        parsed = ImportDialog.ask(self, table)
+        if parsed is None:
+            self.banner.clear_message()
+            return
+        try:
+            report: ImportReport = import_people(self._store, parsed)
+        except UserError as exc:
+            self.banner.show_message(exc.message, "error")
+            return
+        self._bus.publish(report.changes)
+        self.banner.show_message(report.summary(), "ok")
+        self.import_finished.emit(report)
+
+    def _on_table_failed(self, exc: Exception) -> None:
+        self.import_button.setEnabled(True)
+        if isinstance(exc, UserError):
+            self.banner.show_message(exc.message, "error")
+            QMessageBox.warning(self, _("Cannot import this file"), exc.message)
+            return
+        raise exc
+
+    # -- refresh ------------------------------------------------------------------------------
+
+    def _on_bus_changes_applied(self, changes: Changes) -> None:
+        self.model.apply_changes(changes)
+        if changes.participants or changes.event:
+            self._fill_breakdown_combo()
+            self._resize_columns()
+        self._refresh_summary()
+        self._update_buttons()
+
+    def _fill_breakdown_combo(self) -> None:
+        current = self.breakdown_combo.currentData()
+        self.breakdown_combo.blockSignals(True)
+        self.breakdown_combo.clear()
+        self.breakdown_combo.addItem(_("(nothing)"), None)
+        for column in self.model.attributes:
+            self.breakdown_combo.addItem(column, column)
+        preferred = current or next(
+            (c for c in self.model.attributes if header_key(c) in ("gender", "sex")),
+            self.model.attributes[0] if self.model.attributes else None)
+        index = self.breakdown_combo.findData(preferred) if preferred else 0
+        self.breakdown_combo.setCurrentIndex(max(index, 0))
+        self.breakdown_combo.blockSignals(False)
+
+    def _on_breakdown_changed(self, _index: int) -> None:
+        self._refresh_summary()
+
+    def _refresh_summary(self) -> None:
+        attribute = self.breakdown_combo.currentData()
+        summary = attendance_summary(self._store, attribute)
+        text = _("Present: {present} of {total}").format(present=summary.present,
+                                                          total=summary.total)
+        if summary.groups:
+            text += " · " + ", ".join(f"{g.value} {g.present}/{g.total}" for g in summary.groups)
+        extras = [f"{n} {role_text(role).lower()}" for role, n in
+                  sorted(summary.others_present.items())]
+        if summary.no_show:
+            extras.insert(0, ngettext("{n} no-show", "{n} no-shows", summary.no_show).format(
+                n=summary.no_show))
+        if extras:
+            text += " · " + _("also: {list}").format(list=", ".join(extras))
+        self.summary_label.setText(text)
+        self.summary = summary
+
+    def _resize_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            header.resizeSection(column, min(max(header.sectionSize(column), 70), 260))
+
+    def _on_filter_group_clicked(self, button: QPushButton) -> None:
+        self.proxy.set_status(str(button.property("filterKey")))
+        self._update_buttons()
+
+    def _on_search_text_changed(self, text: str) -> None:
+        self.proxy.set_search(text)
+        if self.banner.kind == "info":
+            self.banner.clear_message()
+
+    def _on_table_current_changed(self, *_args: object) -> None:
+        self._update_buttons()
+
+    def _on_table_double_clicked(self, _index: QModelIndex) -> None:
+        self._on_check_in_clicked()
+
+    def _update_buttons(self) -> None:
+        person = self.selected_participant()
+        self.undo_button.setEnabled(
+            (person is not None and person.present) or
+            (person is None and self._last_checked_in is not None))
+        self.no_show_button.setText(
+            _("Clear &no-show") if person is not None and person.status == "no_show"
+            else _("&No-show"))
+        self.no_show_button.setEnabled(person is not None and not person.present)
+
+    def select_participant(self, participant_id: int) -> bool:
+        row = self.model.row_of(participant_id)
+        if row is None:
+            return False
+        proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not proxy_index.isValid():
+            return False
+        self.table.selectRow(proxy_index.row())
+        self.table.scrollTo(proxy_index)
+        return True

@@ -1,0 +1,33 @@
+"""Look: large type and strong contrast, readable on a projector and by tired eyes."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+STYLESHEET = """
+QWidget { font-size: 12pt; }
+#pageTitle { font-size: 22pt; font-weight: 700; padding-bottom: 4px; }
+#summary { font-size: 15pt; font-weight: 600; color: #1e3a5f; padding: 2px 0 6px 0; }
+#placeholderText { font-size: 14pt; color: #374151; }
+#scanField { font-size: 18pt; padding: 8px 10px; border: 2px solid #2563eb; border-radius: 6px; }
+#sidebar { background: #1f2937; color: #f9fafb; border: none; font-size: 14pt; outline: 0; }
+#sidebar::item { padding: 8px 14px; }
+#sidebar::item:selected { background: #2563eb; color: #ffffff; }
+QPushButton { padding: 6px 14px; }
+QPushButton#primary { background: #2563eb; color: #ffffff; font-weight: 700;
+                      border: 1px solid #1d4ed8; border-radius: 4px; }
+QPushButton#primary:focus { border: 2px solid #f59e0b; }
+QPushButton#filterButton:checked { background: #1e3a5f; color: #ffffff; }
+QTableView { font-size: 12pt; }
+QTableView::item:selected { background: #2563eb; color: #ffffff; }
+QHeaderView::section { font-weight: 600; padding: 4px; }
+"""
+
+
+def apply_style(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    font = QFont(app.font())
+    font.setPointSize(12)
+    app.setFont(font)
+    app.setStyleSheet(STYLESHEET)
