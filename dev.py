@@ -58,8 +58,6 @@ def debian_packages() -> None:
 
 def ensure_venv(extras: str) -> None:
     """Create .venv and (re)install the app when pyproject.toml or the extras changed."""
-    if sys.version_info < (3, 11):
-        sys.exit("Facilitator needs Python 3.11 or newer; this is " + sys.version.split()[0])
     if not PYTHON.exists():
         say(f"creating {VENV}")
         try:

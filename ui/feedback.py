@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from facilitator.i18n import _
+
 _STYLES = {
     "ok": "background:#dcfce7; color:#14532d; border:1px solid #16a34a;",
     "error": "background:#fee2e2; color:#7f1d1d; border:1px solid #dc2626;",
@@ -19,7 +21,7 @@ class FeedbackBanner(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setAccessibleName("feedback")
+        self.setAccessibleName(_("What just happened"))
         self._fade = QTimer(self)
         self._fade.setSingleShot(True)
         self._fade.timeout.connect(self._on_fade_timeout)

@@ -3,29 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 
 class _Relay(QObject):
+    """Lives on the GUI thread; its signals, emitted from a worker, arrive queued there."""
+
     finished = Signal(object)
     failed = Signal(object)
 
+    def __init__(
+        self,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+        forget: Callable[[_Relay], None],
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self._on_done = on_done
+        self._on_error = on_error
+        self._forget = forget
+        # Bound slots of an object living on the GUI thread: Qt queues the call there. (A plain
+        # Python callable would run on the worker thread and touch widgets from it.)
+        self.finished.connect(self._on_finished)
+        self.failed.connect(self._on_failed)
 
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self._fn = fn
-        self._relay = relay
+    @Slot(object)
+    def _on_finished(self, result: Any) -> None:
+        self._forget(self)
+        self._on_done(result)
 
-    def run(self) -> None:
-        try:
-            result = self._fn()
-        except Exception as exc:  # handed to the GUI thread, which decides what to show
-            self._relay.failed.emit(exc)
-        else:
-            self._relay.finished.emit(result)
+    @Slot(object)
+    def _on_failed(self, exc: Exception) -> None:
+        self._forget(self)
+        self._on_error(exc)
 
 
 class TaskRunner(QObject):
@@ -33,9 +47,10 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facilitator-task")
+        self._futures: set[Future[Any]] = set()
         self._relays: set[_Relay] = set()
+        self.destroyed.connect(lambda *_args: self._pool.shutdown(wait=False))
 
     def run(
         self,
@@ -43,22 +58,30 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[Exception], None],
     ) -> None:
-        relay = _Relay(self)
+        relay = _Relay(on_done, on_error, self._forget, self)
         self._relays.add(relay)
 
-        def done(result: Any) -> None:
-            self._relays.discard(relay)
-            relay.deleteLater()
-            on_done(result)
+        def work() -> None:
+            try:
+                result = fn()
+            except Exception as exc:  # handed to the GUI thread, which decides what to show
+                relay.failed.emit(exc)
+            else:
+                relay.finished.emit(result)
 
-        def failed(exc: Exception) -> None:
-            self._relays.discard(relay)
-            relay.deleteLater()
-            on_error(exc)
+        future = self._pool.submit(work)
+        self._futures.add(future)
+        future.add_done_callback(self._futures.discard)
 
-        relay.finished.connect(done)
-        relay.failed.connect(failed)
-        self._pool.start(_Job(fn, relay))
+    def _forget(self, relay: _Relay) -> None:
+        self._relays.discard(relay)
+        relay.deleteLater()
 
-    def wait(self, msecs: int = 30000) -> bool:
-        return self._pool.waitForDone(msecs)
+    @property
+    def busy(self) -> bool:
+        return bool(self._relays)
+
+    def wait(self, seconds: float = 30) -> bool:
+        """Block until running jobs end (their results still arrive via the event loop)."""
+        _done, pending = wait(list(self._futures), timeout=seconds)
+        return not pending

@@ -35,7 +35,8 @@ _ROLE_WORDS = {
 }
 _ID_KEYS = (
     "id", "participantid", "personid", "memberid", "ref", "reference", "participantref",
-    "participantnumber", "number", "no", "nr", "uid", "identifier", "code",
+    "participantnumber", "participantno", "participantnr", "idnumber", "idno", "refno",
+    "personno", "memberno", "membernumber", "number", "no", "nr", "uid", "identifier", "code",
 )
 _NAME_KEYS = (
     "name", "fullname", "participantname", "participant", "person", "displayname",

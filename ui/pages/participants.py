@@ -161,7 +161,7 @@ class ParticipantsPage(QWidget):
         self.table.setAccessibleName(_("Participants"))
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
-        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
 
         top = QHBoxLayout()
         top.addWidget(heading)
@@ -233,8 +233,8 @@ class ParticipantsPage(QWidget):
         if self.proxy.rowCount() == 0:
             return
         self.table.setFocus()
-        if not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
+        current = self.table.currentIndex()
+        self.table.selectRow(current.row() if current.isValid() else 0)
 
     # -- who is meant -------------------------------------------------------------------------
 
@@ -275,6 +275,7 @@ class ParticipantsPage(QWidget):
         )
         if result is not None:
             self._last_checked_in = person.id
+            self._update_buttons()
         return result is not None
 
     def _on_search_return_pressed(self) -> None:
@@ -287,7 +288,7 @@ class ParticipantsPage(QWidget):
         try:
             scanned = find_by_scan(self._store, text)
         except NotFoundError as exc:
-            if "/v/" in text or codes.is_valid(codes.normalise(text)) and len(text) >= 7:
+            if "/v/" in text or (codes.is_valid(codes.normalise(text)) and len(text) >= 7):
                 self.banner.show_message(exc.message, "error")
                 self.search_edit.selectAll()
                 return
@@ -459,7 +460,7 @@ class ParticipantsPage(QWidget):
         if self.banner.kind == "info":
             self.banner.clear_message()
 
-    def _on_table_current_changed(self, *_args: object) -> None:
+    def _on_table_selection_changed(self, *_args: object) -> None:
         self._update_buttons()
 
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:

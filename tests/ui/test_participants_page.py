@@ -1,0 +1,230 @@
+"""The Participants page as the check-in desk uses it: scanner, search, keyboard, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from facilitator import codes
+from facilitator.people import Participant, get, list_participants
+from facilitator.store import EventStore
+from facilitator.text import fold
+from ui.bus import ChangeBus
+from ui.dialogs import ImportDialog, WalkIn, WalkInDialog
+from ui.pages.participants import ParticipantsPage
+from ui.participants_model import ParticipantsModel
+from ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def page(qtbot: QtBot, demo_store: EventStore) -> ParticipantsPage:
+    bus = ChangeBus()
+    tasks = TaskRunner()
+    widget = ParticipantsPage(demo_store, bus, tasks)
+    widget._test_keep = (bus, tasks)  # type: ignore[attr-defined]
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def expected_person(store: EventStore) -> Participant:
+    return next(p for p in list_participants(store)
+                if p.status == "expected" and p.role == "participant")
+
+
+def scan(qtbot: QtBot, page: ParticipantsPage, text: str) -> None:
+    """A USB scanner types the code, then Enter."""
+    page.search_edit.setFocus()
+    qtbot.keyClicks(page.search_edit, text)
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Return)
+
+
+def test_model_passes_qtmodeltester(qtmodeltester: object, demo_store: EventStore) -> None:
+    model = ParticipantsModel(demo_store)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    assert model.rowCount() == 106
+    assert model.headerData(6, Qt.Orientation.Horizontal) == "Gender"
+
+
+def test_summary_counts_present_by_gender(page: ParticipantsPage) -> None:
+    text = page.summary_label.text()
+    assert text.startswith("Present: 64 of 96")
+    assert "Woman 31/49" in text and "Man 31/44" in text
+    page.breakdown_combo.setCurrentIndex(page.breakdown_combo.findData("Area"))
+    assert "Riverside" in page.summary_label.text()
+
+
+def test_scanning_a_badge_checks_in_and_updates_everything(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore
+) -> None:
+    person = expected_person(demo_store)
+    scan(qtbot, page, codes.pretty(person.badge_code))
+    assert get(demo_store, person.id).present
+    assert page.banner.kind == "ok" and person.name in page.banner.text()
+    assert page.search_edit.text() == "" and page.search_edit.hasFocus()
+    assert page.summary_label.text().startswith("Present: 65 of 96")
+
+
+def test_scanning_the_voting_url_works_too(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore
+) -> None:
+    person = expected_person(demo_store)
+    scan(qtbot, page, f"http://10.0.0.2:8080/v/{person.token}")
+    assert get(demo_store, person.id).present
+
+
+def test_same_badge_twice_is_refused_with_the_first_time(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore
+) -> None:
+    person = expected_person(demo_store)
+    scan(qtbot, page, person.badge_code)
+    first = get(demo_store, person.id).checked_in_at
+    assert first is not None
+    scan(qtbot, page, person.badge_code)
+    assert page.banner.kind == "error"
+    assert "already checked in" in page.banner.text()
+    assert first.astimezone().strftime("%H:%M") in page.banner.text()
+    assert get(demo_store, person.id).checked_in_at == first
+    assert page.summary_label.text().startswith("Present: 65 of 96")
+
+
+def test_unknown_badge_is_refused(qtbot: QtBot, page: ParticipantsPage) -> None:
+    bogus = "ZZZZZZ" + codes.check_char("ZZZZZZ")
+    scan(qtbot, page, bogus)
+    assert page.banner.kind == "error" and "No one in this event" in page.banner.text()
+    assert page.summary_label.text().startswith("Present: 64 of 96")
+
+
+def test_search_as_you_type_then_enter_on_unique_match(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore
+) -> None:
+    # QTest can only type ASCII; the search ignores accents, so typing the folded name works.
+    person = next(p for p in list_participants(demo_store) if p.status == "expected"
+                  and p.role == "participant" and fold(p.name).isascii())
+    qtbot.keyClicks(page.search_edit, fold(person.name))
+    assert page.proxy.rowCount() >= 1
+    if page.proxy.rowCount() > 1:
+        qtbot.keyClicks(page.search_edit, f" {person.ext_id}")
+    assert page.proxy.rowCount() == 1
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Return)
+    assert get(demo_store, person.id).present
+
+
+def test_ambiguous_search_asks_to_pick_then_arrow_and_enter(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore
+) -> None:
+    page.filter_group.buttons()[2].click()  # "Not yet arrived"
+    qtbot.keyClicks(page.search_edit, "a")
+    count = page.proxy.rowCount()
+    assert count > 1
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Return)
+    assert page.banner.kind == "info" and f"{count} people match" in page.banner.text()
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Down)
+    assert page.table.hasFocus()
+    chosen = page.selected_participant()
+    assert chosen is not None
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert get(demo_store, chosen.id).present
+    assert page.proxy.rowCount() == count - 1  # the filter hides those who arrived
+
+
+def test_undo_and_no_show_buttons(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore
+) -> None:
+    person = expected_person(demo_store)
+    scan(qtbot, page, person.badge_code)
+    assert page.undo_button.isEnabled()
+    page.undo_button.click()  # nothing selected: undoes the last check-in
+    assert not get(demo_store, person.id).present
+    assert "undone" in page.banner.text()
+    assert page.select_participant(person.id)
+    page.no_show_button.click()
+    assert get(demo_store, person.id).status == "no_show"
+    assert page.no_show_button.text() == "Clear &no-show"
+    page.no_show_button.click()
+    assert get(demo_store, person.id).status == "expected"
+
+
+def test_walk_in_dialog_adds_and_checks_in(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: dict[str, list[str]] = {}
+
+    def fake_ask(parent: object, columns: dict[str, list[str]]) -> WalkIn:
+        seen.update(columns)
+        return WalkIn("Nia Roberts", "participant", {"Gender": "Woman", "Area": "Docklands"}, True)
+
+    monkeypatch.setattr(WalkInDialog, "ask", fake_ask)
+    page.walk_in_button.click()
+    assert "Woman" in seen["Gender"] and "Riverside" in seen["Area"]
+    nia = next(p for p in list_participants(demo_store) if p.name == "Nia Roberts")
+    assert nia.present and nia.walk_in
+    assert page.summary_label.text().startswith("Present: 65 of 97")
+    assert page.selected_participant() == nia
+
+
+def test_walk_in_dialog_requires_a_name(qtbot: QtBot) -> None:
+    dialog = WalkInDialog({"Gender": ["Man", "Woman"]})
+    qtbot.addWidget(dialog)
+    dialog._on_buttons_accepted()
+    assert dialog.error_label.text() == "Enter the person's name."
+    qtbot.keyClicks(dialog.name_edit, "Bob")
+    dialog.attribute_edits["Gender"].setCurrentText("Man")
+    dialog._on_buttons_accepted()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.result_value() == WalkIn("Bob", "participant", {"Gender": "Man"}, True)
+
+
+def test_import_through_the_dialog_merges_and_reports(
+    qtbot: QtBot, demo_store: EventStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    update = tmp_path / "late.csv"
+    update.write_text("Participant No;Surname;First name;Gender\nP001;Kaur;Grace;Woman\n"
+                      "X1;Ng;Mai;Woman\n", encoding="cp1252")
+
+    def accept_dialog(parent: object, table: object) -> object:
+        dialog = ImportDialog(table, None)  # type: ignore[arg-type]
+        qtbot.addWidget(dialog)
+        assert dialog.choices() == ("Participant No", ["First name", "Surname"])
+        dialog._on_buttons_accepted()
+        return dialog.parsed
+
+    monkeypatch.setattr(ImportDialog, "ask", accept_dialog)
+    bus, tasks = ChangeBus(), TaskRunner()
+    page = ParticipantsPage(demo_store, bus, tasks, choose_file=lambda parent: update)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.import_finished, timeout=5000) as blocker:
+        page.import_button.click()
+    report = blocker.args[0]
+    assert report.added == ["Mai Ng"]
+    assert len(report.removed) == 105  # everyone else left the list
+    assert "1 added" in page.banner.text()
+    assert page.model.rowCount() == 2
+    tasks.wait()
+
+
+def test_import_of_a_bad_file_shows_where_and_changes_nothing(
+    qtbot: QtBot, demo_store: EventStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "broken.csv"
+    bad.write_text("ID,Name,Gender\n1,Ann,Woman\n2,Bob\n", encoding="utf-8")
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text: warnings.append(text))
+    before = demo_store.query("SELECT count(*) FROM audit_log")[0][0]
+    bus, tasks = ChangeBus(), TaskRunner()
+    page = ParticipantsPage(demo_store, bus, tasks, choose_file=lambda parent: bad)
+    qtbot.addWidget(page)
+    page.import_button.click()
+    qtbot.waitUntil(lambda: bool(warnings), timeout=5000)
+    assert "broken.csv, line 3, column 3 (Gender)" in warnings[0]
+    assert page.banner.kind == "error"
+    assert demo_store.query("SELECT count(*) FROM audit_log")[0][0] == before
+    assert page.import_button.isEnabled()
+    tasks.wait()

@@ -1,0 +1,23 @@
+"""`facilitator --smoke-test`, run exactly as CI and a packager would run it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_smoke_test_flag_passes(tmp_path: Path) -> None:
+    exe = shutil.which("facilitator", path=str(Path(sys.executable).parent))
+    cmd = [exe] if exe else [sys.executable, "-m", "ui.app"]
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    result = subprocess.run([*cmd, "--smoke-test", "--config-dir", str(tmp_path / "c"),
+                             "--data-dir", str(tmp_path / "d")],
+                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "smoke test passed: 6 pages and the projector visited" in result.stdout
+    assert (tmp_path / "d" / "demo-event.facilitator").exists()

@@ -1,0 +1,233 @@
+"""The event file: creation, migrations, version refusal, transactions, audit log, errors."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from facilitator.clock import FakeClock
+from facilitator.store import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    DiskFullError,
+    EventStore,
+    LockedError,
+    NewerVersionError,
+    NotAnEventFileError,
+    ReadOnlyError,
+    StoreIOError,
+)
+from facilitator.store import migrations
+
+
+def test_new_file_is_wal_full_sync_and_versioned(tmp_path: Path, clock: FakeClock) -> None:
+    with EventStore.create(tmp_path / "e.facilitator", "Assembly", clock) as store:
+        assert store.query("PRAGMA journal_mode")[0][0] == "wal"
+        assert store.query("PRAGMA synchronous")[0][0] == 2  # FULL
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.query("PRAGMA application_id")[0][0] == APPLICATION_ID
+        assert store.name == "Assembly"
+        rows = store.query("SELECT action, new FROM audit_log")
+        assert [r["action"] for r in rows] == ["create_event"]
+    with EventStore.open(tmp_path / "e.facilitator") as again:
+        assert again.name == "Assembly"
+
+
+def test_create_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "e.facilitator"
+    path.write_text("keep me")
+    with pytest.raises(StoreIOError, match="already exists"):
+        EventStore.create(path, "X")
+    assert path.read_text() == "keep me"
+
+
+def test_newer_file_is_refused_with_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "e.facilitator"
+    EventStore.create(path, "X").close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 3}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NewerVersionError) as info:
+        EventStore.open(path)
+    assert "newer version of Facilitator" in info.value.message
+    assert str(SCHEMA_VERSION + 3) in info.value.message
+
+
+def test_migrations_run_in_order_in_one_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "e.facilitator"
+    EventStore.create(path, "X").close()
+
+    def v2(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE extra (x INTEGER)")
+
+    def v3_fails(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO extra VALUES (1)")
+        raise RuntimeError("migration bug")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, v2, v3_fails])
+    monkeypatch.setattr("facilitator.store.db.MIGRATIONS", migrations.MIGRATIONS)
+    monkeypatch.setattr("facilitator.store.db.SCHEMA_VERSION", SCHEMA_VERSION + 2)
+    with pytest.raises(RuntimeError, match="migration bug"):
+        EventStore.open(path)
+    # Nothing of the failed upgrade is left: still version 1, no half-made table.
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name='extra'").fetchone()[0] == 0
+    conn.close()
+
+    monkeypatch.setattr("facilitator.store.db.MIGRATIONS", [*migrations.MIGRATIONS[:-1]])
+    monkeypatch.setattr("facilitator.store.db.SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with EventStore.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION + 1
+        assert store.query("SELECT count(*) FROM extra")[0][0] == 0
+        migrate = store.query("SELECT old, new FROM audit_log WHERE action = 'migrate'")
+        assert len(migrate) == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"hello, I am a CSV\n", b"\x89PNG\r\n\x1a\n" + bytes(range(256))],
+    ids=["empty", "text", "png"],
+)
+def test_non_event_files_are_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "not.facilitator"
+    path.write_bytes(content)
+    with pytest.raises(NotAnEventFileError, match="not a Facilitator event file"):
+        EventStore.open(path)
+    assert path.read_bytes() == content
+
+
+def test_other_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE songs (title TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NotAnEventFileError, match="not a Facilitator event file"):
+        EventStore.open(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(StoreIOError, match="There is no event file"):
+        EventStore.open(tmp_path / "nope.facilitator")
+
+
+def test_transaction_rolls_back_everything_on_error(store: EventStore) -> None:
+    before = store.query("SELECT count(*) FROM audit_log")[0][0]
+    with pytest.raises(ValueError, match="boom"), store.transaction():
+        store.set_meta("k", "v")
+        store.audit("x", "y", 1, None, {"a": 1})
+        raise ValueError("boom")
+    assert store.meta("k") is None
+    assert store.query("SELECT count(*) FROM audit_log")[0][0] == before
+
+
+def test_nested_transactions_commit_once(store: EventStore) -> None:
+    with store.transaction():
+        store.set_meta("outer", "1")
+        with store.transaction():
+            store.set_meta("inner", "2")
+    assert store.meta("outer") == "1" and store.meta("inner") == "2"
+
+
+def test_writes_outside_a_transaction_are_a_bug(store: EventStore) -> None:
+    with pytest.raises(RuntimeError, match="outside a transaction"):
+        store.execute("INSERT INTO meta VALUES ('a', 'b')")
+
+
+def test_audit_log_is_append_only(store: EventStore) -> None:
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"), store.transaction():
+        store.execute("UPDATE audit_log SET action = 'forged'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"), store.transaction():
+        store.execute("DELETE FROM audit_log")
+    assert store.query("SELECT action FROM audit_log")[0][0] == "create_event"
+
+
+def test_audit_entry_records_when_what_old_new(store: EventStore, clock: FakeClock) -> None:
+    clock.advance(60)
+    with store.transaction():
+        store.audit("rename", "event", None, {"name": "a"}, {"name": "b"}, actor="desk 1")
+    row = store.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")[0]
+    assert row["at"] == "2026-11-21T09:01:00.000000+00:00"
+    assert (row["action"], row["object_type"]) == ("rename", "event")
+    assert (row["old"], row["new"], row["actor"]) == ('{"name": "a"}', '{"name": "b"}', "desk 1")
+
+
+def test_disk_full_is_a_clear_error_and_keeps_nothing(store: EventStore) -> None:
+    pages = store.query("PRAGMA page_count")[0][0]
+    store.query(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(DiskFullError) as info, store.transaction():
+        for n in range(2000):
+            store.set_meta(f"key{n}", "x" * 500)
+    assert "full" in info.value.message and str(store.path) in info.value.message
+    assert store.meta("key0") is None
+    assert store.integrity_check() == "ok"
+
+
+def test_read_only_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "e.facilitator"
+    EventStore.create(path, "X").close()
+    with EventStore.open(path) as store:
+        # Reopen the same file through a read-only connection, as on a locked-down share.
+        store._conn.close()
+        store._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
+                                      check_same_thread=False)
+        with pytest.raises(ReadOnlyError, match="read-only"), store.transaction():
+            store.set_meta("k", "v")
+        store._conn.close()
+        store._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+
+def test_locked_by_another_program_is_a_clear_error(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    store.query("PRAGMA busy_timeout = 50")
+    try:
+        with pytest.raises(LockedError, match="in use by another program"), store.transaction():
+            store.set_meta("k", "v")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with store.transaction():
+        store.set_meta("k", "v")
+    assert store.meta("k") == "v"
+
+
+def test_two_threads_never_interleave_transactions(store: EventStore) -> None:
+    errors: list[BaseException] = []
+
+    def writer(tag: str) -> None:
+        try:
+            for n in range(100):
+                with store.transaction():
+                    current = int(store.meta("counter", "0") or 0)
+                    store.set_meta("counter", str(current + 1))
+                    store.audit("tick", "test", tag, None, {"n": n})
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert store.meta("counter") == "200"
+
+
+def test_close_folds_the_wal_back_into_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "e.facilitator"
+    store = EventStore.create(path, "X")
+    with store.transaction():
+        store.set_meta("k", "v" * 10000)
+    store.close()
+    wal = Path(f"{path}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
