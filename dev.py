@@ -93,6 +93,8 @@ def test(args: list[str]) -> int:
 
 
 def main() -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
+        sys.exit("Facilitator needs Python 3.11 or newer; this is " + sys.version.split()[0])
     if len(sys.argv) < 2 or sys.argv[1] not in ("app", "test"):
         print(__doc__)
         return 2
