@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from facilitator.changes import Changes
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 from facilitator.people import Participant, attribute_columns, get, list_participants
 from facilitator.store import EventStore
 from facilitator.text import fold
@@ -36,6 +36,18 @@ def status_text(person: Participant) -> str:
     if person.status == "no_show":
         return _("No-show")
     return _("Expected")
+
+
+def role_count_text(role: str, n: int) -> str:
+    """'1 facilitator', '6 facilitators' — plural rules come from the catalogue."""
+    forms = {
+        "participant": ngettext("{n} participant", "{n} participants", n),
+        "facilitator": ngettext("{n} facilitator", "{n} facilitators", n),
+        "expert": ngettext("{n} expert", "{n} experts", n),
+        "staff": ngettext("{n} staff", "{n} staff", n),
+        "observer": ngettext("{n} observer", "{n} observers", n),
+    }
+    return forms.get(role, f"{{n}} {role}").format(n=n)
 
 
 def role_text(role: str) -> str:

@@ -11,6 +11,9 @@ QWidget { font-size: 12pt; }
 #summary { font-size: 15pt; font-weight: 600; color: #1e3a5f; padding: 2px 0 6px 0; }
 #placeholderText { font-size: 14pt; color: #374151; }
 #scanField { font-size: 18pt; padding: 8px 10px; border: 2px solid #2563eb; border-radius: 6px; }
+#sidePanel { background: #1f2937; }
+#sidebarEvent { color: #fde68a; font-size: 12pt; font-weight: 600; padding: 14px 14px 10px 14px;
+                border-bottom: 1px solid #374151; }
 #sidebar { background: #1f2937; color: #f9fafb; border: none; font-size: 14pt; outline: 0; }
 #sidebar::item { padding: 8px 14px; }
 #sidebar::item:selected { background: #2563eb; color: #ffffff; }

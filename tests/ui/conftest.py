@@ -10,13 +10,13 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
 
-from facilitator.clock import FakeClock  # noqa: E402
-from facilitator.store import EventStore  # noqa: E402
-from ui.context import AppContext, RecentEvents  # noqa: E402
-from ui.style import apply_style  # noqa: E402
+from facilitator.clock import FakeClock
+from facilitator.store import EventStore
+from ui.context import AppContext, RecentEvents
+from ui.style import apply_style
 
 
 @pytest.fixture

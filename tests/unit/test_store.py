@@ -19,8 +19,8 @@ from facilitator.store import (
     NotAnEventFileError,
     ReadOnlyError,
     StoreIOError,
+    migrations,
 )
-from facilitator.store import migrations
 
 
 def test_new_file_is_wal_full_sync_and_versioned(tmp_path: Path, clock: FakeClock) -> None:

@@ -53,7 +53,7 @@ from ui.participants_model import (
     PARTICIPANT_ROLE,
     ParticipantsFilter,
     ParticipantsModel,
-    role_text,
+    role_count_text,
 )
 from ui.tasks import TaskRunner
 
@@ -435,8 +435,7 @@ class ParticipantsPage(QWidget):
                                                           total=summary.total)
         if summary.groups:
             text += " · " + ", ".join(f"{g.value} {g.present}/{g.total}" for g in summary.groups)
-        extras = [f"{n} {role_text(role).lower()}" for role, n in
-                  sorted(summary.others_present.items())]
+        extras = [role_count_text(role, n) for role, n in sorted(summary.others_present.items())]
         if summary.no_show:
             extras.insert(0, ngettext("{n} no-show", "{n} no-shows", summary.no_show).format(
                 n=summary.no_show))
