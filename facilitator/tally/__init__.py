@@ -1,0 +1,65 @@
+"""Counting methods: ranked (Scottish STV, IRV) and participatory budgeting (Pabulib rules).
+
+Pure functions over in-memory ballots, exact arithmetic only, no I/O except the file
+readers and writers. The GUI and the command line call the same functions.
+"""
+
+from facilitator.tally.blt import format_blt, parse_blt, read_blt, write_blt
+from facilitator.tally.errors import BltError, PbError, TallyInputError
+from facilitator.tally.pb import (
+    PbElection,
+    PbResult,
+    PbRule,
+    PbVote,
+    Project,
+    count_pb,
+    describe_pb_rule,
+    format_pb,
+    parse_pb,
+    project_scores,
+    read_pb,
+    write_pb,
+)
+from facilitator.tally.ranked import RankedBallot, RankedElection
+from facilitator.tally.stv import (
+    CandidateState,
+    Method,
+    Stage,
+    StageAction,
+    StvResult,
+    count_irv,
+    count_stv,
+    describe_rules,
+)
+
+__all__ = [
+    "BltError",
+    "CandidateState",
+    "Method",
+    "PbElection",
+    "PbError",
+    "PbResult",
+    "PbRule",
+    "PbVote",
+    "Project",
+    "RankedBallot",
+    "RankedElection",
+    "Stage",
+    "StageAction",
+    "StvResult",
+    "TallyInputError",
+    "count_irv",
+    "count_pb",
+    "count_stv",
+    "describe_pb_rule",
+    "describe_rules",
+    "format_blt",
+    "format_pb",
+    "parse_blt",
+    "parse_pb",
+    "project_scores",
+    "read_blt",
+    "read_pb",
+    "write_blt",
+    "write_pb",
+]

@@ -1,0 +1,615 @@
+"""Participatory budgeting: read and write Pabulib ``.pb`` files, and fund projects by rule.
+
+Rules (META ``rule``), all in exact arithmetic (:class:`fractions.Fraction`, never floats):
+
+``greedy``
+    Projects in order of score; each is funded if it still fits in what is left of the
+    budget, otherwise skipped.
+``greedy-no-skip``
+    The same order, but funding stops at the first project that does not fit.
+``greedy-threshold``
+    ``greedy`` over the projects whose score reaches META ``min_project_score_threshold``.
+    (A threshold in META is honoured by the other greedy rules too.)
+``equalshares/add1``
+    The Method of Equal Shares with the "Add1" completion of equalshares.net: each voter
+    gets an equal share of the budget and projects are bought by the voters who want them,
+    sharing the cost as equally as their remaining money allows, best value first. As MES
+    on its own usually leaves money unspent, the per-voter share is raised by one currency
+    unit at a time (from the budget rounded down to a whole amount per voter) and MES is
+    run again, for as long as the outcome still fits the real budget and some unfunded
+    project could still be afforded. No further greedy step is taken. Approval ballots only.
+
+Score: the number of voters for approval and choose-1 ballots; the sum of points for
+cumulative and scoring ballots (unlisted projects get META ``default_score``, 0 if absent);
+Borda for ordinal ballots, the first choice getting ``max_length`` points (the number of
+projects if absent), the next one fewer, and so on.
+
+Ties (greedy): more points, then more voters, then lower cost, then the order of the
+project list. Ties (equal shares): more voters, then lower cost (equalshares.net's
+"maxVotes, minCost"), then list order. A tie settled by list order is noted in the result.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
+
+from facilitator.i18n import _, ngettext
+from facilitator.tally.errors import PbError, TallyInputError
+
+SECTIONS = ("META", "PROJECTS", "VOTES")
+APPROVAL_TYPES = ("approval", "choose-1")
+POINT_TYPES = ("cumulative", "scoring")
+
+
+class PbRule(StrEnum):
+    GREEDY = "greedy"
+    GREEDY_NO_SKIP = "greedy-no-skip"
+    GREEDY_THRESHOLD = "greedy-threshold"
+    EQUAL_SHARES_ADD1 = "equalshares/add1"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project on the ballot; ``extra`` keeps every other non-empty column (``selected``...)."""
+
+    id: str
+    cost: Fraction
+    name: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PbVote:
+    """One voter's ballot: project ids (best first) and, for point ballots, their points."""
+
+    voter_id: str
+    projects: tuple[str, ...]
+    points: tuple[Fraction, ...] | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PbElection:
+    """A PB vote: META (key/value, in file order), projects and ballots."""
+
+    meta: Mapping[str, str]
+    projects: tuple[Project, ...]
+    votes: tuple[PbVote, ...]
+
+    @property
+    def budget(self) -> Fraction:
+        return _number(self.meta.get("budget", ""), _("the META budget"))
+
+    @property
+    def vote_type(self) -> str:
+        return self.meta.get("vote_type", "approval").strip().lower()
+
+    @property
+    def rule(self) -> str | None:
+        return self.meta.get("rule")
+
+    @property
+    def threshold(self) -> Fraction | None:
+        text = self.meta.get("min_project_score_threshold", "").strip()
+        return _number(text, "min_project_score_threshold") if text else None
+
+
+@dataclass(frozen=True)
+class PbResult:
+    """Which projects are funded, in the order the rule picked them, and why."""
+
+    rule: PbRule
+    budget: Fraction
+    funded: tuple[str, ...]
+    spent: Fraction
+    scores: Mapping[str, Fraction]  # the score each project was ranked by
+    supporters: Mapping[str, int]  # voters who listed each project
+    notes: tuple[str, ...] = ()  # ties settled by list order, thresholds, add1 details
+    voter_budget: Fraction | None = None  # equal shares: each voter's final share
+
+    @property
+    def leftover(self) -> Fraction:
+        return self.budget - self.spent
+
+
+# -- numbers ---------------------------------------------------------------------------------
+
+
+def _number(text: str, what: str, line: int | None = None) -> Fraction:
+    try:
+        return Fraction(text.strip().replace(",", "."))
+    except (ValueError, ZeroDivisionError):
+        raise PbError(
+            _("expected a number for {what}, found {text!r}").format(what=what, text=text), line
+        ) from None
+
+
+def format_number(value: Fraction) -> str:
+    """``value`` as plain decimal text (no exponent); refuses what decimals cannot show."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    d, twos, fives = value.denominator, 0, 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    if d != 1:
+        raise PbError(_("{v} cannot be written as a decimal number").format(v=value))
+    places = max(twos, fives)
+    scaled = value.numerator * (10**places // value.denominator)
+    digits = str(abs(scaled)).rjust(places + 1, "0")
+    sign = "-" if scaled < 0 else ""
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def _approx(value: Fraction, places: int = 2) -> str:
+    """``value`` rounded for reading (notes only; counting never rounds)."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN))
+
+
+# -- reading and writing ---------------------------------------------------------------------
+
+
+def parse_pb(text: str, source: str | None = None) -> PbElection:
+    """Parse Pabulib text (semicolon CSV in three sections); errors name the line."""
+    try:
+        return _parse(text)
+    except TallyInputError as exc:
+        raise PbError(exc.problem, exc.line, source) from None
+
+
+def _parse(text: str) -> PbElection:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    meta: dict[str, str] = {}
+    project_rows: list[tuple[int, dict[str, str]]] = []
+    vote_rows: list[tuple[int, dict[str, str]]] = []
+    section: str | None = None
+    header: list[str] | None = None
+    seen: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if cells[0].upper() in SECTIONS and not any(cells[1:]):
+            section = cells[0].upper()
+            if section in seen:
+                raise PbError(_("the {s} section appears twice").format(s=section), line)
+            seen.add(section)
+            header = None
+            continue
+        if section is None:
+            raise PbError(_("expected META, PROJECTS or VOTES to start a section"), line)
+        if header is None:
+            header = [h.lower() for h in cells]
+            if len(set(header)) != len(header):
+                raise PbError(_("a column name is repeated in the header"), line)
+            wanted = {"PROJECTS": ("project_id", "cost"), "VOTES": ("voter_id", "vote")}
+            for col in wanted.get(section, ()):
+                if col not in header:
+                    raise PbError(_("the header has no {col} column").format(col=col), line)
+            continue
+        if section == "META":
+            if len(cells) < 2:
+                raise PbError(_("a META line must be key;value"), line)
+            meta[cells[0]] = cells[1]
+            continue
+        if len(cells) > len(header):
+            raise PbError(
+                _("{n} fields but the header has {k} columns").format(n=len(cells), k=len(header)),
+                line,
+            )
+        record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+        (project_rows if section == "PROJECTS" else vote_rows).append((line, record))
+    for name in SECTIONS:
+        if name not in seen:
+            raise PbError(_("the file has no {s} section").format(s=name))
+    if "budget" not in meta:
+        raise PbError(_("META has no budget"))
+    budget = _number(meta["budget"], _("the META budget"))
+    if budget < 0:
+        raise PbError(_("the budget is negative"))
+
+    projects: list[Project] = []
+    ids: set[str] = set()
+    for line, rec in project_rows:
+        pid = rec.pop("project_id")
+        if not pid:
+            raise PbError(_("a project has no id"), line)
+        if pid in ids:
+            raise PbError(_("project {p} is listed twice").format(p=pid), line)
+        ids.add(pid)
+        cost = _number(rec.pop("cost"), _("the cost of project {p}").format(p=pid), line)
+        if cost < 0:
+            raise PbError(_("project {p} has a negative cost").format(p=pid), line)
+        name = rec.pop("name", "")
+        projects.append(Project(pid, cost, name, {k: v for k, v in rec.items() if v}))
+
+    votes: list[PbVote] = []
+    voters: set[str] = set()
+    has_points = any("points" in rec for _line, rec in vote_rows)
+    election_type = meta.get("vote_type", "approval").strip().lower()
+    for line, rec in vote_rows:
+        vid = rec.pop("voter_id")
+        if vid in voters:
+            raise PbError(_("voter {v} is listed twice").format(v=vid), line)
+        voters.add(vid)
+        chosen = tuple(p.strip() for p in rec.pop("vote").split(",") if p.strip())
+        for pid in chosen:
+            if pid not in ids:
+                raise PbError(
+                    _("the vote names project {p}, which is not listed").format(p=pid), line
+                )
+        if len(set(chosen)) != len(chosen):
+            raise PbError(_("the vote names the same project twice"), line)
+        points: tuple[Fraction, ...] | None = None
+        points_text = rec.pop("points", "") if has_points else ""
+        if points_text:
+            points = tuple(
+                _number(p, _("points"), line) for p in points_text.split(",") if p.strip()
+            )
+            if len(points) != len(chosen):
+                raise PbError(
+                    _("{n} projects but {k} points").format(n=len(chosen), k=len(points)),
+                    line,
+                )
+        elif election_type in POINT_TYPES and chosen:
+            raise PbError(_("a {t} vote needs points").format(t=election_type), line)
+        votes.append(PbVote(vid, chosen, points, {k: v for k, v in rec.items() if v}))
+    return PbElection(meta, tuple(projects), tuple(votes))
+
+
+def read_pb(path: str | Path) -> PbElection:
+    """Read a ``.pb`` file (UTF-8)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise PbError(_("the file is not UTF-8 text"), None, path.name) from None
+    return parse_pb(text, source=path.name)
+
+
+def _columns(rows: Iterable[Mapping[str, str]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for row in rows:
+        seen.update(dict.fromkeys(row))
+    return list(seen)
+
+
+def format_pb(election: PbElection) -> str:
+    """The ``.pb`` text for ``election``; ``parse_pb`` reads it back to an equal value."""
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";", lineterminator="\n")
+    w.writerow(["META"])
+    w.writerow(["key", "value"])
+    for key, value in election.meta.items():
+        w.writerow([key, value])
+    w.writerow(["PROJECTS"])
+    extra = _columns(p.extra for p in election.projects)
+    w.writerow(["project_id", "cost", "name", *extra])
+    for p in election.projects:
+        w.writerow([p.id, format_number(p.cost), p.name, *(p.extra.get(k, "") for k in extra)])
+    w.writerow(["VOTES"])
+    with_points = any(v.points is not None for v in election.votes)
+    extra = _columns(v.extra for v in election.votes)
+    w.writerow(["voter_id", "vote", *(["points"] if with_points else []), *extra])
+    for v in election.votes:
+        row = [v.voter_id, ",".join(v.projects)]
+        if with_points:
+            row.append(",".join(format_number(p) for p in v.points or ()))
+        w.writerow([*row, *(v.extra.get(k, "") for k in extra)])
+    return out.getvalue()
+
+
+def write_pb(election: PbElection, path: str | Path) -> None:
+    """Write ``election`` as a ``.pb`` file."""
+    Path(path).write_text(format_pb(election), encoding="utf-8")
+
+
+# -- scores ----------------------------------------------------------------------------------
+
+
+def project_scores(election: PbElection) -> tuple[dict[str, Fraction], dict[str, int]]:
+    """Each project's score (see the module notes) and its number of supporters."""
+    kind = election.vote_type
+    score = {p.id: Fraction(0) for p in election.projects}
+    supporters = dict.fromkeys(score, 0)
+    if kind == "ordinal":
+        scoring_fn = election.meta.get("scoring_fn", "borda").strip().lower()
+        if scoring_fn != "borda":
+            raise PbError(
+                _("ordinal scoring {f!r} is not supported (only Borda)").format(f=scoring_fn)
+            )
+        top = int(_number(election.meta.get("max_length", str(len(score))), "max_length"))
+    elif kind not in APPROVAL_TYPES + POINT_TYPES:
+        raise PbError(_("unknown vote_type {t!r}").format(t=kind))
+    default = Fraction(0)
+    if kind == "scoring":
+        default = _number(election.meta.get("default_score", "0"), "default_score")
+    whole = dict.fromkeys(score, 0)  # whole points add up as ints: much faster than Fraction
+    for vote in election.votes:
+        for i, pid in enumerate(vote.projects):
+            supporters[pid] += 1
+            if kind == "ordinal":
+                whole[pid] += max(top - i, 0)
+            elif kind in POINT_TYPES:
+                assert vote.points is not None
+                point = vote.points[i]
+                if point.denominator == 1:
+                    whole[pid] += point.numerator
+                else:
+                    score[pid] += point
+            else:
+                whole[pid] += 1
+    if default:
+        for pid in score:
+            score[pid] += default * (len(election.votes) - supporters[pid])
+    return {pid: score[pid] + whole[pid] for pid in score}, supporters
+
+
+# -- greedy ----------------------------------------------------------------------------------
+
+
+def _greedy(election: PbElection, rule: PbRule) -> PbResult:
+    budget = election.budget
+    score, supporters = project_scores(election)
+    position = {p.id: i for i, p in enumerate(election.projects)}
+    cost = {p.id: p.cost for p in election.projects}
+    threshold = election.threshold
+    notes: list[str] = []
+    if rule is PbRule.GREEDY_THRESHOLD and threshold is None:
+        raise PbError(_("greedy-threshold needs min_project_score_threshold in META"))
+    order = sorted(score, key=lambda p: (-score[p], -supporters[p], cost[p], position[p]))
+    for a, b in itertools.pairwise(order):
+        if (score[a], supporters[a], cost[a]) == (score[b], supporters[b], cost[b]):
+            notes.append(
+                _(
+                    "{a} and {b} are tied on score, voters and cost; the project "
+                    "list order put {a} first."
+                ).format(a=a, b=b)
+            )
+    funded: list[str] = []
+    spent = Fraction(0)
+    for pid in order:
+        if threshold is not None and score[pid] < threshold:
+            continue
+        if spent + cost[pid] <= budget:
+            funded.append(pid)
+            spent += cost[pid]
+        elif rule is PbRule.GREEDY_NO_SKIP:
+            notes.append(_("{p} does not fit; funding stops there.").format(p=pid))
+            break
+    if threshold is not None:
+        below = [p for p in order if score[p] < threshold]
+        if below:
+            notes.append(
+                _("Below the threshold of {t}: {ps}.").format(
+                    t=format_number(threshold), ps=", ".join(below)
+                )
+            )
+    return PbResult(rule, budget, tuple(funded), spent, score, supporters, tuple(notes))
+
+
+# -- Method of Equal Shares ------------------------------------------------------------------
+
+
+class _Mes:
+    """MES for approval ballots with cost utilities, voters pooled by identical ballots.
+
+    Voters with the same ballot always hold the same money, so they are handled as one
+    weighted group. With whole-number money (see :meth:`run`) this makes the hundreds of
+    Add1 re-runs quick while staying exact. It follows equalshares.net's
+    ``equalSharesFixedBudgetFractions`` step for step.
+    """
+
+    def __init__(self, election: PbElection) -> None:
+        if election.vote_type not in APPROVAL_TYPES:
+            raise PbError(
+                _("equal shares is implemented for approval ballots, not {t}").format(
+                    t=election.vote_type
+                )
+            )
+        self.projects = [p.id for p in election.projects]
+        self.cost = {p.id: p.cost for p in election.projects}
+        self.position = {pid: i for i, pid in enumerate(self.projects)}
+        self.cost_unit = math.lcm(*(c.denominator for c in self.cost.values()))
+        self.n = len(election.votes)
+        pooled: dict[frozenset[str], int] = {}
+        for vote in election.votes:
+            key = frozenset(vote.projects)
+            pooled[key] = pooled.get(key, 0) + 1
+        self.weights = list(pooled.values())
+        self.approvers: dict[str, list[int]] = {pid: [] for pid in self.projects}
+        for g, key in enumerate(pooled):
+            for pid in key:
+                self.approvers[pid].append(g)
+        self.supporters = {
+            pid: sum(self.weights[g] for g in gs) for pid, gs in self.approvers.items()
+        }
+        self.notes: list[str] = []
+
+    def run(self, total: Fraction) -> list[str]:
+        """Fixed-budget MES with ``total`` shared equally; returns winners in order.
+
+        Exact, in integers: money is counted in units of 1/``unit`` of the currency (so
+        every cost is whole) and each voter's money is ``held[g] / denom`` units, with one
+        denominator shared by all voters. Paying for a project multiplies the shared
+        denominator, so no fraction is ever reduced or rounded.
+        """
+        unit = math.lcm(self.cost_unit, total.denominator)
+        cost = {p: int(c * unit) for p, c in self.cost.items()}
+        weights, supporters = self.weights, self.supporters
+        denom = self.n
+        held = [int(total * unit)] * len(weights)  # each voter starts with total/n
+        # upper bound on each project's effective vote count (it can only fall)
+        bound = {
+            p: Fraction(supporters[p]) for p in self.projects if cost[p] > 0 and supporters[p] > 0
+        }
+        winners: list[str] = []
+        while bound:
+            best: list[str] = []
+            best_eff = Fraction(0)
+            price: dict[str, tuple[int, int]] = {}
+            for p in sorted(bound, key=lambda p: (-bound[p], self.position[p])):
+                if bound[p] < best_eff:
+                    break
+                need = cost[p] * denom  # the cost, over the shared denominator
+                paid = 0
+                left = supporters[p]
+                for g in sorted(self.approvers[p], key=held.__getitem__):
+                    # equal part of the rest, need-paid over left, is more than g holds
+                    if need - paid > left * held[g]:
+                        paid += held[g] * weights[g]  # g pays all they have
+                        left -= weights[g]
+                    else:
+                        break
+                else:  # even all their money together falls short of the cost
+                    del bound[p]
+                    continue
+                # everyone left pays rho = (need - paid) / (denom * left); eff = cost / rho
+                eff = Fraction(need * left, need - paid)
+                bound[p] = eff
+                price[p] = (need - paid, left)
+                if eff > best_eff:
+                    best_eff, best = eff, [p]
+                elif eff == best_eff:
+                    best.append(p)
+            if not best:
+                break
+            chosen = self._break_tie(best)
+            winners.append(chosen)
+            rho, left = price[chosen]  # rho / (denom * left) per voter
+            denom *= left
+            for g in range(len(held)):
+                held[g] *= left
+            for g in self.approvers[chosen]:
+                held[g] = held[g] - rho if held[g] > rho else 0
+            del bound[chosen]
+        return winners
+
+    def _break_tie(self, tied: Sequence[str]) -> str:
+        if len(tied) == 1:
+            return tied[0]
+        most = max(self.supporters[p] for p in tied)
+        pool = [p for p in tied if self.supporters[p] == most]
+        cheapest = min(self.cost[p] for p in pool)
+        pool = [p for p in pool if self.cost[p] == cheapest]
+        pool.sort(key=self.position.__getitem__)
+        if len(pool) > 1:
+            note = _(
+                "{ps} tied on value, voters and cost; the project list order put {p} first."
+            ).format(ps=", ".join(pool), p=pool[0])
+            if note not in self.notes:
+                self.notes.append(note)
+        return pool[0]
+
+
+def _equal_shares_add1(election: PbElection) -> PbResult:
+    budget = election.budget
+    mes = _Mes(election)
+    score, supporters = project_scores(election)
+    n = mes.n
+    if n == 0:
+        return PbResult(PbRule.EQUAL_SHARES_ADD1, budget, (), Fraction(0), score, supporters)
+    cost = mes.cost
+
+    def total_cost(ws: Iterable[str]) -> Fraction:
+        return sum((cost[p] for p in ws), Fraction(0))
+
+    # equalshares.net "integral" option: start from a whole amount per voter
+    total = Fraction(budget // n * n)
+    winners = mes.run(total)
+    spent = total_cost(winners)
+    runs = 1
+    while True:
+        # equalshares.net "exhaustive" option: stop once nothing else could be afforded
+        if all(p in winners or spent + cost[p] > budget for p in mes.projects):
+            break
+        trial = mes.run(total + n)
+        runs += 1
+        trial_spent = total_cost(trial)
+        if trial_spent > budget:
+            break
+        total, winners, spent = total + n, trial, trial_spent
+    notes = [
+        ngettext(
+            "Each voter's share was raised to about {s} (Add1: {k} run of equal shares).",
+            "Each voter's share was raised to about {s} (Add1: {k} runs of equal shares).",
+            runs,
+        ).format(s=_approx(total / n), k=runs),
+        *mes.notes,
+    ]
+    return PbResult(
+        PbRule.EQUAL_SHARES_ADD1,
+        budget,
+        tuple(winners),
+        spent,
+        score,
+        supporters,
+        tuple(notes),
+        voter_budget=total / n,
+    )
+
+
+# -- entry points ----------------------------------------------------------------------------
+
+
+def count_pb(election: PbElection, rule: PbRule | str | None = None) -> PbResult:
+    """Fund projects by ``rule`` (META ``rule`` when not given), from the votes alone."""
+    name = rule if rule is not None else election.rule
+    if name is None:
+        raise PbError(_("no rule given and META has no rule"))
+    try:
+        chosen = PbRule(str(name).strip().lower())
+    except ValueError:
+        raise PbError(
+            _("unknown rule {r!r}; known: {known}").format(
+                r=name, known=", ".join(r.value for r in PbRule)
+            )
+        ) from None
+    if chosen is PbRule.EQUAL_SHARES_ADD1:
+        return _equal_shares_add1(election)
+    return _greedy(election, chosen)
+
+
+def describe_pb_rule(rule: PbRule | str) -> str:
+    """The rule in plain words, for the foot of a result sheet."""
+    texts = {
+        PbRule.GREEDY: _(
+            "Projects are taken in order of score (most support first). Each is funded if "
+            "it fits in the budget that is left; one that does not fit is skipped and the "
+            "next is tried."
+        ),
+        PbRule.GREEDY_NO_SKIP: _(
+            "Projects are taken in order of score (most support first) and funded while "
+            "they fit; funding stops at the first project that does not fit."
+        ),
+        PbRule.GREEDY_THRESHOLD: _(
+            "Only projects whose score reaches the minimum threshold can be funded. They "
+            "are taken in order of score; each is funded if it fits in the budget that is "
+            "left, otherwise skipped."
+        ),
+        PbRule.EQUAL_SHARES_ADD1: _(
+            "Method of Equal Shares: the budget is split equally among the voters. Projects "
+            "are bought by their supporters, who share each cost as equally as their "
+            "remaining money allows; the project that costs its supporters least per head "
+            "for what it gives is bought first. Because this usually leaves money unspent, "
+            "each voter's share is raised one unit at a time and the method re-run, as "
+            "long as the result still fits the real budget."
+        ),
+    }
+    tie = _(
+        " Ties: more support first, then more voters, then lower cost, then the order of "
+        "the project list."
+    )
+    return texts[PbRule(rule)] + tie
