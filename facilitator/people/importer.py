@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -44,8 +45,10 @@ _NAME_KEYS = (
 )
 _FIRST_KEYS = ("firstname", "givenname", "forename", "first", "given", "prenom", "vorname")
 _LAST_KEYS = ("lastname", "surname", "familyname", "last", "family", "nomdefamille", "nachname")
-_ROLE_KEYS = ("role", "participantrole", "type")
+_ROLE_KEYS = ("role", "participantrole")
+_ID_SUFFIX = re.compile(r"(?:^|[\s_.\-])(?i:id)$|[a-z]ID$")
 _DELIMITERS = (",", ";", "\t")
+_NOT_CONTENT = str.maketrans("", "", ",;\t\"\ufeff")
 MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -100,6 +103,11 @@ class RawTable:
     delimiter: str | None
     sha256: str
     spreadsheet: bool
+    positions: list[int] = field(default_factory=list)
+    """1-based column of the source file for each kept column (empty margins are dropped)."""
+
+    def position(self, index: int) -> int:
+        return self.positions[index] if index < len(self.positions) else index + 1
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,16 @@ def _decode(name: str, data: bytes) -> tuple[str, str]:
     for encoding in candidates:
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8" and _UTF8_MULTIBYTE.search(data):
+                # Some lines are UTF-8 and some are not (two lists pasted together): reading
+                # it all as Windows-1252 would garble every accented name in the UTF-8 part.
+                line = data[: exc.start].count(b"\n") + 1
+                raise ImportFileError(
+                    name,
+                    _("this line is in a different text encoding from the rest of the file "
+                      "(the rest is UTF-8). Save the whole list again as UTF-8 CSV."),
+                    line=line) from exc
             continue
         _refuse_control_chars(name, text)
         return text, encoding
@@ -190,6 +207,7 @@ def _refuse_binary(name: str, data: bytes) -> None:
     )
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -207,6 +225,8 @@ def _refuse_control_chars(name: str, text: str) -> None:
 
 
 def _read_csv(name: str, text: str, encoding: str, digest: str) -> RawTable:
+    if not text.translate(_NOT_CONTENT).strip():
+        raise ImportFileError(name, _("the file is empty."))
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
@@ -259,23 +279,53 @@ def _rectangular(
     digest: str,
     spreadsheet: bool,
 ) -> RawTable:
-    """Check the header, then that every row has exactly one cell per column."""
+    """Check that every row has one cell per heading, drop empty margins, check headings."""
     width = len(header)
-    # A trailing empty heading with nothing under it is an export artefact; drop it.
+    # A trailing delimiter after the headings, with nothing under it, is an export artefact:
+    # rows may then have that trailing field or not.
     while width and not header[width - 1] and all(
         len(cells) < width or not cells[width - 1] for _l, cells in body
     ):
         width -= 1
     header = header[:width]
-    if not header:
+    rows: list[tuple[int, list[str]]] = []
+    for line, cells in body:
+        if len(cells) > width:
+            extra = [i for i in range(width, len(cells)) if cells[i]]
+            if extra:
+                if spreadsheet:
+                    problem = _("this row has {n} values but only {w} column headings; give "
+                                "the extra column a heading, or clear it.").format(
+                        n=len([c for c in cells if c]), w=len([h for h in header if h]))
+                else:
+                    problem = _("this row has {n} values but the first line has {w} column "
+                                "headings (an extra delimiter, or a value with an unquoted "
+                                "'{d}'?).").format(n=len(cells), w=width, d=delimiter or ",")
+                raise ImportFileError(name, problem, line=line, column=extra[0] + 1,
+                                      spreadsheet=spreadsheet)
+            cells = cells[:width]
+        elif len(cells) < width:
+            if not spreadsheet:
+                raise ImportFileError(
+                    name,
+                    _("this row has {n} values but the first line has {w} column headings "
+                      "(a missing delimiter?).").format(n=len(cells), w=width),
+                    line=line, column=len(cells) + 1, column_name=header[len(cells)] or None)
+            cells = cells + [""] * (width - len(cells))
+        rows.append((line, cells))
+    # A column with neither heading nor values is layout (a margin left of a spreadsheet
+    # table, a trailing delimiter): drop it, but keep each column's place for messages.
+    keep = [i for i in range(width) if header[i] or any(cells[i] for _l, cells in rows)]
+    if not keep:
         raise ImportFileError(name, _("the first line has no column headings."),
                               line=header_line, spreadsheet=spreadsheet)
     seen: dict[str, int] = {}
-    for index, heading in enumerate(header, start=1):
+    for i in keep:
+        heading = header[i]
         if not heading:
             raise ImportFileError(
                 name, _("this column has no heading; give every column a name in the first "
-                        "line."), line=header_line, column=index, spreadsheet=spreadsheet)
+                        "line."), line=header_line, column=i + 1, spreadsheet=spreadsheet)
         key = fold(heading)
         if key in seen:
             raise ImportFileError(
@@ -284,31 +334,18 @@ def _rectangular(
                   "needs its own heading.").format(
                     heading=heading,
                     other=_column_letter(seen[key]) if spreadsheet else seen[key]),
-                line=header_line, column=index, spreadsheet=spreadsheet)
-        seen[key] = index
-    rows: list[tuple[int, list[str]]] = []
-    for line, cells in body:
-        if len(cells) > width:
-            extra = [i for i in range(width, len(cells)) if cells[i]]
-            if extra:
-                raise ImportFileError(
-                    name,
-                    _("this row has {n} values but the first line has {w} column headings "
-                      "(an extra delimiter, or a value with an unquoted '{d}'?).").format(
-                        n=len(cells), w=width, d=delimiter or ","),
-                    line=line, column=extra[0] + 1, spreadsheet=spreadsheet)
-            cells = cells[:width]
-        elif len(cells) < width:
-            if not spreadsheet:
-                raise ImportFileError(
-                    name,
-                    _("this row has {n} values but the first line has {w} column headings "
-                      "(a missing delimiter?).").format(n=len(cells), w=width),
-                    line=line, column=len(cells) + 1, column_name=header[len(cells)],
-                    spreadsheet=spreadsheet)
-            cells = cells + [""] * (width - len(cells))
-        rows.append((line, cells))
-    return RawTable(name, header, rows, encoding, delimiter, digest, spreadsheet)
+                line=header_line, column=i + 1, spreadsheet=spreadsheet)
+        seen[key] = i + 1
+    return RawTable(
+        file_name=name,
+        header=[header[i] for i in keep],
+        rows=[(line, [cells[i] for i in keep]) for line, cells in rows],
+        encoding=encoding,
+        delimiter=delimiter,
+        sha256=digest,
+        spreadsheet=spreadsheet,
+        positions=[i + 1 for i in keep],
+    )
 
 
 def _read_xlsx(path: Path, data: bytes, digest: str) -> RawTable:
@@ -317,20 +354,36 @@ def _read_xlsx(path: Path, data: bytes, digest: str) -> RawTable:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - openpyxl is a declared dependency
         raise ImportFileError(name, _("Excel support is not installed.")) from exc
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ImportFileError(
-            name, _("this is not a readable Excel (.xlsx) workbook ({detail}).").format(
-                detail=exc.__class__.__name__)) from exc
-    except Exception as exc:  # openpyxl raises its own InvalidFileException and friends
-        raise ImportFileError(
-            name, _("this is not a readable Excel (.xlsx) workbook ({detail}).").format(
-                detail=exc)) from exc
-    try:
-        sheet = next((ws for ws in workbook.worksheets if ws.max_row and ws.max_row > 0), None)
-        if sheet is None:
-            raise ImportFileError(name, _("the workbook has no worksheet."))
+    with warnings.catch_warnings():
+        # openpyxl warns about styles and extensions it ignores; they do not affect values.
+        warnings.simplefilter("ignore")
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+            raise ImportFileError(
+                name, _("this is not a readable Excel (.xlsx) workbook ({detail}).").format(
+                    detail=exc.__class__.__name__)) from exc
+        except Exception as exc:  # openpyxl raises its own InvalidFileException and friends
+            raise ImportFileError(
+                name, _("this is not a readable Excel (.xlsx) workbook ({detail}).").format(
+                    detail=exc)) from exc
+        try:
+            rows = _first_sheet_with_data(workbook)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+            raise ImportFileError(
+                name, _("this Excel workbook is damaged ({detail}).").format(
+                    detail=exc.__class__.__name__)) from exc
+        finally:
+            workbook.close()
+    if not rows:
+        raise ImportFileError(name, _("the first worksheet is empty."))
+    header_line, header = rows[0]
+    return _rectangular(name, header_line, header, rows[1:], "xlsx", None, digest, True)
+
+
+def _first_sheet_with_data(workbook: Any) -> list[tuple[int, list[str]]]:
+    """Non-empty rows (with their row numbers) of the first worksheet that has any."""
+    for sheet in workbook.worksheets:
         rows: list[tuple[int, list[str]]] = []
         for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = [_cell_text(v) for v in values]
@@ -338,12 +391,9 @@ def _read_xlsx(path: Path, data: bytes, digest: str) -> RawTable:
                 cells.pop()
             if any(cells):
                 rows.append((index, cells))
-    finally:
-        workbook.close()
-    if not rows:
-        raise ImportFileError(name, _("the first worksheet is empty."))
-    header_line, header = rows[0]
-    return _rectangular(name, header_line, header, rows[1:], "xlsx", None, digest, True)
+        if rows:
+            return rows
+    return []
 
 
 def _cell_text(value: Any) -> str:
@@ -383,10 +433,8 @@ def guess_columns(header: list[str]) -> ColumnGuess:
 
     id_column = first(_ID_KEYS)
     if id_column is None:
-        id_column = next(
-            (h for h, k in zip(header, keys, strict=True) if k.endswith("id") and len(k) <= 16),
-            None,
-        )
+        # "Badge ID", "member_id", "PersonID" — but not "Paid", "Valid" or "Covid".
+        id_column = next((h for h in header if _ID_SUFFIX.search(h) and len(h) <= 24), None)
     name = first(_NAME_KEYS)
     name_columns: list[str] = []
     if name is not None:
@@ -452,14 +500,15 @@ def people_from_table(
         full_name = " ".join(cells[i] for i in name_indices if cells[i])
         if not full_name:
             raise ImportFileError(
-                name, _("the name is empty."), line=line, column=name_indices[0] + 1,
+                name, _("the name is empty."), line=line, column=table.position(name_indices[0]),
                 column_name=table.header[name_indices[0]], spreadsheet=sheet)
         if id_index is not None:
             ext_id = cells[id_index]
             if not ext_id:
                 raise ImportFileError(
                     name, _("the ID is empty; every person needs an ID."), line=line,
-                    column=id_index + 1, column_name=table.header[id_index], spreadsheet=sheet)
+                    column=table.position(id_index), column_name=table.header[id_index],
+                    spreadsheet=sheet)
         else:
             ext_id = full_name
         if ext_id in first_line_of:
@@ -476,7 +525,7 @@ def people_from_table(
                 name,
                 problem.format(name=full_name, id=ext_id, other=first_line_of[ext_id],
                                where=_("row") if sheet else _("line")),
-                line=line, column=column + 1, column_name=table.header[column],
+                line=line, column=table.position(column), column_name=table.header[column],
                 spreadsheet=sheet)
         first_line_of[ext_id] = line
         role = "participant"
@@ -488,8 +537,8 @@ def people_from_table(
                     _("'{value}' is not a role Facilitator knows; use one of: {roles} "
                       "(or leave it empty for a participant).").format(
                         value=cells[role_index], roles=", ".join(ROLES)),
-                    line=line, column=role_index + 1, column_name=table.header[role_index],
-                    spreadsheet=sheet)
+                    line=line, column=table.position(role_index),
+                    column_name=table.header[role_index], spreadsheet=sheet)
             role = _ROLE_WORDS[word]
         attributes = {table.header[i]: cells[i] for i in attribute_indices}
         people.append(ParsedPerson(line, ext_id, full_name, role, attributes))

@@ -316,9 +316,13 @@ def add_walk_in(
         raise UserError(_("'{role}' is not a role Facilitator knows.").format(role=role))
     attributes = {k: v.strip() for k, v in (attributes or {}).items()}
     with store.transaction():
-        number = int(store.meta("walk_in_counter", "0") or 0) + 1
+        number = int(store.meta("walk_in_counter", "0") or 0)
+        while True:  # a list from another event may already use walk-in-N IDs
+            number += 1
+            ext_id = f"walk-in-{number}"
+            if store.query_one("SELECT 1 FROM participants WHERE ext_id = ?", (ext_id,)) is None:
+                break
         store.set_meta("walk_in_counter", str(number))
-        ext_id = f"walk-in-{number}"
         badge = _unique_badge_code(store, set())
         now = to_iso(store.clock.now())
         cursor = store.execute(
@@ -394,10 +398,6 @@ def import_people(store: EventStore, parsed: ParsedList, *, operator: str | None
                 inserts.append((person.ext_id, person.name, person.role, attrs_json, badge,
                                 codes.new_token(),
                                 _search_key(person.ext_id, person.name, badge), now))
-                audits.append((now, "import_add", "participant", person.ext_id, None,
-                               json.dumps({"name": person.name, "role": person.role,
-                                           "attributes": person.attributes},
-                                          ensure_ascii=False, sort_keys=True)))
                 added.append(person.name)
                 continue
             old_attrs = json.loads(old["attributes"])
@@ -440,6 +440,19 @@ def import_people(store: EventStore, parsed: ParsedList, *, operator: str | None
         store.executemany(
             "INSERT INTO participants (ext_id, name, role, attributes, source, badge_code, "
             "token, search_key, created_at) VALUES (?, ?, ?, ?, 'import', ?, ?, ?, ?)", inserts)
+        if inserts:
+            new_ids = {
+                row["ext_id"]: row["id"]
+                for row in store.execute(
+                    "SELECT id, ext_id FROM participants WHERE created_at = ? AND source = "
+                    "'import'", (now,))
+            }
+            audits.extend(
+                (now, "import_add", "participant", str(new_ids[ext_id]), None,
+                 json.dumps({"ext_id": ext_id, "name": name, "role": role,
+                             "attributes": json.loads(attrs)}, ensure_ascii=False,
+                            sort_keys=True))
+                for ext_id, name, role, attrs, *_rest in inserts)
         store.executemany(
             "UPDATE participants SET name = ?, role = ?, attributes = ?, search_key = ?, "
             "active = 1 WHERE id = ?", updates)
