@@ -120,6 +120,8 @@ class ImportDialog(QDialog):
         self.id_combo = QComboBox()
         self.id_combo.addItem(_("(no ID column: use names)"), self.NO_COLUMN)
         self.name_combo = QComboBox()
+        if not guess.name_columns:
+            self.name_combo.addItem(_("(choose the column with names)"), self.NO_COLUMN)
         self.second_name_combo = QComboBox()
         self.second_name_combo.addItem(_("(none)"), self.NO_COLUMN)
         for heading in table.header:
@@ -139,10 +141,13 @@ class ImportDialog(QDialog):
         layout.addLayout(form)
         preview = QTableWidget(min(len(table.rows), 6), len(table.header))
         preview.setHorizontalHeaderLabels(table.header)
+        # Row labels are the file's own line numbers, the ones error messages use.
+        preview.setVerticalHeaderLabels([str(line) for line, _cells in table.rows[:6]])
         for r, (_line, cells) in enumerate(table.rows[:6]):
             for c, value in enumerate(cells):
                 preview.setItem(r, c, QTableWidgetItem(value))
         preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        preview.resizeColumnsToContents()
         preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(preview)
         self.error_label = QLabel()
@@ -169,6 +174,11 @@ class ImportDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         id_column, names = self.choices()
+        if self.NO_COLUMN in names:
+            self.error_label.setText(_("Choose the column that holds people's names."))
+            self.error_label.setVisible(True)
+            self.name_combo.setFocus()
+            return
         try:
             self.parsed = people_from_table(self.table, id_column, names)
         except UserError as exc:

@@ -38,10 +38,13 @@ _ID_KEYS = (
     "id", "participantid", "personid", "memberid", "ref", "reference", "participantref",
     "participantnumber", "participantno", "participantnr", "idnumber", "idno", "refno",
     "personno", "memberno", "membernumber", "number", "no", "nr", "uid", "identifier", "code",
+    "identifiant", "numero", "nummer", "idparticipant", "rhif",
 )
 _NAME_KEYS = (
     "name", "fullname", "participantname", "participant", "person", "displayname",
-    "membername", "nom", "nombre", "naam", "navn", "enw",
+    "membername", "nom", "nomcomplet", "nometprenom", "prenometnom", "nombre",
+    "nombrecompleto", "naam", "volledigenaam", "navn", "enw", "enwllawn",
+    "vollstandigername",
 )
 _FIRST_KEYS = ("firstname", "givenname", "forename", "first", "given", "prenom", "vorname")
 _LAST_KEYS = ("lastname", "surname", "familyname", "last", "family", "nomdefamille", "nachname")

@@ -228,3 +228,22 @@ def test_import_of_a_bad_file_shows_where_and_changes_nothing(
     assert demo_store.query("SELECT count(*) FROM audit_log")[0][0] == before
     assert page.import_button.isEnabled()
     tasks.wait()
+
+
+def test_import_dialog_makes_you_choose_a_name_column_it_cannot_guess(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from facilitator.people import read_table
+
+    path = tmp_path / "odd.csv"
+    path.write_text("Code postal,Personne,Genre\n13001,Gaëlle,femme\n", encoding="utf-8")
+    dialog = ImportDialog(read_table(path))
+    qtbot.addWidget(dialog)
+    dialog._on_buttons_accepted()
+    assert dialog.parsed is None
+    assert dialog.error_label.text() == "Choose the column that holds people's names."
+    dialog.name_combo.setCurrentIndex(dialog.name_combo.findData("Personne"))
+    dialog._on_buttons_accepted()
+    assert dialog.parsed is not None
+    assert [p.name for p in dialog.parsed.people] == ["Gaëlle"]
+    assert dialog.parsed.attribute_columns == ["Code postal", "Genre"]
