@@ -15,6 +15,8 @@ class Changes:
     """Someone was checked in, un-checked, or marked as a no-show."""
     event: bool = False
     """The event's own settings or name changed."""
+    plenary: bool = False
+    """The speaker queue, a turn, the countdown, the agenda or plenary settings changed."""
     participant_ids: frozenset[int] = field(default_factory=frozenset)
 
     def __or__(self, other: Changes) -> Changes:
@@ -22,12 +24,13 @@ class Changes:
             participants=self.participants or other.participants,
             attendance=self.attendance or other.attendance,
             event=self.event or other.event,
+            plenary=self.plenary or other.plenary,
             participant_ids=self.participant_ids | other.participant_ids,
         )
 
     @property
     def any(self) -> bool:
-        return self.participants or self.attendance or self.event
+        return self.participants or self.attendance or self.event or self.plenary
 
 
 NO_CHANGES = Changes()

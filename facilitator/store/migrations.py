@@ -65,7 +65,62 @@ _V1 = [
        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
 ]
 
-MIGRATIONS: list[Migration] = [_v1_initial]
+def _v2_plenary(conn: sqlite3.Connection) -> None:
+    for statement in _V2:
+        conn.execute(statement)
+
+
+_V2 = [
+    """CREATE TABLE plenary_sessions (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+    )""",
+    """CREATE TABLE agenda_items (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES plenary_sessions (id),
+        title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+        planned REAL NOT NULL CHECK (planned > 0),
+        position REAL NOT NULL,
+        elapsed_before REAL NOT NULL DEFAULT 0,
+        running_since_mono REAL,
+        running_since_wall TEXT,
+        started_at TEXT,
+        ended_at TEXT
+    )""",
+    """CREATE TABLE speaker_queue (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES plenary_sessions (id),
+        participant_id INTEGER NOT NULL REFERENCES participants (id),
+        kind TEXT NOT NULL CHECK (kind IN ('normal', 'reply')),
+        position REAL NOT NULL,
+        added_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'waiting' CHECK (status IN ('waiting', 'called', 'removed')),
+        via TEXT
+    )""",
+    "CREATE INDEX speaker_queue_waiting ON speaker_queue (session_id, status)",
+    """CREATE TABLE turns (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES plenary_sessions (id),
+        agenda_item_id INTEGER REFERENCES agenda_items (id),
+        participant_id INTEGER NOT NULL REFERENCES participants (id),
+        queue_id INTEGER REFERENCES speaker_queue (id),
+        kind TEXT NOT NULL CHECK (kind IN ('normal', 'reply')),
+        planned REAL NOT NULL CHECK (planned > 0),
+        added REAL NOT NULL DEFAULT 0,
+        elapsed_before REAL NOT NULL DEFAULT 0,
+        running_since_mono REAL,
+        running_since_wall TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        spoken REAL
+    )""",
+    "CREATE UNIQUE INDEX turns_one_open ON turns (session_id) WHERE ended_at IS NULL",
+    "CREATE INDEX turns_participant ON turns (participant_id)",
+]
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_plenary]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,1 @@
+"""Speaking time: countdowns, the speaker queue, the agenda, and who is being heard."""
