@@ -1,0 +1,1 @@
+"""Printed sheets (reportlab), with bundled fonts so every name prints."""
