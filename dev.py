@@ -22,13 +22,13 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
-# Shared libraries Qt needs even offscreen, a virtual screen for the screenshot tools, and
-# poppler to read printed PDFs back in tests.
+# Shared libraries Qt needs even offscreen (libpulse0 for Qt Multimedia's chimes), a virtual
+# screen for the screenshot tools, and poppler to read printed PDFs back in tests.
 DEBIAN_PACKAGES = [
     "libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1",
     "libdbus-1-3", "libglib2.0-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1",
     "libxcb-shape0", "libxcb-xinerama0", "libxcb-randr0", "libxcb-render-util0",
-    "libxcb-image0", "xvfb", "xauth", "poppler-utils", "fonts-dejavu-core",
+    "libxcb-image0", "libpulse0", "xvfb", "xauth", "poppler-utils", "fonts-dejavu-core",
 ]
 
 

@@ -26,11 +26,14 @@ from PySide6.QtWidgets import (
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.store import FILE_SUFFIX, EventStore
+from facilitator.timing import plenary as pl
 from ui.bus import ChangeBus
 from ui.context import AppContext
 from ui.pages.participants import ParticipantsPage
 from ui.pages.placeholder import PlaceholderPage
+from ui.pages.plenary import PlenaryPage
 from ui.projector import ProjectorWindow
+from ui.sound import Chime
 from ui.tasks import TaskRunner
 
 PAGE_KEYS = ("participants", "tables", "plenary", "qa", "voting", "results")
@@ -73,6 +76,7 @@ class MainWindow(QMainWindow):
         self.store: EventStore | None = None
         self.bus = ChangeBus(self)
         self.tasks = TaskRunner(self)
+        self.chime = Chime(self)
         self.projector: ProjectorWindow | None = None
         self.pages: dict[str, QWidget] = {}
         self._ask_new = ask_new
@@ -179,6 +183,11 @@ class MainWindow(QMainWindow):
         self._close_store()
         self.store = store
         self.context.recent.add(store.path)
+        try:
+            # A countdown that was running when the app (or the laptop) stopped goes on.
+            pl.resume_after_restart(store, self.context.clock)
+        except UserError as exc:
+            self.show_error(_("Cannot resume the plenary timers"), exc.message)
         self._build_pages(store)
         self.setWindowTitle(_("{event} — Facilitator").format(event=store.name))
         self.event_label.setText(store.name)
@@ -211,8 +220,7 @@ class MainWindow(QMainWindow):
             "tables": PlaceholderPage(plain["tables"], _(
                 "Seat people at tables for each round so every table mirrors the room and "
                 "people meet new faces.")),
-            "plenary": PlaceholderPage(plain["plenary"], _(
-                "Speaker queue, countdown on the projector, and who has spoken how long.")),
+            "plenary": PlenaryPage(store, self.bus, self.context.clock, self.chime),
             "qa": PlaceholderPage(plain["qa"], _(
                 "Questions from the tables to the experts, merged, ordered fairly and followed "
                 "up in writing.")),
@@ -364,6 +372,14 @@ class MainWindow(QMainWindow):
             (_("Add a walk-in"), "Ctrl+Shift+A"),
             (_("Import participants"), "Ctrl+I"),
             (_("Pages: Participants … Results"), "Ctrl+1 … Ctrl+6"),
+            (_("Plenary: queue the typed name / as a direct reply"),
+             _("Enter / Ctrl+Enter")),
+            (_("Plenary: next speaker"), "F6"),
+            (_("Plenary: pause or resume"), "F7"),
+            (_("Plenary: +30 s / +1 min"), "F8 / Shift+F8"),
+            (_("Plenary: end turn"), "F9"),
+            (_("Plenary: next agenda item"), "F10"),
+            (_("Plenary: remove / move in queue"), _("Delete / Alt+↑ Alt+↓")),
             (_("Projector window"), "F5"),
             (_("Full screen"), "F11"),
             (_("New / open event"), "Ctrl+N / Ctrl+O"),

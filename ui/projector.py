@@ -1,67 +1,92 @@
 """The projector window: large, high-contrast, nothing private on it.
 
 It opens full-screen on a second screen when there is one, and as an ordinary window
-otherwise. The clock is computed each repaint; the QTimer only asks for the repaint.
+otherwise. Two views: a welcome view while people arrive, and the plenary view (speaker,
+countdown, who is next) whenever someone is speaking or waiting. Times are computed at each
+repaint; a single-shot precise timer is set for the instant the shown second changes, so the
+digits are never late and the CPU sleeps in between.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import math
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QResizeEvent, QScreen
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from facilitator.changes import Changes
 from facilitator.clock import Clock
 from facilitator.i18n import _
 from facilitator.people import attendance_summary
 from facilitator.store import EventStore
+from facilitator.timing import plenary as pl
+from facilitator.timing.countdown import NORMAL_COLOUR, display_seconds, format_mmss, stage_at
+from facilitator.timing.stats import speaking_stats
 from ui.bus import ChangeBus
 
 
+def _label(parent_layout: QVBoxLayout, name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    parent_layout.addWidget(label)
+    return label
+
+
 class ProjectorWindow(QWidget):
+    countdown_shown = Signal(str, float)
+    """Emitted with the text and the monotonic instant each time the digits change."""
+
     def __init__(self, store: EventStore, bus: ChangeBus, clock: Clock,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self._store = store
         self._clock = clock
+        self._state: pl.PlenaryState | None = None
         self.setWindowTitle(_("Facilitator — projector"))
         self.setObjectName("projector")
         self.setStyleSheet(
-            "#projector { background:#000; } QLabel { color:#fff; background:transparent; }")
-        self.event_label = QLabel(store.name)
-        self.event_label.setWordWrap(True)
-        self.event_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.clock_label = QLabel()
-        self.clock_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome_label = QLabel(_("Welcome! Please check in at the desk."))
-        self.welcome_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome_label.setWordWrap(True)
-        self.count_label = QLabel()
-        self.count_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout = QVBoxLayout(self)
+            "#projector, QStackedWidget, QStackedWidget > QWidget { background:#000; }"
+            " QLabel { color:#fff; background:transparent; }")
+        self.views = QStackedWidget(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.views)
+
+        welcome = QWidget()
+        layout = QVBoxLayout(welcome)
         layout.setContentsMargins(48, 48, 48, 48)
-        layout.addWidget(self.event_label)
+        self.event_label = _label(layout, "projEvent")
         layout.addStretch(1)
-        layout.addWidget(self.clock_label)
-        layout.addWidget(self.welcome_label)
+        self.clock_label = _label(layout, "projClock")
+        self.welcome_label = _label(layout, "projWelcome")
+        self.welcome_label.setText(_("Welcome! Please check in at the desk."))
         layout.addStretch(1)
-        layout.addWidget(self.count_label)
+        self.count_label = _label(layout, "projCount")
+        self.views.addWidget(welcome)
+
+        plenary = QWidget()
+        layout = QVBoxLayout(plenary)
+        layout.setContentsMargins(48, 36, 48, 36)
+        self.speaker_label = _label(layout, "projSpeaker")
+        self.countdown_label = _label(layout, "projCountdown")
+        self.next_label = _label(layout, "projNext")
+        layout.addStretch(1)
+        self.balance_label = _label(layout, "projBalance")
+        self.views.addWidget(plenary)
+
         self._ticker = QTimer(self)
-        self._ticker.setInterval(1000)
+        self._ticker.setSingleShot(True)
+        self._ticker.setTimerType(Qt.TimerType.PreciseTimer)
         self._ticker.timeout.connect(self._on_ticker_timeout)
+        self._shown_text = ""
         bus.changes_applied.connect(self._on_bus_changes_applied)
-        self._refresh_count()
-        self._on_ticker_timeout()
+        self.refresh()
         self.resize(1024, 640)
 
-    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
-        # Digits scale with the window so they stay readable from the back of the hall.
-        height = max(self.height(), 300)
-        self.clock_label.setStyleSheet(f"font-size:{int(height * 0.28)}px; font-weight:700;")
-        self.event_label.setStyleSheet(f"font-size:{int(height * 0.055)}px; font-weight:600;")
-        self.welcome_label.setStyleSheet(f"font-size:{int(height * 0.07)}px;")
-        self.count_label.setStyleSheet(f"font-size:{int(height * 0.05)}px; color:#fde047;")
-        super().resizeEvent(event)  # type: ignore[arg-type]
+    # -- showing --------------------------------------------------------------------------------
 
     def show_on_best_screen(self) -> None:
         """Full-screen on a second screen if present; an ordinary window otherwise."""
@@ -72,7 +97,7 @@ class ProjectorWindow(QWidget):
             self.showFullScreen()
         else:
             self.showNormal()
-        self._ticker.start()
+        self.refresh()
         self.raise_()
 
     def _second_screen(self) -> QScreen | None:
@@ -96,15 +121,94 @@ class ProjectorWindow(QWidget):
             return
         super().keyPressEvent(event)
 
-    def _on_ticker_timeout(self) -> None:
-        self.clock_label.setText(self._clock.now().astimezone().strftime("%H:%M"))
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Sizes follow the window so the digits stay readable from the back of the hall
+        # (0.3 of the height is ~32 cm on a 1.1 m tall screen: legible at 15 m and more).
+        h = max(self.height(), 300)
+        self.setStyleSheet(self.styleSheet().split("/*sizes*/")[0] + "/*sizes*/" + f"""
+            #projClock {{ font-size:{int(h * 0.28)}px; font-weight:700; }}
+            #projEvent {{ font-size:{int(h * 0.055)}px; font-weight:600; }}
+            #projWelcome {{ font-size:{int(h * 0.07)}px; }}
+            #projCount {{ font-size:{int(h * 0.05)}px; color:#fde047; }}
+            #projSpeaker {{ font-size:{int(h * 0.09)}px; font-weight:700; }}
+            #projCountdown {{ font-size:{int(h * 0.36)}px; font-weight:800; }}
+            #projNext {{ font-size:{int(h * 0.05)}px; color:#d1d5db; }}
+            #projBalance {{ font-size:{int(h * 0.04)}px; color:#93c5fd; }}
+        """)
+        super().resizeEvent(event)
 
-    def _on_bus_changes_applied(self, changes: Changes) -> None:
-        if changes.attendance or changes.participants or changes.event:
-            self.event_label.setText(self._store.name)
-            self._refresh_count()
+    # -- content ----------------------------------------------------------------------------------
 
-    def _refresh_count(self) -> None:
+    def refresh(self) -> None:
+        """Re-read what to show (after a change); the digits are then kept current by the timer."""
+        self.event_label.setText(self._store.name)
         summary = attendance_summary(self._store)
         self.count_label.setText(_("{present} of {total} participants here").format(
             present=summary.present, total=summary.total))
+        state = pl.state(self._store)
+        self._state = state
+        if state.current is None and not state.queue:
+            self.views.setCurrentIndex(0)
+        else:
+            self.views.setCurrentIndex(1)
+            self._fill_plenary(state)
+        self._on_ticker_timeout()
+
+    def _fill_plenary(self, state: pl.PlenaryState) -> None:
+        current = state.current
+        if current is None:
+            self.speaker_label.setText(_("Next to speak"))
+        else:
+            marker = "  ↩ " + _("reply") if current.kind == "reply" else ""
+            self.speaker_label.setText(current.participant.name + marker)
+        upcoming = state.queue[:3] if current is not None else state.queue[:4]
+        if current is None and upcoming:
+            self.speaker_label.setText(upcoming[0].participant.name)
+            upcoming = upcoming[1:]
+        self.next_label.setText(
+            _("Next: {names}").format(names=" · ".join(e.participant.name for e in upcoming))
+             if upcoming else "")
+        if state.settings.projector_shows_balance:
+            stats = speaking_stats(self._store, self._clock, session_id=state.session_id,
+                                   attribute=state.settings.alternate_attribute or None)
+            self.balance_label.setText(
+                "  ·  ".join(g.sentence() for g in stats.groups) if stats.groups else "")
+        else:
+            self.balance_label.setText("")
+
+    def _on_ticker_timeout(self) -> None:
+        self.clock_label.setText(self._clock.now().astimezone().strftime("%H:%M"))
+        state = self._state
+        if state is None or self.views.currentIndex() != 1:
+            self._schedule(60.0 - self._clock.now().second)
+            return
+        current = state.current
+        if current is None:
+            text, colour = format_mmss(state.settings.turn_seconds), "#6b7280"
+            self._set_countdown(text, colour)
+            return
+        remaining = current.countdown.remaining(self._clock)
+        seconds, over = display_seconds(remaining, state.settings.overtime)
+        stage = stage_at(remaining, state.settings.stages)
+        colour = stage.colour if stage else NORMAL_COLOUR
+        self._set_countdown(format_mmss(seconds, over), colour)
+        if current.countdown.running:
+            # Wake exactly when the shown second changes next.
+            fraction = remaining - math.floor(remaining)
+            self._schedule(fraction if fraction > 0.0005 else 1.0)
+
+    def _set_countdown(self, text: str, colour: str) -> None:
+        if text != self._shown_text or self.countdown_label.property("colour") != colour:
+            self.countdown_label.setText(text)
+            self.countdown_label.setStyleSheet(f"color:{colour};")
+            self.countdown_label.setProperty("colour", colour)
+            self._shown_text = text
+            self.countdown_shown.emit(text, self._clock.monotonic())
+
+    def _schedule(self, seconds: float) -> None:
+        if self.isVisible():
+            self._ticker.start(max(1, math.ceil(seconds * 1000) + 1))
+
+    def _on_bus_changes_applied(self, changes: Changes) -> None:
+        if changes.any:
+            self.refresh()

@@ -17,7 +17,11 @@ QWidget { font-size: 12pt; }
 #sidebar { background: #1f2937; color: #f9fafb; border: none; font-size: 14pt; outline: 0; }
 #sidebar::item { padding: 8px 14px; }
 #sidebar::item:selected { background: #2563eb; color: #ffffff; }
-QPushButton { padding: 6px 14px; }
+QPushButton { padding: 6px 12px; }
+#plenarySpeaker { font-size: 18pt; font-weight: 700; }
+#plenaryCountdown { font-size: 72pt; font-weight: 800; background: #111827; border-radius: 8px;
+                    padding: 4px; }
+QGroupBox { font-weight: 600; }
 QPushButton#primary { background: #2563eb; color: #ffffff; font-weight: 700;
                       border: 1px solid #1d4ed8; border-radius: 4px; }
 QPushButton#primary:focus { border: 2px solid #f59e0b; }

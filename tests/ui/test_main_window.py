@@ -43,7 +43,7 @@ def test_every_page_reachable_by_shortcut(window: MainWindow, qtbot: QtBot) -> N
 
 
 def test_pages_not_built_yet_say_so(window: MainWindow) -> None:
-    for key in ("tables", "plenary", "qa", "voting", "results"):
+    for key in ("tables", "qa", "voting", "results"):
         page = window.pages[key]
         assert isinstance(page, PlaceholderPage)
         texts = " ".join(label.text() for label in page.findChildren(type(window.saved_label)))

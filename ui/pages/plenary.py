@@ -1,0 +1,690 @@
+"""The Plenary page: the speaker queue, the countdown, the agenda and who is being heard.
+
+Everything runs from the keyboard: type a name (or scan a badge) and Enter to queue someone,
+Ctrl+Enter for a direct reply, F6 next speaker, F7 pause, F8 +30 s, Shift+F8 +1 min, F9 end
+the turn, F10 next agenda item, Delete removes from the queue, Alt+↑/↓ reorders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.changes import Changes
+from facilitator.clock import Clock
+from facilitator.errors import UserError
+from facilitator.i18n import _
+from facilitator.people import NotFoundError, Participant, attribute_columns, find_by_scan
+from facilitator.people import list_participants as all_people
+from facilitator.reports.speaking import write_speaking_report
+from facilitator.store import EventStore
+from facilitator.text import fold
+from facilitator.timing import plenary as pl
+from facilitator.timing.countdown import (
+    NORMAL_COLOUR,
+    OvertimePolicy,
+    display_seconds,
+    format_mmss,
+    parse_mmss,
+    stage_at,
+    stages_crossed,
+)
+from facilitator.timing.stats import speaking_stats, stats_csv
+from ui.bus import ChangeBus
+from ui.feedback import FeedbackBanner
+from ui.sound import Chime
+
+SaveChooser = Callable[[QWidget, str, str], Path | None]
+QUEUE_ID = Qt.ItemDataRole.UserRole + 10
+
+
+def choose_save_path(parent: QWidget, title: str, suggested: str) -> Path | None:
+    path, _filter = QFileDialog.getSaveFileName(parent, title, suggested)
+    return Path(path) if path else None
+
+
+class PlenaryPage(QWidget):
+    def __init__(
+        self,
+        store: EventStore,
+        bus: ChangeBus,
+        clock: Clock,
+        chime: Chime | None = None,
+        choose_save: SaveChooser = choose_save_path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.title = _("Plenary")
+        self._store = store
+        self._bus = bus
+        self._clock = clock
+        self.chime = chime or Chime(self)
+        self._choose_save = choose_save
+        self._state: pl.PlenaryState | None = None
+        self._last_remaining: float | None = None
+        self._last_turn_id: int | None = None
+        self._people_by_label: dict[str, int] = {}
+
+        heading = QLabel(self.title)
+        heading.setObjectName("pageTitle")
+        self.session_label = QLabel()
+        self.banner = FeedbackBanner(self)
+
+        # -- the countdown ------------------------------------------------------------
+        self.speaker_label = QLabel()
+        self.speaker_label.setObjectName("plenarySpeaker")
+        self.speaker_label.setWordWrap(True)
+        self.countdown_label = QLabel()
+        self.countdown_label.setObjectName("plenaryCountdown")
+        self.countdown_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.countdown_label.setAccessibleName(_("Time left"))
+        self.next_button = QPushButton(_("Next (F6)"))
+        self.next_button.setObjectName("primary")
+        self.pause_button = QPushButton(_("Pause (F7)"))
+        self.add30_button = QPushButton(_("+30 s (F8)"))
+        self.add60_button = QPushButton(_("+1 min"))
+        self.reset_button = QPushButton(_("Reset"))
+        self.end_button = QPushButton(_("End (F9)"))
+        self.turn_edit = QLineEdit()
+        self.turn_edit.setMaximumWidth(90)
+        self.turn_edit.setAccessibleName(_("Length of a turn (minutes:seconds)"))
+        self.overtime_combo = QComboBox()
+        self.overtime_combo.addItem(_("count up in red"), OvertimePolicy.COUNT_UP.value)
+        self.overtime_combo.addItem(_("stop at 0:00"), OvertimePolicy.STOP.value)
+        self.chime_box = QCheckBox(_("Chime at each stage"))
+        timer_box = QGroupBox(_("Speaking now"))
+        timer_layout = QVBoxLayout(timer_box)
+        timer_layout.addWidget(self.speaker_label)
+        timer_layout.addWidget(self.countdown_label)
+        row = QHBoxLayout()
+        for button in (self.next_button, self.pause_button, self.end_button):
+            row.addWidget(button)
+        timer_layout.addLayout(row)
+        row = QHBoxLayout()
+        for button in (self.add30_button, self.add60_button, self.reset_button):
+            row.addWidget(button)
+        timer_layout.addLayout(row)
+        form = QFormLayout()
+        form.addRow(_("&Turn length (m:ss):"), self.turn_edit)
+        form.addRow(_("Over &time:"), self.overtime_combo)
+        form.addRow("", self.chime_box)
+        timer_layout.addLayout(form)
+
+        # -- the agenda ------------------------------------------------------------
+        self.agenda_list = QListWidget()
+        self.agenda_list.setAccessibleName(_("Agenda"))
+        self.agenda_title_edit = QLineEdit()
+        self.agenda_title_edit.setPlaceholderText(_("Agenda item"))
+        self.agenda_minutes_edit = QLineEdit("10:00")
+        self.agenda_minutes_edit.setMaximumWidth(80)
+        self.agenda_minutes_edit.setAccessibleName(_("Planned length of the agenda item"))
+        self.agenda_add_button = QPushButton(_("Add"))
+        self.agenda_next_button = QPushButton(_("Start next item (F10)"))
+        self.agenda_status = QLabel()
+        self.agenda_status.setWordWrap(True)
+        agenda_box = QGroupBox(_("Agenda"))
+        agenda_layout = QVBoxLayout(agenda_box)
+        agenda_layout.addWidget(self.agenda_status)
+        agenda_layout.addWidget(self.agenda_list)
+        row = QHBoxLayout()
+        row.addWidget(self.agenda_title_edit, 1)
+        row.addWidget(self.agenda_minutes_edit)
+        row.addWidget(self.agenda_add_button)
+        agenda_layout.addLayout(row)
+        agenda_layout.addWidget(self.agenda_next_button)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(timer_box)
+        left_layout.addWidget(agenda_box, 1)
+
+        # -- the queue ------------------------------------------------------------
+        self.add_edit = QLineEdit()
+        self.add_edit.setObjectName("scanField")
+        self.add_edit.setPlaceholderText(
+            _("Name or badge — Enter queues, Ctrl+Enter for a direct reply"))
+        self.add_edit.setAccessibleName(_("Add to the speaker queue"))
+        self._completer_model = QStringListModel(self)
+        completer = QCompleter(self._completer_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.add_edit.setCompleter(completer)
+        self.add_edit.installEventFilter(self)
+        self.policy_combo = QComboBox()
+        self.policy_combo.setAccessibleName(_("Queue order"))
+        self.policy_combo.addItem(_("First come"), ("first_come", "turns"))
+        self.policy_combo.addItem(_("Progressive: fewest turns first"), ("progressive", "turns"))
+        self.policy_combo.addItem(_("Progressive: least time first"), ("progressive", "seconds"))
+        self.policy_combo.addItem(_("Alternate between groups"), ("alternate", "turns"))
+        self.group_combo = QComboBox()
+        self.group_combo.setAccessibleName(_("Groups to alternate"))
+        self.queue_list = QListWidget()
+        self.queue_list.setAccessibleName(_("Speaker queue"))
+        self.queue_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.queue_list.model().rowsMoved.connect(self._on_queue_rows_moved)
+        self.queue_list.installEventFilter(self)
+        self.remove_button = QPushButton(_("Remove (Del)"))
+        self.floor_button = QPushButton(_("Give the floor"))
+        queue_box = QGroupBox(_("Speaker queue"))
+        queue_layout = QVBoxLayout(queue_box)
+        queue_layout.addWidget(self.add_edit)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Order:")))
+        row.addWidget(self.policy_combo, 1)
+        row.addWidget(self.group_combo)
+        queue_layout.addLayout(row)
+        queue_layout.addWidget(self.queue_list, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.floor_button)
+        row.addWidget(self.remove_button)
+        queue_layout.addLayout(row)
+
+        # -- who is heard ------------------------------------------------------------
+        self.scope_combo = QComboBox()
+        self.scope_combo.addItem(_("This session"), "session")
+        self.scope_combo.addItem(_("Whole event"), "event")
+        self.scope_combo.setAccessibleName(_("Figures for"))
+        self.stats_attribute_combo = QComboBox()
+        self.stats_attribute_combo.setAccessibleName(_("Groups by"))
+        self.groups_table = QTableWidget(0, 4)
+        self.groups_table.setHorizontalHeaderLabels(
+            [_("Group"), _("Present"), _("Speaking time"), _("Turns")])
+        self.groups_table.verticalHeader().setVisible(False)
+        self.groups_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.groups_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.silent_label = QLabel()
+        self.silent_label.setWordWrap(True)
+        self.balance_box = QCheckBox(_("Show the balance on the projector"))
+        self.csv_button = QPushButton(_("Export CSV…"))
+        self.pdf_button = QPushButton(_("Print report (PDF)…"))
+        heard_box = QGroupBox(_("Who is heard"))
+        heard_layout = QVBoxLayout(heard_box)
+        row = QHBoxLayout()
+        row.addWidget(self.scope_combo)
+        row.addWidget(self.stats_attribute_combo)
+        heard_layout.addLayout(row)
+        heard_layout.addWidget(self.groups_table, 1)
+        heard_layout.addWidget(self.silent_label)
+        heard_layout.addWidget(self.balance_box)
+        row = QHBoxLayout()
+        row.addWidget(self.csv_button)
+        row.addWidget(self.pdf_button)
+        heard_layout.addLayout(row)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(queue_box)
+        splitter.addWidget(heard_box)
+        splitter.setSizes([470, 380, 420])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.session_label)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(200)
+        self._ticker.timeout.connect(self._on_ticker_timeout)
+
+        self.next_button.clicked.connect(self.next_speaker)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.add30_button.clicked.connect(lambda: self.add_time(30))
+        self.add60_button.clicked.connect(lambda: self.add_time(60))
+        self.reset_button.clicked.connect(lambda: self._run(lambda: pl.reset(store)))
+        self.end_button.clicked.connect(self.end_turn)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.floor_button.clicked.connect(self._on_floor_clicked)
+        self.agenda_add_button.clicked.connect(self._on_agenda_add_clicked)
+        self.agenda_title_edit.returnPressed.connect(self._on_agenda_add_clicked)
+        self.agenda_next_button.clicked.connect(self.next_agenda_item)
+        self.turn_edit.editingFinished.connect(self._on_settings_edited)
+        self.overtime_combo.currentIndexChanged.connect(self._on_settings_edited)
+        self.policy_combo.currentIndexChanged.connect(self._on_settings_edited)
+        self.group_combo.currentIndexChanged.connect(self._on_settings_edited)
+        self.chime_box.toggled.connect(self._on_settings_edited)
+        self.balance_box.toggled.connect(self._on_settings_edited)
+        self.scope_combo.currentIndexChanged.connect(self._on_stats_options_changed)
+        self.stats_attribute_combo.currentIndexChanged.connect(self._on_stats_options_changed)
+        self.csv_button.clicked.connect(self.export_csv)
+        self.pdf_button.clicked.connect(self.export_pdf)
+        bus.changes_applied.connect(self._on_bus_changes_applied)
+
+        self._make_actions()
+        self._fill_attribute_combos()
+        self._fill_people()
+        self.refresh()
+        self.setFocusProxy(self.add_edit)
+
+    # -- keyboard ------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        def action(text: str, keys: str, slot: Callable[[], object]) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.shortcuts = {
+            "next": action(_("Next speaker"), "F6", self.next_speaker),
+            "pause": action(_("Pause or resume"), "F7", self.toggle_pause),
+            "add30": action(_("Add 30 seconds"), "F8", lambda: self.add_time(30)),
+            "add60": action(_("Add a minute"), "Shift+F8", lambda: self.add_time(60)),
+            "end": action(_("End turn"), "F9", self.end_turn),
+            "agenda": action(_("Next agenda item"), "F10", self.next_agenda_item),
+            "find": action(_("Add to the queue"), "Ctrl+F", self._focus_add),
+        }
+
+    def _focus_add(self) -> None:
+        self.add_edit.setFocus()
+        self.add_edit.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key, mods = event.key(), event.modifiers()
+            if watched is self.add_edit and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                popup = self.add_edit.completer().popup()
+                if popup is not None and popup.isVisible():
+                    popup.hide()
+                self.queue_typed(reply=bool(mods & Qt.KeyboardModifier.ControlModifier))
+                return True
+            if watched is self.add_edit and key == Qt.Key.Key_Down and not (
+                    self.add_edit.completer().popup().isVisible()):
+                self.queue_list.setFocus()
+                if self.queue_list.currentRow() < 0 and self.queue_list.count():
+                    self.queue_list.setCurrentRow(0)
+                return True
+            if watched is self.queue_list:
+                if key == Qt.Key.Key_Delete:
+                    self.remove_selected()
+                    return True
+                if mods & Qt.KeyboardModifier.AltModifier and key in (Qt.Key.Key_Up,
+                                                                      Qt.Key.Key_Down):
+                    self.move_selected(-1 if key == Qt.Key.Key_Up else 1)
+                    return True
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self._on_floor_clicked()
+                    return True
+                if key == Qt.Key.Key_Escape:
+                    self._focus_add()
+                    return True
+        return super().eventFilter(watched, event)
+
+    # -- commands ------------------------------------------------------------
+
+    def _run(self, command: Callable[[], Changes], success: str = "") -> bool:
+        try:
+            changes = command()
+        except UserError as exc:
+            self.banner.show_message(exc.message, "error")
+            return False
+        self._bus.publish(changes)
+        if success:
+            self.banner.show_message(success, "ok", seconds=6)
+        return True
+
+    def queue_typed(self, *, reply: bool = False) -> bool:
+        text = self.add_edit.text().strip()
+        if not text:
+            return False
+        person = self._person_for(text)
+        if person is None:
+            return False
+        ok = self._run(lambda: pl.enqueue(self._store, person.id, reply=reply),
+                       (_("{name} will reply directly.") if reply else
+                        _("{name} is in the queue.")).format(name=person.name))
+        if ok:
+            self.add_edit.clear()
+        return ok
+
+    def _person_for(self, text: str) -> Participant | None:
+        label_id = self._people_by_label.get(text)
+        if label_id is not None:
+            return next((p for p in all_people(self._store) if p.id == label_id), None)
+        try:
+            return find_by_scan(self._store, text)
+        except NotFoundError:
+            pass
+        words = fold(text).split()
+        matches = [p for p in all_people(self._store)
+                   if all(w in p.search_key for w in words)]
+        present = [p for p in matches if p.present] or matches
+        if len(present) == 1:
+            return present[0]
+        self.banner.show_message(
+            _("No one matches '{text}'.").format(text=text) if not present else
+            _("{n} people match '{text}': pick one from the list.").format(
+                n=len(present), text=text), "info")
+        return None
+
+    def next_speaker(self) -> None:
+        self._run(lambda: pl.start_next(self._store, self._turn_seconds()))
+
+    def toggle_pause(self) -> None:
+        self._run(lambda: pl.toggle_pause(self._store))
+
+    def add_time(self, seconds: int) -> None:
+        self._run(lambda: pl.add_time(self._store, seconds))
+
+    def end_turn(self) -> None:
+        self._run(lambda: pl.end_turn(self._store))
+
+    def next_agenda_item(self) -> None:
+        self._run(lambda: pl.start_next_agenda_item(self._store))
+
+    def remove_selected(self) -> None:
+        item = self.queue_list.currentItem()
+        if item is None:
+            return
+        self._run(lambda: pl.remove_from_queue(self._store, int(item.data(QUEUE_ID))))
+
+    def move_selected(self, delta: int) -> None:
+        row = self.queue_list.currentRow()
+        item = self.queue_list.currentItem()
+        if item is None or self._state is None:
+            return
+        replies = sum(1 for e in self._state.queue if e.is_reply)
+        target = max(0, row - replies + delta)
+        queue_id = int(item.data(QUEUE_ID))
+        if self._run(lambda: pl.move_in_queue(self._store, queue_id, target)):
+            self._select_queue_id(queue_id)
+
+    def _on_queue_rows_moved(self, *_args: object) -> None:
+        """A drag finished: store the order the facilitator made."""
+        item = self.queue_list.currentItem()
+        if item is None or self._state is None:
+            return
+        queue_id = int(item.data(QUEUE_ID))
+        replies = sum(1 for e in self._state.queue if e.is_reply)
+        target = max(0, self.queue_list.row(item) - replies)
+        QTimer.singleShot(0, lambda: self._run(
+            lambda: pl.move_in_queue(self._store, queue_id, target)))
+
+    def _on_floor_clicked(self) -> None:
+        item = self.queue_list.currentItem()
+        if item is None:
+            self.next_speaker()
+            return
+        queue_id = int(item.data(QUEUE_ID))
+        self._run(lambda: pl.start_entry(self._store, queue_id, self._turn_seconds()))
+
+    def _on_agenda_add_clicked(self) -> None:
+        title = self.agenda_title_edit.text()
+        try:
+            seconds = parse_mmss(self.agenda_minutes_edit.text())
+        except ValueError:
+            self.banner.show_message(_("Give the item's length as minutes:seconds, e.g. 15:00."),
+                                     "error")
+            return
+        if self._run(lambda: pl.add_agenda_item(self._store, title, seconds)):
+            self.agenda_title_edit.clear()
+
+    def _turn_seconds(self) -> int | None:
+        try:
+            return parse_mmss(self.turn_edit.text())
+        except ValueError:
+            return None
+
+    def _on_settings_edited(self, *_args: object) -> None:
+        if self._state is None or self._filling:
+            return
+        seconds = self._turn_seconds()
+        if seconds is None:
+            self.banner.show_message(
+                _("Give the turn length as minutes:seconds, e.g. 2:00."), "error")
+            self.turn_edit.setText(format_mmss(self._state.settings.turn_seconds))
+            return
+        policy, by = self.policy_combo.currentData()
+        attribute = self.group_combo.currentData()
+        old = self._state.settings
+        new = pl.PlenarySettings(
+            turn_seconds=seconds, stages=old.stages,
+            overtime=OvertimePolicy(self.overtime_combo.currentData()),
+            policy=pl.QueuePolicy(policy), progressive_by=by,
+            alternate_attribute=attribute or old.alternate_attribute,
+            chime=self.chime_box.isChecked(),
+            projector_shows_balance=self.balance_box.isChecked())
+        if new != old and not self._run(lambda: pl.save_settings(self._store, new)):
+            self._fill_settings(old)
+
+    # -- exports ------------------------------------------------------------
+
+    def _stats(self) -> Any:
+        assert self._state is not None
+        session = self._state.session_id if self.scope_combo.currentData() == "session" else None
+        return speaking_stats(self._store, self._clock, session_id=session,
+                              attribute=self.stats_attribute_combo.currentData())
+
+    def export_csv(self) -> Path | None:
+        path = self._choose_save(self, _("Export speaking times"), "speaking-times.csv")
+        if path is None:
+            return None
+        try:
+            path.write_text(stats_csv(self._stats()), encoding="utf-8")
+        except OSError as exc:
+            self.banner.show_message(_("Could not write {path}: {error}").format(
+                path=path, error=exc.strerror), "error")
+            return None
+        self.banner.show_message(_("Saved {path}").format(path=path), "ok", seconds=8)
+        return path
+
+    def export_pdf(self) -> Path | None:
+        path = self._choose_save(self, _("Save the speaking-time report"), "who-was-heard.pdf")
+        if path is None or self._state is None:
+            return None
+        scope = (self._state.session_title if self.scope_combo.currentData() == "session"
+                 else _("whole event"))
+        try:
+            write_speaking_report(path, self._stats(), event_name=self._store.name,
+                                  scope_title=scope, printed_at=self._clock.now())
+        except OSError as exc:
+            self.banner.show_message(_("Could not write {path}: {error}").format(
+                path=path, error=exc.strerror), "error")
+            return None
+        self.banner.show_message(_("Saved {path}").format(path=path), "ok", seconds=8)
+        return path
+
+    # -- refresh ------------------------------------------------------------
+
+    _filling = False
+
+    def _fill_attribute_combos(self) -> None:
+        columns = attribute_columns(self._store)
+        for combo in (self.group_combo, self.stats_attribute_combo):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            if combo is self.stats_attribute_combo:
+                combo.addItem(_("(no groups)"), None)
+            for column in columns:
+                combo.addItem(column, column)
+            preferred = current or next(
+                (c for c in columns if fold(c) in ("gender", "sex")), columns[0] if columns
+                else None)
+            index = combo.findData(preferred)
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+
+    def _fill_people(self) -> None:
+        labels: dict[str, int] = {}
+        for person in all_people(self._store):
+            labels[f"{person.name} ({person.ext_id})"] = person.id
+        self._people_by_label = labels
+        self._completer_model.setStringList(sorted(labels, key=fold))
+
+    def _fill_settings(self, conf: pl.PlenarySettings) -> None:
+        self._filling = True
+        try:
+            if not self.turn_edit.hasFocus():
+                self.turn_edit.setText(format_mmss(conf.turn_seconds))
+            self.overtime_combo.setCurrentIndex(self.overtime_combo.findData(conf.overtime.value))
+            key = (conf.policy.value,
+                   conf.progressive_by if conf.policy is pl.QueuePolicy.PROGRESSIVE else "turns")
+            self.policy_combo.setCurrentIndex(max(self.policy_combo.findData(key), 0))
+            if conf.alternate_attribute:
+                self.group_combo.setCurrentIndex(
+                    max(self.group_combo.findData(conf.alternate_attribute), 0))
+            self.group_combo.setEnabled(conf.policy is pl.QueuePolicy.ALTERNATE)
+            self.chime_box.setChecked(conf.chime)
+            self.chime.muted = not conf.chime
+            self.balance_box.setChecked(conf.projector_shows_balance)
+        finally:
+            self._filling = False
+
+    def refresh(self) -> None:
+        state = pl.state(self._store)
+        self._state = state
+        self.session_label.setText(state.session_title)
+        self._fill_settings(state.settings)
+        self.queue_list.blockSignals(True)
+        selected = self.queue_list.currentItem()
+        selected_id = selected.data(QUEUE_ID) if selected is not None else None
+        self.queue_list.clear()
+        for number, entry in enumerate(state.queue, start=1):
+            marker = "↩ " if entry.is_reply else ""
+            item = QListWidgetItem(f"{number}. {marker}{entry.participant.name} — {entry.reason}")
+            item.setData(QUEUE_ID, entry.id)
+            if entry.is_reply:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
+            self.queue_list.addItem(item)
+        self.queue_list.blockSignals(False)
+        if selected_id is not None:
+            self._select_queue_id(int(selected_id))
+        current = state.current
+        if current is None:
+            self.speaker_label.setText(_("No one is speaking. F6 gives the floor to the next "
+                                         "person in the queue."))
+        else:
+            marker = "  ↩ " + _("direct reply") if current.kind == "reply" else ""
+            self.speaker_label.setText(current.participant.name + marker)
+        if current is None or current.id != self._last_turn_id:
+            self._last_remaining = None
+            self._last_turn_id = current.id if current else None
+        self.pause_button.setText(_("Resume (F7)") if current and not current.countdown.running
+                                  else _("Pause (F7)"))
+        self.next_button.setToolTip(_("Give the floor to the next person (F6)"))
+        self.end_button.setToolTip(_("End this turn and record it (F9)"))
+        self.add60_button.setToolTip(_("Add a minute (Shift+F8)"))
+        for button in (self.pause_button, self.add30_button, self.add60_button,
+                       self.reset_button, self.end_button):
+            button.setEnabled(current is not None)
+        self.next_button.setEnabled(bool(state.queue))
+        self._refresh_agenda(state)
+        self._refresh_stats()
+        self._on_ticker_timeout()
+        if (current is not None and current.countdown.running) or state.current_agenda_item:
+            self._ticker.start()
+        else:
+            self._ticker.stop()
+
+    def _select_queue_id(self, queue_id: int) -> None:
+        for row in range(self.queue_list.count()):
+            if self.queue_list.item(row).data(QUEUE_ID) == queue_id:
+                self.queue_list.setCurrentRow(row)
+                return
+
+    def _refresh_agenda(self, state: pl.PlenaryState) -> None:
+        self.agenda_list.clear()
+        for item in state.agenda:
+            elapsed = item.timer.elapsed(self._clock)
+            if item.state == "upcoming":
+                text = _("{title} — {planned} planned").format(
+                    title=item.title, planned=format_mmss(int(item.planned)))
+            else:
+                over = elapsed - item.planned
+                balance = (_("{m} over").format(m=format_mmss(int(over))) if over > 0 else
+                           _("{m} left").format(m=format_mmss(int(-over))))
+                text = f"{'▶ ' if item.state == 'running' else ''}{item.title} — " \
+                    f"{format_mmss(int(elapsed))} / {format_mmss(int(item.planned))} ({balance})"
+            self.agenda_list.addItem(text)
+        running = state.current_agenda_item
+        upcoming = next((i for i in state.agenda if i.state == "upcoming"), None)
+        self.agenda_status.setText(
+            (_("Now: {title}").format(title=running.title) if running else _("No item running"))
+            + (" · " + _("Next: {title}").format(title=upcoming.title) if upcoming else ""))
+        self.agenda_next_button.setEnabled(upcoming is not None)
+
+    def _refresh_stats(self) -> None:
+        if self._state is None:
+            return
+        stats = self._stats()
+        self.groups_table.setRowCount(len(stats.groups))
+        for row, g in enumerate(stats.groups):
+            values = [g.value, f"{g.present_share:.0%} ({g.present})",
+                      f"{g.time_share:.0%} ({format_mmss(int(g.seconds))})",
+                      f"{g.turn_share:.0%} ({g.turns})"]
+            for column, value in enumerate(values):
+                self.groups_table.setItem(row, column, QTableWidgetItem(value))
+        names = ", ".join(p.name for p in stats.not_yet_spoken[:12])
+        more = len(stats.not_yet_spoken) - 12
+        self.silent_label.setText(
+            _("Present, not yet heard ({n}): {names}").format(
+                n=len(stats.not_yet_spoken), names=names + (f" … +{more}" if more > 0 else ""))
+            if stats.not_yet_spoken else _("Everyone present has spoken."))
+
+    def _on_ticker_timeout(self) -> None:
+        state = self._state
+        if state is None:
+            return
+        current = state.current
+        if current is None:
+            self.countdown_label.setText(format_mmss(state.settings.turn_seconds))
+            self.countdown_label.setStyleSheet("color:#9ca3af;")
+        else:
+            remaining = current.countdown.remaining(self._clock)
+            seconds, over = display_seconds(remaining, state.settings.overtime)
+            stage = stage_at(remaining, state.settings.stages)
+            colour = stage.colour if stage else NORMAL_COLOUR
+            self.countdown_label.setText(format_mmss(seconds, over))
+            self.countdown_label.setStyleSheet(f"color:{colour};")
+            if self._last_remaining is not None:
+                for crossed in stages_crossed(self._last_remaining, remaining,
+                                              state.settings.stages):
+                    self.chime.play(crossed.key)
+            self._last_remaining = remaining
+        if state.current_agenda_item is not None:
+            self._refresh_agenda(state)
+
+    def _on_stats_options_changed(self, *_args: object) -> None:
+        self._refresh_stats()
+
+    def _on_bus_changes_applied(self, changes: Changes) -> None:
+        if changes.participants or changes.event:
+            self._fill_attribute_combos()
+            self._fill_people()
+        if changes.any:
+            self.refresh()
