@@ -178,10 +178,10 @@ class PlenaryPage(QWidget):
         self.add_edit.installEventFilter(self)
         self.policy_combo = QComboBox()
         self.policy_combo.setAccessibleName(_("Queue order"))
-        self.policy_combo.addItem(_("First come"), ("first_come", "turns"))
-        self.policy_combo.addItem(_("Progressive: fewest turns first"), ("progressive", "turns"))
-        self.policy_combo.addItem(_("Progressive: least time first"), ("progressive", "seconds"))
-        self.policy_combo.addItem(_("Alternate between groups"), ("alternate", "turns"))
+        self.policy_combo.addItem(_("First come"), "first_come:turns")
+        self.policy_combo.addItem(_("Progressive: fewest turns first"), "progressive:turns")
+        self.policy_combo.addItem(_("Progressive: least time first"), "progressive:seconds")
+        self.policy_combo.addItem(_("Alternate between groups"), "alternate:turns")
         self.group_combo = QComboBox()
         self.group_combo.setAccessibleName(_("Groups to alternate"))
         self.queue_list = QListWidget()
@@ -468,7 +468,7 @@ class PlenaryPage(QWidget):
                 _("Give the turn length as minutes:seconds, e.g. 2:00."), "error")
             self.turn_edit.setText(format_mmss(self._state.settings.turn_seconds))
             return
-        policy, by = self.policy_combo.currentData()
+        policy, by = str(self.policy_combo.currentData() or "first_come:turns").split(":")
         attribute = self.group_combo.currentData()
         old = self._state.settings
         new = pl.PlenarySettings(
@@ -480,6 +480,10 @@ class PlenaryPage(QWidget):
             projector_shows_balance=self.balance_box.isChecked())
         if new != old and not self._run(lambda: pl.save_settings(self._store, new)):
             self._fill_settings(old)
+
+    def page_chimes(self) -> list[str]:
+        """The stages chimed so far (shown nowhere; tests and diagnostics read it)."""
+        return list(self.chime.played)
 
     # -- exports ------------------------------------------------------------
 
@@ -552,8 +556,8 @@ class PlenaryPage(QWidget):
             if not self.turn_edit.hasFocus():
                 self.turn_edit.setText(format_mmss(conf.turn_seconds))
             self.overtime_combo.setCurrentIndex(self.overtime_combo.findData(conf.overtime.value))
-            key = (conf.policy.value,
-                   conf.progressive_by if conf.policy is pl.QueuePolicy.PROGRESSIVE else "turns")
+            key = conf.policy.value + ":" + (
+                conf.progressive_by if conf.policy is pl.QueuePolicy.PROGRESSIVE else "turns")
             self.policy_combo.setCurrentIndex(max(self.policy_combo.findData(key), 0))
             if conf.alternate_attribute:
                 self.group_combo.setCurrentIndex(

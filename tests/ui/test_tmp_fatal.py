@@ -1,0 +1,200 @@
+"""The Plenary page and the projector, driven from the keyboard with a fake clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from facilitator.clock import FakeClock
+from facilitator.people import Participant, list_participants
+from facilitator.store import EventStore
+from facilitator.text import fold
+from facilitator.timing import plenary as pl
+from facilitator.timing.stats import speaking_stats
+from ui.bus import ChangeBus
+from ui.pages.plenary import PlenaryPage
+from ui.projector import ProjectorWindow
+from ui.sound import Chime
+
+
+class Harness:
+    def __init__(self, page: PlenaryPage, bus: ChangeBus, store: EventStore,
+                 clock: FakeClock, saved: list[Path]) -> None:
+        self.page, self.bus, self.store, self.clock, self.saved = page, bus, store, clock, saved
+
+
+@pytest.fixture
+def harness(qtbot: QtBot, demo_store: EventStore, clock: FakeClock, tmp_path: Path) -> Harness:
+    bus = ChangeBus()
+    chime = Chime()
+    chime._available = False  # record chimes without touching an audio device
+    saved: list[Path] = []
+
+    def choose(parent: object, title: str, name: str) -> Path:
+        saved.append(tmp_path / name)
+        return tmp_path / name
+
+    page = PlenaryPage(demo_store, bus, clock, chime, choose_save=choose)
+    page._keep = (bus, chime)  # type: ignore[attr-defined]
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    return Harness(page, bus, demo_store, clock, saved)
+
+
+def present(store: EventStore) -> list[Participant]:
+    return [p for p in list_participants(store) if p.present and p.role == "participant"
+            and fold(p.name).isascii()]
+
+
+def type_and_enter(qtbot: QtBot, page: PlenaryPage, text: str, *, reply: bool = False) -> None:
+    page.add_edit.setFocus()
+    qtbot.keyClicks(page.add_edit, text)
+    mods = Qt.KeyboardModifier.ControlModifier if reply else Qt.KeyboardModifier.NoModifier
+    qtbot.keyClick(page.add_edit, Qt.Key.Key_Return, mods)
+
+
+def press(qtbot: QtBot, page: PlenaryPage, key: Qt.Key,
+          mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(QApplication.focusWidget() or page, key, mods)
+
+
+def test_thirty_speaker_plenary_from_the_keyboard(qtbot: QtBot, harness: Harness) -> None:
+    page, store, clock = harness.page, harness.store, harness.clock
+    speakers = present(store)[:N]
+    for person in speakers:
+        type_and_enter(qtbot, page, f"{fold(person.name)} {person.ext_id}")
+        assert page.banner.kind == "ok", page.banner.text()
+    assert page.queue_list.count() == N
+    durations = [20 + 7 * i for i in range(N)]
+    for seconds in durations:
+        press(qtbot, page, Qt.Key.Key_F6)
+        clock.advance(seconds)
+    press(qtbot, page, Qt.Key.Key_F9)
+    spoken = [t.spoken for t in pl.turns(store)]
+    assert spoken == pytest.approx(durations)
+    assert [t.participant.id for t in pl.turns(store)] == [p.id for p in speakers]
+    assert page.queue_list.count() == 0
+    stats = speaking_stats(store, clock)
+    assert stats.total_turns == N and stats.total_seconds == pytest.approx(sum(durations))
+
+
+def test_pause_add_time_and_stage_chimes(qtbot: QtBot, harness: Harness) -> None:
+    page, store, clock = harness.page, harness.store, harness.clock
+    person = present(store)[0]
+    type_and_enter(qtbot, page, person.ext_id)
+    page.turn_edit.setText("1:00")
+    press(qtbot, page, Qt.Key.Key_F6)
+    assert page.countdown_label.text() == "1:00"
+    clock.advance(25)
+    page._on_ticker_timeout()
+    assert page.countdown_label.text() == "0:35" and page.page_chimes() == []
+    clock.advance(10)
+    page._on_ticker_timeout()
+    assert page.countdown_label.text() == "0:25" and page.page_chimes() == ["amber"]
+    press(qtbot, page, Qt.Key.Key_F7)  # pause
+    clock.advance(100)
+    page._on_ticker_timeout()
+    assert page.countdown_label.text() == "0:25"
+    press(qtbot, page, Qt.Key.Key_F8)  # +30 s
+    press(qtbot, page, Qt.Key.Key_F7)  # resume: 55 s left
+    clock.advance(55)
+    page._on_ticker_timeout()
+    assert page.countdown_label.text() == "0:00"
+    clock.advance(12)
+    page._on_ticker_timeout()
+    assert page.countdown_label.text() == "+0:12"
+    # Added time lifted it out of amber, so amber sounds again on the way down.
+    assert page.page_chimes() == ["amber", "amber", "red"]
+
+
+def test_direct_reply_and_reordering(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    a, b, c, d = present(store)[:4]
+    for person in (a, b, c):
+        type_and_enter(qtbot, page, person.ext_id)
+    type_and_enter(qtbot, page, d.ext_id, reply=True)
+    texts = [page.queue_list.item(i).text() for i in range(page.queue_list.count())]
+    assert texts[0].startswith(f"1. ↩ {d.name} — direct reply")
+    page.queue_list.setFocus()
+    page.queue_list.setCurrentRow(3)  # c
+    qtbot.keyClick(page.queue_list, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    order = [e.participant.id for e in pl.state(store).queue]
+    assert order == [d.id, a.id, c.id, b.id]
+    qtbot.keyClick(page.queue_list, Qt.Key.Key_Delete)
+    assert [e.participant.id for e in pl.state(store).queue] == [d.id, a.id, b.id]
+
+
+def test_duplicate_queueing_is_refused_in_the_banner(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    person = present(store)[0]
+    type_and_enter(qtbot, page, person.ext_id)
+    type_and_enter(qtbot, page, person.ext_id)
+    assert page.banner.kind == "error" and "already in the queue (number 1)" in page.banner.text()
+
+
+def test_policy_combo_changes_order_and_is_saved(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    page.policy_combo.setCurrentIndex(page.policy_combo.findData("alternate:turns"))
+    conf = pl.settings(store)
+    assert conf.policy is pl.QueuePolicy.ALTERNATE and conf.alternate_attribute == "Gender"
+    assert page.group_combo.isEnabled()
+
+
+def test_exports_write_csv_and_pdf(qtbot: QtBot, harness: Harness) -> None:
+    page, store, clock = harness.page, harness.store, harness.clock
+    person = present(store)[0]
+    type_and_enter(qtbot, page, person.ext_id)
+    press(qtbot, page, Qt.Key.Key_F6)
+    clock.advance(42)
+    press(qtbot, page, Qt.Key.Key_F9)
+    csv_path = page.export_csv()
+    assert csv_path is not None
+    assert f"person,{person.ext_id},{person.name}" in csv_path.read_text(encoding="utf-8")
+    pdf_path = page.export_pdf()
+    assert pdf_path is not None and pdf_path.read_bytes().startswith(b"%PDF")
+
+
+def test_projector_shows_speaker_next_three_and_stage_colour(
+    qtbot: QtBot, harness: Harness
+) -> None:
+    page, store, clock, bus = harness.page, harness.store, harness.clock, harness.bus
+    projector = ProjectorWindow(store, bus, clock)
+    qtbot.addWidget(projector)
+    projector.show()
+    speakers = present(store)[:5]
+    for person in speakers:
+        type_and_enter(qtbot, page, person.ext_id)
+    assert projector.views.currentIndex() == 1
+    press(qtbot, page, Qt.Key.Key_F6)
+    assert projector.speaker_label.text() == speakers[0].name
+    assert projector.next_label.text() == "Next: " + " · ".join(p.name for p in speakers[1:4])
+    assert projector.countdown_label.text() == "2:00"
+    clock.advance(95)
+    projector._on_ticker_timeout()
+    assert projector.countdown_label.text() == "0:25"
+    assert projector.countdown_label.property("colour") == "#f59e0b"
+    assert projector.balance_label.text() == ""  # nothing private unless asked
+    page.balance_box.setChecked(True)
+    assert "present" in projector.balance_label.text()
+    assert speakers[0].name not in projector.balance_label.text()
+
+
+def test_restart_resumes_running_countdown(qtbot: QtBot, demo_store: EventStore,
+                                           clock: FakeClock) -> None:
+    person = present(demo_store)[0]
+    pl.enqueue(demo_store, person.id)
+    pl.start_next(demo_store, 120)
+    clock.advance(50)
+    bus = ChangeBus()
+    page = PlenaryPage(demo_store, bus, clock, Chime())
+    qtbot.addWidget(page)
+    assert page.countdown_label.text() == "1:10"
+    assert page.speaker_label.text() == person.name
+
+
+N = 30
