@@ -1,0 +1,725 @@
+"""Simulated annealing over legal seatings, with incremental cost updates.
+
+One step picks a round, a movable unit (a person, or a keep-together group) and another
+table, and proposes either moving the unit there (when table sizes allow) or exchanging it
+with a unit sitting there. Only moves that keep every hard rule are proposed, so every state
+the search visits — and the best one it returns — is a legal plan.
+
+The cost of a step is computed from the two tables it touches only: the meeting counts of
+the people moved against those two tables, and the category counts of those two tables.
+Nothing is recomputed over the whole plan, which is what makes hundreds of thousands of
+steps a second affordable in plain Python.
+
+Cost = ``mixing`` × Σ pairs (times met)² + ``balance`` × Σ weighted L1
++ ``move`` × people moved from their old seat (re-balancing only).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from facilitator.i18n import _
+from facilitator.tables.compiled import Compiled, compile_problem
+from facilitator.tables.construct import seat_round
+from facilitator.tables.model import AllocationError, Plan, Problem
+from facilitator.tables.quality import PlanQuality, quality_of
+
+Stop = Literal["finished", "cancelled", "time limit"]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the objective trades its parts off: cost = mixing × Σ(times met)² + balance ×
+    Σ weighted L1 + move × people moved.
+
+    Balance is weighed heavily here (a one-person imbalance at a table of 8 costs 5 on each
+    of the two tables a swap touches, a repeat meeting 2) because the search's final polish
+    pass multiplies ``mixing`` by :data:`POLISH_MIXING` to clear the last repeats: tuned on
+    the reference pools, this reaches both no repeats and near-ideal balance where the
+    weights of a single pass had to give up one for the other. ``move`` is what re-seating
+    one already-seated person for one round costs when re-balancing: about two one-person
+    imbalances, so people move to avoid a repeat meeting or a clearly lopsided table, not
+    for a marginal gain (2–6 of 97 moved after 5 latecomers and 3 leavers on the 100 pool).
+    """
+
+    mixing: float = 1.0
+    balance: float = 20.0
+    move: float = 10.0
+
+    def __post_init__(self) -> None:
+        for value in (self.mixing, self.balance, self.move):
+            if not (math.isfinite(value) and value >= 0):
+                raise AllocationError(_("Objective weights must be numbers of at least 0."))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a progress bar shows: how far along, and the best plan's figures so far."""
+
+    fraction: float
+    best: PlanQuality
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """A plan with its figures and how the search ended."""
+
+    plan: Plan
+    quality: PlanQuality
+    iterations: int
+    stopped: Stop
+
+
+ProgressFn = Callable[[Progress], None]
+CancelFn = Callable[[], bool]
+
+
+def default_iterations(cp: Compiled, free_rounds: int) -> int:
+    """A step budget that grows with the problem, a little less than linearly.
+
+    About 2 s for 100 people over 4 rounds and 20 s for 1,000 over 6 on a laptop core.
+    A step count rather than a duration, so the default plan is the same on every machine.
+    """
+    size = max(1, cp.n_active * free_rounds)
+    return max(50_000, int(600_000 * (size / 400) ** 0.6))
+
+
+class State:
+    """A legal seating with everything a step's cost needs, kept up to date per move."""
+
+    def __init__(
+        self,
+        cp: Compiled,
+        seats: list[list[int]],
+        free: Sequence[int],
+        weights: Weights,
+        original: list[list[int]] | None = None,
+    ) -> None:
+        self.cp = cp
+        self.free = list(free)
+        self.weights = weights
+        n, n_tables = cp.n, cp.tables
+        self.tab = [list(row) for row in seats]
+        self.ppl: list[list[list[int]]] = []
+        for r in range(cp.rounds):
+            tables: list[list[int]] = [[] for _ in range(n_tables)]
+            for p, t in enumerate(seats[r]):
+                if t >= 0:
+                    tables[t].append(p)
+            self.ppl.append(tables)
+        self.gcats = [cp.global_cats(p) for p in range(n)]
+        self.in_cluster = [bool(cp.clusters_of[p]) for p in range(n)]
+        self.ulen = [len(u) for u in cp.units]
+        self.original = original
+        self.move_w = weights.move
+        self.mix_w = weights.mixing
+
+        # Meetings over all rounds, including rounds already done.
+        self.met = [[0] * n for _ in range(n)]
+        for r in range(cp.rounds):
+            for table in self.ppl[r]:
+                for i, a in enumerate(table):
+                    row = self.met[a]
+                    for b in table[i + 1:]:
+                        row[b] += 1
+                        self.met[b][a] += 1
+
+        # term[r][g][s][k]: weighted L1 contribution of k people of category g at a table of
+        # size s in round r. Only the sizes a free round can have are tabulated.
+        self.term: list[list[list[list[float]]]] = [[] for _ in range(cp.rounds)]
+        self.cnt: list[list[list[int]]] = [[] for _ in range(cp.rounds)]
+        self.l1: list[list[float]] = [[] for _ in range(cp.rounds)]
+        self.movable: list[list[int]] = [[] for _ in range(cp.rounds)]
+        self.units_at: list[list[list[int]]] = [[] for _ in range(cp.rounds)]
+        self.cl_count: list[list[list[int]]] = [[] for _ in range(cp.rounds)]
+        self.cl_used: list[list[int]] = [[] for _ in range(cp.rounds)]
+        attr_of = [a for a, labels in enumerate(cp.labels) for _ in labels]
+        for r in self.free:
+            present = [p for p in range(n) if seats[r][p] >= 0]
+            room = [0] * cp.n_cats
+            for p in present:
+                for g in self.gcats[p]:
+                    room[g] += 1
+            hi = cp.q[r] + 1
+            shares = [room[g] / len(present) for g in range(cp.n_cats)]
+            scale = [weights.balance * cp.weights[attr_of[g]] for g in range(cp.n_cats)]
+            self.term[r] = [
+                [
+                    [scale[g] * abs(k / s - shares[g]) for k in range(s + 1)]
+                    if s >= max(cp.q[r], 1) else []
+                    for s in range(hi + 1)
+                ]
+                for g in range(cp.n_cats)
+            ]
+            self.cnt[r] = [[0] * cp.n_cats for _ in range(n_tables)]
+            for p in present:
+                row = self.cnt[r][seats[r][p]]
+                for g in self.gcats[p]:
+                    row[g] += 1
+            self.l1[r] = [self._table_l1(r, t, self.cnt[r][t], len(self.ppl[r][t]))
+                          for t in range(n_tables)]
+            pins = cp.pins[r]
+            self.movable[r] = [
+                u for u, members in enumerate(cp.units) if not any(m in pins for m in members)
+            ]
+            self.units_at[r] = [[] for _ in range(n_tables)]
+            for u in self.movable[r]:
+                self.units_at[r][seats[r][cp.units[u][0]]].append(u)
+            self.cl_count[r] = [[0] * n_tables for _ in cp.clusters]
+            for k, members in enumerate(cp.clusters):
+                for m in members:
+                    self.cl_count[r][k][seats[r][m]] += 1
+            self.cl_used[r] = [sum(1 for c in row if c) for row in self.cl_count[r]]
+        # People with a repeat meeting, so steps can aim at them.
+        self.repeats = [0] * n
+        self.conflicted: list[int] = []
+        self.slot = [0] * n
+        for p in range(n):
+            self.repeats[p] = sum(1 for m in self.met[p] if m > 1)
+            if self.repeats[p]:
+                self.slot[p] = len(self.conflicted)
+                self.conflicted.append(p)
+        self.is_movable = [[False] * len(cp.units) for _ in range(cp.rounds)]
+        for r in self.free:
+            for u in self.movable[r]:
+                self.is_movable[r][u] = True
+        self.cost = self.full_cost()
+
+    # -- whole-plan cost (start, tests) ----------------------------------------------------
+
+    def _table_l1(self, r: int, t: int, counts: list[int], size: int) -> float:
+        if size == 0:
+            return 0.0
+        term = self.term[r]
+        return sum(term[g][size][counts[g]] for g in range(self.cp.n_cats))
+
+    def full_cost(self) -> float:
+        """The objective recomputed from scratch (the incremental one must match it)."""
+        cp = self.cp
+        mixing = 0
+        for a in range(cp.n):
+            row = self.met[a]
+            mixing += sum(m * m for m in row[a + 1:])
+        balance = 0.0
+        for r in self.free:
+            counts = [[0] * cp.n_cats for _ in range(cp.tables)]
+            for p, t in enumerate(self.tab[r]):
+                if t >= 0:
+                    for g in self.gcats[p]:
+                        counts[t][g] += 1
+            for t in range(cp.tables):
+                balance += self._table_l1(r, t, counts[t], len(self.ppl[r][t]))
+        return self.mix_w * mixing + balance + self.move_w * self.moved()
+
+    def recount_meetings(self) -> list[list[int]]:
+        cp = self.cp
+        met = [[0] * cp.n for _ in range(cp.n)]
+        for r in range(cp.rounds):
+            tables: list[list[int]] = [[] for _ in range(cp.tables)]
+            for p, t in enumerate(self.tab[r]):
+                if t >= 0:
+                    tables[t].append(p)
+            for table in tables:
+                for a in table:
+                    for b in table:
+                        if a != b:
+                            met[a][b] += 1
+        return met
+
+    def moved(self) -> int:
+        if self.original is None:
+            return 0
+        return sum(
+            1
+            for r in self.free
+            for p, t in enumerate(self.tab[r])
+            if t >= 0 and self.original[r][p] >= 0 and self.original[r][p] != t
+        )
+
+    # -- one step ------------------------------------------------------------------------
+
+    def size_ok(self, r: int, size: int) -> bool:
+        q = self.cp.q[r]
+        return size == q or (size == q + 1 and self.cp.big[r] > 0)
+
+    def delta(self, r: int, a: int, b: int, xs: list[int], ys: list[int]) -> float | None:
+        """Cost change of sending ``xs`` from table a to b and ``ys`` from b to a.
+
+        ``None`` when the exchange would break a rule (sizes, keep-apart, clusters).
+        """
+        cp = self.cp
+        ppl_a, ppl_b = self.ppl[r][a], self.ppl[r][b]
+        sa, sb = len(ppl_a), len(ppl_b)
+        na, nb = sa - len(xs) + len(ys), sb - len(ys) + len(xs)
+        if not (self.size_ok(r, na) and self.size_ok(r, nb)):
+            return None
+        tab = self.tab[r]
+        for x in xs:
+            for z in cp.apart_of[x]:
+                if tab[z] == b and z not in ys:
+                    return None
+        for y in ys:
+            for z in cp.apart_of[y]:
+                if tab[z] == a and z not in xs:
+                    return None
+        if any(self.in_cluster[p] for p in xs) or any(self.in_cluster[p] for p in ys):
+            touched = sorted({k for p in (*xs, *ys) for k in cp.clusters_of[p]})
+            cl_count, cl_used = self.cl_count[r], self.cl_used[r]
+            for k in touched:
+                ca, cb = cl_count[k][a], cl_count[k][b]
+                da = sum(1 for y in ys if k in cp.clusters_of[y]) - sum(
+                    1 for x in xs if k in cp.clusters_of[x])
+                used = cl_used[k] - (ca > 0) - (cb > 0) + (ca + da > 0) + (cb - da > 0)
+                if used > cp.cluster_k[r][k]:
+                    return None
+
+        met = self.met
+        d_mix = 0
+        for s in ppl_a:
+            if s in xs:
+                continue
+            for x in xs:
+                d_mix -= met[x][s]
+            for y in ys:
+                d_mix += met[y][s]
+        for s in ppl_b:
+            if s in ys:
+                continue
+            for x in xs:
+                d_mix += met[x][s]
+            for y in ys:
+                d_mix -= met[y][s]
+        moving = len(xs) + len(ys)
+        d_mix = 2 * d_mix + moving * ((sa - len(xs)) + (sb - len(ys)))
+
+        term = self.term[r]
+        cnt_a, cnt_b = self.cnt[r][a], self.cnt[r][b]
+        if na == sa:
+            change: dict[int, int] = {}
+            gcats = self.gcats
+            for x in xs:
+                for g in gcats[x]:
+                    change[g] = change.get(g, 0) - 1
+            for y in ys:
+                for g in gcats[y]:
+                    change[g] = change.get(g, 0) + 1
+            d_bal = 0.0
+            for g, dg in change.items():
+                if dg:
+                    tg = term[g]
+                    ta, tb = tg[sa], tg[sb]
+                    ka, kb = cnt_a[g], cnt_b[g]
+                    d_bal += ta[ka + dg] - ta[ka] + tb[kb - dg] - tb[kb]
+        else:
+            new_a, new_b = cnt_a[:], cnt_b[:]
+            for x in xs:
+                for g in self.gcats[x]:
+                    new_a[g] -= 1
+                    new_b[g] += 1
+            for y in ys:
+                for g in self.gcats[y]:
+                    new_a[g] += 1
+                    new_b[g] -= 1
+            d_bal = (self._table_l1(r, a, new_a, na) + self._table_l1(r, b, new_b, nb)
+                     - self.l1[r][a] - self.l1[r][b])
+
+        d_move = 0
+        if self.original is not None:
+            orig = self.original[r]
+            for x in xs:
+                o = orig[x]
+                if o >= 0:
+                    d_move += (b != o) - (a != o)
+            for y in ys:
+                o = orig[y]
+                if o >= 0:
+                    d_move += (a != o) - (b != o)
+        return self.mix_w * d_mix + d_bal + self.move_w * d_move
+
+    def swap_delta(self, r: int, x: int, y: int, a: int, b: int) -> float | None:
+        """Fast path of :meth:`delta` for two single people outside clusters."""
+        tab = self.tab[r]
+        for z in self.cp.apart_of[x]:
+            if tab[z] == b and z != y:
+                return None
+        for z in self.cp.apart_of[y]:
+            if tab[z] == a and z != x:
+                return None
+        mx, my = self.met[x], self.met[y]
+        d_mix = 0
+        for s in self.ppl[r][a]:
+            d_mix += my[s] - mx[s]
+        for s in self.ppl[r][b]:
+            d_mix += mx[s] - my[s]
+        # s = y (in a) and s = x (in b) were included above: take them out again.
+        d_mix -= 2 * mx[y]
+        sa, sb = len(self.ppl[r][a]), len(self.ppl[r][b])
+        d = self.mix_w * (2 * d_mix + 2 * (sa - 1 + sb - 1))
+
+        term = self.term[r]
+        cnt_a, cnt_b = self.cnt[r][a], self.cnt[r][b]
+        for gx, gy in zip(self.gcats[x], self.gcats[y], strict=True):
+            if gx != gy:
+                tx, ty = term[gx], term[gy]
+                t1, t2 = tx[sa], ty[sa]
+                k1, k2 = cnt_a[gx], cnt_a[gy]
+                d += t1[k1 - 1] - t1[k1] + t2[k2 + 1] - t2[k2]
+                t1, t2 = tx[sb], ty[sb]
+                k1, k2 = cnt_b[gx], cnt_b[gy]
+                d += t1[k1 + 1] - t1[k1] + t2[k2 - 1] - t2[k2]
+        if self.original is not None:
+            orig = self.original[r]
+            o = orig[x]
+            if o >= 0:
+                d += self.move_w * ((b != o) - (a != o))
+            o = orig[y]
+            if o >= 0:
+                d += self.move_w * ((a != o) - (b != o))
+        return d
+
+    def apply(
+        self, r: int, a: int, b: int, ux: list[int], uy: list[int], d: float
+    ) -> None:
+        """Carry out an exchange of units ``ux`` (at a) and ``uy`` (at b) costing ``d``."""
+        cp = self.cp
+        units = cp.units
+        xs = [p for u in ux for p in units[u]]
+        ys = [p for u in uy for p in units[u]]
+        ppl_a, ppl_b = self.ppl[r][a], self.ppl[r][b]
+        met = self.met
+        stay_a = [s for s in ppl_a if s not in xs]
+        stay_b = [s for s in ppl_b if s not in ys]
+        for x, leave, join in [(x, stay_a, stay_b) for x in xs] + [(y, stay_b, stay_a) for y in ys]:
+            row = met[x]
+            for s in leave:
+                m = row[s] - 1
+                row[s] = m
+                met[s][x] = m
+                if m == 1:
+                    self._repeat(x, s, -1)
+            for s in join:
+                m = row[s] + 1
+                row[s] = m
+                met[s][x] = m
+                if m == 2:
+                    self._repeat(x, s, 1)
+        self.ppl[r][a] = stay_a + ys
+        self.ppl[r][b] = stay_b + xs
+        tab = self.tab[r]
+        cnt_a, cnt_b = self.cnt[r][a], self.cnt[r][b]
+        for x in xs:
+            tab[x] = b
+            for g in self.gcats[x]:
+                cnt_a[g] -= 1
+                cnt_b[g] += 1
+        for y in ys:
+            tab[y] = a
+            for g in self.gcats[y]:
+                cnt_a[g] += 1
+                cnt_b[g] -= 1
+        at_a, at_b = self.units_at[r][a], self.units_at[r][b]
+        for u in ux:
+            at_a.remove(u)
+            at_b.append(u)
+        for u in uy:
+            at_b.remove(u)
+            at_a.append(u)
+        self.l1[r][a] = self._table_l1(r, a, cnt_a, len(self.ppl[r][a]))
+        self.l1[r][b] = self._table_l1(r, b, cnt_b, len(self.ppl[r][b]))
+        if any(self.in_cluster[p] for p in xs) or any(self.in_cluster[p] for p in ys):
+            cl_count = self.cl_count[r]
+            for p, src, dst in [(x, a, b) for x in xs] + [(y, b, a) for y in ys]:
+                for k in cp.clusters_of[p]:
+                    cl_count[k][src] -= 1
+                    cl_count[k][dst] += 1
+            self.cl_used[r] = [sum(1 for c in row if c) for row in cl_count]
+        self.cost += d
+
+    def _repeat(self, p: int, q: int, step: int) -> None:
+        """Keep ``conflicted`` (people with a repeat meeting) up to date as pairs cross 1↔2."""
+        for who in (p, q):
+            before = self.repeats[who]
+            self.repeats[who] = before + step
+            if before == 0:
+                self.slot[who] = len(self.conflicted)
+                self.conflicted.append(who)
+            elif before + step == 0:
+                i = self.slot[who]
+                last = self.conflicted.pop()
+                if last != who:
+                    self.conflicted[i] = last
+                    self.slot[last] = i
+
+    def seats(self) -> list[list[int]]:
+        return [list(row) for row in self.tab]
+
+
+def index_rounds(cp: Compiled, seats: list[list[int]]) -> list[list[list[int]]]:
+    """Per round, per table, the people (as indices) in input order."""
+    out = []
+    for r in range(cp.rounds):
+        tables: list[list[int]] = [[] for _ in range(cp.tables)]
+        for p, t in enumerate(seats[r]):
+            if t >= 0:
+                tables[t].append(p)
+        out.append(tables)
+    return out
+
+
+def to_plan(cp: Compiled, seats: list[list[int]]) -> Plan:
+    return Plan(
+        tuple(
+            tuple(tuple(cp.ids[p] for p in table) for table in tables)
+            for tables in index_rounds(cp, seats)
+        )
+    )
+
+
+def anneal(
+    state: State,
+    rng: random.Random,
+    iterations: int,
+    *,
+    t_hot: float,
+    t_cold: float,
+    aim: float,
+    deadline: float | None = None,
+    progress: ProgressFn | None = None,
+    span: tuple[float, float] = (0.0, 1.0),
+    cancel: CancelFn | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> tuple[list[list[int]], int, Stop]:
+    """Run one annealing pass; return the best seats seen, steps taken, why it stopped.
+
+    The temperature falls geometrically from ``t_hot`` to ``t_cold`` with the step count,
+    not with the clock, so a given seed and budget always give the same plan; ``deadline``
+    (a ``clock()`` value) or ``cancel`` only cut the walk short. ``aim`` is the share of
+    steps that start from someone who has met a person twice. ``span`` maps this pass's
+    progress into the caller's overall fraction.
+    """
+    cp = state.cp
+    free = state.free
+    rounds = [r for r in free if len(state.movable[r]) > 0 and len(cp.available[r]) > 1]
+    best = state.seats()
+    best_cost = state.cost
+    if not rounds or iterations <= 0:
+        return best, 0, "finished"
+
+    ratio = t_cold / t_hot
+    at_best = True
+    stopped: Stop = "finished"
+    temp = t_hot
+    next_report = 0.0
+    last_reported_cost: float | None = None
+    last_quality: PlanQuality | None = None
+    rand = rng.random
+    units = cp.units
+    ulen = state.ulen
+    in_cluster = state.in_cluster
+    tabs = state.tab
+    ppl = state.ppl
+    units_at = state.units_at
+    movable = state.movable
+    available = cp.available
+    exp = math.exp
+    n_rounds = len(rounds)
+    done = 0
+    unit_of = cp.unit_of
+    is_movable = state.is_movable
+    met = state.met
+
+    def snapshot() -> None:
+        nonlocal best
+        best = state.seats()
+
+    for it in range(iterations):
+        if it & 255 == 0:
+            frac = it / iterations
+            temp = t_hot * ratio**frac
+            if cancel is not None and cancel():
+                stopped = "cancelled"
+                break
+            if deadline is not None and clock() > deadline:
+                stopped = "time limit"
+                break
+            if progress is not None and frac >= next_report:
+                next_report = frac + 0.02 / max(span[1] - span[0], 1e-9)
+                if at_best:
+                    snapshot()
+                if last_reported_cost != best_cost or last_quality is None:
+                    last_quality = quality_of(cp, index_rounds(cp, best))
+                    last_reported_cost = best_cost
+                progress(Progress(span[0] + frac * (span[1] - span[0]), last_quality))
+        done = it + 1
+        r = rounds[int(rand() * n_rounds)] if n_rounds > 1 else rounds[0]
+        conflicted = state.conflicted
+        if conflicted and rand() < aim:
+            # Someone who met a person twice, in a round where they sit with such a person.
+            x = conflicted[int(rand() * len(conflicted))]
+            u = unit_of[x]
+            if u < 0:  # someone who has left: met people in rounds already done
+                continue
+            row = met[x]
+            for _try in range(3):
+                if any(row[s] > 1 for s in ppl[r][tabs[r][x]]):
+                    break
+                r = rounds[int(rand() * n_rounds)]
+            if not is_movable[r][u]:
+                continue
+        else:
+            mv = movable[r]
+            u = mv[int(rand() * len(mv))]
+        unit = units[u]
+        tab = tabs[r]
+        a = tab[unit[0]]
+        avail = available[r]
+        b = avail[int(rand() * len(avail))]
+        if b == a:
+            continue
+        lu = ulen[u]
+        ppl_r = ppl[r]
+        sa, sb = len(ppl_r[a]), len(ppl_r[b])
+        ux: list[int]
+        uy: list[int]
+        if (sa - lu >= cp.q[r] and sb + lu <= cp.q[r] + 1 and cp.big[r] > 0
+                and rand() < 0.5):
+            ux, uy = [u], []
+            d = state.delta(r, a, b, unit, [])
+        else:
+            at_b = units_at[r][b]
+            if not at_b:
+                continue
+            v = at_b[int(rand() * len(at_b))]
+            ux, uy = [u], [v]
+            if lu == 1 and ulen[v] == 1 and not in_cluster[unit[0]] \
+                    and not in_cluster[units[v][0]]:
+                d = state.swap_delta(r, unit[0], units[v][0], a, b)
+            else:
+                if ulen[v] != lu:
+                    _even_out(state, r, a, b, ux, uy, rng)
+                xs = [p for w in ux for p in units[w]]
+                ys = [p for w in uy for p in units[w]]
+                d = state.delta(r, a, b, xs, ys)
+        if d is None:
+            continue
+        if d <= 0 or rand() < exp(-d / temp):
+            if d > 0 and at_best:
+                snapshot()
+                at_best = False
+            state.apply(r, a, b, ux, uy, d)
+            if state.cost < best_cost - 1e-9:
+                best_cost = state.cost
+                at_best = True
+            elif at_best and d <= 0:
+                best_cost = min(best_cost, state.cost)
+    if at_best:
+        snapshot()
+    return best, done, stopped
+
+
+def _even_out(
+    state: State, r: int, a: int, b: int, ux: list[int], uy: list[int], rng: random.Random
+) -> None:
+    """Grow the lighter side of an exchange with more units so table sizes still fit."""
+    ulen = state.ulen
+    for _attempt in range(3):
+        wx = sum(ulen[u] for u in ux)
+        wy = sum(ulen[u] for u in uy)
+        if wx == wy:
+            return
+        side, table = (uy, b) if wx > wy else (ux, a)
+        pool = [u for u in state.units_at[r][table] if u not in side]
+        if not pool:
+            return
+        side.append(pool[rng.randrange(len(pool))])
+
+
+# The search runs in two passes. The main pass weighs balance heavily so tables end up
+# close to the room's mix; the polish pass, cold and aimed at people who met someone twice,
+# then makes repeats dearer so the last few are traded away for the least loss of balance.
+MAIN = {"t_hot": 1.0, "t_cold": 0.02, "aim": 0.2}
+POLISH = {"t_hot": 0.1, "t_cold": 0.02, "aim": 0.5}
+POLISH_SHARE = 0.2
+POLISH_MIXING = 20.0
+
+
+def search(
+    cp: Compiled,
+    seats: list[list[int]],
+    free: Sequence[int],
+    weights: Weights,
+    rng: random.Random,
+    iterations: int,
+    *,
+    original: list[list[int]] | None = None,
+    time_limit: float | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    main: dict[str, float] | None = None,
+) -> tuple[list[list[int]], int, Stop]:
+    """Both passes from a legal seating; returns the best seats, steps taken, why it stopped.
+
+    ``main`` overrides the main pass's schedule (re-balancing starts from a good plan and
+    runs cooler, so it does not wander far from where people already sit).
+    """
+    deadline = None if time_limit is None else clock() + time_limit
+    main_steps = iterations - int(iterations * POLISH_SHARE)
+    state = State(cp, seats, free, weights, original)
+    best, done, stopped = anneal(
+        state, rng, main_steps, deadline=deadline, progress=progress,
+        span=(0.0, 1.0 - POLISH_SHARE), cancel=cancel, clock=clock, **(main or MAIN),
+    )
+    if stopped == "finished":
+        polish = Weights(weights.mixing * POLISH_MIXING, weights.balance, weights.move)
+        state = State(cp, best, free, polish, original)
+        best, more, stopped = anneal(
+            state, rng, iterations - main_steps, deadline=deadline, progress=progress,
+            span=(1.0 - POLISH_SHARE, 1.0), cancel=cancel, clock=clock, **POLISH,
+        )
+        done += more
+    if progress is not None:
+        progress(Progress(1.0, quality_of(cp, index_rounds(cp, best))))
+    return best, done, stopped
+
+
+def allocate(
+    problem: Problem,
+    *,
+    seed: int = 0,
+    iterations: int | None = None,
+    time_limit: float | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    weights: Weights | None = None,
+) -> Allocation:
+    """Seat everyone for every round: tables that mirror the room, new faces each round.
+
+    Deterministic for a given ``seed`` and ``iterations`` (default: grows with the pool).
+    ``time_limit`` (seconds) and ``cancel`` stop early and return the best plan so far; a
+    stop by either is the only thing that makes two runs differ. ``progress`` is called
+    about fifty times with the fraction done and the best plan's quality.
+    Raises :class:`InfeasibleError` when the hard constraints cannot all be met.
+    """
+    weights = weights or Weights()
+    if iterations is not None and iterations < 0:
+        raise AllocationError(_("The number of iterations must be at least 0."))
+    cp = compile_problem(problem)
+    rng = random.Random(seed)
+    seats = [seat_round(cp, r, rng) for r in range(cp.rounds)]
+    budget = default_iterations(cp, cp.rounds) if iterations is None else iterations
+    best, done, stopped = search(
+        cp, seats, range(cp.rounds), weights, rng, budget,
+        time_limit=time_limit, progress=progress, cancel=cancel,
+    )
+    return Allocation(
+        plan=to_plan(cp, best),
+        quality=quality_of(cp, index_rounds(cp, best)),
+        iterations=done,
+        stopped=stopped,
+    )
