@@ -105,6 +105,10 @@ class ProjectorWindow(QWidget):
         others = [s for s in QGuiApplication.screens() if s is not primary]
         return others[0] if others else None
 
+    def showEvent(self, event: object) -> None:  # type: ignore[override]
+        super().showEvent(event)  # type: ignore[arg-type]
+        self._on_ticker_timeout()  # (re)start the digits' timer, which sleeps while hidden
+
     def hideEvent(self, event: object) -> None:  # type: ignore[override]
         self._ticker.stop()
         super().hideEvent(event)  # type: ignore[arg-type]

@@ -231,3 +231,21 @@ def test_close_folds_the_wal_back_into_one_file(tmp_path: Path) -> None:
     store.close()
     wal = Path(f"{path}-wal")
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_a_version_1_file_is_upgraded_keeping_its_data(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file written before the plenary existed opens, gains the new tables, keeps people."""
+    path = tmp_path / "old.facilitator"
+    monkeypatch.setattr("facilitator.store.db.MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr("facilitator.store.db.SCHEMA_VERSION", 1)
+    with EventStore.create(path, "Old event") as old, old.transaction():
+        old.set_meta("attribute_columns", '["Gender"]')
+    monkeypatch.undo()
+    with EventStore.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.meta("attribute_columns") == '["Gender"]'
+        assert store.query("SELECT count(*) FROM turns")[0][0] == 0
+        migrate = store.query("SELECT old, new FROM audit_log WHERE action = 'migrate'")
+        assert [(r["old"], r["new"]) for r in migrate] == [
+            ('{"schema": 1}', f'{{"schema": {SCHEMA_VERSION}}}')]
