@@ -17,6 +17,8 @@ class Changes:
     """The event's own settings or name changed."""
     plenary: bool = False
     """The speaker queue, a turn, the countdown, the agenda or plenary settings changed."""
+    qa: bool = False
+    """A question, its votes, order, experts, outcome or written answer changed."""
     participant_ids: frozenset[int] = field(default_factory=frozenset)
 
     def __or__(self, other: Changes) -> Changes:
@@ -25,12 +27,14 @@ class Changes:
             attendance=self.attendance or other.attendance,
             event=self.event or other.event,
             plenary=self.plenary or other.plenary,
+            qa=self.qa or other.qa,
             participant_ids=self.participant_ids | other.participant_ids,
         )
 
     @property
     def any(self) -> bool:
-        return self.participants or self.attendance or self.event or self.plenary
+        return (self.participants or self.attendance or self.event or self.plenary
+                or self.qa)
 
 
 NO_CHANGES = Changes()

@@ -120,7 +120,82 @@ _V2 = [
     "CREATE INDEX turns_participant ON turns (participant_id)",
 ]
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_plenary]
+def _v_qa(conn: sqlite3.Connection) -> None:
+    for statement in _QA:
+        conn.execute(statement)
+
+
+_QA = [
+    """CREATE TABLE qa_panels (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+        session_title TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        order_mode TEXT NOT NULL DEFAULT 'round_robin'
+            CHECK (order_mode IN ('votes', 'arrival', 'round_robin', 'manual'))
+    )""",
+    """CREATE TABLE qa_panel_experts (
+        panel_id INTEGER NOT NULL REFERENCES qa_panels (id),
+        participant_id INTEGER NOT NULL REFERENCES participants (id),
+        PRIMARY KEY (panel_id, participant_id)
+    )""",
+    """CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        panel_id INTEGER NOT NULL REFERENCES qa_panels (id),
+        table_label TEXT NOT NULL,
+        asker_id INTEGER REFERENCES participants (id),
+        anonymous INTEGER NOT NULL DEFAULT 0 CHECK (anonymous IN (0, 1)),
+        text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+        original_text TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT 'typed' CHECK (source IN ('typed', 'card', 'phone')),
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN (
+            'pending', 'approved', 'hidden', 'now', 'answered', 'deferred', 'declined',
+            'merged')),
+        status_before_merge TEXT,
+        merged_into INTEGER REFERENCES questions (id),
+        manual_votes INTEGER NOT NULL DEFAULT 0 CHECK (manual_votes >= 0),
+        manual_position REAL,
+        labels TEXT NOT NULL DEFAULT '[]',
+        outcome_reason TEXT,
+        arrived_at TEXT NOT NULL,
+        asked_at TEXT,
+        closed_at TEXT,
+        planned REAL,
+        added REAL NOT NULL DEFAULT 0,
+        elapsed_before REAL NOT NULL DEFAULT 0,
+        running_since_mono REAL,
+        running_since_wall TEXT
+    )""",
+    "CREATE INDEX questions_panel ON questions (panel_id, status)",
+    "CREATE UNIQUE INDEX questions_one_now ON questions (panel_id) WHERE status = 'now'",
+    """CREATE TABLE question_experts (
+        question_id INTEGER NOT NULL REFERENCES questions (id),
+        participant_id INTEGER NOT NULL REFERENCES participants (id),
+        PRIMARY KEY (question_id, participant_id)
+    )""",
+    """CREATE TABLE question_edits (
+        id INTEGER PRIMARY KEY,
+        question_id INTEGER NOT NULL REFERENCES questions (id),
+        at TEXT NOT NULL,
+        old_text TEXT NOT NULL,
+        new_text TEXT NOT NULL
+    )""",
+    """CREATE TABLE question_votes (
+        question_id INTEGER NOT NULL REFERENCES questions (id),
+        participant_id INTEGER NOT NULL REFERENCES participants (id),
+        at TEXT NOT NULL,
+        PRIMARY KEY (question_id, participant_id)
+    )""",
+    """CREATE TABLE written_answers (
+        id INTEGER PRIMARY KEY,
+        question_id INTEGER NOT NULL REFERENCES questions (id),
+        expert_id INTEGER REFERENCES participants (id),
+        received_at TEXT NOT NULL,
+        text TEXT NOT NULL CHECK (length(trim(text)) > 0)
+    )""",
+]
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_plenary, _v_qa]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
