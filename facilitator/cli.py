@@ -91,6 +91,32 @@ def cmd_check_in(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_qa(args: argparse.Namespace) -> int:
+    from facilitator.qa.export import qa_csv
+    from facilitator.qa.questions import latest_panel_id
+
+    with EventStore.open(args.event) as store:
+        if args.export:
+            text = qa_csv(store)
+            if str(args.export) == "-":
+                sys.stdout.write(text)
+            else:
+                args.export.write_text(text, encoding="utf-8")
+                print(_("Wrote {n} questions to {path}.").format(
+                    n=max(text.count("\n") - 1, 0), path=args.export))
+        if args.pdf:
+            from facilitator.reports.qa import write_followup
+
+            panel_id = args.panel or latest_panel_id(store)
+            if panel_id is None:
+                raise UserError(_("This event has no Q&A panel yet."))
+            write_followup(args.pdf, store, panel_id, printed_at=store.clock.now())
+            print(_("Wrote the follow-up sheets to {path}.").format(path=args.pdf))
+        if not args.export and not args.pdf:
+            raise UserError(_("Say what to write: --export CSV and/or --pdf PDF."))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m facilitator",
@@ -127,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("event", type=Path, metavar="EVENTFILE")
     p.add_argument("code")
     p.set_defaults(func=cmd_check_in)
+    p = sub.add_parser("qa", help=_("export the Q&A questions (CSV) or follow-up sheets (PDF)"))
+    p.add_argument("event", type=Path, metavar="EVENTFILE")
+    p.add_argument("--export", type=Path, metavar="CSV",
+                   help=_("write every question ('-': stdout)"))
+    p.add_argument("--pdf", type=Path, metavar="PDF", help=_("write the follow-up sheets"))
+    p.add_argument("--panel", type=int, help=_("panel number (default: the latest)"))
+    p.set_defaults(func=cmd_qa)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""The expert Q&A: questions from the tables, merged, ordered fairly, asked, followed up."""
