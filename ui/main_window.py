@@ -32,6 +32,7 @@ from ui.context import AppContext
 from ui.pages.participants import ParticipantsPage
 from ui.pages.placeholder import PlaceholderPage
 from ui.pages.plenary import PlenaryPage
+from ui.pages.qa import QaPage
 from ui.projector import ProjectorWindow
 from ui.sound import Chime
 from ui.tasks import TaskRunner
@@ -221,9 +222,7 @@ class MainWindow(QMainWindow):
                 "Seat people at tables for each round so every table mirrors the room and "
                 "people meet new faces.")),
             "plenary": PlenaryPage(store, self.bus, self.context.clock, self.chime),
-            "qa": PlaceholderPage(plain["qa"], _(
-                "Questions from the tables to the experts, merged, ordered fairly and followed "
-                "up in writing.")),
+            "qa": QaPage(store, self.bus, self.context.clock),
             "voting": PlaceholderPage(plain["voting"], _(
                 "Votes on paper ballots (scanned in) or on phones over the local Wi-Fi.")),
             "results": PlaceholderPage(plain["results"], _(
@@ -380,6 +379,11 @@ class MainWindow(QMainWindow):
             (_("Plenary: end turn"), "F9"),
             (_("Plenary: next agenda item"), "F10"),
             (_("Plenary: remove / move in queue"), _("Delete / Alt+↑ Alt+↓")),
+            (_("Q&A: add the typed question"), _("Ctrl+Enter")),
+            (_("Q&A: approve / hide / edit / merge"), _("A / H / F2 / Ctrl+M")),
+            (_("Q&A: votes"), _("+ / -")),
+            (_("Q&A: ask selected / ask next"), _("Enter / F6")),
+            (_("Q&A: answered / written answer / decline"), _("F9 / F10 / Ctrl+D")),
             (_("Projector window"), "F5"),
             (_("Full screen"), "F11"),
             (_("New / open event"), "Ctrl+N / Ctrl+O"),

@@ -19,9 +19,16 @@ from facilitator.changes import Changes
 from facilitator.clock import Clock
 from facilitator.i18n import _
 from facilitator.people import attendance_summary
+from facilitator.qa import questions as qa
 from facilitator.store import EventStore
 from facilitator.timing import plenary as pl
-from facilitator.timing.countdown import NORMAL_COLOUR, display_seconds, format_mmss, stage_at
+from facilitator.timing.countdown import (
+    NORMAL_COLOUR,
+    OvertimePolicy,
+    display_seconds,
+    format_mmss,
+    stage_at,
+)
 from facilitator.timing.stats import speaking_stats
 from ui.bus import ChangeBus
 
@@ -76,6 +83,17 @@ class ProjectorWindow(QWidget):
         layout.addStretch(1)
         self.balance_label = _label(layout, "projBalance")
         self.views.addWidget(plenary)
+
+        question = QWidget()
+        layout = QVBoxLayout(question)
+        layout.setContentsMargins(56, 40, 56, 40)
+        self.question_meta_label = _label(layout, "projQuestionMeta")
+        layout.addStretch(1)
+        self.question_label = _label(layout, "projQuestion")
+        layout.addStretch(1)
+        self.question_timer_label = _label(layout, "projQuestionTimer")
+        self.views.addWidget(question)
+        self._question: qa.Question | None = None
 
         self._ticker = QTimer(self)
         self._ticker.setSingleShot(True)
@@ -138,6 +156,9 @@ class ProjectorWindow(QWidget):
             #projCountdown {{ font-size:{int(h * 0.36)}px; font-weight:800; }}
             #projNext {{ font-size:{int(h * 0.05)}px; color:#d1d5db; }}
             #projBalance {{ font-size:{int(h * 0.04)}px; color:#93c5fd; }}
+            #projQuestionMeta {{ font-size:{int(h * 0.05)}px; color:#fde047; }}
+            #projQuestion {{ font-size:{int(h * 0.075)}px; font-weight:600; }}
+            #projQuestionTimer {{ font-size:{int(h * 0.09)}px; font-weight:700; }}
         """)
         super().resizeEvent(event)
 
@@ -151,7 +172,20 @@ class ProjectorWindow(QWidget):
             present=summary.present, total=summary.total))
         state = pl.state(self._store)
         self._state = state
-        if state.current is None and not state.queue:
+        panel_id = qa.latest_panel_id(self._store)
+        self._question = qa.state(self._store, panel_id).now if panel_id is not None else None
+        if self._question is not None:
+            q = self._question
+            self.views.setCurrentIndex(2)
+            self.question_label.setText(q.text)
+            experts = ", ".join(e.name for e in q.experts)
+            if len(q.tables) > 1:
+                meta = _("Tables {tables} ask {experts}") if experts else _("Tables {tables} ask")
+            else:
+                meta = _("Table {tables} asks {experts}") if experts else _("Table {tables} asks")
+            self.question_meta_label.setText(meta.format(tables=", ".join(q.tables),
+                                                         experts=experts))
+        elif state.current is None and not state.queue:
             self.views.setCurrentIndex(0)
         else:
             self.views.setCurrentIndex(1)
@@ -182,6 +216,9 @@ class ProjectorWindow(QWidget):
 
     def _on_ticker_timeout(self) -> None:
         self.clock_label.setText(self._clock.now().astimezone().strftime("%H:%M"))
+        if self.views.currentIndex() == 2:
+            self._tick_question()
+            return
         state = self._state
         if state is None or self.views.currentIndex() != 1:
             self._schedule(60.0 - self._clock.now().second)
@@ -198,6 +235,20 @@ class ProjectorWindow(QWidget):
         self._set_countdown(format_mmss(seconds, over), colour)
         if current.countdown.running:
             # Wake exactly when the shown second changes next.
+            fraction = remaining - math.floor(remaining)
+            self._schedule(fraction if fraction > 0.0005 else 1.0)
+
+    def _tick_question(self) -> None:
+        timer = self._question.timer if self._question is not None else None
+        if timer is None:
+            self.question_timer_label.setText("")
+            return
+        remaining = timer.remaining(self._clock)
+        seconds, over = display_seconds(remaining, OvertimePolicy.COUNT_UP)
+        self.question_timer_label.setText(format_mmss(seconds, over))
+        self.question_timer_label.setStyleSheet(
+            "color:#ef4444;" if remaining <= 0 else "color:#ffffff;")
+        if timer.running:
             fraction = remaining - math.floor(remaining)
             self._schedule(fraction if fraction > 0.0005 else 1.0)
 

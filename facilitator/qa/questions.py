@@ -282,8 +282,8 @@ def order_questions(waiting: Sequence[Question], mode: str,
         q = per_table[table].pop(0)
         done = asked.get(table, 0)
         reason = (_("table {table}: its first question") if done == 0 else
-                  _("table {table}: {n} asked already, every waiting table has had as many")
-                  ).format(table=table, n=done)
+                  _("table {table}: round {round} (every waiting table has had {n})")
+                  ).format(table=table, n=done, round=done + 1)
         result.append(with_reason(q, reason))
         asked[table] = done + 1
     return result

@@ -1,0 +1,153 @@
+"""The Q&A page from the keyboard, and the question on the projector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from facilitator.clock import FakeClock
+from facilitator.people import list_participants
+from facilitator.qa import questions as qa
+from facilitator.store import EventStore
+from ui.bus import ChangeBus
+from ui.pages.qa import ExpertsDialog, NewPanel, QaPage
+from ui.projector import ProjectorWindow
+
+
+class Harness:
+    def __init__(self, page: QaPage, bus: ChangeBus, store: EventStore, clock: FakeClock,
+                 answers: list[str | None]) -> None:
+        self.page, self.bus, self.store, self.clock, self.answers = (page, bus, store, clock,
+                                                                     answers)
+
+
+@pytest.fixture
+def harness(qtbot: QtBot, demo_store: EventStore, clock: FakeClock, tmp_path: Path,
+            monkeypatch: pytest.MonkeyPatch) -> Harness:
+    experts = [p.id for p in list_participants(demo_store) if p.role == "expert"]
+    monkeypatch.setattr(ExpertsDialog, "ask_panel",
+                        classmethod(lambda cls, parent, people: NewPanel("Transport", experts)))
+    answers: list[str | None] = []
+    bus = ChangeBus()
+    page = QaPage(demo_store, bus, clock,
+                  ask_text_fn=lambda parent, title, label, text: answers.pop(0),
+                  choose_save=lambda parent, title, name: tmp_path / name)
+    page._keep = bus  # type: ignore[attr-defined]
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.new_panel_button.click()
+    return Harness(page, bus, demo_store, clock, answers)
+
+
+def add(qtbot: QtBot, page: QaPage, table: str, text: str) -> None:
+    page.table_edit.setFocus()
+    page.table_edit.clear()
+    qtbot.keyClicks(page.table_edit, table)
+    qtbot.keyClick(page.table_edit, Qt.Key.Key_Return)
+    assert page.text_edit.hasFocus()
+    qtbot.keyClicks(page.text_edit, text)
+    qtbot.keyClick(page.text_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_new_panel_then_capture_from_keyboard_and_table_card(qtbot: QtBot,
+                                                             harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    assert page.panel_id is not None and "Transport" in page.panel_combo.currentText()
+    add(qtbot, page, "4", "Why not trams?")
+    add(qtbot, page, "FACILITATOR-TABLE:7", "Who pays?")  # scanned card
+    questions = qa.questions(store, page.panel_id)
+    assert [(q.table, q.text, q.status) for q in questions] == [
+        ("4", "Why not trams?", "approved"), ("7", "Who pays?", "approved")]
+    assert page.table.rowCount() == 2
+    assert page.banner.kind == "ok"
+
+
+def test_moderate_merge_vote_and_ask_in_round_robin(qtbot: QtBot, harness: Harness) -> None:
+    page, store, clock = harness.page, harness.store, harness.clock
+    page.approve_box.setChecked(False)
+    for table, text in (("1", "a1"), ("1", "a2"), ("2", "b1"), ("2", "b1 again"), ("3", "c1")):
+        add(qtbot, page, table, text)
+        clock.advance(1)
+    page.view_combo.setCurrentIndex(page.view_combo.findData("pending"))
+    assert page.table.rowCount() == 5
+    page.table.setFocus()
+    page.table.selectAll()
+    qtbot.keyClick(page.table, Qt.Key.Key_A)
+    page.view_combo.setCurrentIndex(page.view_combo.findData("queue"))
+    ids = {q.text: q.id for q in qa.questions(store, page.panel_id)}  # type: ignore[arg-type]
+    page._select([ids["b1"], ids["b1 again"]])
+    page.merge_selected()
+    merged = qa.question(store, ids["b1"])
+    assert merged.sources == [ids["b1 again"]]
+    page._select([ids["a2"]])
+    qtbot.keyClick(page.table, Qt.Key.Key_Plus)
+    qtbot.keyClick(page.table, Qt.Key.Key_Plus)
+    assert qa.question(store, ids["a2"]).votes == 2
+    order = [int(page.table.item(r, 0).text()) for r in range(page.table.rowCount())]
+    assert order == [ids["a2"], ids["b1"], ids["c1"], ids["a1"]]
+    assert "its first question" in page.table.item(0, 5).text()
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    assert qa.question(store, ids["a2"]).status == "now"
+    assert page.now_label.text() == "a2"
+    clock.advance(70)
+    page._on_ticker_timeout()
+    assert page.timer_label.text() == "1:50"
+    qtbot.keyClick(page, Qt.Key.Key_F9)
+    assert qa.question(store, ids["a2"]).status == "answered"
+
+
+def test_edit_keeps_original_and_decline_needs_reason(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    add(qtbot, page, "5", "buses??")
+    qid = qa.questions(store, page.panel_id)[0].id  # type: ignore[arg-type]
+    page._select([qid])
+    harness.answers.append("Would more buses help?")
+    qtbot.keyClick(page.table, Qt.Key.Key_F2)
+    q = qa.question(store, qid)
+    assert q.text == "Would more buses help?" and q.original_text == "buses??"
+    assert "✎" in page.table.item(0, 3).text()
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    harness.answers.append(None)  # the facilitator cancels the reason dialog
+    qtbot.keyClick(page, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert qa.question(store, qid).status == "now"
+    harness.answers.append("Not for this panel")
+    qtbot.keyClick(page, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert qa.question(store, qid).status == "declined"
+
+
+def test_deferred_question_written_answer_and_exports(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    add(qtbot, page, "2", "What does a tram cost?")
+    qid = qa.questions(store, page.panel_id)[0].id  # type: ignore[arg-type]
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    qtbot.keyClick(page, Qt.Key.Key_F10)
+    assert qa.question(store, qid).status == "deferred"
+    page.view_combo.setCurrentIndex(page.view_combo.findData("done"))
+    page._select([qid])
+    harness.answers.append("About 20 million per km.")
+    page.answer_button.click()
+    assert qa.written_answers(store, qid)[0].text == "About 20 million per km."
+    csv_path = page.export_csv()
+    assert csv_path is not None and "About 20 million per km." in csv_path.read_text("utf-8")
+    pdf_path = page.export_pdf()
+    assert pdf_path is not None and pdf_path.read_bytes().startswith(b"%PDF")
+
+
+def test_projector_shows_the_question_being_asked(qtbot: QtBot, harness: Harness) -> None:
+    page, store, clock, bus = harness.page, harness.store, harness.clock, harness.bus
+    projector = ProjectorWindow(store, bus, clock)
+    qtbot.addWidget(projector)
+    projector.show()
+    add(qtbot, page, "9", "Is the ring road needed?")
+    assert projector.views.currentIndex() == 0
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    assert projector.views.currentIndex() == 2
+    assert projector.question_label.text() == "Is the ring road needed?"
+    assert projector.question_meta_label.text().startswith("Table 9 asks")
+    assert projector.question_timer_label.text() == "3:00"
+    qtbot.keyClick(page, Qt.Key.Key_F9)
+    assert projector.views.currentIndex() == 0

@@ -1,0 +1,649 @@
+"""The Q&A page: capture questions from the tables, moderate, merge, order fairly, ask, follow up.
+
+Keyboard: Ctrl+Enter adds the typed question; in the list, A approves, H hides, F2 edits,
+Ctrl+M merges the selected questions, + / - count votes, Enter asks the selected question;
+F6 asks the next, F7 pauses the answer timer, F9 answered, F10 deferred to a written answer,
+Ctrl+D declines (with a reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.changes import Changes
+from facilitator.clock import Clock
+from facilitator.errors import UserError
+from facilitator.i18n import _
+from facilitator.people import Participant, list_participants
+from facilitator.qa import questions as qa
+from facilitator.qa.export import qa_csv
+from facilitator.reports.qa import write_followup
+from facilitator.store import EventStore
+from facilitator.timing.countdown import OvertimePolicy, display_seconds, format_mmss
+from ui.bus import ChangeBus
+from ui.feedback import FeedbackBanner
+
+QUESTION_ID = Qt.ItemDataRole.UserRole + 20
+STATUS_WORDS = {
+    "pending": "⏳", "approved": "✓", "hidden": "🚫", "now": "▶", "answered": "✔",
+    "deferred": "✉", "declined": "✖", "merged": "⇢",
+}
+
+
+@dataclass(frozen=True)
+class NewPanel:
+    title: str
+    expert_ids: list[int]
+
+
+class ExpertsDialog(QDialog):
+    """Pick experts (and, for a new panel, a title)."""
+
+    def __init__(self, people: list[Participant], selected: set[int], with_title: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("New expert panel") if with_title else _("Assign experts"))
+        layout = QVBoxLayout(self)
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText(_("Panel title, e.g. Evidence: buses and trams"))
+        self.title_edit.setVisible(with_title)
+        layout.addWidget(self.title_edit)
+        layout.addWidget(QLabel(_("Experts:")))
+        self.list = QListWidget()
+        for person in people:
+            item = QListWidgetItem(person.name)
+            item.setData(Qt.ItemDataRole.UserRole, person.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if person.id in selected
+                               else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        layout.addWidget(self.list)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color:#b91c1c; font-weight:600;")
+        layout.addWidget(self.error_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._with_title = with_title
+
+    def checked(self) -> list[int]:
+        return [int(self.list.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.list.count())
+                if self.list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _on_buttons_accepted(self) -> None:
+        if self._with_title and not self.title_edit.text().strip():
+            self.error_label.setText(_("Give the panel a title."))
+            return
+        self.accept()
+
+    @classmethod
+    def ask_panel(cls, parent: QWidget | None, people: list[Participant]) -> NewPanel | None:
+        dialog = cls(people, {p.id for p in people if p.role == "expert"}, True, parent)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return NewPanel(dialog.title_edit.text().strip(), dialog.checked())
+        finally:
+            dialog.deleteLater()
+
+    @classmethod
+    def ask_experts(cls, parent: QWidget | None, people: list[Participant],
+                    selected: set[int]) -> list[int] | None:
+        dialog = cls(people, selected, False, parent)
+        try:
+            return dialog.checked() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+
+def ask_text(parent: QWidget, title: str, label: str, text: str) -> str | None:
+    value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
+    return value if ok else None
+
+
+def choose_save_path(parent: QWidget, title: str, suggested: str) -> Path | None:
+    path, _filter = QFileDialog.getSaveFileName(parent, title, suggested)
+    return Path(path) if path else None
+
+
+class QaPage(QWidget):
+    def __init__(
+        self,
+        store: EventStore,
+        bus: ChangeBus,
+        clock: Clock,
+        *,
+        ask_text_fn: Callable[[QWidget, str, str, str], str | None] = ask_text,
+        choose_save: Callable[[QWidget, str, str], Path | None] = choose_save_path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.title = _("Q&A")
+        self._store = store
+        self._bus = bus
+        self._clock = clock
+        self._ask_text = ask_text_fn
+        self._choose_save = choose_save
+        self._state: qa.QaState | None = None
+        self.panel_id: int | None = qa.latest_panel_id(store)
+
+        heading = QLabel(_("Questions to the experts"))
+        heading.setObjectName("pageTitle")
+        self.panel_combo = QComboBox()
+        self.panel_combo.setAccessibleName(_("Expert panel"))
+        self.new_panel_button = QPushButton(_("New panel…"))
+        self.order_combo = QComboBox()
+        self.order_combo.setAccessibleName(_("Order of asking"))
+        for key, label in (("round_robin", _("Round-robin across tables")),
+                           ("votes", _("Most votes first")), ("arrival", _("In order of arrival")),
+                           ("manual", _("By hand"))):
+            self.order_combo.addItem(label, key)
+        self.experts_label = QLabel()
+        self.banner = FeedbackBanner(self)
+
+        # capture
+        self.table_edit = QLineEdit()
+        self.table_edit.setPlaceholderText(_("Table (or scan its card)"))
+        self.table_edit.setMaximumWidth(190)
+        self.table_edit.setAccessibleName(_("Table the question comes from"))
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setPlaceholderText(_("The table's question — Ctrl+Enter adds it"))
+        self.text_edit.setAccessibleName(_("Question"))
+        self.text_edit.setMaximumHeight(90)
+        self.text_edit.installEventFilter(self)
+        self.approve_box = QCheckBox(_("Approve as added"))
+        self.approve_box.setChecked(True)
+        self.add_button = QPushButton(_("Add question"))
+        self.add_button.setObjectName("primary")
+        capture = QGroupBox(_("New question"))
+        capture_layout = QHBoxLayout(capture)
+        column = QVBoxLayout()
+        column.addWidget(self.table_edit)
+        column.addWidget(self.approve_box)
+        column.addWidget(self.add_button)
+        capture_layout.addLayout(column)
+        capture_layout.addWidget(self.text_edit, 1)
+
+        # list
+        self.view_combo = QComboBox()
+        self.view_combo.setAccessibleName(_("Show"))
+        for key, label in (("queue", _("To ask, in order")), ("pending", _("Waiting for approval")),
+                           ("all", _("All questions")), ("done", _("Asked or closed"))):
+            self.view_combo.addItem(label, key)
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(
+            [_("No."), _("Status"), _("Table"), _("Question"), _("Votes"), _("Why here")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(5, 300)
+        # Rows follow the wrapped question's height whenever the columns change width.
+        self.table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setAccessibleName(_("Questions"))
+        self.table.installEventFilter(self)
+        buttons = QHBoxLayout()
+        self.approve_button = QPushButton(_("Approve (A)"))
+        self.hide_button = QPushButton(_("Hide (H)"))
+        self.edit_button = QPushButton(_("Edit (F2)"))
+        self.merge_button = QPushButton(_("Merge (Ctrl+M)"))
+        self.unmerge_button = QPushButton(_("Un-merge"))
+        self.vote_button = QPushButton(_("+1 vote"))
+        self.experts_button = QPushButton(_("Experts…"))
+        for button in (self.approve_button, self.hide_button, self.edit_button,
+                       self.merge_button, self.unmerge_button, self.vote_button,
+                       self.experts_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        list_box = QWidget()
+        list_layout = QVBoxLayout(list_box)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Show:")))
+        row.addWidget(self.view_combo)
+        row.addStretch(1)
+        row.addWidget(QLabel(_("Order:")))
+        row.addWidget(self.order_combo)
+        list_layout.addLayout(row)
+        list_layout.addWidget(self.table, 1)
+        list_layout.addLayout(buttons)
+
+        # now
+        self.now_label = QLabel()
+        self.now_label.setObjectName("qaNow")
+        self.now_label.setWordWrap(True)
+        self.now_meta = QLabel()
+        self.timer_label = QLabel()
+        self.timer_label.setObjectName("qaTimer")
+        self.ask_next_button = QPushButton(_("Ask next (F6)"))
+        self.ask_next_button.setObjectName("primary")
+        self.answered_button = QPushButton(_("Answered (F9)"))
+        self.defer_button = QPushButton(_("Written answer (F10)"))
+        self.decline_button = QPushButton(_("Decline… (Ctrl+D)"))
+        self.pause_button = QPushButton(_("Pause timer (F7)"))
+        now_box = QGroupBox(_("Being asked"))
+        now_layout = QVBoxLayout(now_box)
+        now_layout.addWidget(self.now_label)
+        now_layout.addWidget(self.now_meta)
+        now_layout.addWidget(self.timer_label)
+        for button in (self.ask_next_button, self.answered_button, self.defer_button,
+                       self.decline_button, self.pause_button):
+            now_layout.addWidget(button)
+        now_layout.addStretch(1)
+        self.answer_button = QPushButton(_("Record written answer…"))
+        self.pdf_button = QPushButton(_("Print follow-up (PDF)…"))
+        self.csv_button = QPushButton(_("Export CSV…"))
+        for button in (self.answer_button, self.pdf_button, self.csv_button):
+            now_layout.addWidget(button)
+
+        splitter = QSplitter()
+        splitter.addWidget(list_box)
+        splitter.addWidget(now_box)
+        splitter.setSizes([900, 360])
+        splitter.setChildrenCollapsible(False)
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.experts_label)
+        top.addWidget(self.panel_combo)
+        top.addWidget(self.new_panel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(capture)
+        layout.addWidget(splitter, 1)
+
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(250)
+        self._ticker.timeout.connect(self._on_ticker_timeout)
+
+        self.add_button.clicked.connect(self.add_typed)
+        self.table_edit.returnPressed.connect(self._on_table_return)
+        self.new_panel_button.clicked.connect(self.new_panel)
+        self.panel_combo.currentIndexChanged.connect(self._on_panel_changed)
+        self.order_combo.currentIndexChanged.connect(self._on_order_changed)
+        self.view_combo.currentIndexChanged.connect(self.refresh)
+        self.approve_button.clicked.connect(lambda: self._each(qa.approve))
+        self.hide_button.clicked.connect(lambda: self._each(qa.hide))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.unmerge_button.clicked.connect(lambda: self._each(qa.unmerge))
+        self.vote_button.clicked.connect(lambda: self._each(lambda s, q: qa.add_votes(s, q, 1)))
+        self.experts_button.clicked.connect(self.assign_selected)
+        self.ask_next_button.clicked.connect(self.ask_next)
+        self.answered_button.clicked.connect(lambda: self.close_now("answered"))
+        self.defer_button.clicked.connect(lambda: self.close_now("deferred"))
+        self.decline_button.clicked.connect(lambda: self.close_now("declined"))
+        self.pause_button.clicked.connect(self.toggle_timer)
+        self.answer_button.clicked.connect(self.record_answer)
+        self.pdf_button.clicked.connect(self.export_pdf)
+        self.csv_button.clicked.connect(self.export_csv)
+        bus.changes_applied.connect(self._on_bus_changes_applied)
+        self._make_actions()
+        self._fill_panels()
+        self.refresh()
+        self.setFocusProxy(self.text_edit)
+
+    # -- keyboard --------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        def action(text: str, keys: str, slot: Callable[[], object]) -> None:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+
+        action(_("Ask next"), "F6", self.ask_next)
+        action(_("Pause the answer timer"), "F7", self.toggle_timer)
+        action(_("Answered"), "F9", lambda: self.close_now("answered"))
+        action(_("Written answer"), "F10", lambda: self.close_now("deferred"))
+        action(_("Decline"), "Ctrl+D", lambda: self.close_now("declined"))
+        action(_("Merge"), "Ctrl+M", self.merge_selected)
+        action(_("Edit"), "F2", self.edit_selected)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key, mods = event.key(), event.modifiers()
+            if watched is self.text_edit and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                    and mods & Qt.KeyboardModifier.ControlModifier:
+                self.add_typed()
+                return True
+            if watched is self.table and not mods & ~Qt.KeyboardModifier.KeypadModifier:
+                handlers: dict[int, Callable[[], object]] = {
+                    Qt.Key.Key_A: lambda: self._each(qa.approve),
+                    Qt.Key.Key_H: lambda: self._each(qa.hide),
+                    Qt.Key.Key_Plus: lambda: self._each(lambda s, q: qa.add_votes(s, q, 1)),
+                    Qt.Key.Key_Minus: lambda: self._each(lambda s, q: qa.add_votes(s, q, -1)),
+                    Qt.Key.Key_Return: self.ask_selected,
+                    Qt.Key.Key_Enter: self.ask_selected,
+                }
+                handler = handlers.get(key)
+                if handler is not None:
+                    handler()
+                    return True
+        return super().eventFilter(watched, event)
+
+    # -- commands ----------------------------------------------------------------
+
+    def _run(self, command: Callable[[], Changes], success: str = "") -> bool:
+        try:
+            changes = command()
+        except UserError as exc:
+            self.banner.show_message(exc.message, "error")
+            return False
+        self._bus.publish(changes)
+        if success:
+            self.banner.show_message(success, "ok", seconds=6)
+        return True
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [int(self.table.item(r, 0).data(QUESTION_ID)) for r in rows]
+
+    def _each(self, command: Callable[[EventStore, int], Changes]) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.banner.show_message(_("Select a question first."), "info")
+            return
+        for qid in ids:
+            if not self._run(lambda q=qid: command(self._store, q)):
+                break
+        self._select(ids)
+
+    def _on_table_return(self) -> None:
+        scanned = qa.table_from_scan(self.table_edit.text())
+        if scanned is not None:
+            self.table_edit.setText(scanned)
+        self.text_edit.setFocus()
+
+    def add_typed(self) -> None:
+        if self.panel_id is None:
+            self.banner.show_message(_("Create an expert panel first (New panel…)."), "error")
+            return
+        table = qa.table_from_scan(self.table_edit.text()) or self.table_edit.text()
+        text = self.text_edit.toPlainText()
+        panel_id = self.panel_id
+        if self._run(lambda: qa.add_question(self._store, panel_id, table, text,
+                                             approved=self.approve_box.isChecked())[0],
+                     _("Question from table {table} added.").format(table=table.strip())):
+            self.text_edit.clear()
+            self.table_edit.setFocus()
+            self.table_edit.selectAll()
+
+    def new_panel(self) -> None:
+        people = [p for p in list_participants(self._store)
+                  if p.role in ("expert", "participant", "staff", "facilitator")]
+        people.sort(key=lambda p: (p.role != "expert", p.name))
+        answer = ExpertsDialog.ask_panel(self, people)
+        if answer is None:
+            return
+        try:
+            changes, panel_id = qa.create_panel(self._store, answer.title, answer.expert_ids)
+        except UserError as exc:
+            self.banner.show_message(exc.message, "error")
+            return
+        self.panel_id = panel_id
+        self._fill_panels()
+        self._bus.publish(changes)
+
+    def edit_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            self.banner.show_message(_("Select one question to edit."), "info")
+            return
+        q = qa.question(self._store, ids[0])
+        new = self._ask_text(self, _("Edit the question"),
+                             _("Wording (the original is kept):"), q.text)
+        if new is not None:
+            self._run(lambda: qa.edit_text(self._store, q.id, new), _("Question reworded."))
+
+    def merge_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) < 2:
+            self.banner.show_message(_("Select two or more questions to merge (Ctrl+click)."),
+                                     "info")
+            return
+        target, sources = ids[0], ids[1:]
+        if self._run(lambda: qa.merge(self._store, target, sources),
+                     _("{n} questions merged into question {id}.").format(n=len(sources),
+                                                                         id=target)):
+            self._select([target])
+
+    def assign_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.banner.show_message(_("Select a question first."), "info")
+            return
+        people = sorted((p for p in list_participants(self._store) if p.role == "expert"),
+                        key=lambda p: p.name)
+        current = {e.id for e in qa.question(self._store, ids[0]).experts}
+        chosen = ExpertsDialog.ask_experts(self, people, current)
+        if chosen is None:
+            return
+        for qid in ids:
+            self._run(lambda q=qid: qa.assign_experts(self._store, q, chosen))
+
+    def ask_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self._run(lambda: qa.ask(self._store, ids[0]))
+
+    def ask_next(self) -> None:
+        if self.panel_id is not None:
+            panel_id = self.panel_id
+            self._run(lambda: qa.ask_next(self._store, panel_id))
+
+    def close_now(self, outcome: str) -> None:
+        state = self._state
+        target = state.now.id if state and state.now else None
+        if target is None and outcome != "answered":
+            ids = self.selected_ids()
+            target = ids[0] if len(ids) == 1 else None
+        if target is None:
+            self.banner.show_message(_("No question is being asked."), "info")
+            return
+        reason = None
+        if outcome == "declined":
+            reason = self._ask_text(self, _("Decline the question"),
+                                    _("Why is it declined? (printed on the follow-up sheet)"), "")
+            if reason is None:
+                return
+        question_id = target
+        self._run(lambda: qa.close(self._store, question_id, outcome, reason))
+
+    def toggle_timer(self) -> None:
+        if self._state and self._state.now:
+            now_id = self._state.now.id
+            self._run(lambda: qa.toggle_timer(self._store, now_id))
+
+    def record_answer(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            self.banner.show_message(_("Select the deferred question that was answered."),
+                                     "info")
+            return
+        q = qa.question(self._store, ids[0])
+        text = self._ask_text(self, _("Written answer"),
+                              _("Answer received for question {id}:").format(id=q.id), "")
+        if text is not None:
+            expert = q.experts[0].id if q.experts else None
+            self._run(lambda: qa.record_written_answer(self._store, q.id, text, expert),
+                      _("Written answer recorded."))
+
+    def export_csv(self) -> Path | None:
+        path = self._choose_save(self, _("Export the questions"), "questions.csv")
+        if path is None:
+            return None
+        try:
+            path.write_text(qa_csv(self._store), encoding="utf-8")
+        except OSError as exc:
+            self.banner.show_message(str(exc), "error")
+            return None
+        self.banner.show_message(_("Saved {path}").format(path=path), "ok", seconds=8)
+        return path
+
+    def export_pdf(self) -> Path | None:
+        if self.panel_id is None:
+            return None
+        path = self._choose_save(self, _("Save the follow-up sheets"), "questions-followup.pdf")
+        if path is None:
+            return None
+        try:
+            write_followup(path, self._store, self.panel_id, printed_at=self._clock.now())
+        except OSError as exc:
+            self.banner.show_message(str(exc), "error")
+            return None
+        self.banner.show_message(_("Saved {path}").format(path=path), "ok", seconds=8)
+        return path
+
+    # -- refresh -----------------------------------------------------------------
+
+    def _fill_panels(self) -> None:
+        self.panel_combo.blockSignals(True)
+        self.panel_combo.clear()
+        for p in qa.panels(self._store):
+            self.panel_combo.addItem(p.title, p.id)
+        if self.panel_id is not None:
+            self.panel_combo.setCurrentIndex(max(self.panel_combo.findData(self.panel_id), 0))
+        self.panel_combo.blockSignals(False)
+
+    def _on_panel_changed(self, _index: int) -> None:
+        data = self.panel_combo.currentData()
+        self.panel_id = int(data) if data is not None else None
+        self.refresh()
+
+    def _on_order_changed(self, _index: int) -> None:
+        mode = self.order_combo.currentData()
+        if self.panel_id is None or self._state is None or mode == self._state.panel.order_mode:
+            return
+        panel_id = self.panel_id
+        self._run(lambda: qa.set_order_mode(self._store, panel_id, str(mode)))
+
+    def _select(self, ids: list[int]) -> None:
+        self.table.clearSelection()
+        mode = self.table.selectionMode()
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        for row in range(self.table.rowCount()):
+            if int(self.table.item(row, 0).data(QUESTION_ID)) in ids:
+                self.table.selectRow(row)
+        self.table.setSelectionMode(mode)
+
+    def refresh(self) -> None:
+        if self.panel_id is None:
+            self._state = None
+            self.table.setRowCount(0)
+            self.now_label.setText(_("No expert panel yet: press “New panel…” to start."))
+            self.now_meta.setText("")
+            self.experts_label.setText("")
+            self._ticker.stop()
+            return
+        state = qa.state(self._store, self.panel_id)
+        self._state = state
+        self.experts_label.setText(_("Experts: {names}").format(
+            names=", ".join(e.name for e in state.panel.experts) or "-"))
+        self.order_combo.blockSignals(True)
+        self.order_combo.setCurrentIndex(max(self.order_combo.findData(state.panel.order_mode),
+                                             0))
+        self.order_combo.blockSignals(False)
+        view = self.view_combo.currentData()
+        if view == "queue":
+            shown = ([state.now] if state.now else []) + state.order
+        elif view == "pending":
+            shown = [q for q in state.questions if q.status == "pending"]
+        elif view == "done":
+            shown = [q for q in state.questions if q.status in qa.CLOSED]
+        else:
+            shown = list(state.questions)
+        selected = self.selected_ids()
+        self.table.setRowCount(len(shown))
+        for row, q in enumerate(shown):
+            merged = _(" (+{n} merged)").format(n=len(q.sources)) if q.sources else ""
+            edited = " ✎" if q.edited else ""
+            values = [str(q.id), f"{STATUS_WORDS.get(q.status, '')} {q.status}",
+                      ", ".join(q.tables), q.text + merged + edited, str(q.votes),
+                      (_("asking now") if q.status == "now" else q.reason)]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(QUESTION_ID, q.id)
+                if q.edited and column == 3:
+                    item.setToolTip(_("Originally: {text}").format(text=q.original_text))
+                self.table.setItem(row, column, item)
+        self._select(selected)
+        now = state.now
+        if now is None:
+            nxt = state.order[0] if state.order else None
+            self.now_label.setText(_("Next: {text}").format(text=nxt.text) if nxt
+                                   else _("No approved question is waiting."))
+            self.now_meta.setText(_("table {table} · {why}").format(table=nxt.table,
+                                                                    why=nxt.reason)
+                                  if nxt else "")
+        else:
+            self.now_label.setText(now.text)
+            self.now_meta.setText((_("Tables {tables} · to {experts}") if len(now.tables) > 1
+                                   else _("Table {tables} · to {experts}")).format(
+                tables=", ".join(now.tables),
+                experts=", ".join(e.name for e in now.experts) or _("the panel")))
+        running = now is not None and now.timer is not None and now.timer.running
+        self.pause_button.setText(_("Pause timer (F7)") if running or now is None
+                                  else _("Resume timer (F7)"))
+        for button in (self.answered_button, self.pause_button):
+            button.setEnabled(now is not None)
+        self.ask_next_button.setEnabled(bool(state.order))
+        self._on_ticker_timeout()
+        if running:
+            self._ticker.start()
+        else:
+            self._ticker.stop()
+
+    def _on_ticker_timeout(self) -> None:
+        now = self._state.now if self._state else None
+        if now is None or now.timer is None:
+            self.timer_label.setText("")
+            return
+        remaining = now.timer.remaining(self._clock)
+        seconds, over = display_seconds(remaining, OvertimePolicy.COUNT_UP)
+        self.timer_label.setText(format_mmss(seconds, over))
+        self.timer_label.setStyleSheet("color:#dc2626;" if remaining <= 0 else "")
+
+    def _on_bus_changes_applied(self, changes: Changes) -> None:
+        if changes.qa or changes.participants or changes.event:
+            self.refresh()
