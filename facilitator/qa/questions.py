@@ -9,11 +9,12 @@ across tables, or by hand, and each question carries the reason for its place.
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -256,7 +257,7 @@ def order_questions(waiting: Sequence[Question], mode: str,
     waiting has had one; within a table, most votes first, then earliest.
     """
     def with_reason(q: Question, reason: str) -> Question:
-        return Question(**{**q.__dict__, "reason": reason})
+        return replace(q, reason=reason)
 
     if mode == "votes":
         ordered = sorted(waiting, key=lambda q: (-q.votes, q.arrived_at, q.id))
@@ -273,19 +274,24 @@ def order_questions(waiting: Sequence[Question], mode: str,
     per_table: dict[str, list[Question]] = defaultdict(list)
     for q in sorted(waiting, key=lambda q: (-q.votes, q.arrived_at, q.id)):
         per_table[q.table].append(q)
-    asked = dict(asked_per_table)
+    # A heap of tables keyed by (questions asked so far, arrival of its next question):
+    # the top is always a table that has had no more questions than any other waiting one.
+    heap = [(asked_per_table.get(t, 0), qs[0].arrived_at, qs[0].id, t)
+            for t, qs in per_table.items()]
+    heapq.heapify(heap)
+    position = dict.fromkeys(per_table, 0)
     result: list[Question] = []
-    while any(per_table.values()):
-        candidates = [t for t, qs in per_table.items() if qs]
-        table = min(candidates, key=lambda t: (asked.get(t, 0), per_table[t][0].arrived_at,
-                                               per_table[t][0].id))
-        q = per_table[table].pop(0)
-        done = asked.get(table, 0)
+    while heap:
+        done, _arrived, _qid, table = heapq.heappop(heap)
+        q = per_table[table][position[table]]
+        position[table] += 1
         reason = (_("table {table}: its first question") if done == 0 else
                   _("table {table}: round {round} (every waiting table has had {n})")
                   ).format(table=table, n=done, round=done + 1)
         result.append(with_reason(q, reason))
-        asked[table] = done + 1
+        if position[table] < len(per_table[table]):
+            nxt = per_table[table][position[table]]
+            heapq.heappush(heap, (done + 1, nxt.arrived_at, nxt.id, table))
     return result
 
 
