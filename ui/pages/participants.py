@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -48,6 +48,7 @@ from facilitator.text import header_key
 from ui.bus import ChangeBus
 from ui.dialogs import ImportDialog, WalkInDialog
 from ui.feedback import FeedbackBanner
+from ui.pages.common import add_shortcut
 from ui.participants_model import (
     NAME_COLUMN,
     PARTICIPANT_ROLE,
@@ -193,19 +194,11 @@ class ParticipantsPage(QWidget):
     # -- actions and shortcuts ------------------------------------------------------------------
 
     def _make_actions(self) -> list[QAction]:
-        def action(text: str, shortcut: str, slot: Callable[[], None]) -> QAction:
-            act = QAction(text, self)
-            act.setShortcut(QKeySequence(shortcut))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
         return [
-            action(_("Find or scan"), "Ctrl+F", self.focus_scan_field),
-            action(_("Undo check-in"), "Ctrl+U", self._on_undo_clicked),
-            action(_("Mark no-show"), "Ctrl+Shift+X", self._on_no_show_clicked),
-            action(_("Add walk-in"), "Ctrl+Shift+A", self._on_walk_in_clicked),
+            add_shortcut(self, _("Find or scan"), "Ctrl+F", self.focus_scan_field),
+            add_shortcut(self, _("Undo check-in"), "Ctrl+U", self._on_undo_clicked),
+            add_shortcut(self, _("Mark no-show"), "Ctrl+Shift+X", self._on_no_show_clicked),
+            add_shortcut(self, _("Add walk-in"), "Ctrl+Shift+A", self._on_walk_in_clicked),
         ]
 
     def focus_scan_field(self) -> None:

@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from facilitator.changes import Changes
 from facilitator.clock import Clock
-from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.people import NotFoundError, Participant, attribute_columns, find_by_scan
 from facilitator.people import list_participants as all_people
@@ -57,15 +55,16 @@ from facilitator.timing.countdown import (
 from facilitator.timing.stats import speaking_stats, stats_csv
 from ui.bus import ChangeBus
 from ui.feedback import FeedbackBanner
+from ui.pages.common import (
+    SaveChooser,
+    add_shortcut,
+    choose_save_path,
+    run_command,
+    save_export,
+)
 from ui.sound import Chime
 
-SaveChooser = Callable[[QWidget, str, str], Path | None]
 QUEUE_ID = Qt.ItemDataRole.UserRole + 10
-
-
-def choose_save_path(parent: QWidget, title: str, suggested: str) -> Path | None:
-    path, _filter = QFileDialog.getSaveFileName(parent, title, suggested)
-    return Path(path) if path else None
 
 
 class PlenaryPage(QWidget):
@@ -292,12 +291,7 @@ class PlenaryPage(QWidget):
 
     def _make_actions(self) -> None:
         def action(text: str, keys: str, slot: Callable[[], object]) -> QAction:
-            act = QAction(text, self)
-            act.setShortcut(QKeySequence(keys))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
+            return add_shortcut(self, text, keys, slot)
 
         self.shortcuts = {
             "next": action(_("Next speaker"), "F6", self.next_speaker),
@@ -347,15 +341,7 @@ class PlenaryPage(QWidget):
     # -- commands ------------------------------------------------------------
 
     def _run(self, command: Callable[[], Changes], success: str = "") -> bool:
-        try:
-            changes = command()
-        except UserError as exc:
-            self.banner.show_message(exc.message, "error")
-            return False
-        self._bus.publish(changes)
-        if success:
-            self.banner.show_message(success, "ok", seconds=6)
-        return True
+        return run_command(self.banner, self._bus, command, success)
 
     def queue_typed(self, *, reply: bool = False) -> bool:
         text = self.add_edit.text().strip()
@@ -495,32 +481,18 @@ class PlenaryPage(QWidget):
 
     def export_csv(self) -> Path | None:
         path = self._choose_save(self, _("Export speaking times"), "speaking-times.csv")
-        if path is None:
-            return None
-        try:
-            path.write_text(stats_csv(self._stats()), encoding="utf-8")
-        except OSError as exc:
-            self.banner.show_message(_("Could not write {path}: {error}").format(
-                path=path, error=exc.strerror), "error")
-            return None
-        self.banner.show_message(_("Saved {path}").format(path=path), "ok", seconds=8)
-        return path
+        return save_export(self.banner, path,
+                           lambda p: p.write_text(stats_csv(self._stats()), encoding="utf-8"))
 
     def export_pdf(self) -> Path | None:
-        path = self._choose_save(self, _("Save the speaking-time report"), "who-was-heard.pdf")
-        if path is None or self._state is None:
+        if self._state is None:
             return None
+        path = self._choose_save(self, _("Save the speaking-time report"), "who-was-heard.pdf")
         scope = (self._state.session_title if self.scope_combo.currentData() == "session"
                  else _("whole event"))
-        try:
-            write_speaking_report(path, self._stats(), event_name=self._store.name,
-                                  scope_title=scope, printed_at=self._clock.now())
-        except OSError as exc:
-            self.banner.show_message(_("Could not write {path}: {error}").format(
-                path=path, error=exc.strerror), "error")
-            return None
-        self.banner.show_message(_("Saved {path}").format(path=path), "ok", seconds=8)
-        return path
+        return save_export(self.banner, path, lambda p: write_speaking_report(
+            p, self._stats(), event_name=self._store.name, scope_title=scope,
+            printed_at=self._clock.now()))
 
     # -- refresh ------------------------------------------------------------
 

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -50,6 +49,13 @@ from facilitator.store import EventStore
 from facilitator.timing.countdown import OvertimePolicy, display_seconds, format_mmss
 from ui.bus import ChangeBus
 from ui.feedback import FeedbackBanner
+from ui.pages.common import (
+    SaveChooser,
+    add_shortcut,
+    choose_save_path,
+    run_command,
+    save_export,
+)
 
 QUESTION_ID = Qt.ItemDataRole.UserRole + 20
 STATUS_WORDS = {
@@ -132,11 +138,6 @@ def ask_text(parent: QWidget, title: str, label: str, text: str) -> str | None:
     return value if ok else None
 
 
-def choose_save_path(parent: QWidget, title: str, suggested: str) -> Path | None:
-    path, _filter = QFileDialog.getSaveFileName(parent, title, suggested)
-    return Path(path) if path else None
-
-
 class QaPage(QWidget):
     def __init__(
         self,
@@ -145,7 +146,7 @@ class QaPage(QWidget):
         clock: Clock,
         *,
         ask_text_fn: Callable[[QWidget, str, str, str], str | None] = ask_text,
-        choose_save: Callable[[QWidget, str, str], Path | None] = choose_save_path,
+        choose_save: SaveChooser = choose_save_path,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -326,11 +327,7 @@ class QaPage(QWidget):
 
     def _make_actions(self) -> None:
         def action(text: str, keys: str, slot: Callable[[], object]) -> None:
-            act = QAction(text, self)
-            act.setShortcut(QKeySequence(keys))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
+            add_shortcut(self, text, keys, slot)
 
         action(_("Ask next"), "F6", self.ask_next)
         action(_("Pause the answer timer"), "F7", self.toggle_timer)
@@ -365,15 +362,7 @@ class QaPage(QWidget):
     # -- commands ----------------------------------------------------------------
 
     def _run(self, command: Callable[[], Changes], success: str = "") -> bool:
-        try:
-            changes = command()
-        except UserError as exc:
-            self.banner.show_message(exc.message, "error")
-            return False
-        self._bus.publish(changes)
-        if success:
-            self.banner.show_message(success, "ok", seconds=6)
-        return True
+        return run_command(self.banner, self._bus, command, success)
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -511,29 +500,16 @@ class QaPage(QWidget):
 
     def export_csv(self) -> Path | None:
         path = self._choose_save(self, _("Export the questions"), "questions.csv")
-        if path is None:
-            return None
-        try:
-            path.write_text(qa_csv(self._store), encoding="utf-8")
-        except OSError as exc:
-            self.banner.show_message(str(exc), "error")
-            return None
-        self.banner.show_message(_("Saved {path}").format(path=path), "ok", seconds=8)
-        return path
+        return save_export(self.banner, path,
+                           lambda p: p.write_text(qa_csv(self._store), encoding="utf-8"))
 
     def export_pdf(self) -> Path | None:
         if self.panel_id is None:
             return None
+        panel_id = self.panel_id
         path = self._choose_save(self, _("Save the follow-up sheets"), "questions-followup.pdf")
-        if path is None:
-            return None
-        try:
-            write_followup(path, self._store, self.panel_id, printed_at=self._clock.now())
-        except OSError as exc:
-            self.banner.show_message(str(exc), "error")
-            return None
-        self.banner.show_message(_("Saved {path}").format(path=path), "ok", seconds=8)
-        return path
+        return save_export(self.banner, path, lambda p: write_followup(
+            p, self._store, panel_id, printed_at=self._clock.now()))
 
     # -- refresh -----------------------------------------------------------------
 
