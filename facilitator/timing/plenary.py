@@ -412,19 +412,33 @@ def remove_from_queue(store: EventStore, queue_id: int) -> Changes:
 def move_in_queue(store: EventStore, queue_id: int, new_index: int) -> Changes:
     """Put an entry at ``new_index`` of the shown order; the order becomes first-come/manual."""
     with store.transaction():
-        current = state(store)
-        order = [e for e in current.queue if not e.is_reply]
-        moving = next((e for e in order if e.id == queue_id), None)
-        if moving is None:
+        order = [e.id for e in state(store).queue if not e.is_reply]
+        if queue_id not in order:
             raise PlenaryError(_("Only people waiting (not direct replies) can be moved."))
-        order.remove(moving)
-        new_index = max(0, min(new_index, len(order)))
-        order.insert(new_index, moving)
+        order.remove(queue_id)
+        order.insert(max(0, min(new_index, len(order))), queue_id)
+        set_queue_order(store, order)
+    return PLENARY
+
+
+def set_queue_order(store: EventStore, queue_ids: Sequence[int]) -> Changes:
+    """The order the facilitator made (by dragging): it becomes the first-come order.
+
+    ``queue_ids`` must be exactly the waiting entries that are not direct replies (those
+    stay first); anything else means the list on screen is stale, and nothing changes.
+    """
+    with store.transaction():
+        current = state(store)
+        waiting_ids = [e.id for e in current.queue if not e.is_reply]
+        if sorted(queue_ids) != sorted(waiting_ids):
+            raise PlenaryError(_("The queue changed meanwhile; look again and repeat the "
+                                 "move."))
         store.executemany("UPDATE speaker_queue SET position = ? WHERE id = ?",
-                          [(float(i + 1), e.id) for i, e in enumerate(order)])
+                          [(float(i + 1), qid) for i, qid in enumerate(queue_ids)])
         if current.settings.policy is not QueuePolicy.FIRST_COME:
             _replace_settings(store, current.settings, policy=QueuePolicy.FIRST_COME)
-        store.audit("move_in_queue", "speaker_queue", queue_id, None, {"index": new_index})
+        store.audit("reorder_queue", "plenary_session", current.session_id,
+                    waiting_ids, list(queue_ids))
     return PLENARY
 
 

@@ -195,3 +195,28 @@ def test_restart_resumes_running_countdown(qtbot: QtBot, demo_store: EventStore,
     qtbot.addWidget(page)
     assert page.countdown_label.text() == "1:10"
     assert page.speaker_label.text() == person.name
+
+
+def test_dragging_in_the_list_stores_the_new_order(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    a, b, c = present(store)[:3]
+    for person in (a, b, c):
+        type_and_enter(qtbot, page, person.ext_id)
+    pl.save_settings(store, pl.PlenarySettings(policy=pl.QueuePolicy.PROGRESSIVE))
+    harness.bus.publish(pl.PLENARY)
+    model = page.queue_list.model()
+    # What an internal drag-and-drop does to the list: move row 2 (c) to the top.
+    assert model.moveRows(model.index(0, 0).parent(), 2, 1, model.index(0, 0).parent(), 0)
+    qtbot.waitUntil(lambda: [e.participant.id for e in pl.state(store).queue] ==
+                    [c.id, a.id, b.id], timeout=2000)
+    assert pl.settings(store).policy is pl.QueuePolicy.FIRST_COME
+
+
+def test_choosing_a_suggested_name_queues_that_person(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    person = present(store)[5]
+    label = f"{person.name} ({person.ext_id})"
+    page.add_edit.completer().activated.emit(label)
+    qtbot.waitUntil(lambda: bool(pl.state(store).queue), timeout=2000)
+    assert pl.state(store).queue[0].participant.id == person.id
+    assert page.add_edit.text() == ""

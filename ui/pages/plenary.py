@@ -173,6 +173,7 @@ class PlenaryPage(QWidget):
         completer = QCompleter(self._completer_model, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.activated.connect(self._on_completer_activated)
         self.add_edit.setCompleter(completer)
         self.add_edit.installEventFilter(self)
         self.policy_combo = QComboBox()
@@ -357,6 +358,11 @@ class PlenaryPage(QWidget):
             self.add_edit.clear()
         return ok
 
+    def _on_completer_activated(self, text: str) -> None:
+        """Picking a name from the suggestions (Enter or click) queues that person at once."""
+        self.add_edit.setText(text)
+        QTimer.singleShot(0, self.queue_typed)
+
     def _person_for(self, text: str) -> Participant | None:
         label_id = self._people_by_label.get(text)
         if label_id is not None:
@@ -410,15 +416,15 @@ class PlenaryPage(QWidget):
             self._select_queue_id(queue_id)
 
     def _on_queue_rows_moved(self, *_args: object) -> None:
-        """A drag finished: store the order the facilitator made."""
-        item = self.queue_list.currentItem()
-        if item is None or self._state is None:
+        """A drag finished: store the order now on screen (replies keep their place first)."""
+        if self._state is None:
             return
-        queue_id = int(item.data(QUEUE_ID))
-        replies = sum(1 for e in self._state.queue if e.is_reply)
-        target = max(0, self.queue_list.row(item) - replies)
-        QTimer.singleShot(0, lambda: self._run(
-            lambda: pl.move_in_queue(self._store, queue_id, target)))
+        replies = {e.id for e in self._state.queue if e.is_reply}
+        order = [int(self.queue_list.item(r).data(QUEUE_ID))
+                 for r in range(self.queue_list.count())]
+        order = [qid for qid in order if qid not in replies]
+        # After the view has finished its own bookkeeping for the drop.
+        QTimer.singleShot(0, lambda: self._run(lambda: pl.set_queue_order(self._store, order)))
 
     def _on_floor_clicked(self) -> None:
         item = self.queue_list.currentItem()
