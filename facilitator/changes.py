@@ -19,6 +19,8 @@ class Changes:
     """The speaker queue, a turn, the countdown, the agenda or plenary settings changed."""
     qa: bool = False
     """A question, its votes, order, experts, outcome or written answer changed."""
+    tables: bool = False
+    """A table plan, a seat, a lock, or the table settings and constraints changed."""
     participant_ids: frozenset[int] = field(default_factory=frozenset)
 
     def __or__(self, other: Changes) -> Changes:
@@ -28,13 +30,14 @@ class Changes:
             event=self.event or other.event,
             plenary=self.plenary or other.plenary,
             qa=self.qa or other.qa,
+            tables=self.tables or other.tables,
             participant_ids=self.participant_ids | other.participant_ids,
         )
 
     @property
     def any(self) -> bool:
         return (self.participants or self.attendance or self.event or self.plenary
-                or self.qa)
+                or self.qa or self.tables)
 
 
 NO_CHANGES = Changes()

@@ -27,6 +27,7 @@ from facilitator.people import (
     parse_people,
 )
 from facilitator.store import EventStore
+from facilitator.tables.commands import add_table_commands
 
 
 def _open_or_create(path: Path) -> tuple[EventStore, bool]:
@@ -153,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("event", type=Path, metavar="EVENTFILE")
     p.add_argument("code")
     p.set_defaults(func=cmd_check_in)
+
+    add_table_commands(sub)
+
     p = sub.add_parser("qa", help=_("export the Q&A questions (CSV) or follow-up sheets (PDF)"))
     p.add_argument("event", type=Path, metavar="EVENTFILE")
     p.add_argument("--export", type=Path, metavar="CSV",

@@ -33,6 +33,7 @@ from ui.pages.participants import ParticipantsPage
 from ui.pages.placeholder import PlaceholderPage
 from ui.pages.plenary import PlenaryPage
 from ui.pages.qa import QaPage
+from ui.pages.tables import TablesPage
 from ui.projector import ProjectorWindow
 from ui.sound import Chime
 from ui.tasks import TaskRunner
@@ -218,9 +219,7 @@ class MainWindow(QMainWindow):
         plain = {k: v.replace("&&", "&") for k, v in titles.items()}
         self.pages = {
             "participants": ParticipantsPage(store, self.bus, self.tasks),
-            "tables": PlaceholderPage(plain["tables"], _(
-                "Seat people at tables for each round so every table mirrors the room and "
-                "people meet new faces.")),
+            "tables": TablesPage(store, self.bus, self.tasks),
             "plenary": PlenaryPage(store, self.bus, self.context.clock, self.chime),
             "qa": QaPage(store, self.bus, self.context.clock),
             "voting": PlaceholderPage(plain["voting"], _(
@@ -384,6 +383,11 @@ class MainWindow(QMainWindow):
             (_("Q&A: votes"), _("+ / -")),
             (_("Q&A: ask selected / ask next"), _("Enter / F6")),
             (_("Q&A: answered / written answer / decline"), _("F9 / F10 / Ctrl+D")),
+            (_("Tables: undo / redo a change"), "Ctrl+Z / Ctrl+Shift+Z"),
+            (_("Tables: lock or unlock the selected person"), "Ctrl+L"),
+            (_("Tables: move the selected person to a table"), "Ctrl+M"),
+             _("Tab / Shift+Tab; Esc")),
+             "Ctrl+U; Ctrl+Shift+N; Ctrl+P"),
             (_("Projector window"), "F5"),
             (_("Full screen"), "F11"),
             (_("New / open event"), "Ctrl+N / Ctrl+O"),

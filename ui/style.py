@@ -31,6 +31,17 @@ QPushButton#filterButton:checked { background: #1e3a5f; color: #ffffff; }
 QTableView { font-size: 12pt; }
 QTableView::item:selected { background: #2563eb; color: #ffffff; }
 QHeaderView::section { font-weight: 600; padding: 4px; }
+#tableCard { background: #ffffff; border: 1px solid #cbd5e1; border-radius: 8px; }
+#tableCard[repeat="true"] { border: 2px solid #f59e0b; }
+#tableCard[closed="true"] { background: #f3f4f6; border: 1px dashed #9ca3af; }
+#tableCardTitle { font-size: 13pt; font-weight: 700; color: #1e3a5f; }
+#tableCardDetail { font-size: 10pt; color: #92400e; }
+#seatList { border: none; background: transparent; font-size: 11pt; }
+#roundInner { background: #eef2f7; }
+#driftLabel { background: #fef3c7; color: #78350f; border: 1px solid #f59e0b; border-radius: 6px;
+              padding: 6px 10px; font-weight: 600; }
+#qualityFigure { font-size: 14pt; font-weight: 700; color: #166534; }
+#qualityFigure[bad="true"] { color: #b45309; }
 """
 
 

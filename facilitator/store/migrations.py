@@ -195,7 +195,38 @@ _QA = [
     )""",
 ]
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_plenary, _v_qa]
+
+def _v_tables(conn: sqlite3.Connection) -> None:
+    for statement in _V_TABLES:
+        conn.execute(statement)
+
+
+_V_TABLES = [
+    # One row per plan the allocator (or a re-balance) made; hand edits change its seats.
+    """CREATE TABLE table_plans (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('allocate', 'rebalance')),
+        parent_id INTEGER REFERENCES table_plans (id),
+        rounds INTEGER NOT NULL CHECK (rounds >= 1),
+        tables INTEGER NOT NULL CHECK (tables >= 1),
+        settings TEXT NOT NULL,
+        quality TEXT NOT NULL,
+        result TEXT NOT NULL DEFAULT '{}',
+        edits INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE table_seats (
+        plan_id INTEGER NOT NULL REFERENCES table_plans (id),
+        round INTEGER NOT NULL CHECK (round >= 0),
+        participant_id INTEGER NOT NULL REFERENCES participants (id),
+        table_index INTEGER NOT NULL CHECK (table_index >= 0),
+        locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+        PRIMARY KEY (plan_id, round, participant_id)
+    )""",
+    "CREATE INDEX table_seats_by_table ON table_seats (plan_id, round, table_index)",
+]
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_plenary, _v_qa, _v_tables]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,305 @@
+"""Table cards for the Tables page: one card per table, people dragged between them.
+
+A card is a header and a :class:`SeatList`. Dragging a person onto someone at another table
+swaps the two; dropping them on a table's free space moves them there. The list never
+moves its own items: it reports the drop (:attr:`SeatList.person_dropped`) and the page
+runs the command and refills the cards from the event file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QDrag,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QPainter,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.i18n import _
+
+SEAT_MIME = "application/x-facilitator-seat"
+PID_ROLE = Qt.ItemDataRole.UserRole + 1
+CHIPS_ROLE = Qt.ItemDataRole.UserRole + 2
+LOCKED_ROLE = Qt.ItemDataRole.UserRole + 3
+REPEAT_ROLE = Qt.ItemDataRole.UserRole + 4
+MARK_ROLE = Qt.ItemDataRole.UserRole + 5
+ROW_HEIGHT = 28
+CARD_WIDTH = 280
+
+PALETTE = ("#2563eb", "#f97316", "#16a34a", "#dc2626", "#9333ea", "#0891b2", "#ca8a04",
+           "#db2777", "#4b5563", "#65a30d", "#7c2d12", "#1e3a8a")
+"""Chip colours, told apart also by people with the commonest colour-vision differences
+as far as twelve colours allow; the tooltip names every value."""
+
+
+@dataclass(frozen=True)
+class SeatInfo:
+    """What a card shows about one person."""
+
+    participant_id: int
+    name: str
+    tooltip: str
+    chips: tuple[str, ...]
+    locked: bool
+    repeats: int
+    mark: str
+    """"moved", "new" or ""."""
+
+
+class SeatDelegate(QStyledItemDelegate):
+    """Name, a padlock when locked, an orange dot for a repeat meeting, colour chips."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                 ) -> QSize:
+        return QSize(CARD_WIDTH - 20, ROW_HEIGHT)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        painter.save()
+        rect = QRect(option.rect)  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        if selected:
+            painter.fillRect(rect, QColor("#dbeafe"))
+        chips: list[str] = index.data(CHIPS_ROLE) or []
+        locked = bool(index.data(LOCKED_ROLE))
+        repeats = int(index.data(REPEAT_ROLE) or 0)
+        mark = str(index.data(MARK_ROLE) or "")
+        x = rect.left() + 4
+        mid = rect.center().y()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if repeats:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#f59e0b"))
+            painter.drawEllipse(x, mid - 4, 8, 8)
+        x += 12
+        if locked:
+            painter.setPen(QPen(QColor("#111827"), 1.6))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawArc(x + 2, mid - 9, 8, 9, 0, 180 * 16)
+            painter.setBrush(QColor("#111827"))
+            painter.drawRect(x, mid - 4, 12, 9)
+            x += 16
+        chip_w = 8
+        chips_width = len(chips) * (chip_w + 3)
+        text_rect = QRect(x, rect.top(), rect.right() - x - chips_width - 6, rect.height())
+        font = QFont(option.font)  # type: ignore[attr-defined]
+        if mark:
+            font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("#111827"))
+        prefix = "★ " if mark == "moved" else "✚ " if mark == "new" else ""
+        text = painter.fontMetrics().elidedText(prefix + str(index.data() or ""),
+                                                Qt.TextElideMode.ElideRight, text_rect.width())
+        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter), text)
+        cx = rect.right() - chips_width
+        painter.setPen(Qt.PenStyle.NoPen)
+        for colour in chips:
+            painter.setBrush(QColor(colour))
+            painter.drawRoundedRect(cx, mid - 6, chip_w, 12, 2, 2)
+            cx += chip_w + 3
+        painter.restore()
+
+
+class SeatList(QListWidget):
+    """The people at one table in one round; a drag source and a drop target."""
+
+    person_dropped = Signal(int, int, object)
+    """(participant id, this table, the participant dropped onto or ``None``)."""
+    context_requested = Signal(int, int, object)
+    """(participant id, this table, global position) for the page's menu."""
+
+    def __init__(self, round_: int, table: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.round = round_
+        self.table = table
+        self.accepting = True
+        self.setItemDelegate(SeatDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(False)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setUniformItemSizes(True)
+        self.setObjectName("seatList")
+        self.setAccessibleName(_("People at table {n}").format(n=table + 1))
+
+    def fill(self, seats: list[SeatInfo]) -> None:
+        current = self.current_participant()
+        self.clear()
+        for seat in seats:
+            item = QListWidgetItem(seat.name)
+            item.setData(PID_ROLE, seat.participant_id)
+            item.setData(CHIPS_ROLE, list(seat.chips))
+            item.setData(LOCKED_ROLE, seat.locked)
+            item.setData(REPEAT_ROLE, seat.repeats)
+            item.setData(MARK_ROLE, seat.mark)
+            item.setToolTip(seat.tooltip)
+            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            if not seat.locked:
+                flags |= Qt.ItemFlag.ItemIsDragEnabled
+            item.setFlags(flags)
+            self.addItem(item)
+            if seat.participant_id == current:
+                self.setCurrentItem(item)
+
+    def participants(self) -> list[int]:
+        return [int(self.item(i).data(PID_ROLE)) for i in range(self.count())]
+
+    def current_participant(self) -> int | None:
+        item = self.currentItem()
+        return None if item is None else int(item.data(PID_ROLE))
+
+    def select_participant(self, participant_id: int) -> bool:
+        for i in range(self.count()):
+            if self.item(i).data(PID_ROLE) == participant_id:
+                self.setCurrentRow(i)
+                return True
+        return False
+
+    # -- drag and drop ------------------------------------------------------------------------
+
+    def mimeTypes(self) -> list[str]:
+        return [SEAT_MIME]
+
+    def seat_mime(self, participant_id: int) -> QMimeData:
+        data = QMimeData()
+        payload = json.dumps({"participant_id": participant_id, "round": self.round,
+                              "table": self.table})
+        data.setData(SEAT_MIME, QByteArray(payload.encode("utf-8")))
+        return data
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:
+        """Our own drag: the list must not delete the item when the drop says "move"."""
+        item = self.currentItem()
+        if item is None or not item.flags() & Qt.ItemFlag.ItemIsDragEnabled:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.seat_mime(int(item.data(PID_ROLE))))
+        rect = self.visualItemRect(item)
+        drag.setPixmap(self.viewport().grab(rect))
+        drag.exec(Qt.DropAction.MoveAction)
+
+    @staticmethod
+    def parse(data: QMimeData) -> dict[str, int] | None:
+        if not data.hasFormat(SEAT_MIME):
+            return None
+        try:
+            raw = json.loads(bytes(data.data(SEAT_MIME).data()).decode("utf-8"))
+            return {k: int(raw[k]) for k in ("participant_id", "round", "table")}
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def _acceptable(self, data: QMimeData) -> bool:
+        seat = self.parse(data)
+        return self.accepting and seat is not None and seat["round"] == self.round
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._acceptable(event.mimeData()):
+            event.setDropAction(Qt.DropAction.MoveAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._acceptable(event.mimeData()):
+            event.setDropAction(Qt.DropAction.MoveAction)
+            event.accept()
+            item = self.itemAt(event.position().toPoint())
+            if item is not None:
+                self.setCurrentItem(item)
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        seat = self.parse(event.mimeData())
+        if seat is None or not self._acceptable(event.mimeData()):
+            event.ignore()
+            return
+        item = self.itemAt(event.position().toPoint())
+        onto = None if item is None else int(item.data(PID_ROLE))
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+        self.drop(seat["participant_id"], seat["table"], onto)
+
+    def drop(self, participant_id: int, from_table: int, onto: int | None) -> None:
+        """What a drop means: a swap when dropped onto someone, else a move here."""
+        if onto == participant_id or (onto is None and from_table == self.table):
+            return
+        if onto is not None and from_table == self.table:
+            return  # reordering within a table means nothing
+        self.person_dropped.emit(participant_id, self.table, onto)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        item = self.itemAt(event.pos())
+        if item is None:
+            return
+        self.setCurrentItem(item)
+        self.context_requested.emit(int(item.data(PID_ROLE)), self.table, event.globalPos())
+
+
+class TableCard(QFrame):
+    """One table in one round: its number and size, and the people at it."""
+
+    def __init__(self, round_: int, table: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tableCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.round = round_
+        self.table = table
+        self.title = QLabel()
+        self.title.setObjectName("tableCardTitle")
+        self.detail = QLabel()
+        self.detail.setObjectName("tableCardDetail")
+        self.detail.setWordWrap(True)
+        self.seats = SeatList(round_, table, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 8)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.seats)
+        self.setFixedWidth(CARD_WIDTH)
+
+    def show_table(self, seats: list[SeatInfo], *, closed: bool, rows: int, detail: str) -> None:
+        self.title.setText(_("Table {n}").format(n=self.table + 1) + (
+            "" if closed else "  ·  " + _("{count} people").format(count=len(seats))))
+        self.detail.setText(detail if not closed else _("Not in use this round"))
+        self.setProperty("closed", closed)
+        self.seats.accepting = not closed
+        self.seats.fill(seats)
+        self.seats.setFixedHeight(max(rows, 1) * ROW_HEIGHT + 8)
+        self.style().unpolish(self)
+        self.style().polish(self)
