@@ -269,12 +269,19 @@ class TablesPage(QWidget):
         plan_layout = QVBoxLayout(plan_box)
         plan_layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
+        for widget in (self.undo_button, self.redo_button, self.rebalance_round,
+                       self.rebalance_button, self.print_button):
+            # Never squeeze a control below its natural width ("e-balanc", "n round 1").
+            widget.setMinimumWidth(widget.sizeHint().width())
         for widget in (self.undo_button, self.redo_button):
             row.addWidget(widget)
         row.addStretch(1)
+        row.addWidget(self.print_button)
+        plan_layout.addLayout(row)
+        row = QHBoxLayout()
         row.addWidget(self.rebalance_round)
         row.addWidget(self.rebalance_button)
-        row.addWidget(self.print_button)
+        row.addStretch(1)
         plan_layout.addLayout(row)
         plan_layout.addWidget(self.drift_label)
         plan_layout.addWidget(self.round_tabs, 1)
