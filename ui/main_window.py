@@ -386,8 +386,6 @@ class MainWindow(QMainWindow):
             (_("Tables: undo / redo a change"), "Ctrl+Z / Ctrl+Shift+Z"),
             (_("Tables: lock or unlock the selected person"), "Ctrl+L"),
             (_("Tables: move the selected person to a table"), "Ctrl+M"),
-             _("Tab / Shift+Tab; Esc")),
-             "Ctrl+U; Ctrl+Shift+N; Ctrl+P"),
             (_("Projector window"), "F5"),
             (_("Full screen"), "F11"),
             (_("New / open event"), "Ctrl+N / Ctrl+O"),
