@@ -21,6 +21,8 @@ class Changes:
     """A question, its votes, order, experts, outcome or written answer changed."""
     tables: bool = False
     """A table plan, a seat, a lock, or the table settings and constraints changed."""
+    ballots: bool = False
+    """A ballot round, its questions, a printed batch, an entered paper or a count changed."""
     participant_ids: frozenset[int] = field(default_factory=frozenset)
 
     def __or__(self, other: Changes) -> Changes:
@@ -31,13 +33,14 @@ class Changes:
             plenary=self.plenary or other.plenary,
             qa=self.qa or other.qa,
             tables=self.tables or other.tables,
+            ballots=self.ballots or other.ballots,
             participant_ids=self.participant_ids | other.participant_ids,
         )
 
     @property
     def any(self) -> bool:
         return (self.participants or self.attendance or self.event or self.plenary
-                or self.qa or self.tables)
+                or self.qa or self.tables or self.ballots)
 
 
 NO_CHANGES = Changes()

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from facilitator import __version__
+from facilitator.ballots.commands import add_ballot_commands
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.people import (
@@ -164,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", type=Path, metavar="PDF", help=_("write the follow-up sheets"))
     p.add_argument("--panel", type=int, help=_("panel number (default: the latest)"))
     p.set_defaults(func=cmd_qa)
+    add_ballot_commands(sub)
     return parser
 
 

@@ -34,6 +34,7 @@ from ui.pages.placeholder import PlaceholderPage
 from ui.pages.plenary import PlenaryPage
 from ui.pages.qa import QaPage
 from ui.pages.tables import TablesPage
+from ui.pages.voting import VotingPage
 from ui.projector import ProjectorWindow
 from ui.sound import Chime
 from ui.tasks import TaskRunner
@@ -222,8 +223,7 @@ class MainWindow(QMainWindow):
             "tables": TablesPage(store, self.bus, self.tasks),
             "plenary": PlenaryPage(store, self.bus, self.context.clock, self.chime),
             "qa": QaPage(store, self.bus, self.context.clock),
-            "voting": PlaceholderPage(plain["voting"], _(
-                "Votes on paper ballots (scanned in) or on phones over the local Wi-Fi.")),
+            "voting": VotingPage(store, self.bus, self.tasks),
             "results": PlaceholderPage(plain["results"], _(
                 "Counts, live results and printed result sheets.")),
         }
@@ -386,6 +386,13 @@ class MainWindow(QMainWindow):
             (_("Tables: undo / redo a change"), "Ctrl+Z / Ctrl+Shift+Z"),
             (_("Tables: lock or unlock the selected person"), "Ctrl+L"),
             (_("Tables: move the selected person to a table"), "Ctrl+M"),
+            (_("Voting: scan a paper, key the marks, save"), _("Scan, digits, Enter")),
+            (_("Voting: next / previous question; put a paper aside"),
+             _("Tab / Shift+Tab; Esc")),
+            (_("Voting: unreadable question / spoiled paper"), "/ / *"),
+            (_("Voting: first, second keying, adjudicate, hand out"), "Alt+1 … Alt+4"),
+            (_("Voting: undo entry; new round; print papers"),
+             "Ctrl+U; Ctrl+Shift+N; Ctrl+P"),
             (_("Projector window"), "F5"),
             (_("Full screen"), "F11"),
             (_("New / open event"), "Ctrl+N / Ctrl+O"),

@@ -42,6 +42,15 @@ QHeaderView::section { font-weight: 600; padding: 4px; }
               padding: 6px 10px; font-weight: 600; }
 #qualityFigure { font-size: 14pt; font-weight: 700; color: #166534; }
 #qualityFigure[bad="true"] { color: #b45309; }
+#ballotHeader { font-size: 16pt; font-weight: 700; color: #1e3a5f; padding: 2px 0 4px 0; }
+#ballotHeader[spoiled="true"] { color: #b91c1c; }
+#ballotQuestion { font-size: 14pt; background: #ffffff; border: 2px solid #d1d5db;
+                  border-radius: 6px; padding: 6px; }
+#ballotQuestion[current="true"] { border: 2px solid #2563eb; }
+#ballotKeys { font-size: 10pt; color: #4b5563; }
+#operatorField { font-size: 13pt; padding: 4px 6px; }
+#discrepancies { font-size: 12pt; font-weight: 600; color: #92400e; }
+#figure { font-size: 13pt; font-weight: 700; }
 """
 
 

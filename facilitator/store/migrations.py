@@ -226,7 +226,78 @@ _V_TABLES = [
     "CREATE INDEX table_seats_by_table ON table_seats (plan_id, round, table_index)",
 ]
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_plenary, _v_qa, _v_tables]
+def _v_ballots(conn: sqlite3.Connection) -> None:
+    for statement in _V_BALLOTS:
+        conn.execute(statement)
+
+
+_V_BALLOTS = [
+    # A round of paper ballots: its questions are frozen once papers are printed.
+    """CREATE TABLE ballot_rounds (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+        instructions TEXT NOT NULL DEFAULT '',
+        language TEXT,
+        double_entry INTEGER NOT NULL DEFAULT 0 CHECK (double_entry IN (0, 1)),
+        status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'closed')),
+        issued INTEGER CHECK (issued >= 0),
+        returned INTEGER CHECK (returned >= 0),
+        created_at TEXT NOT NULL,
+        opened_at TEXT,
+        closed_at TEXT,
+        close_note TEXT,
+        present_at_close INTEGER
+    )""",
+    """CREATE TABLE ballot_questions (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES ballot_rounds (id),
+        position INTEGER NOT NULL,
+        spec TEXT NOT NULL,
+        UNIQUE (round_id, position)
+    )""",
+    # Every code printed, as issued: a code is a paper, and belongs to one round only.
+    """CREATE TABLE ballot_codes (
+        code TEXT PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES ballot_rounds (id),
+        serial INTEGER NOT NULL CHECK (serial > 0),
+        batch INTEGER NOT NULL CHECK (batch > 0),
+        created_at TEXT NOT NULL,
+        UNIQUE (round_id, serial)
+    )""",
+    # pass 1: first keying; 2: second keying (double entry); 3: a person's adjudication.
+    # An undo keeps the row (undone_at set); the partial unique index makes a second live
+    # entry of one paper in one pass impossible, whatever the code above it does.
+    """CREATE TABLE ballot_entries (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES ballot_rounds (id),
+        code TEXT NOT NULL REFERENCES ballot_codes (code),
+        pass INTEGER NOT NULL CHECK (pass IN (1, 2, 3)),
+        spoiled INTEGER NOT NULL DEFAULT 0 CHECK (spoiled IN (0, 1)),
+        answers TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        via TEXT,
+        note TEXT,
+        entered_at TEXT NOT NULL,
+        undone_at TEXT,
+        undone_by TEXT
+    )""",
+    "CREATE UNIQUE INDEX ballot_entries_once ON ballot_entries (code, pass) "
+    "WHERE undone_at IS NULL",
+    "CREATE INDEX ballot_entries_round ON ballot_entries (round_id, pass)",
+    # Who was handed a paper (never which paper: the vote stays secret).
+    """CREATE TABLE ballot_handouts (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES ballot_rounds (id),
+        participant_id INTEGER NOT NULL REFERENCES participants (id),
+        at TEXT NOT NULL,
+        operator TEXT,
+        undone_at TEXT
+    )""",
+    "CREATE UNIQUE INDEX ballot_handouts_once ON ballot_handouts (round_id, participant_id) "
+    "WHERE undone_at IS NULL",
+]
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_plenary, _v_qa, _v_tables, _v_ballots]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,398 @@
+"""Paper ballots as a PDF: one paper per page (or more, for a long ballot), each with its code.
+
+Every page carries the paper's QR code (just the 9-character code, so a USB scanner types it
+and Enter) and the code in print for typing, large mark boxes, the round's title and
+instructions. The layout of the questions is the same on every paper, so it is worked out
+once and replayed; only the code changes. The fixed texts ("Mark ONE box") are printed in
+the round's language when a catalogue for it exists.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import partial
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from facilitator.ballots.codes import pretty
+from facilitator.ballots.questions import PER_OPTION, Kind, Question, format_amount
+from facilitator.ballots.rounds import BallotRound, PaperCode
+from facilitator.i18n import DOMAIN, N_
+from facilitator.i18n import language as ui_language
+from facilitator.paths import resource_path
+from facilitator.reports.fonts import register
+
+MM = 72 / 25.4
+MARGIN = 15 * MM
+BOX = 10 * MM  # a mark box: large enough for a shaky cross, or a number written in it
+QR_SIZE = 36 * MM
+HEADER = 50 * MM  # height reserved at the top of every page for the title, code and QR
+FOOTER = 14 * MM
+INK = (0.07, 0.09, 0.15)
+GREY = (0.35, 0.38, 0.43)
+RULE = (0.6, 0.63, 0.68)
+
+Translate = Callable[[str], str]
+Draw = Callable[[Any], None]
+
+
+def translator(language: str | None) -> Translate:
+    """gettext for ``language`` (the UI's when None), English when there is no catalogue."""
+    lang = language or ui_language()
+    return gettext.translation(DOMAIN, localedir=str(resource_path("locale")),
+                               languages=[lang], fallback=True).gettext
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """The QR modules for ``text`` (medium error correction, no quiet zone)."""
+    import qrcode  # type: ignore[import-untyped]
+    from qrcode.constants import ERROR_CORRECT_M  # type: ignore[import-untyped]
+
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    qr.add_data(text)
+    qr.make(fit=True)
+    return [[bool(cell) for cell in row] for row in qr.get_matrix()]
+
+
+def draw_qr(canvas: Any, text: str, x: float, y: float, size: float) -> None:
+    """Draw a QR code with its lower-left corner at (x, y), as vector squares (runs merged,
+    so there are no hairline seams for a camera to trip on)."""
+    matrix = qr_matrix(text)
+    n = len(matrix)
+    module = size / n
+    path = canvas.beginPath()
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < n:
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < n and row[c]:
+                c += 1
+            path.rect(x + start * module, y + size - (r + 1) * module,
+                      (c - start) * module, module)
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+@dataclass
+class _Styles:
+    title: Any
+    body: Any
+    small: Any
+    question: Any
+    hint: Any
+    option: Any
+    grade: Any
+
+
+def _styles() -> _Styles:
+    from reportlab.lib.colors import Color
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+
+    regular, bold = register()
+    ink, grey = Color(*INK), Color(*GREY)
+    return _Styles(
+        title=ParagraphStyle("title", fontName=bold, fontSize=19, leading=23, textColor=ink),
+        body=ParagraphStyle("body", fontName=regular, fontSize=11, leading=14, textColor=ink),
+        small=ParagraphStyle("small", fontName=regular, fontSize=9, leading=11,
+                             textColor=grey),
+        question=ParagraphStyle("question", fontName=bold, fontSize=14, leading=18,
+                                textColor=ink),
+        hint=ParagraphStyle("hint", fontName=regular, fontSize=11, leading=14,
+                            textColor=grey),
+        option=ParagraphStyle("option", fontName=regular, fontSize=14, leading=17,
+                              textColor=ink),
+        grade=ParagraphStyle("grade", fontName=bold, fontSize=9, leading=11, textColor=ink,
+                             alignment=TA_CENTER),
+    )
+
+
+class _Layout:
+    """Lays the questions out once, into pages of drawing steps below the header."""
+
+    def __init__(self, width: float, height: float, styles: _Styles, tr: Translate) -> None:
+        self.width = width
+        self.inner = width - 2 * MARGIN
+        self.top = height - MARGIN - HEADER
+        self.bottom = MARGIN + FOOTER
+        self.styles = styles
+        self.tr = tr
+        self.pages: list[list[Draw]] = [[]]
+        self.y = self.top
+
+    def _para(self, text: str, style: Any, width: float) -> tuple[Any, float]:
+        from reportlab.platypus import Paragraph
+
+        para = Paragraph(escape(text).replace("\n", "<br/>"), style)
+        _w, h = para.wrap(width, 10_000)
+        return para, h
+
+    def _new_page(self) -> None:
+        self.pages.append([])
+        self.y = self.top
+
+    def _room(self, needed: float) -> None:
+        if self.y - needed < self.bottom and self.y < self.top:
+            self._new_page()
+
+    def _put(self, para: Any, x: float, height: float) -> None:
+        y = self.y - height
+        self.pages[-1].append(partial(_draw_para, para, x, y))
+        self.y = y
+
+    def question(self, number: int, q: Question) -> None:
+        title, th = self._para(f"{number}. {q.text}", self.styles.question, self.inner)
+        hint, hh = self._para(_how(q, self.tr), self.styles.hint, self.inner)
+        note = self._para(q.note, self.styles.hint, self.inner) if q.note else None
+        head = th + hh + (note[1] if note else 0) + 9 * MM
+        whole = head + self._options_height(q) + 3 * MM
+        # Keep a question on one page when it fits on one; a very long one flows on.
+        self._room(whole if whole <= self.top - self.bottom else head + BOX + 4 * MM)
+        self.y -= 4 * MM
+        self._put(title, MARGIN, th)
+        self.y -= 1 * MM
+        self._put(hint, MARGIN, hh)
+        if note:
+            self.y -= 1 * MM
+            self._put(note[0], MARGIN, note[1])
+        self.y -= 3 * MM
+        if q.kind is Kind.JUDGMENT:
+            self._grid(q)
+        else:
+            self._rows(q)
+        self.y -= 3 * MM
+        y = self.y
+        self.pages[-1].append(partial(_hline_at, MARGIN, self.width - MARGIN, y))
+
+    def _options_height(self, q: Question) -> float:
+        if q.kind is Kind.JUDGMENT:
+            label_w, col = self._grid_columns(q)
+            head = max(self._para(g, self.styles.grade, col - 2 * MM)[1] for g in q.grades)
+            box = min(BOX, col - 4 * MM)
+            return head + 2 * MM + sum(
+                max(box, self._para(o, self.styles.option, label_w - 3 * MM)[1]) + 3 * MM
+                for o in q.options)
+        label_w = self._label_width(q)
+        return sum(max(BOX, self._para(o, self.styles.option, label_w)[1]) + 3 * MM
+                   for o in q.options)
+
+    def _label_width(self, q: Question) -> float:
+        box_w = BOX * (1.5 if q.kind in PER_OPTION else 1)
+        cost_w = 32 * MM if q.kind is Kind.BUDGET else 0
+        return self.inner - box_w - 5 * MM - cost_w
+
+    def _grid_columns(self, q: Question) -> tuple[float, float]:
+        label_w = min(70 * MM, self.inner * 0.38)
+        return label_w, (self.inner - label_w) / len(q.grades)
+
+    def _rows(self, q: Question) -> None:
+        number_box = q.kind in PER_OPTION
+        box_w = BOX * (1.5 if number_box else 1)
+        label_x = MARGIN + box_w + 5 * MM
+        label_w = self._label_width(q)
+        for index, option in enumerate(q.options):
+            para, h = self._para(option, self.styles.option, label_w)
+            row = max(BOX, h) + 3 * MM
+            if self.y - row < self.bottom:
+                self._new_page()
+            top = self.y
+            box_y = top - (row - 3 * MM) / 2 - BOX / 2
+            cost = format_amount(q.projects[index].cost) if q.kind is Kind.BUDGET else ""
+            self.pages[-1].append(
+                partial(_box_at, MARGIN, box_y, box_w, BOX))
+            self._put(para, label_x, (row - 3 * MM) / 2 + h / 2)
+            if cost:
+                self.pages[-1].append(partial(_right_text_at, self.width - MARGIN,
+                                              box_y + BOX / 2 - 4, cost))
+            self.y = top - row
+
+    def _grid(self, q: Question) -> None:
+        label_w, col = self._grid_columns(q)
+        heads = [self._para(g, self.styles.grade, col - 2 * MM) for g in q.grades]
+        head_h = max(h for _p, h in heads)
+
+        def header() -> None:
+            top = self.y
+            for i, (para, h) in enumerate(heads):
+                x = MARGIN + label_w + i * col + 1 * MM
+                y = top - head_h + (head_h - h)
+                self.pages[-1].append(partial(_draw_para, para, x, y))
+            self.y = top - head_h - 2 * MM
+
+        self._room(head_h + BOX + 6 * MM)
+        header()
+        box = min(BOX, col - 4 * MM)
+        for option in q.options:
+            para, h = self._para(option, self.styles.option, label_w - 3 * MM)
+            row = max(box, h) + 3 * MM
+            if self.y - row < self.bottom:
+                self._new_page()
+                header()
+            top = self.y
+            box_y = top - (row - 3 * MM) / 2 - box / 2
+            for i in range(len(q.grades)):
+                x = MARGIN + label_w + i * col + (col - box) / 2
+                self.pages[-1].append(partial(_box_at, x, box_y, box, box))
+            self._put(para, MARGIN, (row - 3 * MM) / 2 + h / 2)
+            self.y = top - row
+
+
+def _how(q: Question, tr: Translate) -> str:
+    """The instruction printed under a question, in the paper's language."""
+    if q.kind in (Kind.YES_NO, Kind.SCALE, Kind.CHOOSE_ONE):
+        return tr(N_("Mark ONE box with a cross (X)."))
+    if q.kind is Kind.APPROVAL:
+        if q.max_choices and q.max_choices < len(q.options):
+            return tr(N_("Mark a cross (X) in the box of each option you support, at most "
+                         "{k}.")).format(k=q.max_choices)
+        return tr(N_("Mark a cross (X) in the box of every option you support."))
+    if q.kind is Kind.RANK:
+        text = tr(N_("Write 1 in the box of your first choice, 2 for your second, and so on "
+                     "(up to {last}). Rank as few or as many as you like.")).format(
+                         last=q.max_rank or len(q.options))
+        if q.seats > 1:
+            text += " " + tr(N_("{seats} will be elected.")).format(seats=q.seats)
+        return text
+    if q.kind is Kind.SCORE:
+        return tr(N_("Write a score from {low} (lowest) to {high} (highest) in each box."
+                     )).format(low=q.score_min, high=q.score_max)
+    if q.kind is Kind.DOTS:
+        text = tr(N_("You have {dots} dots: write in each box how many you give that option "
+                     "({dots} in all, at most).")).format(dots=q.dots)
+        if q.max_dots_per_option:
+            text += " " + tr(N_("At most {k} on one option.")).format(k=q.max_dots_per_option)
+        return text
+    if q.kind is Kind.BUDGET:
+        text = tr(N_("Mark a cross (X) for each project you support. Their costs must add up "
+                     "to no more than {budget}.")).format(
+                         budget=format_amount(q.budget or Fraction(0)))
+        if q.max_choices:
+            text += " " + tr(N_("At most {k} projects.")).format(k=q.max_choices)
+        return text
+    return tr(N_("Give every option ONE grade: one cross (X) in each row."))
+
+
+def _draw_para(para: Any, x: float, y: float, canvas: Any) -> None:
+    para.drawOn(canvas, x, y)
+
+
+def _box_at(x: float, y: float, w: float, h: float, canvas: Any) -> None:
+    _box(canvas, x, y, w, h)
+
+
+def _hline_at(x1: float, x2: float, y: float, canvas: Any) -> None:
+    _hline(canvas, x1, x2, y)
+
+
+def _right_text_at(x: float, y: float, text: str, canvas: Any) -> None:
+    _right_text(canvas, x, y, text)
+
+
+def _box(canvas: Any, x: float, y: float, w: float, h: float) -> None:
+    canvas.saveState()
+    canvas.setStrokeColorRGB(0, 0, 0)
+    canvas.setLineWidth(1.6)
+    canvas.rect(x, y, w, h, stroke=1, fill=0)
+    canvas.restoreState()
+
+
+def _hline(canvas: Any, x1: float, x2: float, y: float) -> None:
+    canvas.saveState()
+    canvas.setStrokeColorRGB(*RULE)
+    canvas.setLineWidth(0.6)
+    canvas.line(x1, y, x2, y)
+    canvas.restoreState()
+
+
+def _right_text(canvas: Any, x: float, y: float, text: str) -> None:
+    regular, _bold = register()
+    canvas.saveState()
+    canvas.setFont(regular, 13)
+    canvas.setFillColorRGB(*INK)
+    canvas.drawRightString(x, y, text)
+    canvas.restoreState()
+
+
+def write_ballot_papers(
+    path: Path | str,
+    ballot_round: BallotRound,
+    papers: Sequence[PaperCode],
+    *,
+    event_name: str,
+    page_size: str = "A4",
+) -> Path:
+    """Write ``papers`` of ``ballot_round`` as a PDF at ``path``; return the path.
+
+    Pure (no event file): the codes were issued (and stored) before, so this can run off
+    the GUI thread and can reprint a batch exactly.
+    """
+    from reportlab.lib.pagesizes import A4, letter
+    from reportlab.pdfgen.canvas import Canvas
+
+    regular, bold = register()
+    path = Path(path)
+    width, height = letter if page_size.lower() == "letter" else A4
+    tr = translator(ballot_round.language)
+    styles = _styles()
+    layout = _Layout(width, height, styles, tr)
+    for number, question in enumerate(ballot_round.questions, start=1):
+        layout.question(number, question)
+    pages = [p for p in layout.pages if p] or [[]]
+
+    text_w = width - 2 * MARGIN - QR_SIZE - 8 * MM
+    title, title_h = layout._para(ballot_round.title, styles.title, text_w)
+    event, event_h = layout._para(event_name, styles.small, text_w)
+    instructions = (layout._para(ballot_round.instructions, styles.body, text_w)
+                    if ballot_round.instructions else None)
+    secret = tr(N_("Do not write your name on this paper. Put it in the ballot box."))
+
+    canvas = Canvas(str(path), pagesize=(width, height), pageCompression=1)
+    canvas.setTitle(ballot_round.title)
+    canvas.setAuthor("Facilitator")
+    canvas.setSubject(tr(N_("Ballot papers")))
+    for paper in papers:
+        code = pretty(paper.code)
+        for page_no, steps in enumerate(pages, start=1):
+            top = height - MARGIN
+            y = top - event_h
+            event.drawOn(canvas, MARGIN, y)
+            y -= title_h + 1 * MM
+            title.drawOn(canvas, MARGIN, y)
+            if instructions is not None and page_no == 1:
+                para, h = instructions
+                y -= h + 2 * MM
+                if y > top - HEADER + 2 * MM:
+                    para.drawOn(canvas, MARGIN, y)
+            qr_x = width - MARGIN - QR_SIZE
+            qr_y = top - QR_SIZE
+            draw_qr(canvas, paper.code, qr_x, qr_y, QR_SIZE)
+            canvas.setFont(bold, 15)
+            canvas.setFillColorRGB(*INK)
+            canvas.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 6 * MM, code)
+            canvas.setFont(regular, 9)
+            canvas.setFillColorRGB(*GREY)
+            label = tr(N_("Paper {n}")).format(n=paper.serial)
+            if len(pages) > 1:
+                label += " · " + tr(N_("page {page} of {pages}")).format(page=page_no,
+                                                                     pages=len(pages))
+            canvas.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 10.5 * MM, label)
+            _hline(canvas, MARGIN, width - MARGIN, height - MARGIN - HEADER + 1 * MM)
+            for step in steps:
+                step(canvas)
+            canvas.setFont(regular, 9)
+            canvas.setFillColorRGB(*GREY)
+            canvas.drawString(MARGIN, MARGIN + 2 * MM, secret)
+            canvas.drawRightString(width - MARGIN, MARGIN + 2 * MM,
+                                   f"{code} · {paper.serial}")
+            canvas.showPage()
+    canvas.save()
+    return path

@@ -1,0 +1,82 @@
+"""``python -m facilitator ballots …`` calls the same functions as the Voting page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from facilitator.ballots import Answer, enter, list_rounds, paper_codes
+from facilitator.cli import main
+from facilitator.demo import create_demo_event
+from facilitator.store import EventStore
+
+SPEC = {
+    "title": "Morning vote", "instructions": "Use a pen.", "double_entry": False,
+    "questions": [
+        {"kind": "yes_no", "text": "Close the centre to cars on Saturdays?",
+         "rule": {"threshold": "60%", "inclusive": True}},
+        {"kind": "rank", "text": "Transport priority",
+         "options": ["Buses", "Trams", "Bikes", "Walking"]},
+        {"kind": "budget", "text": "Neighbourhood budget", "budget": "100000",
+         "projects": [{"id": "p1", "name": "Playground", "cost": "40000"},
+                      {"id": "p2", "name": "Trees", "cost": "25000"}]},
+    ],
+}
+
+
+@pytest.fixture
+def event(tmp_path: Path) -> Path:
+    path = tmp_path / "event.facilitator"
+    create_demo_event(path).close()
+    return path
+
+
+def test_new_print_reconcile_close(event: Path, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "round.json"
+    spec.write_text(json.dumps(SPEC), encoding="utf-8")
+    assert main(["ballots", "new", str(event), str(spec)]) == 0
+    assert "Created ballot round 1: Morning vote." in capsys.readouterr().out
+    pdf = tmp_path / "papers.pdf"
+    assert main(["ballots", "print", str(event), "Morn", "--count", "3", "--out", str(pdf)]) == 0
+    assert "Wrote 3 papers" in capsys.readouterr().out
+    assert len(PdfReader(pdf).pages) >= 3
+    again = tmp_path / "again.pdf"
+    assert main(["ballots", "print", str(event), "1", "--batch", "1", "--out", str(again)]) == 0
+    with EventStore.open(event) as store:
+        round_id = list_rounds(store)[0].id
+        assert len(paper_codes(store, round_id)) == 3  # a reprint makes no new codes
+        r = list_rounds(store)[0]
+        for p in paper_codes(store, round_id):
+            enter(store, round_id, p.code, [Answer.blank(q) for q in r.questions],
+                  operator="Ann")
+    assert main(["ballots", "list", str(event)]) == 0
+    assert "3 papers printed" in capsys.readouterr().out
+    assert main(["ballots", "reconcile", str(event), "1", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert (figures["printed"], figures["entered"], figures["blank"]) == (3, 3, 3)
+    assert main(["ballots", "close", str(event), "1"]) == 1
+    assert "needs a note" in capsys.readouterr().err
+    assert main(["ballots", "counts", str(event), "1", "--issued", "3", "--returned", "2"]) == 0
+    assert "Handed out: 3; returned: 2." in capsys.readouterr().out
+    assert main(["ballots", "close", str(event), "1", "--note", "one paper too many"]) == 0
+    assert main(["ballots", "reconcile", str(event), "1"]) == 0
+    assert "Printed" in capsys.readouterr().out
+
+
+def test_a_bad_round_file_names_the_problem(event: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "round.json"
+    spec.write_text('{"title": "x", "questions": [', encoding="utf-8")
+    assert main(["ballots", "new", str(event), str(spec)]) == 1
+    assert "is not valid JSON (line 1" in capsys.readouterr().err
+    bad = dict(SPEC, questions=[{"kind": "rank", "text": "Q", "options": ["A"]}])
+    spec.write_text(json.dumps(bad), encoding="utf-8")
+    assert main(["ballots", "new", str(event), str(spec)]) == 1
+    assert "Question 1: " in capsys.readouterr().err
+    assert main(["ballots", "print", str(event), "9", "--count", "1",
+                 "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "no ballot round number 9" in capsys.readouterr().err
