@@ -114,8 +114,18 @@ def cmd_qa(args: argparse.Namespace) -> int:
                 raise UserError(_("This event has no Q&A panel yet."))
             write_followup(args.pdf, store, panel_id, printed_at=store.clock.now())
             print(_("Wrote the follow-up sheets to {path}.").format(path=args.pdf))
-        if not args.export and not args.pdf:
-            raise UserError(_("Say what to write: --export CSV and/or --pdf PDF."))
+        if args.cards:
+            from facilitator.qa.questions import latest_panel_id, panel
+            from facilitator.reports.qa_cards import write_question_cards
+
+            panel_id = args.panel or latest_panel_id(store)
+            title = panel(store, panel_id).title if panel_id is not None else ""
+            write_question_cards(args.cards, [str(n) for n in range(1, args.tables + 1)],
+                                 event_name=store.name, panel_title=title)
+            print(_("Wrote question cards for {n} tables to {path}.").format(
+                n=args.tables, path=args.cards))
+        if not args.export and not args.pdf and not args.cards:
+            raise UserError(_("Say what to write: --export CSV, --pdf PDF and/or --cards PDF."))
     return 0
 
 
@@ -164,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("write every question ('-': stdout)"))
     p.add_argument("--pdf", type=Path, metavar="PDF", help=_("write the follow-up sheets"))
     p.add_argument("--panel", type=int, help=_("panel number (default: the latest)"))
+    p.add_argument("--cards", type=Path, metavar="PDF",
+                   help=_("print paper question cards, one per table, with its QR code"))
+    p.add_argument("--tables", type=int, default=10, help=_("how many tables (for --cards)"))
     p.set_defaults(func=cmd_qa)
     add_ballot_commands(sub)
     return parser

@@ -151,3 +151,15 @@ def test_projector_shows_the_question_being_asked(qtbot: QtBot, harness: Harness
     assert projector.question_timer_label.text() == "3:00"
     qtbot.keyClick(page, Qt.Key.Key_F9)
     assert projector.views.currentIndex() == 0
+
+
+def test_print_question_cards_for_the_tables(qtbot: QtBot, harness: Harness, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf import PdfReader
+
+    page = harness.page
+    monkeypatch.setattr(page, "_ask_tables", lambda parent, default: 5)
+    path = page.print_cards()
+    assert path is not None
+    text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+    assert text.count("Question for the expert panel") == 5 and "Table 5" in text

@@ -45,7 +45,9 @@ from facilitator.people import Participant, list_participants
 from facilitator.qa import questions as qa
 from facilitator.qa.export import qa_csv
 from facilitator.reports.qa import write_followup
+from facilitator.reports.qa_cards import write_question_cards
 from facilitator.store import EventStore
+from facilitator.tables.store import current_plan
 from facilitator.timing.countdown import OvertimePolicy, display_seconds, format_mmss
 from ui.bus import ChangeBus
 from ui.feedback import FeedbackBanner
@@ -133,6 +135,12 @@ class ExpertsDialog(QDialog):
             dialog.deleteLater()
 
 
+def ask_table_count(parent: QWidget, default: int) -> int | None:
+    value, ok = QInputDialog.getInt(parent, _("Question cards"),
+                                    _("Print cards for how many tables?"), default, 1, 500)
+    return value if ok else None
+
+
 def ask_text(parent: QWidget, title: str, label: str, text: str) -> str | None:
     value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
     return value if ok else None
@@ -146,6 +154,7 @@ class QaPage(QWidget):
         clock: Clock,
         *,
         ask_text_fn: Callable[[QWidget, str, str, str], str | None] = ask_text,
+        ask_tables: Callable[[QWidget, int], int | None] = ask_table_count,
         choose_save: SaveChooser = choose_save_path,
         parent: QWidget | None = None,
     ) -> None:
@@ -155,6 +164,7 @@ class QaPage(QWidget):
         self._bus = bus
         self._clock = clock
         self._ask_text = ask_text_fn
+        self._ask_tables = ask_tables
         self._choose_save = choose_save
         self._state: qa.QaState | None = None
         self.panel_id: int | None = qa.latest_panel_id(store)
@@ -271,7 +281,8 @@ class QaPage(QWidget):
         self.answer_button = QPushButton(_("Record written answer…"))
         self.pdf_button = QPushButton(_("Print follow-up (PDF)…"))
         self.csv_button = QPushButton(_("Export CSV…"))
-        for button in (self.answer_button, self.pdf_button, self.csv_button):
+        self.cards_button = QPushButton(_("Print question cards…"))
+        for button in (self.answer_button, self.pdf_button, self.csv_button, self.cards_button):
             now_layout.addWidget(button)
 
         splitter = QSplitter()
@@ -317,6 +328,7 @@ class QaPage(QWidget):
         self.answer_button.clicked.connect(self.record_answer)
         self.pdf_button.clicked.connect(self.export_pdf)
         self.csv_button.clicked.connect(self.export_csv)
+        self.cards_button.clicked.connect(self.print_cards)
         bus.changes_applied.connect(self._on_bus_changes_applied)
         self._make_actions()
         self._fill_panels()
@@ -510,6 +522,18 @@ class QaPage(QWidget):
         path = self._choose_save(self, _("Save the follow-up sheets"), "questions-followup.pdf")
         return save_export(self.banner, path, lambda p: write_followup(
             p, self._store, panel_id, printed_at=self._clock.now()))
+
+    def print_cards(self) -> Path | None:
+        """One card per table, with the table's QR code for keying the question in."""
+        plan = current_plan(self._store)
+        count = self._ask_tables(self, plan.tables if plan is not None else 10)
+        if count is None:
+            return None
+        path = self._choose_save(self, _("Save the question cards"), "question-cards.pdf")
+        title = self._state.panel.title if self._state else ""
+        return save_export(self.banner, path, lambda p: write_question_cards(
+            p, [str(n) for n in range(1, count + 1)], event_name=self._store.name,
+            panel_title=title))
 
     # -- refresh -----------------------------------------------------------------
 

@@ -1,0 +1,79 @@
+"""Paper question cards: one per table, with the table's QR code.
+
+Tables write their agreed question on the card; whoever keys it in scans the QR (the table is
+then filled in) and types the question. Two A5 cards per A4 sheet, cut along the dashed line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from facilitator.i18n import _
+from facilitator.qa.questions import table_code
+from facilitator.reports.ballots import draw_qr
+from facilitator.reports.fonts import register
+
+
+def _fit(text: str, font: str, size: float, room: float) -> str:
+    """``text`` cut with an ellipsis so that it fits in ``room`` points."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= room:
+        return text
+    while text and stringWidth(text + "…", font, size) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def write_question_cards(path: Path | str, tables: Sequence[str], *, event_name: str,
+                         panel_title: str = "", copies: int = 1) -> Path:
+    """Write ``copies`` cards for each table in ``tables`` to a PDF at ``path``."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    regular, bold = register()
+    path = Path(path)
+    cards = [t for t in tables for _copy in range(max(copies, 1))]
+    if not cards:
+        raise ValueError("no tables to print cards for")
+    width, height = A4
+    half = height / 2
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.setTitle(_("Question cards"))
+    canvas.setAuthor("Facilitator")
+    for index, table in enumerate(cards):
+        top = height if index % 2 == 0 else half
+        margin = 14 * mm
+        canvas.setFont(bold, 15)
+        canvas.drawString(margin, top - 20 * mm, _("Question for the expert panel"))
+        canvas.setFont(regular, 9.5)
+        room = width - 2 * margin - 85 * mm  # left of the table number and its QR code
+        canvas.drawString(margin, top - 26 * mm, _fit(event_name, regular, 9.5, room))
+        if panel_title:
+            canvas.drawString(margin, top - 31 * mm, _fit(panel_title, regular, 9.5, room))
+        canvas.setFont(bold, 30)
+        canvas.drawRightString(width - margin - 36 * mm, top - 24 * mm,
+                               _("Table {table}").format(table=table))
+        draw_qr(canvas, table_code(table), width - margin - 30 * mm, top - 40 * mm, 30 * mm)
+        canvas.setFont(regular, 10)
+        canvas.drawString(margin, top - 40 * mm,
+                          _("Write one question your table agreed on. One question per card."))
+        canvas.setLineWidth(0.6)
+        y = top - 52 * mm
+        for _line in range(8):
+            canvas.line(margin, y, width - margin, y)
+            y -= 10 * mm
+        canvas.rect(margin, y + 2 * mm, 5 * mm, 5 * mm)
+        canvas.drawString(margin + 8 * mm, y + 3 * mm,
+                          _("If there is no time to ask it, we would like a written answer."))
+        if index % 2 == 0 and index + 1 < len(cards):
+            canvas.setDash(4, 4)
+            canvas.setLineWidth(0.4)
+            canvas.line(8 * mm, half, width - 8 * mm, half)
+            canvas.setDash()
+        if index % 2 == 1 or index + 1 == len(cards):
+            canvas.showPage()
+    canvas.save()
+    return path
