@@ -29,6 +29,7 @@ from facilitator.people import (
 )
 from facilitator.store import EventStore
 from facilitator.tables.commands import add_table_commands
+from facilitator.tally.commands import add_count_commands
 
 
 def _open_or_create(path: Path) -> tuple[EventStore, bool]:
@@ -179,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tables", type=int, default=10, help=_("how many tables (for --cards)"))
     p.set_defaults(func=cmd_qa)
     add_ballot_commands(sub)
+    add_count_commands(sub)
     return parser
 
 

@@ -30,9 +30,9 @@ from facilitator.timing import plenary as pl
 from ui.bus import ChangeBus
 from ui.context import AppContext
 from ui.pages.participants import ParticipantsPage
-from ui.pages.placeholder import PlaceholderPage
 from ui.pages.plenary import PlenaryPage
 from ui.pages.qa import QaPage
+from ui.pages.results import ResultsPage
 from ui.pages.tables import TablesPage
 from ui.pages.voting import VotingPage
 from ui.projector import ProjectorWindow
@@ -224,8 +224,7 @@ class MainWindow(QMainWindow):
             "plenary": PlenaryPage(store, self.bus, self.context.clock, self.chime),
             "qa": QaPage(store, self.bus, self.context.clock),
             "voting": VotingPage(store, self.bus, self.tasks),
-            "results": PlaceholderPage(plain["results"], _(
-                "Counts, live results and printed result sheets.")),
+            "results": ResultsPage(store, self.bus),
         }
         for number, key in enumerate(PAGE_KEYS, start=1):
             self.stack.addWidget(self.pages[key])
@@ -393,6 +392,8 @@ class MainWindow(QMainWindow):
             (_("Voting: first, second keying, adjudicate, hand out"), "Alt+1 … Alt+4"),
             (_("Voting: undo entry; new round; print papers"),
              "Ctrl+U; Ctrl+Shift+N; Ctrl+P"),
+            (_("Results: print / save PDF / show on projector"),
+             "Ctrl+P / Ctrl+Shift+S / Ctrl+J"),
             (_("Projector window"), "F5"),
             (_("Full screen"), "F11"),
             (_("New / open event"), "Ctrl+N / Ctrl+O"),

@@ -31,6 +31,7 @@ from facilitator.timing.countdown import (
 )
 from facilitator.timing.stats import speaking_stats
 from ui.bus import ChangeBus
+from ui.results_view import ProjectorResults
 
 
 def _label(parent_layout: QVBoxLayout, name: str) -> QLabel:
@@ -94,6 +95,8 @@ class ProjectorWindow(QWidget):
         self.question_timer_label = _label(layout, "projQuestionTimer")
         self.views.addWidget(question)
         self._question: qa.Question | None = None
+        self.results_view = ProjectorResults()
+        self.views.addWidget(self.results_view)  # index 3: a result the facilitator shows
 
         self._ticker = QTimer(self)
         self._ticker.setSingleShot(True)
@@ -174,7 +177,9 @@ class ProjectorWindow(QWidget):
         self._state = state
         panel_id = qa.latest_panel_id(self._store)
         self._question = qa.state(self._store, panel_id).now if panel_id is not None else None
-        if self._question is not None:
+        if self.results_view.refresh(self._store):
+            self.views.setCurrentIndex(3)
+        elif self._question is not None:
             q = self._question
             self.views.setCurrentIndex(2)
             self.question_label.setText(q.text)

@@ -532,8 +532,11 @@ def _equal_shares_add1(election: PbElection) -> PbResult:
     spent = total_cost(winners)
     runs = 1
     while True:
-        # equalshares.net "exhaustive" option: stop once nothing else could be afforded
-        if all(p in winners or spent + cost[p] > budget for p in mes.projects):
+        # equalshares.net "exhaustive" option: stop once nothing else could be afforded.
+        # A project no one voted for can never be bought by equal shares, so it does not
+        # keep the loop going (it would never end: the outcome stops changing).
+        if all(p in winners or spent + cost[p] > budget or not mes.supporters[p]
+               for p in mes.projects):
             break
         trial = mes.run(total + n)
         runs += 1

@@ -1,0 +1,402 @@
+"""The Results page: every question of a round counted, live or once the round is closed.
+
+Counts are recomputed from the event file whenever ballots change (only while the page is
+on screen; otherwise on the next show), so what is shown is always what a re-count would
+give. A round's results are hidden until it is closed unless the facilitator turns on live
+results. From here: the result sheet (save as PDF, or print through the Qt print dialog),
+the open-data exports, and putting a question's result on the projector.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.ballots import Kind, Question, list_rounds
+from facilitator.changes import Changes
+from facilitator.errors import UserError
+from facilitator.i18n import N_, _
+from facilitator.reports.results import write_result_sheet
+from facilitator.store import EventStore
+from facilitator.tally import PbRule, exports
+from facilitator.tally.results import (
+    RoundResults,
+    count_round,
+    is_live,
+    pb_rule_of,
+    projected,
+    set_live,
+    set_pb_rule,
+    set_projected,
+)
+from ui.bus import ChangeBus
+from ui.feedback import FeedbackBanner
+from ui.pages.common import add_shortcut, choose_save_path, run_command, save_export
+from ui.results_print import ask_printer, print_pdf
+from ui.results_view import ResultPanel
+
+SaveChooser = Callable[[QWidget, str, str], Path | None]
+PrinterAsker = Callable[[QWidget, str], QPrinter | None]
+PB_RULE_NAMES = {PbRule.GREEDY: N_("Greedy by votes"),
+                 PbRule.GREEDY_NO_SKIP: N_("Greedy, stop at the first that does not fit"),
+                 PbRule.EQUAL_SHARES_ADD1: N_("Method of Equal Shares")}
+
+
+class ResultsPage(QWidget):
+    results_counted = Signal(object)
+    """Emitted with the :class:`RoundResults` after each (re)count shown."""
+
+    def __init__(self, store: EventStore, bus: ChangeBus, *,
+                 choose_save: SaveChooser = choose_save_path,
+                 ask_print: PrinterAsker = ask_printer,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = _("Results")
+        self._store = store
+        self._bus = bus
+        self._choose_save = choose_save
+        self._ask_print = ask_print
+        self._dirty = True
+        self.results: RoundResults | None = None
+
+        heading = QLabel(self.title)
+        heading.setObjectName("pageTitle")
+        self.round_combo = QComboBox()
+        self.round_combo.setAccessibleName(_("Ballot round"))
+        self.round_combo.setMinimumWidth(240)
+        round_label = QLabel(_("&Round:"))
+        round_label.setBuddy(self.round_combo)
+        self.live_box = QCheckBox(_("&Live results"))
+        self.live_box.setToolTip(_("Show the counts as ballots arrive, before the round is "
+                                   "closed (also on the projector)."))
+        self.paper_combo = QComboBox()
+        self.paper_combo.addItem("A4", "A4")
+        self.paper_combo.addItem(_("Letter"), "letter")
+        self.paper_combo.setAccessibleName(_("Paper size"))
+        self.print_button = QPushButton(_("&Print…"))
+        self.pdf_button = QPushButton(_("Save P&DF…"))
+        self.export_button = QPushButton(_("E&xport"))
+        self.export_menu = QMenu(self)
+        self.export_button.setMenu(self.export_menu)
+        self.project_button = QPushButton(_("Show on pro&jector"))
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(round_label)
+        top.addWidget(self.round_combo)
+        top.addWidget(self.live_box)
+        self.banner = FeedbackBanner(self)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("resultStatus")
+        self.status_label.setWordWrap(True)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        self.rule_combo = QComboBox()
+        self.rule_combo.setAccessibleName(_("Funding rule"))
+        for rule, name in PB_RULE_NAMES.items():
+            self.rule_combo.addItem(_(name), rule.value)
+        self.rule_label = QLabel(_("F&unding rule:"))
+        self.rule_label.setBuddy(self.rule_combo)
+        for widget in (self.rule_label, self.rule_combo, self.project_button,
+                       self.paper_combo, self.pdf_button, self.print_button,
+                       self.export_button):
+            actions.addWidget(widget)
+
+        self.question_list = QListWidget()
+        self.question_list.setAccessibleName(_("Questions"))
+        self.question_list.setMinimumWidth(260)
+        self.question_list.setWordWrap(True)
+        self.question_list.setSpacing(3)
+        self.question_list.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.panel = ResultPanel()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.panel)
+        splitter = QSplitter()
+        splitter.addWidget(self.question_list)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addLayout(actions)
+        layout.addWidget(self.status_label)
+        layout.addWidget(splitter, 1)
+        self.setStyleSheet(
+            "#resultQuestion { font-size: 15pt; font-weight: 600; }"
+            " #resultVerdict { font-size: 17pt; font-weight: 700; padding: 4px 0; }"
+            " #resultVerdict[passed=\"yes\"] { color: #166534; }"
+            " #resultVerdict[passed=\"no\"] { color: #991b1b; }"
+            " #resultStatus { color: #4b5563; }")
+
+        self.round_combo.currentIndexChanged.connect(self._on_round_combo_changed)
+        self.question_list.currentRowChanged.connect(self._on_question_list_row_changed)
+        self.live_box.clicked.connect(self._on_live_box_clicked)
+        self.rule_combo.activated.connect(self._on_rule_combo_activated)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.print_button.clicked.connect(self.print_sheet)
+        self.project_button.clicked.connect(self.toggle_projector)
+        self.export_menu.aboutToShow.connect(self._fill_export_menu)
+        add_shortcut(self, _("Print the result sheet"), "Ctrl+P", self.print_sheet)
+        add_shortcut(self, _("Save the result sheet as PDF"), "Ctrl+Shift+S", self.save_pdf)
+        add_shortcut(self, _("Show on the projector"), "Ctrl+J", self.toggle_projector)
+        bus.changes_applied.connect(self._on_bus_changes_applied)
+        self.refresh()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def current_round_id(self) -> int | None:
+        value = self.round_combo.currentData()
+        return int(value) if value is not None else None
+
+    def current_index(self) -> int:
+        return max(0, self.question_list.currentRow())
+
+    def refresh(self) -> None:
+        """Re-read the rounds and re-count the current one."""
+        self._dirty = False
+        rounds = [r for r in list_rounds(self._store) if r.status != "draft"]
+        wanted = self.current_round_id()
+        if wanted is None and rounds:
+            wanted = rounds[-1].id
+        self.round_combo.blockSignals(True)
+        self.round_combo.clear()
+        for r in rounds:
+            state = _("closed") if r.is_closed else _("open")
+            self.round_combo.addItem(f"{r.id}. {r.title} ({state})", r.id)
+        index = self.round_combo.findData(wanted)
+        self.round_combo.setCurrentIndex(max(index, 0))
+        self.round_combo.blockSignals(False)
+        self._recount()
+
+    def _recount(self) -> None:
+        round_id = self.current_round_id()
+        has = round_id is not None
+        for widget in (self.live_box, self.print_button, self.pdf_button, self.export_button,
+                       self.project_button, self.paper_combo):
+            widget.setEnabled(has)
+        if round_id is None:
+            self.results = None
+            self.question_list.clear()
+            self.status_label.setText(_("No ballot round has papers yet. Define a round and "
+                                        "print its papers on the Voting page."))
+            self.panel.question_label.setText("")
+            self.panel.verdict_label.setText("")
+            self.panel.details_label.setText("")
+            self.panel.chart.set_lines(())
+            self._update_rule_combo()
+            return
+        results = count_round(self._store, round_id)
+        self.results = results
+        row = self.current_index()
+        self.question_list.blockSignals(True)
+        self.question_list.clear()
+        for r in results.questions:
+            text = f"{r.index + 1}. {r.question.text}"
+            text += "\n" + (r.count.verdict if results.visible else _("(hidden)"))
+            item = QListWidgetItem(text)
+            item.setToolTip(r.question.text)
+            self.question_list.addItem(item)
+        self.question_list.setCurrentRow(min(row, len(results.questions) - 1))
+        self.question_list.blockSignals(False)
+        self.live_box.setChecked(is_live(self._store, round_id))
+        self.live_box.setEnabled(not results.round.is_closed)
+        ballots = len(results.ballots)
+        if results.round.is_closed:
+            status = _("Round closed: final results from {n} ballots.").format(n=ballots)
+        elif results.visible:
+            status = _("Live: provisional results from the {n} ballots entered so far.").format(
+                n=ballots)
+        else:
+            status = _("{n} ballots entered. Results are hidden until the round is closed."
+                       ).format(n=ballots)
+        self.status_label.setText(status)
+        self._show_current()
+        self.results_counted.emit(results)
+
+    def _show_current(self) -> None:
+        if self.results is None or not self.results.questions:
+            return
+        r = self.results.questions[min(self.current_index(), len(self.results.questions) - 1)]
+        if self.results.visible:
+            self.panel.show_result(r)
+        else:
+            self.panel.show_hidden(r)
+        self._update_rule_combo()
+        shown = projected(self._store)
+        on = shown == (r.round_id, r.index)
+        self.project_button.setText(_("Take off pro&jector") if on
+                                    else _("Show on pro&jector"))
+        self.project_button.setEnabled(self.results.visible or on)
+
+    def _update_rule_combo(self) -> None:
+        r = self._current_result_question()
+        budget = r is not None and r.kind is Kind.BUDGET
+        self.rule_label.setVisible(budget)
+        self.rule_combo.setVisible(budget)
+        if budget and self.results is not None:
+            rule = pb_rule_of(self._store, self.results.round.id, self.current_index())
+            self.rule_combo.setCurrentIndex(max(0, self.rule_combo.findData(rule.value)))
+
+    def _current_result_question(self) -> Question | None:
+        if self.results is None or not self.results.questions:
+            return None
+        return self.results.round.questions[min(self.current_index(),
+                                                len(self.results.questions) - 1)]
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def _run(self, command: Callable[[], Changes], success: str = "") -> bool:
+        return run_command(self.banner, self._bus, command, success)
+
+    def _on_live_box_clicked(self, checked: bool) -> None:
+        round_id = self.current_round_id()
+        if round_id is not None:
+            self._run(lambda: set_live(self._store, round_id, checked))
+
+    def _on_rule_combo_activated(self, index: int) -> None:
+        round_id = self.current_round_id()
+        if round_id is not None:
+            rule = str(self.rule_combo.itemData(index))
+            question = self.current_index()
+            self._run(lambda: set_pb_rule(self._store, round_id, question, rule))
+
+    def toggle_projector(self) -> None:
+        if self.results is None:
+            return
+        target = (self.results.round.id, self.current_index())
+        if projected(self._store) == target:
+            self._run(lambda: set_projected(self._store, None))
+        else:
+            self._run(lambda: set_projected(self._store, target),
+                      _("On the projector (open it with F5)."))
+
+    def _sheet_rounds(self) -> list[RoundResults]:
+        if self.results is None:
+            raise UserError(_("There is no round to print."))
+        if not self.results.visible:
+            raise UserError(_("The results of this round are hidden until it is closed; "
+                              "close it, or turn on live results, to print a sheet."))
+        return [self.results]
+
+    def _file_stem(self) -> str:
+        title = self.results.round.title if self.results else "results"
+        return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in title)
+
+    def save_pdf(self) -> Path | None:
+        try:
+            rounds = self._sheet_rounds()
+        except UserError as exc:
+            self.banner.show_message(exc.message, "error")
+            return None
+        path = self._choose_save(self, _("Save the result sheet"),
+                                 f"{self._file_stem()}-results.pdf")
+        page = str(self.paper_combo.currentData())
+        return save_export(self.banner, path, lambda p: write_result_sheet(
+            p, rounds, page_size=page, printed_at=self._store.clock.now()))
+
+    def print_sheet(self) -> bool:
+        try:
+            rounds = self._sheet_rounds()
+        except UserError as exc:
+            self.banner.show_message(exc.message, "error")
+            return False
+        page = str(self.paper_combo.currentData())
+        printer = self._ask_print(self, page)
+        if printer is None:
+            return False
+        with tempfile.TemporaryDirectory() as folder:
+            pdf = write_result_sheet(Path(folder) / "results.pdf", rounds, page_size=page,
+                                     printed_at=self._store.clock.now())
+            try:
+                pages = print_pdf(pdf, printer)
+            except UserError as exc:
+                self.banner.show_message(exc.message, "error")
+                return False
+        self.banner.show_message(_("Sent {n} pages to the printer.").format(n=pages), "ok",
+                                 seconds=6)
+        return True
+
+    def _fill_export_menu(self) -> None:
+        self.export_menu.clear()
+        if self.results is None:
+            return
+        results = self.results
+        stem = self._file_stem()
+        self.export_menu.addAction(_("Ballots as CSV (anonymised)…"), lambda: self.export(
+            "csv", f"{stem}-ballots.csv"))
+        self.export_menu.addAction(_("Ballots as JSON (anonymised)…"), lambda: self.export(
+            "json", f"{stem}-ballots.json"))
+        q = results.round.questions[self.current_index()]
+        if q.kind is Kind.RANK:
+            self.export_menu.addAction(_("This question's rankings as BLT…"), lambda: self.export(
+                "blt", f"{stem}-q{self.current_index() + 1}.blt"))
+        if q.kind is Kind.BUDGET:
+            self.export_menu.addAction(_("This question's ballots as Pabulib .pb…"),
+                                       lambda: self.export(
+                                           "pb", f"{stem}-q{self.current_index() + 1}.pb"))
+
+    def export(self, what: str, suggested: str) -> Path | None:
+        if self.results is None:
+            return None
+        results, index = self.results, self.current_index()
+        try:
+            if not results.visible:
+                raise UserError(_("The ballots of this round are not exported before it is "
+                                  "closed (or live results are on)."))
+            text = {"csv": lambda: exports.ballots_csv(results),
+                    "json": lambda: exports.ballots_json(results),
+                    "blt": lambda: exports.question_blt(results, index),
+                    "pb": lambda: exports.question_pb(
+                        results, index, pb_rule_of(self._store, results.round.id, index).value),
+                    }[what]()
+        except UserError as exc:
+            self.banner.show_message(exc.message, "error")
+            return None
+        path = self._choose_save(self, _("Export"), suggested)
+        return save_export(self.banner, path, lambda p: p.write_text(text, encoding="utf-8"))
+
+    # -- events -----------------------------------------------------------------------------
+
+    def _on_round_combo_changed(self, index: int) -> None:
+        self.question_list.setCurrentRow(0)
+        self._recount()
+
+    def _on_question_list_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self._show_current()
+
+    def _on_bus_changes_applied(self, changes: Changes) -> None:
+        if not (changes.ballots or changes.attendance or changes.event):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._dirty = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
