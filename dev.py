@@ -29,6 +29,7 @@ DEBIAN_PACKAGES = [
     "libdbus-1-3", "libglib2.0-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1",
     "libxcb-shape0", "libxcb-xinerama0", "libxcb-randr0", "libxcb-render-util0",
     "libxcb-image0", "libpulse0", "xvfb", "xauth", "poppler-utils", "fonts-dejavu-core",
+    "chromium",  # the phone pages' end-to-end tests (Playwright drives /usr/bin/chromium)
 ]
 
 

@@ -23,6 +23,8 @@ class Changes:
     """A table plan, a seat, a lock, or the table settings and constraints changed."""
     ballots: bool = False
     """A ballot round, its questions, a printed batch, an entered paper or a count changed."""
+    phones: bool = False
+    """Phone voting: a phone vote, a question opened/closed for phones, a token, a raised hand."""
     participant_ids: frozenset[int] = field(default_factory=frozenset)
 
     def __or__(self, other: Changes) -> Changes:
@@ -34,13 +36,14 @@ class Changes:
             qa=self.qa or other.qa,
             tables=self.tables or other.tables,
             ballots=self.ballots or other.ballots,
+            phones=self.phones or other.phones,
             participant_ids=self.participant_ids | other.participant_ids,
         )
 
     @property
     def any(self) -> bool:
         return (self.participants or self.attendance or self.event or self.plenary
-                or self.qa or self.tables or self.ballots)
+                or self.qa or self.tables or self.ballots or self.phones)
 
 
 NO_CHANGES = Changes()

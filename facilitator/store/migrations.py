@@ -297,7 +297,16 @@ _V_BALLOTS = [
     "WHERE undone_at IS NULL",
 ]
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_plenary, _v_qa, _v_tables, _v_ballots]
+
+def _v_lan(conn: sqlite3.Connection) -> None:
+    from facilitator.lan.schema import LAN_SCHEMA  # phone voting owns its tables
+
+    for statement in LAN_SCHEMA:
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_plenary, _v_qa, _v_tables, _v_ballots,
+                               _v_lan]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -21,7 +21,7 @@ from facilitator.i18n import _
 from facilitator.tally.blt import format_blt
 from facilitator.tally.errors import TallyInputError
 from facilitator.tally.pb import format_pb
-from facilitator.tally.results import Ballot, RoundResults
+from facilitator.tally.results import Ballot, RoundResults, answer_json
 
 
 def _anonymous_order(results: RoundResults) -> list[Ballot]:
@@ -46,6 +46,9 @@ def ballots_csv(results: RoundResults) -> str:
                 row += [""] * (len(q.options) + 1)
                 continue
             answer = ballot.answers[qn]
+            if answer is None:  # a phone voter who did not vote on this question
+                row += ["not voted"] + [""] * len(q.options)
+                continue
             row.append(assess(q, answer).status.value)
             row += ["" if m is None else m for m in answer.marks]
         writer.writerow(row)
@@ -63,7 +66,7 @@ def ballots_json(results: RoundResults) -> str:
         "questions": [q.to_json() for q in results.round.questions],
         "ballots": [
             {"ballot": number, "spoiled": b.spoiled,
-             "answers": [] if b.spoiled else [a.to_json() for a in b.answers]}
+             "answers": [] if b.spoiled else [answer_json(a) for a in b.answers]}
             for number, b in enumerate(_anonymous_order(results), start=1)],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -71,7 +74,8 @@ def ballots_json(results: RoundResults) -> str:
 
 def _answers(results: RoundResults, index: int) -> list[Any]:
     q = results.round.questions[index]
-    return [assess(q, b.answers[index]) for b in _anonymous_order(results) if not b.spoiled]
+    return [assess(q, answer) for b in _anonymous_order(results)
+            if not b.spoiled and (answer := b.answers[index]) is not None]
 
 
 def question_blt(results: RoundResults, index: int) -> str:

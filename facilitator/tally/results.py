@@ -44,10 +44,11 @@ class Ballot:
     """One ballot as it counts, from any source. ``answers`` is empty when spoiled."""
 
     source: str
-    """"paper" (or "phone", once phone voting feeds in)."""
+    """"paper" or "phone"."""
     code: str
     spoiled: bool
-    answers: tuple[Answer, ...]
+    answers: tuple[Answer | None, ...]
+    """One per question; None where a phone voter did not vote on that question."""
 
 
 @dataclass(frozen=True)
@@ -120,10 +121,18 @@ class RoundResults:
 
 
 def round_ballots(store: EventStore, round_id: int) -> list[Ballot]:
-    """Every ballot of the round that counts, once. PHONE VOTES PLUG IN HERE (issue 8)."""
-    ballots = [Ballot("paper", p.code, p.spoiled, p.answers)
+    """Every ballot of the round that counts, once: papers, then phone votes.
+
+    Nobody is in both: a phone vote is refused to someone handed a paper, and a paper is
+    refused to someone who voted by phone (the event file enforces it too).
+    """
+    from facilitator.lan.votes import phone_ballots  # phone voting builds on the ballots
+
+    ballots = [Ballot("paper", p.code, p.spoiled, tuple(p.answers))
                for p in counted_papers(store, round_id)]
-    # Issue 8: ballots += [Ballot("phone", token_ballot_id, False, answers) for …]
+    questions = len(get_round(store, round_id).questions)
+    ballots += [Ballot("phone", key, False, tuple(answers.get(i) for i in range(questions)))
+                for key, answers in phone_ballots(store, round_id)]
     return ballots
 
 
@@ -134,12 +143,16 @@ def ballots_fingerprint(ballots: Sequence[Ballot]) -> str:
     papers = sorted((b for b in ballots if b.source == "paper"), key=lambda b: b.code)
     others = sorted((b for b in ballots if b.source != "paper"),
                     key=lambda b: (b.source, b.code))
-    canonical: list[list[Any]] = [[b.code, b.spoiled, [a.to_json() for a in b.answers]]
+    canonical: list[list[Any]] = [[b.code, b.spoiled, [answer_json(a) for a in b.answers]]
                                   for b in papers]
-    canonical += [[b.source, b.code, b.spoiled, [a.to_json() for a in b.answers]]
+    canonical += [[b.source, b.code, b.spoiled, [answer_json(a) for a in b.answers]]
                   for b in others]
     data = json.dumps(canonical, separators=(",", ":"), sort_keys=True)
     return hashlib.sha256(data.encode()).hexdigest()
+
+
+def answer_json(answer: Answer | None) -> Any:
+    return None if answer is None else answer.to_json()
 
 
 def seed_of(fingerprint: str) -> int:
@@ -158,7 +171,8 @@ def _answer_sets(store: EventStore, ballot_round: BallotRound, ballots: Sequence
     live = [b for b in ballots if not b.spoiled]
     sets = []
     for index, question in enumerate(ballot_round.questions):
-        assessed = tuple(assess(question, b.answers[index]) for b in live)
+        assessed = tuple(assess(question, answer) for b in live
+                         if (answer := b.answers[index]) is not None)
         turnout = Turnout(
             present=figures.present, voted=len(assessed),
             valid=sum(1 for a in assessed if a.status is Status.VALID),

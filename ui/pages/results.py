@@ -389,7 +389,7 @@ class ResultsPage(QWidget):
             self._show_current()
 
     def _on_bus_changes_applied(self, changes: Changes) -> None:
-        if not (changes.ballots or changes.attendance or changes.event):
+        if not (changes.ballots or changes.phones or changes.attendance or changes.event):
             return
         if self.isVisible():
             self.refresh()

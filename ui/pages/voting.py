@@ -73,6 +73,7 @@ from facilitator.ballots import reopen_round as reopen_ballot_round
 from facilitator.changes import Changes
 from facilitator.errors import UserError
 from facilitator.i18n import _
+from facilitator.lan import paper_refusal
 from facilitator.people import NotFoundError, attendance_summary, find_by_scan
 from facilitator.reports.ballots import write_ballot_papers
 from facilitator.store import EventStore
@@ -80,6 +81,7 @@ from ui.ballot_dialogs import NoteDialog, PrintDialog, PrintRequest, RoundDefini
 from ui.ballot_editor import BallotEditor
 from ui.bus import ChangeBus
 from ui.feedback import FeedbackBanner
+from ui.phone_panel import PhonePanel
 from ui.tasks import TaskRunner
 
 HAND_OUT = 0  # the mode that scans badges instead of papers
@@ -237,6 +239,8 @@ class VotingPage(QWidget):
         self.tabs.addTab(recent, _("Recent entries"))
         self.tabs.addTab(adjudication, _("Adjudication"))
         self.tabs.addTab(reconciliation, _("Reconciliation"))
+        self.phone_panel = PhonePanel(store, bus)  # phone voting (facilitator.lan)
+        self.tabs.addTab(self.phone_panel, _("Phones"))
 
         splitter = QSplitter()
         splitter.addWidget(self.editor)
@@ -647,6 +651,9 @@ class VotingPage(QWidget):
     def _hand_out(self, ballot_round: BallotRound, text: str) -> None:
         try:
             person = find_by_scan(self._store, text)
+            refusal = paper_refusal(self._store, ballot_round.id, person.id)
+            if refusal is not None:  # voted by phone: no paper (the event file refuses too)
+                raise UserError(refusal)
             changes = hand_out(self._store, ballot_round.id, person.id,
                                operator=self.operator() or None)
         except (NotFoundError, UserError) as exc:

@@ -1,0 +1,421 @@
+"""The phone pages as a WSGI application (served by :mod:`facilitator.lan.server`).
+
+Only participant pages exist here: nothing a facilitator does is reachable from the
+network. Every request is size-checked and rate-limited per client address; every form
+POST must come from our own pages (Origin / Sec-Fetch-Site, and the per-token form key);
+a request that does not fit gets a 4xx page and changes nothing; an unexpected error gets
+a 500 page, is logged, and the server carries on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from facilitator.ballots.entry import counted_papers
+from facilitator.ballots.marks import Answer
+from facilitator.changes import Changes
+from facilitator.errors import UserError
+from facilitator.i18n import _
+from facilitator.lan import pages
+from facilitator.lan import votes as lan
+from facilitator.lan.security import FormKeys, RateLimiter, TokenIndex
+from facilitator.lan.text import LANGUAGES, PageText, from_accept_language, pick, translation
+from facilitator.paths import resource_path
+from facilitator.people import Participant
+from facilitator.store import EventStore
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 8 * 1024
+MAX_PATH = 300
+STATIC = {"phone.css": "text/css; charset=utf-8",
+          "phone.js": "text/javascript; charset=utf-8"}
+_TOKEN_PATH = re.compile(r"^/v/([A-Za-z0-9_-]{1,100})(/.*)?$")
+_SECURITY_HEADERS = [
+    ("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; "
+     "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+]
+
+StartResponse = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per client address: all requests; failed token or code look-ups; writes."""
+
+    requests_per_second: float = 20.0
+    request_burst: float = 60.0
+    failures_per_second: float = 0.2
+    failure_burst: float = 10.0
+    global_failures_per_second: float = 5.0
+    global_failure_burst: float = 200.0
+
+
+class _Reply(Exception):
+    """Stop handling and answer with this status (a 4xx page)."""
+
+    def __init__(self, status: int, body: str = "", headers: list[tuple[str, str]] | None = None
+                 ) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+        self.headers = headers or []
+
+
+_REASONS = {200: "OK", 303: "See Other", 400: "Bad Request", 403: "Forbidden",
+            404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
+            413: "Payload Too Large", 415: "Unsupported Media Type",
+            422: "Unprocessable Content", 429: "Too Many Requests",
+            500: "Internal Server Error"}
+
+
+def reason_text(t: PageText, exc: lan.LanError) -> str:
+    """A refusal in the voter's language."""
+    texts = {
+        "revoked": t("This badge was cancelled. Ask at the desk for a new one."),
+        "removed": t("This badge is no longer valid. Ask at the desk."),
+        "not_present": t("You are not checked in yet. Please check in at the desk first."),
+        "unknown": t("This link does not work. Ask at the desk for help."),
+        "bad_code": t("That code was not recognised. Check it and try again."),
+        "not_open": t("This question is not open for voting."),
+        "closed": t("Voting on this question has closed."),
+        "already_voted": t("You have already voted on this question. Your first vote counts."),
+        "paper": t("You were given a paper ballot for this vote, so please vote on paper."),
+        "invalid": t("This answer does not follow the rules of the question:") + " "
+        + exc.message,
+        "hand_waiting": t("Your hand is already raised."),
+        "hand_gone": t("Your hand is no longer raised."),
+        "no_panel": t("There is no expert panel yet."),
+    }
+    return texts.get(exc.reason, exc.message)
+
+
+class PhoneApp:
+    """The WSGI callable. ``on_changes`` is called (on the server thread) after each write."""
+
+    def __init__(self, store: EventStore, *, on_changes: Callable[[Changes], None] | None = None,
+                 limits: Limits | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self.on_changes = on_changes or (lambda _changes: None)
+        limits = limits or Limits()
+        self.tokens = TokenIndex(store, monotonic)
+        self.form_keys = FormKeys()
+        self._requests = RateLimiter(limits.requests_per_second, limits.request_burst,
+                                     monotonic=monotonic)
+        self._failures = RateLimiter(limits.failures_per_second, limits.failure_burst,
+                                     monotonic=monotonic)
+        self._global_failures = RateLimiter(limits.global_failures_per_second,
+                                            limits.global_failure_burst, max_clients=1,
+                                            monotonic=monotonic)
+        self._static = {name: resource_path("web", name).read_bytes() for name in STATIC}
+
+    # -- WSGI ----------------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse
+                 ) -> Iterable[bytes]:
+        t = translation("en")
+        try:
+            t = translation(self._browser_language(environ))
+            status, headers, body = self._handle(environ)
+        except _Reply as reply:
+            status, headers = reply.status, reply.headers
+            body = pages.page(t, pages.esc(_REASONS.get(status, "")),
+                              reply.body or pages.error_body(t, status))
+        except Exception:  # a bug: log it, answer 500, keep serving
+            log.exception("phone page failed: %s %s", environ.get("REQUEST_METHOD"),
+                          environ.get("PATH_INFO"))
+            status, headers = 500, []
+            body = pages.page(t, "500", pages.error_body(t, 500))
+        content_type = next((v for k, v in headers if k == "Content-Type"),
+                            "text/html; charset=utf-8")
+        out = [("Content-Type", content_type), ("Content-Length", str(len(body))),
+               ("Cache-Control", "no-store" if not environ.get("PATH_INFO", "").startswith(
+                   "/static/") else "max-age=3600"),
+               *[(k, v) for k, v in headers if k != "Content-Type"], *_SECURITY_HEADERS]
+        start_response(f"{status} {_REASONS.get(status, 'Error')}", out)
+        return [body]
+
+    def _browser_language(self, environ: Mapping[str, Any]) -> str:
+        query = dict(parse_qsl(str(environ.get("QUERY_STRING", ""))[:200]))
+        return pick(query.get("lang"),
+                    from_accept_language(str(environ.get("HTTP_ACCEPT_LANGUAGE", ""))[:200]))
+
+    def _handle(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+        client = str(environ.get("REMOTE_ADDR", "?"))
+        if not self._requests.allow(client):
+            raise _Reply(429, headers=[("Retry-After", "5")])
+        method = str(environ.get("REQUEST_METHOD", ""))
+        path = str(environ.get("PATH_INFO", ""))
+        if len(path) > MAX_PATH or len(str(environ.get("QUERY_STRING", ""))) > MAX_PATH:
+            raise _Reply(400)
+        if method not in ("GET", "HEAD", "POST"):
+            raise _Reply(405, headers=[("Allow", "GET, POST")])
+        if path == "/healthz":
+            body = json.dumps({"ok": True}).encode()
+            return 200, [("Content-Type", "application/json")], body
+        if path.startswith("/static/"):
+            name = path.removeprefix("/static/")
+            if name not in STATIC or method == "POST":
+                raise _Reply(404)
+            return 200, [("Content-Type", STATIC[name])], self._static[name]
+        form = self._form(environ) if method == "POST" else {}
+        t = translation(self._browser_language(environ))
+        if path == "/":
+            if method == "POST":
+                raise _Reply(405)
+            return self._html(t, t("Vote on your phone"), pages.join_body(t),
+                              lang_form=pages.language_form(t, "/", None))
+        if path == "/join":
+            if method != "POST":
+                return 303, [("Location", "/")], b""
+            return self._join(environ, t, form, client)
+        match = _TOKEN_PATH.match(path)
+        if match is None:
+            raise _Reply(404)
+        token, rest = match.group(1), match.group(2) or ""
+        pid = self.tokens.lookup(token)
+        if pid is None:
+            self._failed(client)
+            raise _Reply(403)
+        return self._participant(environ, method, form, token, pid, rest.rstrip("/"))
+
+    def _failed(self, client: str) -> None:
+        """A wrong token or code: charged to the client and to everyone (slow guessing)."""
+        if not self._failures.allow(client) or not self._global_failures.allow("all"):
+            raise _Reply(429, headers=[("Retry-After", "60")])
+
+    def _form(self, environ: dict[str, Any]) -> dict[str, str]:
+        """A small urlencoded form from one of our pages; else a 4xx."""
+        site = str(environ.get("HTTP_SEC_FETCH_SITE", ""))
+        if site and site not in ("same-origin", "none"):
+            raise _Reply(403)
+        origin = str(environ.get("HTTP_ORIGIN", ""))
+        if origin and origin != "null":
+            host = str(environ.get("HTTP_HOST", ""))
+            if urlsplit(origin).netloc != host:
+                raise _Reply(403)
+        kind = str(environ.get("CONTENT_TYPE", "")).split(";")[0].strip().lower()
+        if kind != "application/x-www-form-urlencoded":
+            raise _Reply(415)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError as exc:
+            raise _Reply(400) from exc
+        if length < 0:
+            raise _Reply(400)
+        if length > MAX_BODY:
+            raise _Reply(413)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        if len(raw) != length:
+            raise _Reply(400)
+        try:
+            pairs = parse_qsl(raw.decode("utf-8", errors="strict"), keep_blank_values=True,
+                              strict_parsing=bool(raw), max_num_fields=200,
+                              errors="strict")
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise _Reply(400) from exc
+        form: dict[str, str] = {}
+        for key, value in pairs:
+            if key in form or "\x00" in value:
+                raise _Reply(400)
+            form[key] = value
+        return form
+
+    def _html(self, t: PageText, title: str, body: str, *, status: int = 200,
+              lang_form: str = "", home: str = "") -> tuple[int, list[tuple[str, str]], bytes]:
+        return status, [], pages.page(t, title, body, event=self.store.name, home=home,
+                                      lang_form=lang_form)
+
+    def _write(self, changes: Changes) -> None:
+        try:
+            self.on_changes(changes)
+        except Exception:  # the GUI side must never break the server
+            log.exception("could not pass phone changes on")
+
+    # -- join ----------------------------------------------------------------------------------
+
+    def _join(self, environ: dict[str, Any], t: PageText, form: Mapping[str, str],
+              client: str) -> tuple[int, list[tuple[str, str]], bytes]:
+        typed = form.get("code", "")[:32]
+        try:
+            person = lan.join(self.store, typed)
+        except lan.LanError as exc:
+            if exc.reason in ("bad_code", "unknown"):
+                self._failed(client)
+            return self._html(t, t("Vote on your phone"),
+                              pages.join_body(t, reason_text(t, exc), typed),
+                              status=403 if exc.reason != "bad_code" else 400,
+                              lang_form=pages.language_form(t, "/", None))
+        return 303, [("Location", f"/v/{person.token}")], b""
+
+    # -- a participant's pages -----------------------------------------------------------------
+
+    def _participant(self, environ: dict[str, Any], method: str, form: Mapping[str, str],
+                     token: str, pid: int, rest: str) -> tuple[int, list[tuple[str, str]], bytes]:
+        base = f"/v/{token}"
+        try:
+            person = lan.voter(self.store, pid)
+        except lan.LanError as exc:
+            t = translation(self._browser_language(environ))
+            raise _Reply(403, f"<h1>{pages.esc(reason_text(t, exc))}</h1>") from exc
+        t = translation(pick(lan.language_of(self.store, person),
+                             self._browser_language(environ)))
+        key = self.form_keys.key(token)
+        if method == "POST" and not self.form_keys.check(token, form.get("k", "")):
+            raise _Reply(403)
+        lang_form = pages.language_form(t, f"{base}/lang", key)
+        parts = rest.split("/")[1:] if rest else []
+        if not parts:
+            if method == "POST":
+                raise _Reply(405)
+            return self._home(t, person, base, key, lang_form)
+        head = parts[0]
+        if head == "lang" and method == "POST" and len(parts) == 1:
+            chosen = form.get("lang", "")
+            if chosen not in LANGUAGES:
+                raise _Reply(400)
+            lan.set_language(self.store, pid, chosen)
+            return 303, [("Location", base)], b""
+        if head == "q" and len(parts) == 3 and all(p.isascii() and p.isdigit() and len(p) < 7
+                                                      for p in parts[1:]):
+            return self._question(t, person, base, key, lang_form, int(parts[1]),
+                                  int(parts[2]), method, form, environ)
+        if head == "ask" and len(parts) == 1:
+            sent = "sent=1" in str(environ.get("QUERY_STRING", ""))
+            return self._ask(t, person, base, key, lang_form, method, form,
+                             notice=t("Thank you. Your question was sent.") if sent else "")
+        number = parts[1] if len(parts) == 2 else ""
+        if head == "upvote" and number.isascii() and number.isdigit() and len(number) < 10:
+            if method != "POST":
+                raise _Reply(405)
+            return self._upvote(t, person, base, key, lang_form, int(parts[1]))
+        if head == "hand" and method == "POST" and (
+                len(parts) == 1 or (len(parts) == 2 and parts[1] == "lower")):
+            try:
+                changes = (lan.raise_hand(self.store, pid) if len(parts) == 1
+                           else lan.lower_hand(self.store, pid))
+            except lan.LanError as exc:
+                return self._home(t, person, base, key, lang_form, error=reason_text(t, exc))
+            self._write(changes)
+            return 303, [("Location", base)], b""
+        raise _Reply(404)
+
+    def _home(self, t: PageText, person: Participant, base: str, key: str, lang_form: str, *,
+              error: str = "") -> tuple[int, list[tuple[str, str]], bytes]:
+        items = [(q, lan.my_vote(self.store, person.id, q.round_id, q.index))
+                 for q in lan.phone_questions(self.store)]
+        body = pages.home_body(t, person.name, base, key, items,
+                               lan.waiting_hand(self.store, person.id) is not None)
+        if error:
+            body = pages.message("error", error) + body
+        return self._html(t, t("Vote on your phone"), body, lang_form=lang_form,
+                          status=409 if error else 200)
+
+    def _question(self, t: PageText, person: Participant, base: str, key: str, lang_form: str,
+                  round_id: int, index: int, method: str, form: Mapping[str, str],
+                  environ: Mapping[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+        pq = lan.phone_question(self.store, round_id, index)
+        if pq is None:
+            raise _Reply(404)
+        error, status, answer = "", 200, None
+        if method == "POST":
+            try:
+                answer = pages.answer_from_form(pq.question, form)
+            except pages.FormError as exc:
+                raise _Reply(400) from exc
+            if all(m is None for m in answer.marks) and form.get("blank") != "1":
+                error, status = t("Choose something first, or press “Vote blank”."), 422
+            else:
+                try:
+                    result = lan.cast_vote(self.store, person.id, round_id, index, answer)
+                except lan.LanError as exc:
+                    error = reason_text(t, exc)
+                    status = 422 if exc.reason == "invalid" else 409
+                else:
+                    self._write(result.changes)
+                    return 303, [("Location", f"{base}/q/{round_id}/{index}?voted=1")], b""
+        settings = lan.settings(self.store)
+        vote = lan.my_vote(self.store, person.id, round_id, index)
+        results = None
+        if settings.results_live or not pq.is_open:
+            results = lan.phone_option_counts(pq.question, self._all_answers(round_id, index))
+        query = dict(parse_qsl(str(environ.get("QUERY_STRING", ""))[:200]))
+        body = pages.question_body(
+            t, base, key, pq, vote, allow_change=settings.allow_change, error=error,
+            just_voted=query.get("voted") == "1" and not error, results=results,
+            answer=answer)
+        return self._html(t, pq.question.text[:60], body, status=status, lang_form=lang_form,
+                          home=base)
+
+    def _all_answers(self, round_id: int, index: int) -> list[Answer]:
+        answers = lan.phone_answers(self.store, round_id, index)
+        answers += [p.answers[index] for p in counted_papers(self.store, round_id)
+                    if not p.spoiled]
+        return answers
+
+    # -- Q&A -----------------------------------------------------------------------------------
+
+    def _qa_list(self, person: Participant) -> tuple[int | None, list[tuple[int, str, int, bool]]]:
+        from facilitator.qa.questions import latest_panel_id, questions
+
+        panel = latest_panel_id(self.store)
+        if panel is None:
+            return None, []
+        mine = {int(r["question_id"]) for r in self.store.query(
+            "SELECT question_id FROM question_votes WHERE participant_id = ?", (person.id,))}
+        shown = [(q.id, q.text, q.votes, q.id in mine) for q in questions(self.store, panel)
+                 if q.merged_into is None and q.status in ("approved", "now")]
+        return panel, shown
+
+    def _ask(self, t: PageText, person: Participant, base: str, key: str, lang_form: str,
+             method: str, form: Mapping[str, str], *, notice: str = "", error: str = "",
+             ) -> tuple[int, list[tuple[str, str]], bytes]:
+        from facilitator.qa.questions import add_question
+
+        panel, shown = self._qa_list(person)
+        text, status = "", 200
+        if method == "POST":
+            text = " ".join(form.get("text", "").split())
+            if panel is None:
+                error, status = t("There is no expert panel yet."), 409
+            elif not text or len(text) > lan.MAX_QUESTION_CHARS:
+                error, status = t("Write a question of at most 500 characters."), 422
+            else:
+                try:
+                    changes, _qid = add_question(self.store, panel, _(lan.PHONE_TABLE), text,
+                                                 asker_id=person.id, source="phone")
+                except UserError as exc:
+                    error, status = exc.message, 409
+                else:
+                    self._write(changes | lan.PHONES)
+                    return 303, [("Location", f"{base}/ask?sent=1")], b""
+        body = pages.ask_body(t, base, key, shown, notice=notice, error=error,
+                              text=text if error else "", panel_open=panel is not None)
+        return self._html(t, t("Questions for the experts"), body, status=status,
+                          lang_form=lang_form, home=base)
+
+    def _upvote(self, t: PageText, person: Participant, base: str, key: str, lang_form: str,
+                question_id: int) -> tuple[int, list[tuple[str, str]], bytes]:
+        from facilitator.qa.questions import upvote
+
+        _panel, shown = self._qa_list(person)
+        if question_id not in {qid for qid, *_rest in shown}:
+            raise _Reply(404)
+        try:
+            changes = upvote(self.store, question_id, person.id)
+        except UserError:
+            return self._ask(t, person, base, key, lang_form, "GET", {},
+                             error=t("You already support this question."))
+        self._write(changes | lan.PHONES)
+        return 303, [("Location", f"{base}/ask")], b""

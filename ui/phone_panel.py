@@ -1,0 +1,432 @@
+"""The facilitator's Phones panel: run the phone server, open and close questions for
+phones, watch turnout live, revoke and reissue badges, approve raised hands.
+
+The server runs in its own thread (:class:`facilitator.lan.server.LanServer`) and calls
+back on that thread; :class:`_Relay` brings what changed to the GUI thread by a queued
+signal, and the panel publishes it on the bus at most every ``PUBLISH_MS`` (500 phones
+voting in ten seconds must not mean 500 page refreshes).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.ballots import list_rounds
+from facilitator.changes import Changes
+from facilitator.errors import UserError
+from facilitator.i18n import _
+from facilitator.lan import votes as lan
+from facilitator.lan.server import LanServer, ServerError, local_addresses
+from facilitator.people import find_by_scan
+from facilitator.store import EventStore
+from ui.bus import ChangeBus
+
+PUBLISH_MS = 300
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; ``arrived`` emitted from the server thread is queued here."""
+
+    arrived = Signal(object)
+
+    def __init__(self, panel: PhonePanel) -> None:
+        super().__init__(panel)
+        self._panel = panel
+        self.arrived.connect(self._on_arrived)
+
+    @Slot(object)
+    def _on_arrived(self, changes: Changes) -> None:
+        self._panel.queue_changes(changes)
+
+
+def qr_pixmap(text: str, scale: int = 6) -> QPixmap:
+    """A QR code drawn pixel by pixel (no image library needed)."""
+    import qrcode
+
+    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    image = QImage(size, size, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    black = QColor("black").rgb()
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                image.setPixel(x, y, black)
+    return QPixmap.fromImage(image.scaled(size * scale, size * scale))
+
+
+class PhonePanel(QWidget):
+    server_started = Signal(str)
+    """Emitted with the join page's address once the server listens."""
+    server_stopped = Signal()
+
+    def __init__(self, store: EventStore, bus: ChangeBus, parent: QWidget | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._bus = bus
+        self.server: LanServer | None = None
+        self._pending: Changes | None = None
+        self._relay = _Relay(self)
+        self._publish_timer = QTimer(self)
+        self._publish_timer.setSingleShot(True)
+        self._publish_timer.setInterval(PUBLISH_MS)
+        self._publish_timer.timeout.connect(self._on_publish_timer_timeout)
+        settings = lan.settings(store)
+
+        # -- server
+        self.address_combo = QComboBox()
+        self.address_combo.setAccessibleName(_("Address the phones use"))
+        for interface in local_addresses():
+            self.address_combo.addItem(interface.label, interface.address)
+        if settings.host:
+            found = self.address_combo.findData(settings.host)
+            if found >= 0:
+                self.address_combo.setCurrentIndex(found)
+        self.port_spin = QSpinBox()
+        self.port_spin.setRange(1024, 65535)
+        self.port_spin.setValue(max(1024, settings.port))
+        self.port_spin.setAccessibleName(_("Port"))
+        self.start_button = QPushButton(_("&Start phone voting"))
+        self.status_label = QLabel(_("Phone voting is off."))
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.qr_label = QLabel()
+        self.qr_label.setAccessibleName(_("QR code of the join page"))
+        self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        server_box = QGroupBox(_("Phone server"))
+        server_form = QFormLayout(server_box)
+        server_form.addRow(_("&Address:"), self.address_combo)
+        server_form.addRow(_("&Port:"), self.port_spin)
+        server_form.addRow(self.start_button)
+        server_form.addRow(self.status_label)
+        server_form.addRow(self.qr_label)
+
+        # -- questions
+        self.round_combo = QComboBox()
+        self.round_combo.setAccessibleName(_("Ballot round for phones"))
+        self.question_table = QTableWidget(0, 4)
+        self.question_table.setHorizontalHeaderLabels(
+            [_("Question"), _("Phones"), _("Turnout"), _("Results")])
+        self.question_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.question_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.question_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.question_table.verticalHeader().setVisible(False)
+        header = self.question_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.open_button = QPushButton(_("&Open for phones"))
+        self.close_button = QPushButton(_("C&lose for phones"))
+        self.change_box = QCheckBox(_("Voters may change their vote until the question closes"))
+        self.change_box.setChecked(settings.allow_change)
+        self.live_box = QCheckBox(_("Show results while voting is open"))
+        self.live_box.setChecked(settings.results_live)
+        questions_box = QGroupBox(_("Questions on phones"))
+        questions_layout = QVBoxLayout(questions_box)
+        questions_layout.addWidget(self.round_combo)
+        questions_layout.addWidget(self.question_table, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.open_button)
+        row.addWidget(self.close_button)
+        row.addStretch(1)
+        questions_layout.addLayout(row)
+        questions_layout.addWidget(self.change_box)
+        questions_layout.addWidget(self.live_box)
+
+        # -- badges and hands
+        self.badge_edit = QLineEdit()
+        self.badge_edit.setPlaceholderText(_("Scan or type a badge, code or ID"))
+        self.badge_edit.setAccessibleName(_("Badge to revoke or reissue"))
+        self.revoke_button = QPushButton(_("&Revoke badge (lost)"))
+        self.reissue_button = QPushButton(_("Re&issue badge"))
+        self.badge_label = QLabel()
+        self.badge_label.setWordWrap(True)
+        self.hands_list = QListWidget()
+        self.hands_list.setAccessibleName(_("Raised hands from phones"))
+        self.approve_button = QPushButton(_("&Add to speaker queue"))
+        self.dismiss_button = QPushButton(_("&Dismiss"))
+        people_box = QGroupBox(_("Badges and raised hands"))
+        grid = QGridLayout(people_box)
+        grid.addWidget(self.badge_edit, 0, 0, 1, 2)
+        grid.addWidget(self.revoke_button, 1, 0)
+        grid.addWidget(self.reissue_button, 1, 1)
+        grid.addWidget(self.badge_label, 2, 0, 1, 2)
+        grid.addWidget(QLabel(_("Raised hands:")), 3, 0, 1, 2)
+        grid.addWidget(self.hands_list, 4, 0, 1, 2)
+        grid.addWidget(self.approve_button, 5, 0)
+        grid.addWidget(self.dismiss_button, 5, 1)
+
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        left.addWidget(server_box)
+        left.addWidget(people_box, 1)
+        layout.addLayout(left, 1)
+        layout.addWidget(questions_box, 2)
+
+        self.start_button.clicked.connect(self._on_start_clicked)
+        self.round_combo.currentIndexChanged.connect(lambda _i: self.refresh_questions())
+        self.open_button.clicked.connect(self._on_open_clicked)
+        self.close_button.clicked.connect(self._on_close_clicked)
+        self.change_box.clicked.connect(self._on_settings_clicked)
+        self.live_box.clicked.connect(self._on_settings_clicked)
+        self.revoke_button.clicked.connect(self._on_revoke_clicked)
+        self.reissue_button.clicked.connect(self._on_reissue_clicked)
+        self.approve_button.clicked.connect(self._on_approve_clicked)
+        self.dismiss_button.clicked.connect(self._on_dismiss_clicked)
+        self.question_table.itemSelectionChanged.connect(self._update_buttons)
+        bus.changes_applied.connect(self._on_bus_changes_applied)
+        holder = self  # the server must stop even if the panel is deleted without closing
+
+        def stop_server(*_args: object) -> None:
+            server = holder.__dict__.get("server")
+            if server is not None:
+                server.stop()
+
+        self.destroyed.connect(stop_server)
+        self.reload()
+
+    # -- server --------------------------------------------------------------------------------
+
+    @property
+    def join_url(self) -> str | None:
+        return f"{self.server.base_url}/" if self.server is not None else None
+
+    def start_server(self) -> None:
+        host = str(self.address_combo.currentData())
+        port = self.port_spin.value()
+        server = LanServer(self._store, host, port, on_changes=self._relay.arrived.emit)
+        try:
+            server.start()
+            self._publish(lan.save_settings(self._store, lan.LanSettings(
+                allow_change=self.change_box.isChecked(),
+                results_live=self.live_box.isChecked(), port=port, host=host)))
+        except UserError as exc:
+            server.stop()
+            self.status_label.setText(exc.message)
+            return
+        self.server = server
+        url = f"{server.base_url}/"
+        self.status_label.setText(_("Phones join at {url} (the laptop and the phones must be "
+                                    "on the same network).").format(url=url))
+        self.qr_label.setPixmap(qr_pixmap(url, 4))
+        self.start_button.setText(_("&Stop phone voting"))
+        self.address_combo.setEnabled(False)
+        self.port_spin.setEnabled(False)
+        self.server_started.emit(url)
+
+    def stop_server(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        self._publish_timer.stop()
+        self._on_publish_timer_timeout()  # what arrived last is shown, not lost
+        self.status_label.setText(_("Phone voting is off."))
+        self.qr_label.clear()
+        self.start_button.setText(_("&Start phone voting"))
+        self.address_combo.setEnabled(True)
+        self.port_spin.setEnabled(True)
+        self.server_stopped.emit()
+
+    def _on_start_clicked(self) -> None:
+        if self.server is None:
+            self.start_server()
+        else:
+            self.stop_server()
+
+    # -- changes from the server thread --------------------------------------------------------
+
+    def queue_changes(self, changes: Changes) -> None:
+        self._pending = changes if self._pending is None else self._pending | changes
+        if not self._publish_timer.isActive():
+            self._publish_timer.start()
+
+    def _on_publish_timer_timeout(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._bus.publish(pending)
+
+    def _publish(self, changes: Changes) -> None:
+        self._bus.publish(changes)
+
+    def _on_bus_changes_applied(self, changes: Changes) -> None:
+        if changes.participants and self.server is not None:
+            self.server.tokens_changed()
+        if changes.ballots:
+            self.reload()
+        elif changes.phones or changes.attendance:
+            self.refresh_questions()
+            self.refresh_hands()
+
+    # -- questions -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        current = self.round_combo.currentData()
+        self.round_combo.blockSignals(True)
+        self.round_combo.clear()
+        for ballot_round in list_rounds(self._store):
+            if not ballot_round.is_closed:
+                self.round_combo.addItem(ballot_round.title, ballot_round.id)
+        found = self.round_combo.findData(current)
+        self.round_combo.setCurrentIndex(found if found >= 0 else self.round_combo.count() - 1)
+        self.round_combo.blockSignals(False)
+        self.refresh_questions()
+        self.refresh_hands()
+
+    def refresh_questions(self) -> None:
+        round_id = self.round_combo.currentData()
+        selected = self.selected_index()
+        self.question_table.setRowCount(0)
+        if round_id is None:
+            self._update_buttons()
+            return
+        ballot_round = next((r for r in list_rounds(self._store) if r.id == round_id), None)
+        if ballot_round is None:
+            return
+        live = lan.settings(self._store).results_live
+        for index, question in enumerate(ballot_round.questions):
+            state = lan.phone_question(self._store, round_id, index)
+            status = (_("not open") if state is None else
+                      _("OPEN") if state.is_open else _("closed"))
+            turnout = lan.turnout(self._store, round_id, index)
+            if state is not None and (live or not state.is_open):
+                counts = lan.phone_option_counts(
+                    question, lan.phone_answers(self._store, round_id, index))
+                results = ", ".join(f"{o}: {c}" for o, c in
+                                    zip(question.options, counts, strict=True))
+            else:
+                results = _("hidden until close")
+            row = self.question_table.rowCount()
+            self.question_table.insertRow(row)
+            for column, text in enumerate(
+                    [f"{index + 1}. {question.text}", status, turnout.text(), results]):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, index)
+                item.setToolTip(text)
+                self.question_table.setItem(row, column, item)
+        if selected is not None and selected < self.question_table.rowCount():
+            self.question_table.selectRow(selected)
+        self._update_buttons()
+
+    def selected_index(self) -> int | None:
+        rows = self.question_table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def _update_buttons(self) -> None:
+        index = self.selected_index()
+        round_id = self.round_combo.currentData()
+        state = (lan.phone_question(self._store, round_id, index)
+                 if index is not None and round_id is not None else None)
+        self.open_button.setEnabled(index is not None and (state is None or not state.is_open))
+        self.close_button.setEnabled(state is not None and state.is_open)
+
+    def _run(self, command: object) -> None:
+        try:
+            changes = command() if callable(command) else None
+        except UserError as exc:
+            self.badge_label.setText(exc.message)
+            return
+        if isinstance(changes, Changes):
+            self._publish(changes)
+
+    def _on_open_clicked(self) -> None:
+        index = self.selected_index()
+        if index is not None:
+            self._run(lambda: lan.open_question(self._store, self.round_combo.currentData(),
+                                                index))
+
+    def _on_close_clicked(self) -> None:
+        index = self.selected_index()
+        if index is not None:
+            self._run(lambda: lan.close_question(self._store, self.round_combo.currentData(),
+                                                 index))
+
+    def _on_settings_clicked(self) -> None:
+        old = lan.settings(self._store)
+        self._run(lambda: lan.save_settings(self._store, lan.LanSettings(
+            allow_change=self.change_box.isChecked(), results_live=self.live_box.isChecked(),
+            port=old.port, host=old.host)))
+
+    # -- badges and hands ----------------------------------------------------------------------
+
+    def _badge_person(self) -> int | None:
+        try:
+            return find_by_scan(self._store, self.badge_edit.text()).id
+        except UserError as exc:
+            self.badge_label.setText(exc.message)
+            return None
+
+    def _on_revoke_clicked(self) -> None:
+        pid = self._badge_person()
+        if pid is not None:
+            self._run(lambda: lan.revoke(self._store, pid))
+            self.badge_label.setText(_("Badge revoked: its QR code and code no longer work. "
+                                       "Reissue it to print a new badge."))
+            self.badge_edit.clear()
+
+    def _on_reissue_clicked(self) -> None:
+        pid = self._badge_person()
+        if pid is None:
+            return
+        try:
+            changes, person = lan.reissue(self._store, pid)
+        except UserError as exc:
+            self.badge_label.setText(exc.message)
+            return
+        self._publish(changes)
+        self.badge_edit.clear()
+        self.badge_label.setText(_("New badge for {name}: code {code}. Print it from the "
+                                   "Tables page (badges).").format(name=person.name,
+                                                                   code=person.badge_code))
+
+    def refresh_hands(self) -> None:
+        self.hands_list.clear()
+        for hand in lan.hands(self._store):
+            item = QListWidgetItem(_("{name} (since {time})").format(
+                name=hand.participant.name, time=hand.at.astimezone().strftime("%H:%M")))
+            item.setData(Qt.ItemDataRole.UserRole, hand.id)
+            self.hands_list.addItem(item)
+        has = self.hands_list.count() > 0
+        self.approve_button.setEnabled(has)
+        self.dismiss_button.setEnabled(has)
+
+    def _selected_hand(self) -> int | None:
+        item = self.hands_list.currentItem() or self.hands_list.item(0)
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def _on_approve_clicked(self) -> None:
+        hand = self._selected_hand()
+        if hand is not None:
+            self._run(lambda: lan.approve_hand(self._store, hand))
+
+    def _on_dismiss_clicked(self) -> None:
+        hand = self._selected_hand()
+        if hand is not None:
+            self._run(lambda: lan.dismiss_hand(self._store, hand))
+
+
+__all__ = ["PhonePanel", "ServerError", "qr_pixmap"]
