@@ -47,7 +47,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from facilitator.demo import create_demo_event
 
-    create_demo_event(args.event).close()
+    create_demo_event(args.event, with_votes=True).close()
     print(_("Created the demo event at {path}.").format(path=args.event))
     return 0
 

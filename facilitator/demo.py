@@ -15,8 +15,14 @@ DEMO_PEOPLE = resource_path("demo", "people.csv")
 DEMO_NAME = "Riverside Citizens' Assembly on Climate and Transport (demo)"
 
 
-def create_demo_event(path: Path | str, clock: Clock | None = None) -> EventStore:
-    """Create the demo event at ``path``: the people imported, about two thirds arrived."""
+def create_demo_event(path: Path | str, clock: Clock | None = None, *,
+                      with_votes: bool = False) -> EventStore:
+    """Create the demo event at ``path``: the people imported, about two thirds arrived.
+
+    ``with_votes`` adds a paper ballot round with one question of every kind and 48 papers
+    keyed in, so the Voting and Results pages have something to show (the app's demo does
+    this; tests start from the plainer event).
+    """
     clock = clock or SystemClock()
     store = EventStore.create(path, _(DEMO_NAME), clock)
     try:
@@ -32,6 +38,10 @@ def create_demo_event(path: Path | str, clock: Clock | None = None) -> EventStor
                     check_in(store, person.id, via="demo")
         finally:
             store.clock = real_clock
+        if with_votes:
+            from facilitator.tally.sample import sample_round
+
+            sample_round(store, papers=48, title=_("Morning vote (demo)"))
     except BaseException:
         store.close()
         raise

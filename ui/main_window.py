@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
                 store = EventStore.open(path, self.context.clock)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                store = create_demo_event(path, self.context.clock)
+                store = create_demo_event(path, self.context.clock, with_votes=True)
         except (UserError, OSError) as exc:
             self.show_error(_("Cannot open the demo event"), str(exc))
             return
