@@ -14,13 +14,8 @@ audit INSERT, before COMMIT) and killed there.
 from __future__ import annotations
 
 import json
-import os
 import random
-import signal
-import subprocess
 import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -36,12 +31,13 @@ from facilitator.ballots import (
 from facilitator.ballots.questions import DecisionRule, Question
 from facilitator.store import EventStore
 
+from .harness import FREEZE_ON_AUDIT, run_and_kill
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and fork-style pipes are POSIX"),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 PAPERS = 150
 RANDOM_KILLS = 50
 FROZEN_KILLS = 10
@@ -68,19 +64,7 @@ def marks(op):
             Answer.choose(questions[2], op % 5)]
 
 
-if freeze_after >= 0:
-    real_audit = EventStore.audit
-    calls = 0
-
-    def audit(self, *args, **kwargs):
-        global calls
-        real_audit(self, *args, **kwargs)
-        calls += 1
-        if calls > freeze_after:
-            print("INSIDE", flush=True)
-            sys.stdin.readline()  # the parent kills us here, before COMMIT
-
-    EventStore.audit = audit
+""" + FREEZE_ON_AUDIT + r"""
 print("READY", done, flush=True)
 op = done
 while True:
@@ -98,49 +82,6 @@ def expected_marks(questions: tuple[Question, ...], op: int) -> tuple[Answer, ..
     ranking = [(op + i) % 4 for i in range(op % 4 + 1)]
     return (Answer.choose(questions[0], op % 3), Answer.ranking(questions[1], ranking),
             Answer.choose(questions[2], op % 5))
-
-
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env.pop("PYTHONWARNINGS", None)
-    return env
-
-
-@dataclass
-class Killed:
-    first: str
-    lines: list[str] = field(default_factory=list)
-    frozen: bool = False
-
-
-def run_and_kill(args: list[str], delay: float | None) -> Killed:
-    """Start a child; SIGKILL it ``delay`` s after READY, or once it is frozen (delay None)."""
-    with subprocess.Popen(
-        [sys.executable, "-c", *args], cwd=ROOT, env=child_env(),
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    ) as child:
-        assert child.stdout is not None and child.stderr is not None
-        first = child.stdout.readline().decode()
-        if not first.startswith("READY"):
-            child.kill()
-            child.wait()
-            pytest.fail(f"the child did not start: {first!r}\n{child.stderr.read().decode()}")
-        lines: list[str] = []
-        if delay is None:
-            while (line := child.stdout.readline().decode()) and line != "INSIDE\n":
-                lines.append(line)
-            assert line == "INSIDE\n", "the child ended before it froze"
-        else:
-            time.sleep(delay)
-        assert child.poll() is None, child.stderr.read().decode()
-        child.send_signal(signal.SIGKILL)
-        lines += child.stdout.read().decode().splitlines(keepends=True)
-        err = child.stderr.read().decode()
-        child.wait()
-        assert child.returncode == -signal.SIGKILL, err
-    # A line cut short by the kill was never seen, so it confirms nothing.
-    return Killed(first, [line for line in lines if line.endswith("\n")], delay is None)
 
 
 def check_ballots(path: Path, confirmed: int, *, exact: bool) -> int:

@@ -19,14 +19,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -34,12 +31,13 @@ import pytest
 from facilitator.people import import_people, list_participants, parse_people
 from facilitator.store import EventStore
 
+from .harness import FREEZE_ON_AUDIT, ROOT, child_env, run_and_kill
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and fork-style pipes are POSIX"),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 300
 RANDOM_KILLS = 50
 FROZEN_KILLS = 10
@@ -56,19 +54,7 @@ store = EventStore.open(path)
 ids = [row[0] for row in store.query("SELECT id FROM participants ORDER BY id")]
 done = store.query("SELECT count(*) FROM audit_log "
                    "WHERE action IN ('check_in', 'undo_check_in')")[0][0]
-if freeze_after >= 0:
-    real_audit = EventStore.audit
-    calls = 0
-
-    def audit(self, *args, **kwargs):
-        global calls
-        real_audit(self, *args, **kwargs)
-        calls += 1
-        if calls > freeze_after:
-            print("INSIDE", flush=True)
-            sys.stdin.readline()  # the parent kills us here, before COMMIT
-
-    EventStore.audit = audit
+""" + FREEZE_ON_AUDIT + r"""
 print("READY", done, flush=True)
 op = done
 while True:
@@ -108,58 +94,6 @@ report = import_people(store, parsed)
 print("IMPORTED", len(report.added), flush=True)
 store.close()
 """
-
-
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env.pop("PYTHONWARNINGS", None)
-    return env
-
-
-@dataclass
-class Killed:
-    """What one killed child said before it died."""
-
-    first: str
-    lines: list[str] = field(default_factory=list)
-    frozen: bool = False
-    killed: bool = True
-    """False if the child had already finished on its own when its kill was due."""
-
-
-def run_and_kill(args: list[str], delay: float | None) -> Killed:
-    """Start a child; SIGKILL it ``delay`` s after READY, or once it is frozen (delay None).
-
-    Everything is read through ``child.stdout`` (never communicate(), which reads the pipe
-    underneath it and would miss what readline() has already buffered).
-    """
-    with subprocess.Popen(
-        [sys.executable, "-c", *args], cwd=ROOT, env=child_env(),
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    ) as child:
-        assert child.stdout is not None and child.stderr is not None
-        first = child.stdout.readline().decode()
-        if not first.startswith("READY"):
-            child.kill()
-            child.wait()
-            pytest.fail(f"the child did not start: {first!r}\n{child.stderr.read().decode()}")
-        lines: list[str] = []
-        if delay is None:
-            while (line := child.stdout.readline().decode()) and line != "INSIDE\n":
-                lines.append(line)
-            assert line == "INSIDE\n", "the child ended before it froze"
-        else:
-            time.sleep(delay)
-        if child.poll() is None:
-            child.send_signal(signal.SIGKILL)
-        lines += child.stdout.read().decode().splitlines(keepends=True)
-        err = child.stderr.read().decode()
-        child.wait()
-        assert child.returncode in (0, -signal.SIGKILL), err
-    # A line cut short by the kill was never seen, so it confirms nothing.
-    return Killed(first, [line for line in lines if line.endswith("\n")], delay is None,
-                  child.returncode == -signal.SIGKILL)
 
 
 def write_people(path: Path, count: int, seed: int) -> Path:
@@ -297,7 +231,8 @@ def test_sigkill_during_an_import_keeps_all_or_nothing(tmp_path: Path) -> None:
     for delay, freeze_after in schedule:
         if not event.exists():
             shutil.copyfile(template, event)
-        killed = run_and_kill([IMPORT_CHILD, str(event), str(people), str(freeze_after)], delay)
+        killed = run_and_kill([IMPORT_CHILD, str(event), str(people), str(freeze_after)], delay,
+                              may_finish=True)
         said_done = any(line.startswith("IMPORTED") for line in killed.lines)
         complete = check_import(event, ext_ids, confirmed=said_done)
         if killed.frozen:
