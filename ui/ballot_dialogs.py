@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from facilitator.ballots import BallotRound, Kind, Question, QuestionError, kind_name
 from facilitator.ballots.questions import default_grades, default_scale
 from facilitator.i18n import _
+from ui.widgets import error_label, ok_cancel
 
 THRESHOLDS = (("1/2", False), ("3/5", True), ("2/3", True), ("3/4", True), ("4/5", True),
               ("1", True))
@@ -217,9 +217,7 @@ class RoundDialog(QDialog):
         rule_form.addRow(_("Percentage:"), self.base_combo)
         rule_form.addRow(_("Abstentions:"), self.abstentions_combo)
         rule_form.addRow(_("&Quorum (people taking part):"), self.quorum_spin)
-        self.question_error = QLabel()
-        self.question_error.setWordWrap(True)
-        self.question_error.setStyleSheet("color:#b91c1c; font-weight:600;")
+        self.question_error = error_label()
         right = QVBoxLayout()
         right.addLayout(self.form)
         right.addWidget(self.rule_box)
@@ -231,14 +229,8 @@ class RoundDialog(QDialog):
         body = QHBoxLayout()
         body.addLayout(left, 2)
         body.addWidget(self.editor, 3)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color:#b91c1c; font-weight:600;")
-        self.error_label.setVisible(False)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
+        self.error_label = error_label()
+        buttons = ok_cancel(self, self._on_buttons_accepted)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addLayout(body, 1)
@@ -399,8 +391,10 @@ class RoundDialog(QDialog):
             question_from_draft(self.drafts[row])
         except QuestionError as exc:
             self.question_error.setText(exc.message)
+            self.question_error.setVisible(True)
         else:
             self.question_error.setText("")
+            self.question_error.setVisible(False)
 
     # -- result ------------------------------------------------------------------------------
 
@@ -467,10 +461,7 @@ class PrintDialog(QDialog):
         form.addRow(_("&Print:"), self.what_combo)
         form.addRow(_("&How many:"), self.count_spin)
         form.addRow(_("Paper &size:"), self.size_combo)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -505,13 +496,8 @@ class NoteDialog(QDialog):
         intro.setWordWrap(True)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setAccessibleName(_("Note"))
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color:#b91c1c; font-weight:600;")
-        self.error_label.setVisible(False)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
+        self.error_label = error_label()
+        buttons = ok_cancel(self, self._on_buttons_accepted)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.note_edit, 1)

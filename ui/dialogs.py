@@ -24,6 +24,7 @@ from facilitator.i18n import _
 from facilitator.people import ParsedList, guess_columns
 from facilitator.people.importer import ROLES, RawTable, people_from_table
 from ui.participants_model import role_text
+from ui.widgets import error_label, ok_cancel
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,8 @@ class WalkInDialog(QDialog):
         self.check_in_box = QCheckBox(_("&Check in now"))
         self.check_in_box.setChecked(True)
         form.addRow("", self.check_in_box)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color:#b91c1c; font-weight:600;")
-        self.error_label.setVisible(False)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
+        self.error_label = error_label()
+        buttons = ok_cancel(self, self._on_buttons_accepted)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -150,10 +146,7 @@ class ImportDialog(QDialog):
         preview.resizeColumnsToContents()
         preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(preview)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color:#b91c1c; font-weight:600;")
-        self.error_label.setVisible(False)
+        self.error_label = error_label()
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -22,6 +22,7 @@ QPushButton { padding: 6px 12px; }
 #plenaryCountdown { font-size: 72pt; font-weight: 800; background: #111827; border-radius: 8px;
                     padding: 4px; }
 QGroupBox { font-weight: 600; }
+#dialogError { color: #b91c1c; font-weight: 600; }
 #qaNow { font-size: 16pt; font-weight: 700; }
 #qaTimer { font-size: 30pt; font-weight: 800; }
 QPushButton#primary { background: #2563eb; color: #ffffff; font-weight: 700;

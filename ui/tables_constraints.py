@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +31,7 @@ from facilitator.i18n import _
 from facilitator.people import Participant
 from facilitator.tables.store import PinRule, SeatingRules
 from facilitator.text import fold
+from ui.widgets import error_label, ok_cancel
 
 
 def rounds_text(rounds: tuple[int, ...] | None) -> str:
@@ -105,10 +105,7 @@ class ConstraintsDialog(QDialog):
         self.together = list(rules.together)
         self.clusters = list(rules.clusters)
         self.closed = list(rules.closed)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color:#b91c1c; font-weight:600;")
-        self.error_label.setVisible(False)
+        self.error_label = error_label()
         self.tabs = QTabWidget()
 
         # pins
@@ -189,10 +186,7 @@ class ConstraintsDialog(QDialog):
             [self.closed_table, self.closed_round, self.closed_add], self.closed_list,
             lambda row: self.closed.pop(row)), _("Closed tables"))
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error_label)

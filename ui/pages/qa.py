@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -58,6 +57,7 @@ from ui.pages.common import (
     run_command,
     save_export,
 )
+from ui.widgets import error_label, ok_cancel
 
 QUESTION_ID = Qt.ItemDataRole.UserRole + 20
 STATUS_WORDS = {
@@ -94,13 +94,9 @@ class ExpertsDialog(QDialog):
                                else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         layout.addWidget(self.list)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color:#b91c1c; font-weight:600;")
+        self.error_label = error_label()
         layout.addWidget(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._on_buttons_accepted)
         layout.addWidget(buttons)
         self._with_title = with_title
 
@@ -112,6 +108,7 @@ class ExpertsDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         if self._with_title and not self.title_edit.text().strip():
             self.error_label.setText(_("Give the panel a title."))
+            self.error_label.setVisible(True)
             return
         self.accept()
 
