@@ -81,6 +81,7 @@ from ui.ballot_dialogs import NoteDialog, PrintDialog, PrintRequest, RoundDefini
 from ui.ballot_editor import BallotEditor
 from ui.bus import ChangeBus
 from ui.feedback import FeedbackBanner
+from ui.pages.common import run_command
 from ui.phone_panel import PhonePanel
 from ui.tasks import TaskRunner
 
@@ -780,15 +781,9 @@ class VotingPage(QWidget):
                               bool(figures.discrepancies))
         if note is None:
             return
-        try:
-            result = close_ballot_round(self._store, ballot_round.id,
-                                        operator=self.operator() or None, note=note)
-        except UserError as exc:
-            self.banner.show_message(exc.message, "error")
-            return
-        self._publish(result.changes)
-        self.banner.show_message(_("✓ Round “{title}” closed.").format(title=ballot_round.title),
-                                 "ok")
+        run_command(self.banner, self._bus, lambda: close_ballot_round(
+            self._store, ballot_round.id, operator=self.operator() or None, note=note).changes,
+            _("✓ Round “{title}” closed.").format(title=ballot_round.title))
 
     def _on_reopen_clicked(self) -> None:
         ballot_round = self.current_round()
@@ -798,15 +793,9 @@ class VotingPage(QWidget):
                               _("Why is the round reopened?"), True)
         if not note:
             return
-        try:
-            result = reopen_ballot_round(self._store, ballot_round.id,
-                                         operator=self.operator() or None, note=note)
-        except UserError as exc:
-            self.banner.show_message(exc.message, "error")
-            return
-        self._publish(result.changes)
-        self.banner.show_message(_("Round “{title}” reopened.").format(title=ballot_round.title),
-                                 "ok")
+        run_command(self.banner, self._bus, lambda: reopen_ballot_round(
+            self._store, ballot_round.id, operator=self.operator() or None, note=note).changes,
+            _("Round “{title}” reopened.").format(title=ballot_round.title))
 
     # -- refreshing -------------------------------------------------------------------------
 
