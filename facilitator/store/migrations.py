@@ -8,9 +8,13 @@ from collections.abc import Callable
 Migration = Callable[[sqlite3.Connection], None]
 
 
-def _v1_initial(conn: sqlite3.Connection) -> None:
-    for statement in _V1:
-        conn.execute(statement)
+def _statements(statements: list[str]) -> Migration:
+    """A migration step that runs ``statements`` in order (inside the migration's transaction)."""
+    def step(conn: sqlite3.Connection) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return step
 
 
 _V1 = [
@@ -65,10 +69,6 @@ _V1 = [
        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
 ]
 
-def _v2_plenary(conn: sqlite3.Connection) -> None:
-    for statement in _V2:
-        conn.execute(statement)
-
 
 _V2 = [
     """CREATE TABLE plenary_sessions (
@@ -119,10 +119,6 @@ _V2 = [
     "CREATE UNIQUE INDEX turns_one_open ON turns (session_id) WHERE ended_at IS NULL",
     "CREATE INDEX turns_participant ON turns (participant_id)",
 ]
-
-def _v_qa(conn: sqlite3.Connection) -> None:
-    for statement in _QA:
-        conn.execute(statement)
 
 
 _QA = [
@@ -196,11 +192,6 @@ _QA = [
 ]
 
 
-def _v_tables(conn: sqlite3.Connection) -> None:
-    for statement in _V_TABLES:
-        conn.execute(statement)
-
-
 _V_TABLES = [
     # One row per plan the allocator (or a re-balance) made; hand edits change its seats.
     """CREATE TABLE table_plans (
@@ -225,10 +216,6 @@ _V_TABLES = [
     )""",
     "CREATE INDEX table_seats_by_table ON table_seats (plan_id, round, table_index)",
 ]
-
-def _v_ballots(conn: sqlite3.Connection) -> None:
-    for statement in _V_BALLOTS:
-        conn.execute(statement)
 
 
 _V_BALLOTS = [
@@ -305,8 +292,14 @@ def _v_lan(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_plenary, _v_qa, _v_tables, _v_ballots,
-                               _v_lan]
+MIGRATIONS: list[Migration] = [
+    _statements(_V1),  # participants, imports, audit log
+    _statements(_V2),  # plenary
+    _statements(_QA),
+    _statements(_V_TABLES),
+    _statements(_V_BALLOTS),
+    _v_lan,
+]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
