@@ -25,6 +25,7 @@ from facilitator.i18n import DOMAIN, N_
 from facilitator.i18n import language as ui_language
 from facilitator.paths import resource_path
 from facilitator.reports.fonts import register
+from facilitator.reports.layout import page_size as page_size_of
 
 MM = 72 / 25.4
 MARGIN = 15 * MM
@@ -335,12 +336,11 @@ def write_ballot_papers(
     Pure (no event file): the codes were issued (and stored) before, so this can run off
     the GUI thread and can reprint a batch exactly.
     """
-    from reportlab.lib.pagesizes import A4, letter
     from reportlab.pdfgen.canvas import Canvas
 
     regular, bold = register()
     path = Path(path)
-    width, height = letter if page_size.lower() == "letter" else A4
+    width, height = page_size_of(page_size)
     tr = translator(ballot_round.language)
     styles = _styles()
     layout = _Layout(width, height, styles, tr)

@@ -9,6 +9,8 @@ from xml.sax.saxutils import escape
 from facilitator.i18n import _
 from facilitator.qa.questions import Question, deferred_by_expert, panel, questions
 from facilitator.reports.fonts import register
+from facilitator.reports.layout import page_size as page_size_of
+from facilitator.reports.layout import ruled_table_style
 from facilitator.store import EventStore
 
 
@@ -29,7 +31,6 @@ def write_followup(path: Path | str, store: EventStore, panel_id: int, *,
                    printed_at: datetime, page_size: str = "A4") -> Path:
     """All questions of a panel and their outcomes, then one page per expert to answer."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, letter
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import (
@@ -38,7 +39,6 @@ def write_followup(path: Path | str, store: EventStore, panel_id: int, *,
         SimpleDocTemplate,
         Spacer,
         Table,
-        TableStyle,
     )
 
     regular, bold = register()
@@ -73,14 +73,8 @@ def write_followup(path: Path | str, store: EventStore, panel_id: int, *,
         rows.append([str(q.id), ", ".join(q.tables), para(wording), str(q.votes),
                      para(_status(q))])
     table = Table(rows, repeatRows=1, colWidths=[12 * mm, 22 * mm, 92 * mm, 14 * mm, 34 * mm])
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), regular),
-        ("FONTNAME", (0, 0), (-1, 0), bold),
-        ("FONTSIZE", (0, 0), (-1, -1), 9),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e5e7eb")),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9ca3af")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    table.setStyle(ruled_table_style(regular, bold, size=9,
+                                     extra=[("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story.append(table)
     for expert, deferred in deferred_by_expert(store, panel_id):
         story.append(PageBreak())
@@ -99,7 +93,7 @@ def write_followup(path: Path | str, store: EventStore, panel_id: int, *,
             story.append(para(_("Answer:") + " " + "_" * 64, answer_box))
             for _line in range(3):
                 story.append(para("_" * 78, answer_box))
-    doc = SimpleDocTemplate(str(path), pagesize=letter if page_size.lower() == "letter" else A4,
+    doc = SimpleDocTemplate(str(path), pagesize=page_size_of(page_size),
                             leftMargin=16 * mm, rightMargin=16 * mm, topMargin=15 * mm,
                             bottomMargin=15 * mm, author="Facilitator",
                             title=_("Questions to the panel: {title}").format(title=p.title))

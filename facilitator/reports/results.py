@@ -21,6 +21,7 @@ from facilitator.ballots.questions import format_amount, format_share
 from facilitator.i18n import _
 from facilitator.reports.ballots import draw_qr
 from facilitator.reports.fonts import register
+from facilitator.reports.layout import page_size as page_size_of
 from facilitator.tally.results import QuestionResult, RoundResults
 from facilitator.tally.stv import StageAction, StvResult
 
@@ -43,7 +44,6 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
                        printed_at: datetime | None = None) -> Path:
     """Write the result sheets of ``rounds`` (only ``questions``, 0-based, if given)."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, letter
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import (
         CondPageBreak,
@@ -59,7 +59,7 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
 
     regular, bold = register()
     path = Path(path)
-    size = letter if page_size.lower() == "letter" else A4
+    size = page_size_of(page_size)
     margin = 16 * MM
     width = size[0] - 2 * margin
 

@@ -8,6 +8,8 @@ from xml.sax.saxutils import escape
 
 from facilitator.i18n import _
 from facilitator.reports.fonts import register
+from facilitator.reports.layout import page_size as page_size_of
+from facilitator.reports.layout import ruled_table_style
 from facilitator.timing.countdown import format_mmss
 from facilitator.timing.stats import SpeakingStats
 
@@ -27,14 +29,13 @@ def write_speaking_report(
 ) -> Path:
     """Write the report as a PDF at ``path`` and return the path."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, letter
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     regular, bold = register()
     path = Path(path)
-    size = letter if page_size.lower() == "letter" else A4
+    size = page_size_of(page_size)
     title_style = ParagraphStyle("title", fontName=bold, fontSize=18, leading=22,
                                  spaceAfter=4)
     h2 = ParagraphStyle("h2", fontName=bold, fontSize=13, leading=16, spaceBefore=10,
@@ -46,13 +47,8 @@ def write_speaking_report(
     def para(text: str, style: ParagraphStyle = body) -> Paragraph:
         return Paragraph(escape(text), style)
 
-    grid = TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), regular),
-        ("FONTNAME", (0, 0), (-1, 0), bold),
-        ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+    grid = ruled_table_style(regular, bold, extra=[
         ("FONTSIZE", (0, 0), (-1, 0), 8.5),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e5e7eb")),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9ca3af")),
         ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ])

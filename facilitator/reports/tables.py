@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 from facilitator import codes
 from facilitator.i18n import _
 from facilitator.reports.fonts import register
+from facilitator.reports.layout import page_size as _page_size
 from facilitator.tables.store import PlanView, TableView
 
 SHEETS = ("tables", "list", "room")
@@ -30,12 +31,6 @@ _GREY = "#4b5563"
 _LINE = "#9ca3af"
 _SHADE = "#f3f4f6"
 _CHANGED = "#fde68a"
-
-
-def _page_size(name: str) -> tuple[float, float]:
-    from reportlab.lib.pagesizes import A4, letter
-
-    return letter if name.lower() == "letter" else A4
 
 
 def _stamp(view: PlanView, printed_at: datetime) -> str:
