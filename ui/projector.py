@@ -103,6 +103,7 @@ class ProjectorWindow(QWidget):
         self._ticker.setTimerType(Qt.TimerType.PreciseTimer)
         self._ticker.timeout.connect(self._on_ticker_timeout)
         self._shown_text = ""
+        self._stale = False
         bus.changes_applied.connect(self._on_bus_changes_applied)
         self.refresh()
         self.resize(1024, 640)
@@ -128,7 +129,10 @@ class ProjectorWindow(QWidget):
 
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]
-        self._on_ticker_timeout()  # (re)start the digits' timer, which sleeps while hidden
+        if self._stale:
+            self.refresh()  # also restarts the digits' timer
+        else:
+            self._on_ticker_timeout()  # (re)start the digits' timer, which sleeps while hidden
 
     def hideEvent(self, event: object) -> None:  # type: ignore[override]
         self._ticker.stop()
@@ -169,6 +173,7 @@ class ProjectorWindow(QWidget):
 
     def refresh(self) -> None:
         """Re-read what to show (after a change); the digits are then kept current by the timer."""
+        self._stale = False
         self.event_label.setText(self._store.name)
         summary = attendance_summary(self._store)
         self.count_label.setText(_("{present} of {total} participants here").format(
@@ -270,5 +275,11 @@ class ProjectorWindow(QWidget):
             self._ticker.start(max(1, math.ceil(seconds * 1000) + 1))
 
     def _on_bus_changes_applied(self, changes: Changes) -> None:
-        if changes.any:
+        if not changes.any:
+            return
+        if self.isVisible():
             self.refresh()
+        else:
+            # Hidden: re-reading (and recounting a projected result) on every check-in or
+            # keyed paper would be wasted; catch up when shown again.
+            self._stale = True

@@ -119,3 +119,19 @@ def test_shortcut_help_lists_every_frequent_action(window: MainWindow) -> None:
     keys = [k for _what, k in window.shortcut_lines()]
     for expected in ("Enter", "Ctrl+F", "Ctrl+U", "Ctrl+I", "F5"):
         assert expected in keys
+
+
+def test_hidden_projector_catches_up_when_shown_again(window: MainWindow) -> None:
+    window.projector_action.trigger()
+    projector = window.projector
+    assert projector is not None
+    window.projector_action.trigger()  # hide it
+    assert not projector.isVisible()
+    page = window.pages["participants"]
+    assert isinstance(page, ParticipantsPage)
+    expected = next(p for p in page.model._people if p.status == "expected"
+                    and p.role == "participant")
+    page.check_in_person(expected, "search")
+    assert "64 of 96" in projector.count_label.text()  # not re-read while hidden
+    window.projector_action.trigger()
+    assert "65 of 96 participants here" in projector.count_label.text()

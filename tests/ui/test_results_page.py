@@ -107,6 +107,7 @@ def test_projector_shows_the_chosen_result(page: ResultsPage, demo_store: EventS
     assert "final results" in page.status_label.text()
     projector = ProjectorWindow(demo_store, page._bus, clock)
     qtbot.addWidget(projector)
+    projector.show()  # a hidden projector only catches up when shown
     page.question_list.setCurrentRow(2)
     page.toggle_projector()
     assert projected(demo_store) == (page.results.round.id, 2)
