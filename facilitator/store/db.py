@@ -107,6 +107,9 @@ class EventStore:
             mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows (a replaced phone vote, a cleared voter link) are overwritten
+            # with zeros, whatever the SQLite build's default: a vote is secret in the file.
+            self._conn.execute("PRAGMA secure_delete = ON")
         except sqlite3.Error as exc:
             _reraise(exc, self.path)
         if str(mode).lower() != "wal":
@@ -158,6 +161,25 @@ class EventStore:
             with suppress(sqlite3.Error):
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
+
+    def scrub(self) -> None:
+        """Fold the write-ahead log into the file and truncate it to nothing.
+
+        The WAL keeps every committed version of a page until a checkpoint; read in commit
+        order it tells which rows were written together. Called after any change that must
+        leave no history behind (a question closing, a phone vote when votes are secret even
+        while open), so nothing in the file links a voter to a choice."""
+        with self._lock:
+            if self._depth:
+                raise RuntimeError("EventStore.scrub() inside a transaction")
+            try:
+                row = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error as exc:
+                _reraise(exc, self.path)
+            if row is not None and row[0]:
+                raise StoreIOError(
+                    _("{path}: the event file is busy and its history could not be cleared; "
+                      "try again.").format(path=self.path))
 
     def __enter__(self) -> EventStore:
         return self

@@ -292,6 +292,16 @@ def _v_lan(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Issue 11 ("trust on the day"), part 2: round rules fixed at definition, who may vote,
+# paper/phone channels, the fingerprint frozen at close.
+_V_ROUND_RULES: list[str] = [
+]
+
+# Issue 11, part 3: who voted by phone stored apart from what was voted.
+_V_PHONE_SECRECY: list[str] = [
+]
+
+
 MIGRATIONS: list[Migration] = [
     _statements(_V1),  # participants, imports, audit log
     _statements(_V2),  # plenary
@@ -299,6 +309,8 @@ MIGRATIONS: list[Migration] = [
     _statements(_V_TABLES),
     _statements(_V_BALLOTS),
     _v_lan,
+    _statements(_V_ROUND_RULES),
+    _statements(_V_PHONE_SECRECY),
 ]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 
