@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,20 @@ class Changes:
 
 
 NO_CHANGES = Changes()
+
+
+@runtime_checkable
+class HasChanges(Protocol):
+    """The result of an op that also hands back a value: it carries what changed."""
+
+    @property
+    def changes(self) -> Changes: ...
+
+
+OpResult = Changes | HasChanges
+"""What every op returns (ARCHITECTURE.md): a :class:`Changes`, or a result with ``.changes``."""
+
+
+def changes_of(result: OpResult) -> Changes:
+    """The :class:`Changes` of an op's result, whichever shape it has."""
+    return result if isinstance(result, Changes) else result.changes
