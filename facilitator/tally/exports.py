@@ -8,12 +8,12 @@ SHA-256 of their code). Each ballot gets a plain number 1, 2, 3… in that order
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
 from typing import Any
 
+from facilitator import csvsafe
 from facilitator.ballots.convert import pb_election, ranked_election
 from facilitator.ballots.marks import assess
 from facilitator.ballots.questions import Kind
@@ -32,7 +32,7 @@ def _anonymous_order(results: RoundResults) -> list[Ballot]:
 def ballots_csv(results: RoundResults) -> str:
     """One row per ballot, one column per question and option (the mark as keyed)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     questions = results.round.questions
     header = ["ballot", "spoiled"]
     for qn, q in enumerate(questions, start=1):

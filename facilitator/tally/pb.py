@@ -42,6 +42,7 @@ from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
 
+from facilitator import csvsafe
 from facilitator.i18n import _, ngettext
 from facilitator.tally.errors import PbError, TallyInputError
 
@@ -289,7 +290,7 @@ def _columns(rows: Iterable[Mapping[str, str]]) -> list[str]:
 def format_pb(election: PbElection) -> str:
     """The ``.pb`` text for ``election``; ``parse_pb`` reads it back to an equal value."""
     out = io.StringIO()
-    w = csv.writer(out, delimiter=";", lineterminator="\n")
+    w = csvsafe.data_writer(out, delimiter=";", lineterminator="\n")
     w.writerow(["META"])
     w.writerow(["key", "value"])
     for key, value in election.meta.items():
