@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.store import FILE_SUFFIX, EventStore
-from facilitator.timing import plenary as pl
+from facilitator.timing.ops import resume_after_restart
 from ui.bus import ChangeBus
 from ui.context import AppContext
+from ui.pages.base import APP_ACTOR
 from ui.pages.participants import ParticipantsPage
-from ui.pages.plenary import PlenaryPage
+from ui.pages.plenary.page import PlenaryPage
 from ui.pages.qa import QaPage
 from ui.pages.results import ResultsPage
 from ui.pages.tables import TablesPage
@@ -188,7 +189,7 @@ class MainWindow(QMainWindow):
         self.context.recent.add(store.path)
         try:
             # A countdown that was running when the app (or the laptop) stopped goes on.
-            pl.resume_after_restart(store, self.context.clock)
+            resume_after_restart(store, self.context.clock, actor=APP_ACTOR)
         except UserError as exc:
             self.show_error(_("Cannot resume the plenary timers"), exc.message)
         self._build_pages(store)

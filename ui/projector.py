@@ -21,7 +21,7 @@ from facilitator.i18n import _
 from facilitator.people import attendance_summary
 from facilitator.qa import questions as qa
 from facilitator.store import EventStore
-from facilitator.timing import plenary as pl
+from facilitator.timing import queries as timing
 from facilitator.timing.countdown import (
     NORMAL_COLOUR,
     OvertimePolicy,
@@ -29,7 +29,7 @@ from facilitator.timing.countdown import (
     format_mmss,
     stage_at,
 )
-from facilitator.timing.stats import speaking_stats
+from facilitator.timing.model import PlenaryState
 from ui.bus import ChangeBus
 from ui.results_view import ProjectorResults
 
@@ -52,7 +52,7 @@ class ProjectorWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self._store = store
         self._clock = clock
-        self._state: pl.PlenaryState | None = None
+        self._state: PlenaryState | None = None
         self.setWindowTitle(_("Facilitator — projector"))
         self.setObjectName("projector")
         self.setStyleSheet(
@@ -178,7 +178,7 @@ class ProjectorWindow(QWidget):
         summary = attendance_summary(self._store)
         self.count_label.setText(_("{present} of {total} participants here").format(
             present=summary.present, total=summary.total))
-        state = pl.state(self._store)
+        state = timing.state(self._store)
         self._state = state
         panel_id = qa.latest_panel_id(self._store)
         self._question = qa.state(self._store, panel_id).now if panel_id is not None else None
@@ -202,7 +202,7 @@ class ProjectorWindow(QWidget):
             self._fill_plenary(state)
         self._on_ticker_timeout()
 
-    def _fill_plenary(self, state: pl.PlenaryState) -> None:
+    def _fill_plenary(self, state: PlenaryState) -> None:
         current = state.current
         if current is None:
             self.speaker_label.setText(_("Next to speak"))
@@ -217,8 +217,8 @@ class ProjectorWindow(QWidget):
             _("Next: {names}").format(names=" · ".join(e.participant.name for e in upcoming))
              if upcoming else "")
         if state.settings.projector_shows_balance:
-            stats = speaking_stats(self._store, self._clock, session_id=state.session_id,
-                                   attribute=state.settings.alternate_attribute or None)
+            stats = timing.speaking_stats(self._store, self._clock, session_id=state.session_id,
+                                          attribute=state.settings.alternate_attribute or None)
             self.balance_label.setText(
                 "  ·  ".join(g.sentence() for g in stats.groups) if stats.groups else "")
         else:

@@ -546,11 +546,11 @@ def _decide_hand(store: EventStore, hand_id: int, status: str, *,
 
 def approve_hand(store: EventStore, hand_id: int) -> Changes:
     """Put the person in the speaker queue (refused, and the hand kept, if it cannot)."""
-    from facilitator.timing.plenary import enqueue
+    from facilitator.timing.ops import enqueue
 
     with store.transaction():
         hand = _decide_hand(store, hand_id, "approved")
-        changes = enqueue(store, hand.participant.id, via="phone")
+        changes = enqueue(store, hand.participant.id, via="phone", actor="app")
     return changes | PHONES
 
 

@@ -3,20 +3,23 @@
 "Women: 46% present, 31% of speaking time." Shares are over participants (the people
 the assembly is made of); experts, facilitators and staff are listed per person but do not
 count in the group shares.
+
+Pure: the figures come from the turns and the participant list given; reading those from
+the event file is :func:`facilitator.timing.queries.speaking_stats`.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from facilitator import csvsafe
 from facilitator.clock import Clock
 from facilitator.i18n import _
-from facilitator.people import Participant, list_participants
-from facilitator.store import EventStore
-from facilitator.timing.plenary import turns
+from facilitator.people import Participant
+from facilitator.timing.model import Turn
 
 
 @dataclass(frozen=True)
@@ -52,15 +55,16 @@ class SpeakingStats:
     total_seconds: float
 
 
-def speaking_stats(store: EventStore, clock: Clock, *, session_id: int | None = None,
-                   attribute: str | None = None) -> SpeakingStats:
-    """Figures for one session (``session_id``) or the whole event (None).
+def compute_stats(turns: Sequence[Turn], everyone: Sequence[Participant], clock: Clock, *,
+                  scope: str, attribute: str | None = None) -> SpeakingStats:
+    """Figures over ``turns`` (one session's or the whole event's: ``scope`` says which).
 
-    A turn still running counts with the time spoken so far.
+    ``everyone`` is the participant list (who is present). A turn still running counts with
+    the time spoken so far.
     """
     per_person: dict[int, list[float]] = defaultdict(lambda: [0, 0.0])
     by_id: dict[int, Participant] = {}
-    for turn in turns(store, session_id):
+    for turn in turns:
         seconds = turn.spoken if turn.spoken is not None else turn.countdown.elapsed(clock)
         record = per_person[turn.participant.id]
         record[0] += 1
@@ -69,7 +73,6 @@ def speaking_stats(store: EventStore, clock: Clock, *, session_id: int | None = 
     people = sorted(
         (PersonStats(by_id[pid], int(n), float(s)) for pid, (n, s) in per_person.items()),
         key=lambda p: (-p.seconds, p.participant.name))
-    everyone = list_participants(store)
     present = [p for p in everyone if p.present and p.role == "participant"]
     member_ids = {p.id for p in everyone if p.role == "participant"}
     groups: list[GroupStats] = []
@@ -102,7 +105,7 @@ def speaking_stats(store: EventStore, clock: Clock, *, session_id: int | None = 
             ))
     spoke = set(per_person)
     return SpeakingStats(
-        scope="session" if session_id is not None else "event",
+        scope=scope,
         attribute=attribute,
         people=people,
         groups=groups,
@@ -115,7 +118,7 @@ def speaking_stats(store: EventStore, clock: Clock, *, session_id: int | None = 
 def stats_csv(stats: SpeakingStats) -> str:
     """One row per person, then one per group: for a spreadsheet after the day."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(["kind", "id", "name", "group", "turns", "seconds", "present",
                      "present_share", "turn_share", "time_share"])
     for person in stats.people:

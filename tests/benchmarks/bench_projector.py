@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication
 from facilitator.clock import SystemClock
 from facilitator.demo import create_demo_event
 from facilitator.people import list_participants
-from facilitator.timing import plenary as pl
+from facilitator.timing import ops, queries
 from ui.bus import ChangeBus
 from ui.projector import ProjectorWindow
 
@@ -43,10 +43,10 @@ def main() -> int:
         store = create_demo_event(Path(tmp) / "bench.facilitator", clock)
         speakers = [p for p in list_participants(store) if p.present][:4]
         for person in speakers:
-            pl.enqueue(store, person.id)
+            ops.enqueue(store, person.id, actor="app")
         turn_seconds = int(args.seconds) + 60
-        pl.start_next(store, turn_seconds)
-        turn = pl.current_turn(store)
+        ops.start_next(store, turn_seconds, actor="app")
+        turn = queries.current_turn(store)
         assert turn is not None and turn.countdown.running_since_mono is not None
         start_mono = turn.countdown.running_since_mono
         projector = ProjectorWindow(store, ChangeBus(), clock)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,15 +11,21 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from facilitator.clock import FakeClock
+from facilitator.demo import create_demo_event
 from facilitator.people import Participant, list_participants
 from facilitator.store import EventStore
 from facilitator.text import fold
-from facilitator.timing import plenary as pl
-from facilitator.timing.stats import speaking_stats
+from facilitator.timing import ops, queries
+from facilitator.timing.model import PLENARY, PlenarySettings, QueuePolicy
+from facilitator.timing.queries import speaking_stats
 from ui.bus import ChangeBus
-from ui.pages.plenary import PlenaryPage
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.pages.plenary.page import PlenaryPage
 from ui.projector import ProjectorWindow
 from ui.sound import Chime
+
+ACTOR = "facilitator"
 
 
 class Harness:
@@ -75,9 +82,9 @@ def test_thirty_speaker_plenary_from_the_keyboard(qtbot: QtBot, harness: Harness
         press(qtbot, page, Qt.Key.Key_F6)
         clock.advance(seconds)
     press(qtbot, page, Qt.Key.Key_F9)
-    spoken = [t.spoken for t in pl.turns(store)]
+    spoken = [t.spoken for t in queries.turns(store)]
     assert spoken == pytest.approx(durations)
-    assert [t.participant.id for t in pl.turns(store)] == [p.id for p in speakers]
+    assert [t.participant.id for t in queries.turns(store)] == [p.id for p in speakers]
     assert page.queue_list.count() == 0
     stats = speaking_stats(store, clock)
     assert stats.total_turns == 30 and stats.total_seconds == pytest.approx(sum(durations))
@@ -123,10 +130,10 @@ def test_direct_reply_and_reordering(qtbot: QtBot, harness: Harness) -> None:
     page.queue_list.setFocus()
     page.queue_list.setCurrentRow(3)  # c
     qtbot.keyClick(page.queue_list, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
-    order = [e.participant.id for e in pl.state(store).queue]
+    order = [e.participant.id for e in queries.state(store).queue]
     assert order == [d.id, a.id, c.id, b.id]
     qtbot.keyClick(page.queue_list, Qt.Key.Key_Delete)
-    assert [e.participant.id for e in pl.state(store).queue] == [d.id, a.id, b.id]
+    assert [e.participant.id for e in queries.state(store).queue] == [d.id, a.id, b.id]
 
 
 def test_duplicate_queueing_is_refused_in_the_banner(qtbot: QtBot, harness: Harness) -> None:
@@ -140,8 +147,8 @@ def test_duplicate_queueing_is_refused_in_the_banner(qtbot: QtBot, harness: Harn
 def test_policy_combo_changes_order_and_is_saved(qtbot: QtBot, harness: Harness) -> None:
     page, store = harness.page, harness.store
     page.policy_combo.setCurrentIndex(page.policy_combo.findData("alternate:turns"))
-    conf = pl.settings(store)
-    assert conf.policy is pl.QueuePolicy.ALTERNATE and conf.alternate_attribute == "Gender"
+    conf = queries.settings(store)
+    assert conf.policy is QueuePolicy.ALTERNATE and conf.alternate_attribute == "Gender"
     assert page.group_combo.isEnabled()
 
 
@@ -179,7 +186,7 @@ def test_projector_shows_speaker_next_three_and_stage_colour(
     assert projector.countdown_label.text() == "0:25"
     assert projector.countdown_label.property("colour") == "#f59e0b"
     assert projector.balance_label.text() == ""  # nothing private unless asked
-    page.balance_box.setChecked(True)
+    page.heard.balance_box.setChecked(True)
     assert "present" in projector.balance_label.text()
     assert speakers[0].name not in projector.balance_label.text()
 
@@ -187,8 +194,8 @@ def test_projector_shows_speaker_next_three_and_stage_colour(
 def test_restart_resumes_running_countdown(qtbot: QtBot, demo_store: EventStore,
                                            clock: FakeClock) -> None:
     person = present(demo_store)[0]
-    pl.enqueue(demo_store, person.id)
-    pl.start_next(demo_store, 120)
+    ops.enqueue(demo_store, person.id, actor=ACTOR)
+    ops.start_next(demo_store, 120, actor=ACTOR)
     clock.advance(50)
     bus = ChangeBus()
     page = PlenaryPage(demo_store, bus, clock, Chime())
@@ -202,14 +209,14 @@ def test_dragging_in_the_list_stores_the_new_order(qtbot: QtBot, harness: Harnes
     a, b, c = present(store)[:3]
     for person in (a, b, c):
         type_and_enter(qtbot, page, person.ext_id)
-    pl.save_settings(store, pl.PlenarySettings(policy=pl.QueuePolicy.PROGRESSIVE))
-    harness.bus.publish(pl.PLENARY)
+    ops.save_settings(store, PlenarySettings(policy=QueuePolicy.PROGRESSIVE), actor=ACTOR)
+    harness.bus.publish(PLENARY)
     model = page.queue_list.model()
     # What an internal drag-and-drop does to the list: move row 2 (c) to the top.
     assert model.moveRows(model.index(0, 0).parent(), 2, 1, model.index(0, 0).parent(), 0)
-    qtbot.waitUntil(lambda: [e.participant.id for e in pl.state(store).queue] ==
+    qtbot.waitUntil(lambda: [e.participant.id for e in queries.state(store).queue] ==
                     [c.id, a.id, b.id], timeout=2000)
-    assert pl.settings(store).policy is pl.QueuePolicy.FIRST_COME
+    assert queries.settings(store).policy is QueuePolicy.FIRST_COME
 
 
 def test_choosing_a_suggested_name_queues_that_person(qtbot: QtBot, harness: Harness) -> None:
@@ -217,6 +224,56 @@ def test_choosing_a_suggested_name_queues_that_person(qtbot: QtBot, harness: Har
     person = present(store)[5]
     label = f"{person.name} ({person.ext_id})"
     page.add_edit.completer().activated.emit(label)
-    qtbot.waitUntil(lambda: bool(pl.state(store).queue), timeout=2000)
-    assert pl.state(store).queue[0].participant.id == person.id
+    qtbot.waitUntil(lambda: bool(queries.state(store).queue), timeout=2000)
+    assert queries.state(store).queue[0].participant.id == person.id
     assert page.add_edit.text() == ""
+
+
+def _file_state(watcher: sqlite3.Connection) -> tuple[int, int, int, list[str]]:
+    """What another connection sees of the file: data_version, two counts and a full dump."""
+    version = int(watcher.execute("PRAGMA data_version").fetchone()[0])
+    audit = int(watcher.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+    sessions = int(watcher.execute("SELECT count(*) FROM plenary_sessions").fetchone()[0])
+    return version, audit, sessions, list(watcher.iterdump())
+
+
+def test_opening_an_event_without_a_plenary_session_writes_nothing(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, clock: FakeClock
+) -> None:
+    """Showing the plenary page and the projector only reads; the first op opens the session."""
+    path = tmp_path / "before-plenary.facilitator"
+    create_demo_event(path, clock).close()  # an event that never used the plenary
+    store = EventStore.open(path, clock)
+    watcher = sqlite3.connect(path)
+    try:
+        before = _file_state(watcher)
+        assert before[2] == 0
+        window = MainWindow(context, store)  # resumes timers, builds every page
+        qtbot.addWidget(window)
+        window.show()
+        window.show_page("plenary")
+        page = window.pages["plenary"]
+        assert isinstance(page, PlenaryPage)
+        qtbot.waitExposed(page)
+        assert page.session_label.text() == "Plenary 1"
+        assert page.countdown_label.text() == "2:00" and page.queue_list.count() == 0
+        window.toggle_projector()
+        projector = window.projector
+        assert projector is not None and projector.isVisible()
+        assert projector.views.currentIndex() == 0  # the welcome view: no one waiting
+        page.heard.scope_combo.setCurrentIndex(page.heard.scope_combo.findData("event"))
+        page.heard.scope_combo.setCurrentIndex(page.heard.scope_combo.findData("session"))
+        assert _file_state(watcher) == before
+
+        # The first change opens the session, in the same transaction, with the actor.
+        person = present(store)[0]
+        type_and_enter(qtbot, page, person.ext_id)
+        assert page.banner.kind == "ok", page.banner.text()
+        rows = store.query("SELECT action, actor FROM audit_log ORDER BY id DESC LIMIT 2")
+        assert [(r["action"], r["actor"]) for r in rows] == [("enqueue", "app"),
+                                                            ("start_session", "app")]
+        assert [t for _i, t in queries.sessions(store)] == ["Plenary 1"]
+        assert projector.views.currentIndex() == 1
+        window.toggle_projector()
+    finally:
+        watcher.close()

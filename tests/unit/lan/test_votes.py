@@ -158,7 +158,7 @@ def test_join_by_short_code(demo: EventStore) -> None:
 
 
 def test_raised_hands_wait_for_the_facilitator(demo: EventStore) -> None:
-    from facilitator.timing.plenary import state
+    from facilitator.timing.queries import state
 
     person = present(demo)[0]
     lan.raise_hand(demo, person.id)

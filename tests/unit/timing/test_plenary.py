@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -10,12 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from facilitator.changes import NO_CHANGES
 from facilitator.clock import FakeClock, SystemClock
 from facilitator.people import check_in, import_people, list_participants, parse_people
 from facilitator.store import EventStore
-from facilitator.timing import plenary as pl
+from facilitator.timing import ops, queries
 from facilitator.timing.countdown import OvertimePolicy
-from facilitator.timing.stats import speaking_stats, stats_csv
+from facilitator.timing.model import PlenaryError, PlenarySettings, QueuePolicy
+from facilitator.timing.queries import speaking_stats
+from facilitator.timing.stats import stats_csv
+
+ACTOR = "facilitator"
 
 PEOPLE = """ID,Name,Gender,Role
 1,Ann,Woman,
@@ -45,36 +51,36 @@ def pid(store: EventStore, ext_id: str) -> int:
 
 
 def names(store: EventStore) -> list[str]:
-    return [e.participant.name for e in pl.state(store).queue]
+    return [e.participant.name for e in queries.state(store).queue]
 
 
 def speak(store: EventStore, clock: FakeClock, seconds: float) -> None:
-    pl.start_next(store)
+    ops.start_next(store, actor=ACTOR)
     clock.advance(seconds)
-    pl.end_turn(store)
+    ops.end_turn(store, actor=ACTOR)
 
 
 def test_first_come_order_and_reasons(event: EventStore, clock: FakeClock) -> None:
     for ext in "312":
-        pl.enqueue(event, pid(event, ext))
+        ops.enqueue(event, pid(event, ext), actor=ACTOR)
         clock.advance(1)
-    state = pl.state(event)
+    state = queries.state(event)
     assert names(event) == ["Cat", "Ann", "Bob"]
     assert state.queue[0].reason.startswith("asked at")
 
 
 def test_enqueue_twice_is_refused_with_place(event: EventStore) -> None:
-    pl.enqueue(event, pid(event, "1"))
-    pl.enqueue(event, pid(event, "2"))
-    with pytest.raises(pl.PlenaryError, match=r"Bob is already in the queue \(number 2\)"):
-        pl.enqueue(event, pid(event, "2"))
+    ops.enqueue(event, pid(event, "1"), actor=ACTOR)
+    ops.enqueue(event, pid(event, "2"), actor=ACTOR)
+    with pytest.raises(PlenaryError, match=r"Bob is already in the queue \(number 2\)"):
+        ops.enqueue(event, pid(event, "2"), actor=ACTOR)
 
 
 def test_direct_reply_jumps_the_queue(event: EventStore) -> None:
     for ext in "123":
-        pl.enqueue(event, pid(event, ext))
-    pl.enqueue(event, pid(event, "4"), reply=True)
-    state = pl.state(event)
+        ops.enqueue(event, pid(event, ext), actor=ACTOR)
+    ops.enqueue(event, pid(event, "4"), reply=True, actor=ACTOR)
+    state = queries.state(event)
     assert names(event) == ["Dan", "Ann", "Bob", "Cat"]
     assert state.queue[0].is_reply and state.queue[0].reason == "direct reply"
 
@@ -82,121 +88,121 @@ def test_direct_reply_jumps_the_queue(event: EventStore) -> None:
 def test_starting_next_starts_countdown_and_ending_records(
     event: EventStore, clock: FakeClock
 ) -> None:
-    pl.enqueue(event, pid(event, "1"))
-    pl.enqueue(event, pid(event, "2"))
-    pl.start_next(event, planned=90)
-    current = pl.current_turn(event)
+    ops.enqueue(event, pid(event, "1"), actor=ACTOR)
+    ops.enqueue(event, pid(event, "2"), actor=ACTOR)
+    ops.start_next(event, planned=90, actor=ACTOR)
+    current = queries.current_turn(event)
     assert current is not None and current.participant.name == "Ann"
     assert current.countdown.running and current.countdown.planned == 90
     clock.advance(42)
     assert current.countdown.remaining(clock) == pytest.approx(48)
-    pl.start_next(event)  # ends Ann's turn, Bob starts with the default 2:00
-    ann = pl.turns(event)[0]
+    ops.start_next(event, actor=ACTOR)  # ends Ann's turn, Bob starts with the default 2:00
+    ann = queries.turns(event)[0]
     assert ann.spoken == pytest.approx(42) and not ann.open
-    bob = pl.current_turn(event)
+    bob = queries.current_turn(event)
     assert bob is not None and bob.participant.name == "Bob" and bob.countdown.planned == 120
     assert names(event) == []
-    with pytest.raises(pl.PlenaryError, match="No one is waiting"):
-        pl.start_next(event)
+    with pytest.raises(PlenaryError, match="No one is waiting"):
+        ops.start_next(event, actor=ACTOR)
 
 
 def test_pause_add_reset_are_stored(event: EventStore, clock: FakeClock) -> None:
-    pl.enqueue(event, pid(event, "1"))
-    pl.start_next(event, planned=60)
+    ops.enqueue(event, pid(event, "1"), actor=ACTOR)
+    ops.start_next(event, planned=60, actor=ACTOR)
     clock.advance(20)
-    pl.toggle_pause(event)
+    ops.toggle_pause(event, actor=ACTOR)
     clock.advance(100)
-    pl.add_time(event, 30)
-    turn = pl.current_turn(event)
+    ops.add_time(event, 30, actor=ACTOR)
+    turn = queries.current_turn(event)
     assert turn is not None and not turn.countdown.running
     assert turn.countdown.remaining(clock) == pytest.approx(70)
-    pl.toggle_pause(event)
+    ops.toggle_pause(event, actor=ACTOR)
     clock.advance(10)
-    assert pl.current_turn(event).countdown.remaining(clock) == pytest.approx(60)  # type: ignore[union-attr]
-    pl.reset(event)
-    reset = pl.current_turn(event)
+    assert queries.current_turn(event).countdown.remaining(clock) == pytest.approx(60)  # type: ignore[union-attr]
+    ops.reset(event, actor=ACTOR)
+    reset = queries.current_turn(event)
     assert reset is not None and reset.countdown.remaining(clock) == 60
     actions = [r["action"] for r in event.query("SELECT action FROM audit_log")]
     assert actions[-4:] == ["pause_turn", "add_time", "resume_turn", "reset_turn"]
 
 
 def test_progressive_puts_who_spoke_least_first(event: EventStore, clock: FakeClock) -> None:
-    pl.save_settings(event, pl.PlenarySettings(policy=pl.QueuePolicy.PROGRESSIVE))
+    ops.save_settings(event, PlenarySettings(policy=QueuePolicy.PROGRESSIVE), actor=ACTOR)
     # Ann speaks twice, Bob once (long), Cat never.
     for ext, seconds in (("1", 10), ("2", 100), ("1", 10)):
-        pl.enqueue(event, pid(event, ext))
+        ops.enqueue(event, pid(event, ext), actor=ACTOR)
         speak(event, clock, seconds)
     for ext in "123":
-        pl.enqueue(event, pid(event, ext))
+        ops.enqueue(event, pid(event, ext), actor=ACTOR)
         clock.advance(1)
     assert names(event) == ["Cat", "Bob", "Ann"]
-    assert pl.state(event).queue[0].reason == "has not spoken yet"
-    pl.save_settings(event, pl.PlenarySettings(policy=pl.QueuePolicy.PROGRESSIVE,
-                                               progressive_by="seconds"))
+    assert queries.state(event).queue[0].reason == "has not spoken yet"
+    ops.save_settings(event, PlenarySettings(policy=QueuePolicy.PROGRESSIVE,
+                                             progressive_by="seconds"), actor=ACTOR)
     assert names(event) == ["Cat", "Ann", "Bob"]
 
 
 def test_alternate_between_genders(event: EventStore, clock: FakeClock) -> None:
-    pl.save_settings(event, pl.PlenarySettings(policy=pl.QueuePolicy.ALTERNATE,
-                                               alternate_attribute="Gender"))
+    ops.save_settings(event, PlenarySettings(policy=QueuePolicy.ALTERNATE,
+                                             alternate_attribute="Gender"), actor=ACTOR)
     for ext in "1352":  # Ann(W) Cat(W) Eve(W) Bob(M)
-        pl.enqueue(event, pid(event, ext))
+        ops.enqueue(event, pid(event, ext), actor=ACTOR)
         clock.advance(1)
     assert names(event) == ["Ann", "Bob", "Cat", "Eve"]
     speak(event, clock, 5)  # Ann spoke: a man should come next
     assert names(event) == ["Bob", "Cat", "Eve"]
-    with pytest.raises(pl.PlenaryError, match="Choose the attribute"):
-        pl.save_settings(event, pl.PlenarySettings(policy=pl.QueuePolicy.ALTERNATE))
+    with pytest.raises(PlenaryError, match="Choose the attribute"):
+        ops.save_settings(event, PlenarySettings(policy=QueuePolicy.ALTERNATE), actor=ACTOR)
 
 
 def test_manual_move_switches_to_first_come(event: EventStore) -> None:
-    pl.save_settings(event, pl.PlenarySettings(policy=pl.QueuePolicy.PROGRESSIVE))
+    ops.save_settings(event, PlenarySettings(policy=QueuePolicy.PROGRESSIVE), actor=ACTOR)
     for ext in "123":
-        pl.enqueue(event, pid(event, ext))
-    cat = pl.state(event).queue[2]
-    pl.move_in_queue(event, cat.id, 0)
+        ops.enqueue(event, pid(event, ext), actor=ACTOR)
+    cat = queries.state(event).queue[2]
+    ops.move_in_queue(event, cat.id, 0, actor=ACTOR)
     assert names(event) == ["Cat", "Ann", "Bob"]
-    assert pl.settings(event).policy is pl.QueuePolicy.FIRST_COME
+    assert queries.settings(event).policy is QueuePolicy.FIRST_COME
 
 
 def test_remove_and_start_specific_entry(event: EventStore) -> None:
     for ext in "123":
-        pl.enqueue(event, pid(event, ext))
-    queue = pl.state(event).queue
-    pl.remove_from_queue(event, queue[0].id)
-    with pytest.raises(pl.PlenaryError, match="no longer waiting"):
-        pl.remove_from_queue(event, queue[0].id)
-    pl.start_entry(event, queue[2].id)
-    assert pl.current_turn(event).participant.name == "Cat"  # type: ignore[union-attr]
+        ops.enqueue(event, pid(event, ext), actor=ACTOR)
+    queue = queries.state(event).queue
+    ops.remove_from_queue(event, queue[0].id, actor=ACTOR)
+    with pytest.raises(PlenaryError, match="no longer waiting"):
+        ops.remove_from_queue(event, queue[0].id, actor=ACTOR)
+    ops.start_entry(event, queue[2].id, actor=ACTOR)
+    assert queries.current_turn(event).participant.name == "Cat"  # type: ignore[union-attr]
     assert names(event) == ["Bob"]
 
 
 def test_agenda_runs_over_and_under(event: EventStore, clock: FakeClock) -> None:
-    pl.add_agenda_item(event, "Welcome", 300)
-    pl.add_agenda_item(event, "Evidence session", 1800)
-    with pytest.raises(pl.PlenaryError, match="needs a title"):
-        pl.add_agenda_item(event, "  ", 60)
-    pl.start_next_agenda_item(event)
+    ops.add_agenda_item(event, "Welcome", 300, actor=ACTOR)
+    ops.add_agenda_item(event, "Evidence session", 1800, actor=ACTOR)
+    with pytest.raises(PlenaryError, match="needs a title"):
+        ops.add_agenda_item(event, "  ", 60, actor=ACTOR)
+    ops.start_next_agenda_item(event, actor=ACTOR)
     clock.advance(360)
-    pl.start_next_agenda_item(event)
-    items = pl.agenda(event, pl.current_session_id(event))
+    ops.start_next_agenda_item(event, actor=ACTOR)
+    items = queries.agenda(event, queries.current_session_id(event))
     assert items[0].state == "done" and items[0].timer.elapsed(clock) == pytest.approx(360)
     assert items[0].timer.remaining(clock) == pytest.approx(-60)  # one minute over
     assert items[1].state == "running"
     clock.advance(600)
     assert items[1].timer.remaining(clock) == pytest.approx(1200)
-    pl.enqueue(event, pid(event, "1"))
-    pl.start_next(event)
-    assert pl.current_turn(event).agenda_item_id == items[1].id  # type: ignore[union-attr]
-    with pytest.raises(pl.PlenaryError, match="no agenda item left"):
-        pl.start_next_agenda_item(event)
+    ops.enqueue(event, pid(event, "1"), actor=ACTOR)
+    ops.start_next(event, actor=ACTOR)
+    assert queries.current_turn(event).agenda_item_id == items[1].id  # type: ignore[union-attr]
+    with pytest.raises(PlenaryError, match="no agenda item left"):
+        ops.start_next_agenda_item(event, actor=ACTOR)
 
 
 def test_who_is_heard_by_group(event: EventStore, clock: FakeClock) -> None:
     # Present participants: Ann, Cat, Eve (women), Bob, Dan (men), Fay (non-binary); Gus absent.
     script = [("2", 120), ("1", 30), ("4", 60), ("2", 90), ("8", 200)]
     for ext, seconds in script:
-        pl.enqueue(event, pid(event, ext))
+        ops.enqueue(event, pid(event, ext), actor=ACTOR)
         speak(event, clock, seconds)
     stats = speaking_stats(event, clock, attribute="Gender")
     by_name = {p.participant.name: (p.turns, p.seconds) for p in stats.people}
@@ -216,32 +222,32 @@ def test_who_is_heard_by_group(event: EventStore, clock: FakeClock) -> None:
 
 
 def test_session_scope_and_event_scope(event: EventStore, clock: FakeClock) -> None:
-    pl.enqueue(event, pid(event, "1"))
+    ops.enqueue(event, pid(event, "1"), actor=ACTOR)
     speak(event, clock, 50)
-    first = pl.current_session_id(event)
-    pl.start_session(event, "Afternoon")
-    pl.enqueue(event, pid(event, "2"))
+    first = queries.current_session_id(event)
+    ops.start_session(event, "Afternoon", actor=ACTOR)
+    ops.enqueue(event, pid(event, "2"), actor=ACTOR)
     speak(event, clock, 70)
-    second = pl.current_session_id(event)
+    second = queries.current_session_id(event)
     assert first != second
     assert speaking_stats(event, clock, session_id=second).total_seconds == pytest.approx(70)
     assert speaking_stats(event, clock).total_seconds == pytest.approx(120)
-    assert [t for _i, t in pl.sessions(event)] == ["Plenary 1", "Afternoon"]
+    assert [t for _i, t in queries.sessions(event)] == ["Plenary 1", "Afternoon"]
 
 
 def test_running_turn_survives_a_crash(event: EventStore, tmp_path: Path,
                                        clock: FakeClock) -> None:
     """A real process starts a turn and dies; reopening resumes with the right time left."""
-    pl.enqueue(event, pid(event, "1"))
-    pl.enqueue(event, pid(event, "2"))
+    ops.enqueue(event, pid(event, "1"), actor=ACTOR)
+    ops.enqueue(event, pid(event, "2"), actor=ACTOR)
     path = event.path
     event.close()
     child = textwrap.dedent(f"""
         import os
         from facilitator.store import EventStore
-        from facilitator.timing import plenary as pl
+        from facilitator.timing import ops
         store = EventStore.open({str(path)!r})
-        pl.start_next(store, planned=120)
+        ops.start_next(store, planned=120, actor="facilitator")
         print("started", flush=True)
         os._exit(9)  # no close, no checkpoint: like a crash
     """)
@@ -252,17 +258,99 @@ def test_running_turn_survives_a_crash(event: EventStore, tmp_path: Path,
     real = SystemClock()
     reopened = EventStore.open(path, real)
     try:
-        pl.resume_after_restart(reopened, real)
-        turn = pl.current_turn(reopened)
+        ops.resume_after_restart(reopened, real, actor=ACTOR)
+        turn = queries.current_turn(reopened)
         assert turn is not None and turn.participant.name == "Ann" and turn.countdown.running
         remaining = turn.countdown.remaining(real)
         assert 118.0 < remaining < 119.9
-        assert [e.participant.name for e in pl.state(reopened).queue] == ["Bob"]
+        assert [e.participant.name for e in queries.state(reopened).queue] == ["Bob"]
     finally:
         reopened.close()
 
 
 def test_overtime_setting_round_trips(event: EventStore) -> None:
-    pl.save_settings(event, pl.PlenarySettings(turn_seconds=90, overtime=OvertimePolicy.STOP))
-    loaded = pl.settings(event)
+    ops.save_settings(event, PlenarySettings(turn_seconds=90, overtime=OvertimePolicy.STOP),
+                      actor=ACTOR)
+    loaded = queries.settings(event)
     assert loaded.turn_seconds == 90 and loaded.overtime is OvertimePolicy.STOP
+
+
+def _file_state(event: EventStore, watcher: sqlite3.Connection) -> tuple[int, list[str]]:
+    """What another connection sees: data_version moves with every commit; the whole dump."""
+    return int(watcher.execute("PRAGMA data_version").fetchone()[0]), list(watcher.iterdump())
+
+
+def test_reading_a_plenary_never_used_writes_nothing(event: EventStore, clock: FakeClock) -> None:
+    watcher = sqlite3.connect(event.path)
+    try:
+        before = _file_state(event, watcher)
+        state = queries.state(event)
+        assert state.session_id is None and state.session_title == "Plenary 1"
+        assert state.queue == [] and state.current is None and state.agenda == []
+        assert queries.current_session_id(event) is None and queries.sessions(event) == []
+        assert queries.turns(event) == [] and queries.agenda(event, None) == []
+        assert speaking_stats(event, clock, session_id=state.session_id).total_turns == 0
+        assert ops.resume_after_restart(event, clock, actor=ACTOR) == NO_CHANGES  # idle
+        with pytest.raises(PlenaryError):
+            ops.start_next(event, actor=ACTOR)
+        with pytest.raises(PlenaryError):
+            ops.start_next_agenda_item(event, actor=ACTOR)
+        with pytest.raises(PlenaryError):
+            ops.add_agenda_item(event, " ", 60, actor=ACTOR)
+        assert ops.end_turn(event, actor=ACTOR) == NO_CHANGES
+        assert _file_state(event, watcher) == before
+    finally:
+        watcher.close()
+
+
+def test_first_op_opens_the_session_in_its_own_transaction(event: EventStore) -> None:
+    ops.add_agenda_item(event, "Welcome", 300, actor="desk")
+    rows = event.query("SELECT action, object_type, actor FROM audit_log ORDER BY id DESC LIMIT 2")
+    assert [(r["action"], r["object_type"], r["actor"]) for r in rows] == [
+        ("add_agenda_item", "agenda_item", "desk"), ("start_session", "plenary_session", "desk")]
+    sid = queries.current_session_id(event)
+    assert queries.sessions(event) == [(sid, "Plenary 1")]
+    assert [i.title for i in queries.agenda(event, sid)] == ["Welcome"]
+    ops.enqueue(event, pid(event, "1"), actor=ACTOR)  # the same session, not a second one
+    assert queries.sessions(event) == [(sid, "Plenary 1")]
+
+
+def test_a_named_first_session_opens_only_that_session(event: EventStore) -> None:
+    ops.start_session(event, "Morning", actor=ACTOR)
+    assert [t for _i, t in queries.sessions(event)] == ["Morning"]
+    assert queries.state(event).session_title == "Morning"
+
+
+def test_every_op_records_its_actor(event: EventStore, clock: FakeClock) -> None:
+    last = int(event.query("SELECT max(id) AS n FROM audit_log")[0]["n"])
+    actor = "laptop-2"
+    ops.save_settings(event, PlenarySettings(policy=QueuePolicy.PROGRESSIVE), actor=actor)
+    ops.add_agenda_item(event, "Evidence", 600, actor=actor)
+    ops.start_next_agenda_item(event, actor=actor)
+    for ext in "123":
+        ops.enqueue(event, pid(event, ext), actor=actor)
+    ops.enqueue(event, pid(event, "4"), reply=True, actor=actor)
+    queue = queries.state(event).queue
+    ops.move_in_queue(event, queue[3].id, 0, actor=actor)
+    ops.remove_from_queue(event, queue[1].id, actor=actor)
+    ops.start_entry(event, queue[2].id, 60, actor=actor)
+    ops.toggle_pause(event, actor=actor)
+    ops.resume(event, actor=actor)
+    ops.pause(event, actor=actor)
+    ops.add_time(event, 30, actor=actor)
+    ops.reset(event, actor=actor)
+    ops.resume(event, actor=actor)
+    ops.start_next(event, actor=actor)
+    ops.end_turn(event, actor=actor)
+    ops.toggle_agenda_pause(event, actor=actor)
+    ops.resume_after_restart(event, clock, actor=actor)  # nothing running now: no entry
+    ops.toggle_agenda_pause(event, actor=actor)
+    ops.resume_after_restart(event, clock, actor=actor)
+    ops.start_session(event, "Afternoon", actor=actor)
+    rows = event.query("SELECT action, actor FROM audit_log WHERE id > ? ORDER BY id", (last,))
+    assert {r["action"] for r in rows} >= {
+        "plenary_settings", "start_session", "add_agenda_item", "start_agenda_item", "enqueue",
+        "reorder_queue", "dequeue", "start_turn", "pause_turn", "resume_turn", "add_time",
+        "reset_turn", "end_turn", "pause_agenda_item", "resume_agenda_item", "resume_timers",
+        "end_session"}
+    assert [r["action"] for r in rows if r["actor"] != actor] == []

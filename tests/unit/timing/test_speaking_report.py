@@ -14,8 +14,10 @@ from facilitator.clock import FakeClock
 from facilitator.people import check_in, import_people, list_participants, parse_people
 from facilitator.reports.speaking import write_speaking_report
 from facilitator.store import EventStore
-from facilitator.timing import plenary as pl
-from facilitator.timing.stats import speaking_stats
+from facilitator.timing import ops
+from facilitator.timing.queries import speaking_stats
+
+ACTOR = "facilitator"
 
 
 @pytest.fixture
@@ -27,10 +29,11 @@ def stats_event(store: EventStore, tmp_path: Path, clock: FakeClock) -> EventSto
     for person in list_participants(store):
         check_in(store, person.id)
     for ext, seconds in (("2", 150), ("1", 45), ("2", 61)):
-        pl.enqueue(store, next(p.id for p in list_participants(store) if p.ext_id == ext))
-        pl.start_next(store)
+        person = next(p.id for p in list_participants(store) if p.ext_id == ext)
+        ops.enqueue(store, person, actor=ACTOR)
+        ops.start_next(store, actor=ACTOR)
         clock.advance(seconds)
-        pl.end_turn(store)
+        ops.end_turn(store, actor=ACTOR)
     return store
 
 

@@ -3,16 +3,17 @@
 Everything runs from the keyboard: type a name (or scan a badge) and Enter to queue someone,
 Ctrl+Enter for a direct reply, F6 next speaker, F7 pause, F8 +30 s, Shift+F8 +1 min, F9 end
 the turn, F10 next agenda item, Delete removes from the queue, Alt+↑/↓ reorders.
+
+It only reads until the facilitator acts: an event whose plenary was never used shows the
+session-to-be ("Plenary 1"), and the first op (queueing someone) opens it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,15 +22,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +40,7 @@ from facilitator.people import list_participants as all_people
 from facilitator.reports.speaking import write_speaking_report
 from facilitator.store import EventStore
 from facilitator.text import fold
-from facilitator.timing import plenary as pl
+from facilitator.timing import ops, queries
 from facilitator.timing.countdown import (
     NORMAL_COLOUR,
     OvertimePolicy,
@@ -52,22 +50,19 @@ from facilitator.timing.countdown import (
     stage_at,
     stages_crossed,
 )
-from facilitator.timing.stats import speaking_stats, stats_csv
+from facilitator.timing.model import PlenarySettings, PlenaryState, QueuePolicy
+from facilitator.timing.stats import SpeakingStats, stats_csv
 from ui.bus import ChangeBus
-from ui.feedback import FeedbackBanner
-from ui.pages.common import (
-    SaveChooser,
-    add_shortcut,
-    choose_save_path,
-    run_command,
-    save_export,
-)
+from ui.pages.base import APP_ACTOR, Page
+from ui.pages.common import SaveChooser, choose_save_path, save_export
+from ui.pages.plenary.agenda import AgendaBox
+from ui.pages.plenary.heard import HeardBox
 from ui.sound import Chime
 
 QUEUE_ID = Qt.ItemDataRole.UserRole + 10
 
 
-class PlenaryPage(QWidget):
+class PlenaryPage(Page):
     def __init__(
         self,
         store: EventStore,
@@ -75,24 +70,25 @@ class PlenaryPage(QWidget):
         clock: Clock,
         chime: Chime | None = None,
         choose_save: SaveChooser = choose_save_path,
+        *,
+        actor: str = APP_ACTOR,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(store, bus, actor=actor, parent=parent)
         self.title = _("Plenary")
-        self._store = store
-        self._bus = bus
         self._clock = clock
         self.chime = chime or Chime(self)
         self._choose_save = choose_save
-        self._state: pl.PlenaryState | None = None
+        self._state: PlenaryState | None = None
         self._last_remaining: float | None = None
         self._last_turn_id: int | None = None
         self._people_by_label: dict[str, int] = {}
+        self._people_stale = False
+        self._filling = False
 
         heading = QLabel(self.title)
         heading.setObjectName("pageTitle")
         self.session_label = QLabel()
-        self.banner = FeedbackBanner(self)
 
         # -- the countdown ------------------------------------------------------------
         self.speaker_label = QLabel()
@@ -104,11 +100,14 @@ class PlenaryPage(QWidget):
         self.countdown_label.setAccessibleName(_("Time left"))
         self.next_button = QPushButton(_("Next (F6)"))
         self.next_button.setObjectName("primary")
+        self.next_button.setToolTip(_("Give the floor to the next person (F6)"))
         self.pause_button = QPushButton(_("Pause (F7)"))
         self.add30_button = QPushButton(_("+30 s (F8)"))
         self.add60_button = QPushButton(_("+1 min"))
+        self.add60_button.setToolTip(_("Add a minute (Shift+F8)"))
         self.reset_button = QPushButton(_("Reset"))
         self.end_button = QPushButton(_("End (F9)"))
+        self.end_button.setToolTip(_("End this turn and record it (F9)"))
         self.turn_edit = QLineEdit()
         self.turn_edit.setMaximumWidth(90)
         self.turn_edit.setAccessibleName(_("Length of a turn (minutes:seconds)"))
@@ -120,48 +119,24 @@ class PlenaryPage(QWidget):
         timer_layout = QVBoxLayout(timer_box)
         timer_layout.addWidget(self.speaker_label)
         timer_layout.addWidget(self.countdown_label)
-        row = QHBoxLayout()
-        for button in (self.next_button, self.pause_button, self.end_button):
-            row.addWidget(button)
-        timer_layout.addLayout(row)
-        row = QHBoxLayout()
-        for button in (self.add30_button, self.add60_button, self.reset_button):
-            row.addWidget(button)
-        timer_layout.addLayout(row)
+        for buttons in ((self.next_button, self.pause_button, self.end_button),
+                        (self.add30_button, self.add60_button, self.reset_button)):
+            row = QHBoxLayout()
+            for button in buttons:
+                row.addWidget(button)
+            timer_layout.addLayout(row)
         form = QFormLayout()
         form.addRow(_("&Turn length (m:ss):"), self.turn_edit)
         form.addRow(_("Over &time:"), self.overtime_combo)
         form.addRow("", self.chime_box)
         timer_layout.addLayout(form)
 
-        # -- the agenda ------------------------------------------------------------
-        self.agenda_list = QListWidget()
-        self.agenda_list.setAccessibleName(_("Agenda"))
-        self.agenda_title_edit = QLineEdit()
-        self.agenda_title_edit.setPlaceholderText(_("Agenda item"))
-        self.agenda_minutes_edit = QLineEdit("10:00")
-        self.agenda_minutes_edit.setMaximumWidth(80)
-        self.agenda_minutes_edit.setAccessibleName(_("Planned length of the agenda item"))
-        self.agenda_add_button = QPushButton(_("Add"))
-        self.agenda_next_button = QPushButton(_("Start next item (F10)"))
-        self.agenda_status = QLabel()
-        self.agenda_status.setWordWrap(True)
-        agenda_box = QGroupBox(_("Agenda"))
-        agenda_layout = QVBoxLayout(agenda_box)
-        agenda_layout.addWidget(self.agenda_status)
-        agenda_layout.addWidget(self.agenda_list)
-        row = QHBoxLayout()
-        row.addWidget(self.agenda_title_edit, 1)
-        row.addWidget(self.agenda_minutes_edit)
-        row.addWidget(self.agenda_add_button)
-        agenda_layout.addLayout(row)
-        agenda_layout.addWidget(self.agenda_next_button)
-
+        self.agenda = AgendaBox()
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(timer_box)
-        left_layout.addWidget(agenda_box, 1)
+        left_layout.addWidget(self.agenda, 1)
 
         # -- the queue ------------------------------------------------------------
         self.add_edit = QLineEdit()
@@ -205,44 +180,12 @@ class PlenaryPage(QWidget):
         row.addWidget(self.remove_button)
         queue_layout.addLayout(row)
 
-        # -- who is heard ------------------------------------------------------------
-        self.scope_combo = QComboBox()
-        self.scope_combo.addItem(_("This session"), "session")
-        self.scope_combo.addItem(_("Whole event"), "event")
-        self.scope_combo.setAccessibleName(_("Figures for"))
-        self.stats_attribute_combo = QComboBox()
-        self.stats_attribute_combo.setAccessibleName(_("Groups by"))
-        self.groups_table = QTableWidget(0, 4)
-        self.groups_table.setHorizontalHeaderLabels(
-            [_("Group"), _("Present"), _("Speaking time"), _("Turns")])
-        self.groups_table.verticalHeader().setVisible(False)
-        self.groups_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.groups_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.silent_label = QLabel()
-        self.silent_label.setWordWrap(True)
-        self.balance_box = QCheckBox(_("Show the balance on the projector"))
-        self.csv_button = QPushButton(_("Export CSV…"))
-        self.pdf_button = QPushButton(_("Print report (PDF)…"))
-        heard_box = QGroupBox(_("Who is heard"))
-        heard_layout = QVBoxLayout(heard_box)
-        row = QHBoxLayout()
-        row.addWidget(self.scope_combo)
-        row.addWidget(self.stats_attribute_combo)
-        heard_layout.addLayout(row)
-        heard_layout.addWidget(self.groups_table, 1)
-        heard_layout.addWidget(self.silent_label)
-        heard_layout.addWidget(self.balance_box)
-        row = QHBoxLayout()
-        row.addWidget(self.csv_button)
-        row.addWidget(self.pdf_button)
-        heard_layout.addLayout(row)
+        self.heard = HeardBox()
 
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(queue_box)
-        splitter.addWidget(heard_box)
+        splitter.addWidget(self.heard)
         splitter.setSizes([470, 380, 420])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
@@ -263,26 +206,24 @@ class PlenaryPage(QWidget):
         self.pause_button.clicked.connect(self.toggle_pause)
         self.add30_button.clicked.connect(lambda: self.add_time(30))
         self.add60_button.clicked.connect(lambda: self.add_time(60))
-        self.reset_button.clicked.connect(lambda: self._run(lambda: pl.reset(store)))
+        self.reset_button.clicked.connect(self.reset_turn)
         self.end_button.clicked.connect(self.end_turn)
         self.remove_button.clicked.connect(self.remove_selected)
         self.floor_button.clicked.connect(self._on_floor_clicked)
-        self.agenda_add_button.clicked.connect(self._on_agenda_add_clicked)
-        self.agenda_title_edit.returnPressed.connect(self._on_agenda_add_clicked)
-        self.agenda_next_button.clicked.connect(self.next_agenda_item)
-        self.turn_edit.editingFinished.connect(self._on_settings_edited)
-        self.overtime_combo.currentIndexChanged.connect(self._on_settings_edited)
-        self.policy_combo.currentIndexChanged.connect(self._on_settings_edited)
-        self.group_combo.currentIndexChanged.connect(self._on_settings_edited)
-        self.chime_box.toggled.connect(self._on_settings_edited)
-        self.balance_box.toggled.connect(self._on_settings_edited)
-        self.scope_combo.currentIndexChanged.connect(self._on_stats_options_changed)
-        self.stats_attribute_combo.currentIndexChanged.connect(self._on_stats_options_changed)
-        self.csv_button.clicked.connect(self.export_csv)
-        self.pdf_button.clicked.connect(self.export_pdf)
-        bus.changes_applied.connect(self._on_bus_changes_applied)
+        self.agenda.add_button.clicked.connect(self._on_agenda_add_clicked)
+        self.agenda.title_edit.returnPressed.connect(self._on_agenda_add_clicked)
+        self.agenda.next_button.clicked.connect(self.next_agenda_item)
+        for edited in (self.turn_edit.editingFinished, self.overtime_combo.currentIndexChanged,
+                       self.policy_combo.currentIndexChanged,
+                       self.group_combo.currentIndexChanged, self.chime_box.toggled,
+                       self.heard.balance_box.toggled):
+            edited.connect(self._on_settings_edited)
+        for chosen in (self.heard.scope_combo, self.heard.attribute_combo):
+            chosen.currentIndexChanged.connect(self._on_stats_options_changed)
+        self.heard.csv_button.clicked.connect(self.export_csv)
+        self.heard.pdf_button.clicked.connect(self.export_pdf)
 
-        self._make_actions()
+        self._make_shortcuts()
         self._fill_attribute_combos()
         self._fill_people()
         self.refresh()
@@ -290,18 +231,15 @@ class PlenaryPage(QWidget):
 
     # -- keyboard ------------------------------------------------------------
 
-    def _make_actions(self) -> None:
-        def action(text: str, keys: str, slot: Callable[[], object]) -> QAction:
-            return add_shortcut(self, text, keys, slot)
-
+    def _make_shortcuts(self) -> None:
         self.shortcuts = {
-            "next": action(_("Next speaker"), "F6", self.next_speaker),
-            "pause": action(_("Pause or resume"), "F7", self.toggle_pause),
-            "add30": action(_("Add 30 seconds"), "F8", lambda: self.add_time(30)),
-            "add60": action(_("Add a minute"), "Shift+F8", lambda: self.add_time(60)),
-            "end": action(_("End turn"), "F9", self.end_turn),
-            "agenda": action(_("Next agenda item"), "F10", self.next_agenda_item),
-            "find": action(_("Add to the queue"), "Ctrl+F", self._focus_add),
+            "next": self.shortcut(_("Next speaker"), "F6", self.next_speaker),
+            "pause": self.shortcut(_("Pause or resume"), "F7", self.toggle_pause),
+            "add30": self.shortcut(_("Add 30 seconds"), "F8", lambda: self.add_time(30)),
+            "add60": self.shortcut(_("Add a minute"), "Shift+F8", lambda: self.add_time(60)),
+            "end": self.shortcut(_("End turn"), "F9", self.end_turn),
+            "agenda": self.shortcut(_("Next agenda item"), "F10", self.next_agenda_item),
+            "find": self.shortcut(_("Add to the queue"), "Ctrl+F", self._focus_add),
         }
 
     def _focus_add(self) -> None:
@@ -311,14 +249,14 @@ class PlenaryPage(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key, mods = event.key(), event.modifiers()
+            popup = self.add_edit.completer().popup()
+            suggesting = popup is not None and popup.isVisible()
             if watched is self.add_edit and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                popup = self.add_edit.completer().popup()
-                if popup is not None and popup.isVisible():
+                if popup is not None and suggesting:
                     popup.hide()
                 self.queue_typed(reply=bool(mods & Qt.KeyboardModifier.ControlModifier))
                 return True
-            if watched is self.add_edit and key == Qt.Key.Key_Down and not (
-                    self.add_edit.completer().popup().isVisible()):
+            if watched is self.add_edit and key == Qt.Key.Key_Down and not suggesting:
                 self.queue_list.setFocus()
                 if self.queue_list.currentRow() < 0 and self.queue_list.count():
                     self.queue_list.setCurrentRow(0)
@@ -339,10 +277,7 @@ class PlenaryPage(QWidget):
                     return True
         return super().eventFilter(watched, event)
 
-    # -- commands ------------------------------------------------------------
-
-    def _run(self, command: Callable[[], Changes], success: str = "") -> bool:
-        return run_command(self.banner, self._bus, command, success)
+    # -- ops ------------------------------------------------------------
 
     def queue_typed(self, *, reply: bool = False) -> bool:
         text = self.add_edit.text().strip()
@@ -351,12 +286,13 @@ class PlenaryPage(QWidget):
         person = self._person_for(text)
         if person is None:
             return False
-        ok = self._run(lambda: pl.enqueue(self._store, person.id, reply=reply),
-                       (_("{name} will reply directly.") if reply else
-                        _("{name} is in the queue.")).format(name=person.name))
-        if ok:
+        done = self.run(
+            lambda: ops.enqueue(self.store, person.id, reply=reply, actor=self.actor),
+            (_("{name} will reply directly.") if reply else
+             _("{name} is in the queue.")).format(name=person.name)) is not None
+        if done:
             self.add_edit.clear()
-        return ok
+        return done
 
     def _on_completer_activated(self, text: str) -> None:
         """Picking a name from the suggestions (Enter or click) queues that person at once."""
@@ -366,13 +302,13 @@ class PlenaryPage(QWidget):
     def _person_for(self, text: str) -> Participant | None:
         label_id = self._people_by_label.get(text)
         if label_id is not None:
-            return next((p for p in all_people(self._store) if p.id == label_id), None)
+            return next((p for p in all_people(self.store) if p.id == label_id), None)
         try:
-            return find_by_scan(self._store, text)
+            return find_by_scan(self.store, text)
         except NotFoundError:
             pass
         words = fold(text).split()
-        matches = [p for p in all_people(self._store)
+        matches = [p for p in all_people(self.store)
                    if all(w in p.search_key for w in words)]
         present = [p for p in matches if p.present] or matches
         if len(present) == 1:
@@ -384,25 +320,29 @@ class PlenaryPage(QWidget):
         return None
 
     def next_speaker(self) -> None:
-        self._run(lambda: pl.start_next(self._store, self._turn_seconds()))
+        self.run(lambda: ops.start_next(self.store, self._turn_seconds(), actor=self.actor))
 
     def toggle_pause(self) -> None:
-        self._run(lambda: pl.toggle_pause(self._store))
+        self.run(lambda: ops.toggle_pause(self.store, actor=self.actor))
 
     def add_time(self, seconds: int) -> None:
-        self._run(lambda: pl.add_time(self._store, seconds))
+        self.run(lambda: ops.add_time(self.store, seconds, actor=self.actor))
+
+    def reset_turn(self) -> None:
+        self.run(lambda: ops.reset(self.store, actor=self.actor))
 
     def end_turn(self) -> None:
-        self._run(lambda: pl.end_turn(self._store))
+        self.run(lambda: ops.end_turn(self.store, actor=self.actor))
 
     def next_agenda_item(self) -> None:
-        self._run(lambda: pl.start_next_agenda_item(self._store))
+        self.run(lambda: ops.start_next_agenda_item(self.store, actor=self.actor))
 
     def remove_selected(self) -> None:
         item = self.queue_list.currentItem()
         if item is None:
             return
-        self._run(lambda: pl.remove_from_queue(self._store, int(item.data(QUEUE_ID))))
+        queue_id = int(item.data(QUEUE_ID))
+        self.run(lambda: ops.remove_from_queue(self.store, queue_id, actor=self.actor))
 
     def move_selected(self, delta: int) -> None:
         row = self.queue_list.currentRow()
@@ -412,7 +352,8 @@ class PlenaryPage(QWidget):
         replies = sum(1 for e in self._state.queue if e.is_reply)
         target = max(0, row - replies + delta)
         queue_id = int(item.data(QUEUE_ID))
-        if self._run(lambda: pl.move_in_queue(self._store, queue_id, target)):
+        if self.run(lambda: ops.move_in_queue(self.store, queue_id, target,
+                                              actor=self.actor)) is not None:
             self._select_queue_id(queue_id)
 
     def _on_queue_rows_moved(self, *_args: object) -> None:
@@ -424,7 +365,8 @@ class PlenaryPage(QWidget):
                  for r in range(self.queue_list.count())]
         order = [qid for qid in order if qid not in replies]
         # After the view has finished its own bookkeeping for the drop.
-        QTimer.singleShot(0, lambda: self._run(lambda: pl.set_queue_order(self._store, order)))
+        QTimer.singleShot(0, lambda: self.run(
+            lambda: ops.set_queue_order(self.store, order, actor=self.actor)))
 
     def _on_floor_clicked(self) -> None:
         item = self.queue_list.currentItem()
@@ -432,18 +374,19 @@ class PlenaryPage(QWidget):
             self.next_speaker()
             return
         queue_id = int(item.data(QUEUE_ID))
-        self._run(lambda: pl.start_entry(self._store, queue_id, self._turn_seconds()))
+        self.run(lambda: ops.start_entry(self.store, queue_id, self._turn_seconds(),
+                                         actor=self.actor))
 
     def _on_agenda_add_clicked(self) -> None:
-        title = self.agenda_title_edit.text()
+        title = self.agenda.title_edit.text()
         try:
-            seconds = parse_mmss(self.agenda_minutes_edit.text())
+            seconds = parse_mmss(self.agenda.minutes_edit.text())
         except ValueError:
-            self.banner.show_message(_("Give the item's length as minutes:seconds, e.g. 15:00."),
-                                     "error")
+            self.refuse(_("Give the item's length as minutes:seconds, e.g. 15:00."))
             return
-        if self._run(lambda: pl.add_agenda_item(self._store, title, seconds)):
-            self.agenda_title_edit.clear()
+        if self.run(lambda: ops.add_agenda_item(self.store, title, seconds,
+                                                actor=self.actor)) is not None:
+            self.agenda.title_edit.clear()
 
     def _turn_seconds(self) -> int | None:
         try:
@@ -456,21 +399,21 @@ class PlenaryPage(QWidget):
             return
         seconds = self._turn_seconds()
         if seconds is None:
-            self.banner.show_message(
-                _("Give the turn length as minutes:seconds, e.g. 2:00."), "error")
+            self.refuse(_("Give the turn length as minutes:seconds, e.g. 2:00."))
             self.turn_edit.setText(format_mmss(self._state.settings.turn_seconds))
             return
         policy, by = str(self.policy_combo.currentData() or "first_come:turns").split(":")
         attribute = self.group_combo.currentData()
         old = self._state.settings
-        new = pl.PlenarySettings(
+        new = PlenarySettings(
             turn_seconds=seconds, stages=old.stages,
             overtime=OvertimePolicy(self.overtime_combo.currentData()),
-            policy=pl.QueuePolicy(policy), progressive_by=by,
+            policy=QueuePolicy(policy), progressive_by=by,
             alternate_attribute=attribute or old.alternate_attribute,
             chime=self.chime_box.isChecked(),
-            projector_shows_balance=self.balance_box.isChecked())
-        if new != old and not self._run(lambda: pl.save_settings(self._store, new)):
+            projector_shows_balance=self.heard.balance_box.isChecked())
+        if new != old and self.run(
+                lambda: ops.save_settings(self.store, new, actor=self.actor)) is None:
             self._fill_settings(old)
 
     def page_chimes(self) -> list[str]:
@@ -479,11 +422,13 @@ class PlenaryPage(QWidget):
 
     # -- exports ------------------------------------------------------------
 
-    def _stats(self) -> Any:
+    def _stats(self) -> SpeakingStats:
         assert self._state is not None
-        session = self._state.session_id if self.scope_combo.currentData() == "session" else None
-        return speaking_stats(self._store, self._clock, session_id=session,
-                              attribute=self.stats_attribute_combo.currentData())
+        # Before the first session is opened its id is None, which reads the whole event:
+        # the same (empty) figures, as there are no turns outside a session.
+        session = None if self.heard.whole_event else self._state.session_id
+        return queries.speaking_stats(self.store, self._clock, session_id=session,
+                                      attribute=self.heard.attribute)
 
     def export_csv(self) -> Path | None:
         path = self._choose_save(self, _("Export speaking times"), "speaking-times.csv")
@@ -494,23 +439,26 @@ class PlenaryPage(QWidget):
         if self._state is None:
             return None
         path = self._choose_save(self, _("Save the speaking-time report"), "who-was-heard.pdf")
-        scope = (self._state.session_title if self.scope_combo.currentData() == "session"
-                 else _("whole event"))
+        scope = _("whole event") if self.heard.whole_event else self._state.session_title
         return save_export(self.banner, path, lambda p: write_speaking_report(
-            p, self._stats(), event_name=self._store.name, scope_title=scope,
+            p, self._stats(), event_name=self.store.name, scope_title=scope,
             printed_at=self._clock.now()))
 
     # -- refresh ------------------------------------------------------------
 
-    _filling = False
+    def relevant(self, changes: Changes) -> bool:
+        """The plenary itself, and the people it names and counts (who is present)."""
+        if changes.participants or changes.event:
+            self._people_stale = True  # names to suggest and columns to group by
+        return changes.plenary or changes.participants or changes.attendance or changes.event
 
     def _fill_attribute_combos(self) -> None:
-        columns = attribute_columns(self._store)
-        for combo in (self.group_combo, self.stats_attribute_combo):
+        columns = attribute_columns(self.store)
+        for combo in (self.group_combo, self.heard.attribute_combo):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
-            if combo is self.stats_attribute_combo:
+            if combo is self.heard.attribute_combo:
                 combo.addItem(_("(no groups)"), None)
             for column in columns:
                 combo.addItem(column, column)
@@ -523,35 +471,65 @@ class PlenaryPage(QWidget):
 
     def _fill_people(self) -> None:
         labels: dict[str, int] = {}
-        for person in all_people(self._store):
+        for person in all_people(self.store):
             labels[f"{person.name} ({person.ext_id})"] = person.id
         self._people_by_label = labels
         self._completer_model.setStringList(sorted(labels, key=fold))
 
-    def _fill_settings(self, conf: pl.PlenarySettings) -> None:
+    def _fill_settings(self, conf: PlenarySettings) -> None:
         self._filling = True
         try:
             if not self.turn_edit.hasFocus():
                 self.turn_edit.setText(format_mmss(conf.turn_seconds))
             self.overtime_combo.setCurrentIndex(self.overtime_combo.findData(conf.overtime.value))
             key = conf.policy.value + ":" + (
-                conf.progressive_by if conf.policy is pl.QueuePolicy.PROGRESSIVE else "turns")
+                conf.progressive_by if conf.policy is QueuePolicy.PROGRESSIVE else "turns")
             self.policy_combo.setCurrentIndex(max(self.policy_combo.findData(key), 0))
             if conf.alternate_attribute:
                 self.group_combo.setCurrentIndex(
                     max(self.group_combo.findData(conf.alternate_attribute), 0))
-            self.group_combo.setEnabled(conf.policy is pl.QueuePolicy.ALTERNATE)
+            self.group_combo.setEnabled(conf.policy is QueuePolicy.ALTERNATE)
             self.chime_box.setChecked(conf.chime)
             self.chime.muted = not conf.chime
-            self.balance_box.setChecked(conf.projector_shows_balance)
+            self.heard.balance_box.setChecked(conf.projector_shows_balance)
         finally:
             self._filling = False
 
     def refresh(self) -> None:
-        state = pl.state(self._store)
+        if self._people_stale:
+            self._people_stale = False
+            self._fill_attribute_combos()
+            self._fill_people()
+        state = queries.state(self.store)
         self._state = state
         self.session_label.setText(state.session_title)
         self._fill_settings(state.settings)
+        self._fill_queue(state)
+        current = state.current
+        if current is None:
+            self.speaker_label.setText(_("No one is speaking. F6 gives the floor to the next "
+                                         "person in the queue."))
+        else:
+            marker = "  ↩ " + _("direct reply") if current.kind == "reply" else ""
+            self.speaker_label.setText(current.participant.name + marker)
+        if current is None or current.id != self._last_turn_id:
+            self._last_remaining = None
+            self._last_turn_id = current.id if current else None
+        self.pause_button.setText(_("Resume (F7)") if current and not current.countdown.running
+                                  else _("Pause (F7)"))
+        for button in (self.pause_button, self.add30_button, self.add60_button,
+                       self.reset_button, self.end_button):
+            button.setEnabled(current is not None)
+        self.next_button.setEnabled(bool(state.queue))
+        self.agenda.show_agenda(state, self._clock)
+        self.heard.show_stats(self._stats())
+        self._on_ticker_timeout()
+        if (current is not None and current.countdown.running) or state.current_agenda_item:
+            self._ticker.start()
+        else:
+            self._ticker.stop()
+
+    def _fill_queue(self, state: PlenaryState) -> None:
         self.queue_list.blockSignals(True)
         selected = self.queue_list.currentItem()
         selected_id = selected.data(QUEUE_ID) if selected is not None else None
@@ -566,77 +544,12 @@ class PlenaryPage(QWidget):
         self.queue_list.blockSignals(False)
         if selected_id is not None:
             self._select_queue_id(int(selected_id))
-        current = state.current
-        if current is None:
-            self.speaker_label.setText(_("No one is speaking. F6 gives the floor to the next "
-                                         "person in the queue."))
-        else:
-            marker = "  ↩ " + _("direct reply") if current.kind == "reply" else ""
-            self.speaker_label.setText(current.participant.name + marker)
-        if current is None or current.id != self._last_turn_id:
-            self._last_remaining = None
-            self._last_turn_id = current.id if current else None
-        self.pause_button.setText(_("Resume (F7)") if current and not current.countdown.running
-                                  else _("Pause (F7)"))
-        self.next_button.setToolTip(_("Give the floor to the next person (F6)"))
-        self.end_button.setToolTip(_("End this turn and record it (F9)"))
-        self.add60_button.setToolTip(_("Add a minute (Shift+F8)"))
-        for button in (self.pause_button, self.add30_button, self.add60_button,
-                       self.reset_button, self.end_button):
-            button.setEnabled(current is not None)
-        self.next_button.setEnabled(bool(state.queue))
-        self._refresh_agenda(state)
-        self._refresh_stats()
-        self._on_ticker_timeout()
-        if (current is not None and current.countdown.running) or state.current_agenda_item:
-            self._ticker.start()
-        else:
-            self._ticker.stop()
 
     def _select_queue_id(self, queue_id: int) -> None:
         for row in range(self.queue_list.count()):
             if self.queue_list.item(row).data(QUEUE_ID) == queue_id:
                 self.queue_list.setCurrentRow(row)
                 return
-
-    def _refresh_agenda(self, state: pl.PlenaryState) -> None:
-        self.agenda_list.clear()
-        for item in state.agenda:
-            elapsed = item.timer.elapsed(self._clock)
-            if item.state == "upcoming":
-                text = _("{title} — {planned} planned").format(
-                    title=item.title, planned=format_mmss(int(item.planned)))
-            else:
-                over = elapsed - item.planned
-                balance = (_("{m} over").format(m=format_mmss(int(over))) if over > 0 else
-                           _("{m} left").format(m=format_mmss(int(-over))))
-                text = f"{'▶ ' if item.state == 'running' else ''}{item.title} — " \
-                    f"{format_mmss(int(elapsed))} / {format_mmss(int(item.planned))} ({balance})"
-            self.agenda_list.addItem(text)
-        running = state.current_agenda_item
-        upcoming = next((i for i in state.agenda if i.state == "upcoming"), None)
-        self.agenda_status.setText(
-            (_("Now: {title}").format(title=running.title) if running else _("No item running"))
-            + (" · " + _("Next: {title}").format(title=upcoming.title) if upcoming else ""))
-        self.agenda_next_button.setEnabled(upcoming is not None)
-
-    def _refresh_stats(self) -> None:
-        if self._state is None:
-            return
-        stats = self._stats()
-        self.groups_table.setRowCount(len(stats.groups))
-        for row, g in enumerate(stats.groups):
-            values = [g.value, f"{g.present_share:.0%} ({g.present})",
-                      f"{g.time_share:.0%} ({format_mmss(int(g.seconds))})",
-                      f"{g.turn_share:.0%} ({g.turns})"]
-            for column, value in enumerate(values):
-                self.groups_table.setItem(row, column, QTableWidgetItem(value))
-        names = ", ".join(p.name for p in stats.not_yet_spoken[:12])
-        more = len(stats.not_yet_spoken) - 12
-        self.silent_label.setText(
-            _("Present, not yet heard ({n}): {names}").format(
-                n=len(stats.not_yet_spoken), names=names + (f" … +{more}" if more > 0 else ""))
-            if stats.not_yet_spoken else _("Everyone present has spoken."))
 
     def _on_ticker_timeout(self) -> None:
         state = self._state
@@ -659,14 +572,8 @@ class PlenaryPage(QWidget):
                     self.chime.play(crossed.key)
             self._last_remaining = remaining
         if state.current_agenda_item is not None:
-            self._refresh_agenda(state)
+            self.agenda.show_agenda(state, self._clock)
 
     def _on_stats_options_changed(self, *_args: object) -> None:
-        self._refresh_stats()
-
-    def _on_bus_changes_applied(self, changes: Changes) -> None:
-        if changes.participants or changes.event:
-            self._fill_attribute_combos()
-            self._fill_people()
-        if changes.any:
-            self.refresh()
+        if self._state is not None:
+            self.heard.show_stats(self._stats())

@@ -1,0 +1,1 @@
+"""The Plenary page: the countdown and speaker queue (page), the agenda, who is heard."""
