@@ -19,7 +19,8 @@ from facilitator.changes import Changes
 from facilitator.clock import Clock
 from facilitator.i18n import _
 from facilitator.people import attendance_summary
-from facilitator.qa import questions as qa
+from facilitator.qa import queries as qa
+from facilitator.qa.model import QaQuestion
 from facilitator.store import EventStore
 from facilitator.timing import queries as timing
 from facilitator.timing.countdown import (
@@ -94,7 +95,7 @@ class ProjectorWindow(QWidget):
         layout.addStretch(1)
         self.question_timer_label = _label(layout, "projQuestionTimer")
         self.views.addWidget(question)
-        self._question: qa.Question | None = None
+        self._question: QaQuestion | None = None
         self.results_view = ProjectorResults()
         self.views.addWidget(self.results_view)  # index 3: a result the facilitator shows
 

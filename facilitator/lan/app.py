@@ -367,7 +367,7 @@ class PhoneApp:
     # -- Q&A -----------------------------------------------------------------------------------
 
     def _qa_list(self, person: Participant) -> tuple[int | None, list[tuple[int, str, int, bool]]]:
-        from facilitator.qa.questions import latest_panel_id, questions
+        from facilitator.qa.queries import latest_panel_id, questions
 
         panel = latest_panel_id(self.store)
         if panel is None:
@@ -381,7 +381,7 @@ class PhoneApp:
     def _ask(self, t: PageText, person: Participant, base: str, key: str, lang_form: str,
              method: str, form: Mapping[str, str], *, notice: str = "", error: str = "",
              ) -> tuple[int, list[tuple[str, str]], bytes]:
-        from facilitator.qa.questions import add_question
+        from facilitator.qa.ops import add_question
 
         panel, shown = self._qa_list(person)
         text, status = "", 200
@@ -393,8 +393,9 @@ class PhoneApp:
                 error, status = t("Write a question of at most 500 characters."), 422
             else:
                 try:
-                    changes, _qid = add_question(self.store, panel, _(lan.PHONE_TABLE), text,
-                                                 asker_id=person.id, source="phone")
+                    changes = add_question(self.store, panel, _(lan.PHONE_TABLE), text,
+                                           asker_id=person.id, source="phone",
+                                           actor="phone").changes
                 except UserError as exc:
                     error, status = exc.message, 409
                 else:
@@ -407,13 +408,13 @@ class PhoneApp:
 
     def _upvote(self, t: PageText, person: Participant, base: str, key: str, lang_form: str,
                 question_id: int) -> tuple[int, list[tuple[str, str]], bytes]:
-        from facilitator.qa.questions import upvote
+        from facilitator.qa.ops import upvote
 
         _panel, shown = self._qa_list(person)
         if question_id not in {qid for qid, *_rest in shown}:
             raise _Reply(404)
         try:
-            changes = upvote(self.store, question_id, person.id)
+            changes = upvote(self.store, question_id, person.id, actor="phone")
         except UserError:
             return self._ask(t, person, base, key, lang_form, "GET", {},
                              error=t("You already support this question."))

@@ -6,7 +6,8 @@ import csv
 import io
 from datetime import datetime
 
-from facilitator.qa.questions import Question, panels, questions, written_answers
+from facilitator.qa.model import QaQuestion
+from facilitator.qa.queries import panels, questions, written_answers
 from facilitator.store import EventStore
 
 COLUMNS = ["panel", "id", "status", "table", "tables", "asker", "question", "original_wording",
@@ -31,7 +32,7 @@ def qa_rows(store: EventStore) -> list[list[str]]:
     return rows
 
 
-def _row(panel_title: str, q: Question, answer: str, answered_at: str) -> list[str]:
+def _row(panel_title: str, q: QaQuestion, answer: str, answered_at: str) -> list[str]:
     return [
         panel_title, str(q.id), q.status, q.table, "; ".join(q.tables), q.asker_label, q.text,
         q.original_text if q.edited else "", str(q.votes),

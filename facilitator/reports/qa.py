@@ -7,14 +7,15 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from facilitator.i18n import _
-from facilitator.qa.questions import Question, deferred_by_expert, panel, questions
+from facilitator.qa.model import QaQuestion
+from facilitator.qa.queries import deferred_by_expert, panel, questions
 from facilitator.reports.fonts import register
 from facilitator.reports.layout import page_size as page_size_of
 from facilitator.reports.layout import ruled_table_style
 from facilitator.store import EventStore
 
 
-def _status(q: Question) -> str:
+def _status(q: QaQuestion) -> str:
     words = {
         "pending": _("waiting for approval"), "approved": _("not reached"),
         "hidden": _("hidden"), "now": _("being asked"), "answered": _("answered"),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from facilitator.i18n import _
-from facilitator.qa.questions import table_code
+from facilitator.qa.model import table_code
 from facilitator.reports.ballots import draw_qr
 from facilitator.reports.fonts import register
 

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from facilitator.clock import FakeClock
-from facilitator.qa import questions as qa
+from facilitator.qa import ops, ordering, queries
 from facilitator.store import EventStore
 
 
@@ -41,20 +41,20 @@ def main() -> int:
     clock = FakeClock()
     with tempfile.TemporaryDirectory() as tmp:
         store = EventStore.create(Path(tmp) / "qa.facilitator", "Bench", clock)
-        _changes, panel = qa.create_panel(store, "Panel")
+        panel = ops.create_panel(store, "Panel", actor="bench").panel_id
         with store.transaction():
             for n in range(2000):
                 clock.advance(1)
-                _c, qid = qa.add_question(store, panel, str(rng.randint(1, 50)),
-                                          f"Question {n}?", approved=True)
+                qid = ops.add_question(store, panel, str(rng.randint(1, 50)), f"Question {n}?",
+                                       approved=True, actor="bench").question_id
                 if rng.random() < 0.5:
-                    qa.add_votes(store, qid, rng.randint(1, 30))
-        every = qa.questions(store, panel)
+                    ops.add_votes(store, qid, rng.randint(1, 30), actor="bench")
+        every = queries.questions(store, panel)
         asked = {str(t): rng.randint(0, 3) for t in range(1, 51)}
         results = {}
         for mode in ("round_robin", "votes", "arrival"):
-            results[mode] = timed(lambda m=mode: qa.order_questions(every, m, asked))
-        full = timed(lambda: qa.state(store, panel), repeat=5)
+            results[mode] = timed(lambda m=mode: ordering.order_questions(every, m, asked))
+        full = timed(lambda: queries.state(store, panel), repeat=5)
         store.close()
     print("Q&A ordering of 2,000 approved questions from 50 tables:")
     for mode, (best, median) in results.items():

@@ -208,13 +208,13 @@ def test_axe_finds_no_violations(browser: Any, demo: EventStore, phone_round: Ba
                                  panel: PhonePanel, which: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    from facilitator.qa.questions import add_question, approve, create_panel
+    from facilitator.qa.ops import add_question, approve, create_panel
 
     for index in range(len(phone_round.questions)):
         lan.open_question(demo, phone_round.id, index)
-    _changes, qa_panel = create_panel(demo, "Experts")
-    _changes, qid = add_question(demo, qa_panel, "3", "Why not trams?")
-    approve(demo, qid)
+    qa_panel = create_panel(demo, "Experts", actor="test").panel_id
+    qid = add_question(demo, qa_panel, "3", "Why not trams?", actor="test").question_id
+    approve(demo, qid, actor="test")
     assert panel.server is not None
     person = voters(demo)[3]
     base = panel.server.badge_url(person.token)

@@ -10,10 +10,12 @@ from pytestqt.qtbot import QtBot
 
 from facilitator.clock import FakeClock
 from facilitator.people import list_participants
-from facilitator.qa import questions as qa
+from facilitator.qa import ops
+from facilitator.qa import queries as qa
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
-from ui.pages.qa import ExpertsDialog, NewPanel, QaPage
+from ui.pages.qa import QaPage
+from ui.pages.qa.dialogs import ExpertsDialog, NewPanel
 from ui.projector import ProjectorWindow
 
 
@@ -53,6 +55,12 @@ def add(qtbot: QtBot, page: QaPage, table: str, text: str) -> None:
     qtbot.keyClick(page.text_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
 
+def cell(page: QaPage, row: int, column: int) -> str:
+    item = page.table.item(row, column)
+    assert item is not None
+    return item.text()
+
+
 def test_new_panel_then_capture_from_keyboard_and_table_card(qtbot: QtBot,
                                                              harness: Harness) -> None:
     page, store = harness.page, harness.store
@@ -87,9 +95,9 @@ def test_moderate_merge_vote_and_ask_in_round_robin(qtbot: QtBot, harness: Harne
     qtbot.keyClick(page.table, Qt.Key.Key_Plus)
     qtbot.keyClick(page.table, Qt.Key.Key_Plus)
     assert qa.question(store, ids["a2"]).votes == 2
-    order = [int(page.table.item(r, 0).text()) for r in range(page.table.rowCount())]
+    order = [int(cell(page, r, 0)) for r in range(page.table.rowCount())]
     assert order == [ids["a2"], ids["b1"], ids["c1"], ids["a1"]]
-    assert "its first question" in page.table.item(0, 5).text()
+    assert "its first question" in cell(page, 0, 5)
     qtbot.keyClick(page, Qt.Key.Key_F6)
     assert qa.question(store, ids["a2"]).status == "now"
     assert page.now_label.text() == "a2"
@@ -109,7 +117,7 @@ def test_edit_keeps_original_and_decline_needs_reason(qtbot: QtBot, harness: Har
     qtbot.keyClick(page.table, Qt.Key.Key_F2)
     q = qa.question(store, qid)
     assert q.text == "Would more buses help?" and q.original_text == "buses??"
-    assert "✎" in page.table.item(0, 3).text()
+    assert "✎" in cell(page, 0, 3)
     qtbot.keyClick(page, Qt.Key.Key_F6)
     harness.answers.append(None)  # the facilitator cancels the reason dialog
     qtbot.keyClick(page, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
@@ -163,3 +171,37 @@ def test_print_question_cards_for_the_tables(qtbot: QtBot, harness: Harness, tmp
     assert path is not None
     text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
     assert text.count("Question for the expert panel") == 5 and "Table 5" in text
+
+
+def test_page_ops_name_the_app_in_the_audit_log(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    add(qtbot, page, "4", "Why not trams?")
+    page.table.setFocus()
+    page.table.selectAll()
+    qtbot.keyClick(page.table, Qt.Key.Key_Plus)
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    rows = store.query("SELECT action, actor FROM audit_log "
+                       "WHERE object_type IN ('qa_panel', 'question') ORDER BY id")
+    assert [r["action"] for r in rows] == ["create_panel", "add_question", "question_votes",
+                                           "ask_question"]
+    assert {r["actor"] for r in rows} == {"app"}
+
+
+def test_a_hidden_page_catches_up_when_shown_and_its_timer_sleeps(qtbot: QtBot,
+                                                                  harness: Harness) -> None:
+    page, store, bus = harness.page, harness.store, harness.bus
+    add(qtbot, page, "4", "Why not trams?")
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    assert page._ticker.isActive()
+    page.hide()
+    assert not page._ticker.isActive()
+    panel_id = page.panel_id
+    assert panel_id is not None
+    added = ops.add_question(store, panel_id, "6", "From another desk", approved=True,
+                             actor="desk 2")
+    bus.publish(added.changes)
+    assert page.stale and page.table.rowCount() == 1
+    page.show()
+    qtbot.waitExposed(page)
+    assert not page.stale and page.table.rowCount() == 2
+    assert page._ticker.isActive()

@@ -17,7 +17,8 @@ from facilitator.lan import votes as lan
 from facilitator.lan.app import Limits
 from facilitator.lan.server import LanServer, local_addresses
 from facilitator.people import get
-from facilitator.qa.questions import create_panel, latest_panel_id, questions
+from facilitator.qa.ops import create_panel
+from facilitator.qa.queries import latest_panel_id, questions
 from facilitator.store import EventStore
 
 from .conftest import absent, present
@@ -148,7 +149,7 @@ def test_language_from_the_page_and_the_badge(server: LanServer, demo: EventStor
 
 def test_qa_from_a_phone(server: LanServer, demo: EventStore) -> None:
     if latest_panel_id(demo) is None:
-        create_panel(demo, "Experts")
+        create_panel(demo, "Experts", actor="test")
     panel = latest_panel_id(demo)
     assert panel is not None
     alice, bob = present(demo)[:2]
@@ -158,9 +159,9 @@ def test_qa_from_a_phone(server: LanServer, demo: EventStore) -> None:
     assert sent.status == 303
     mine = [q for q in questions(demo, panel) if q.text == "<b>Why</b> not trams?"]
     assert len(mine) == 1 and mine[0].source == "phone" and mine[0].status == "pending"
-    from facilitator.qa.questions import approve
+    from facilitator.qa.ops import approve
 
-    approve(demo, mine[0].id)
+    approve(demo, mine[0].id, actor="test")
     page = request(server.base_url, "GET", f"/v/{bob.token}/ask")
     assert "&lt;b&gt;Why&lt;/b&gt;" in page.body and "<b>Why" not in page.body
     path = f"/v/{bob.token}/upvote/{mine[0].id}"
@@ -170,6 +171,8 @@ def test_qa_from_a_phone(server: LanServer, demo: EventStore) -> None:
     assert again.status == 200 and "already support" in again.body
     votes = next(q for q in questions(demo, panel) if q.id == mine[0].id).votes
     assert votes == 1
+    assert {r["actor"] for r in demo.query("SELECT actor FROM audit_log WHERE action IN "
+                                            "('add_question', 'upvote_question')")} == {"phone"}
 
 
 def test_raise_hand_from_a_phone(server: LanServer, demo: EventStore) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from facilitator.qa.questions import table_from_scan
+from facilitator.qa.model import table_from_scan
 from facilitator.reports.qa_cards import write_question_cards
 
 

@@ -14,12 +14,14 @@ from pypdf import PdfReader
 
 from facilitator.clock import FakeClock
 from facilitator.people import import_people, list_participants, parse_people
-from facilitator.qa import questions as qa
+from facilitator.qa import model, ops, queries
 from facilitator.qa.export import qa_csv
+from facilitator.qa.model import QaError
 from facilitator.reports.qa import write_followup
 from facilitator.store import EventStore
 
 ROOT = Path(__file__).resolve().parents[3]
+ACTOR = "desk 1"
 
 
 @pytest.fixture
@@ -38,46 +40,46 @@ def pid(store: EventStore, ext_id: str) -> int:
 
 @pytest.fixture
 def panel_id(event: EventStore) -> int:
-    _changes, panel = qa.create_panel(event, "Transport experts",
-                                      [pid(event, "E1"), pid(event, "E2")])
-    return panel
+    return ops.create_panel(event, "Transport experts", [pid(event, "E1"), pid(event, "E2")],
+                            actor=ACTOR).panel_id
 
 
 def add(store: EventStore, panel: int, table: str, text: str, clock: FakeClock,
         approved: bool = True) -> int:
     clock.advance(1)
-    return qa.add_question(store, panel, table, text, approved=approved)[1]
+    return ops.add_question(store, panel, table, text, approved=approved,
+                            actor=ACTOR).question_id
 
 
 def test_capture_requires_table_and_text(event: EventStore, panel_id: int) -> None:
-    with pytest.raises(qa.QuestionError, match="Which table"):
-        qa.add_question(event, panel_id, " ", "Why?")
-    with pytest.raises(qa.QuestionError, match="empty"):
-        qa.add_question(event, panel_id, "3", "   ")
-    changes, qid = qa.add_question(event, panel_id, "3", "Why buses?", asker_id=pid(event, "1"),
-                                   anonymous=True)
-    q = qa.question(event, qid)
-    assert changes.qa and q.status == "pending" and q.asker_label == ""
+    with pytest.raises(QaError, match="Which table"):
+        ops.add_question(event, panel_id, " ", "Why?", actor=ACTOR)
+    with pytest.raises(QaError, match="empty"):
+        ops.add_question(event, panel_id, "3", "   ", actor=ACTOR)
+    added = ops.add_question(event, panel_id, "3", "Why buses?", asker_id=pid(event, "1"),
+                             anonymous=True, actor=ACTOR)
+    q = queries.question(event, added.question_id)
+    assert added.changes.qa and q.status == "pending" and q.asker_label == ""
     assert q.asker is not None and q.asker.ext_id == "1"  # kept, but not shown
 
 
 def test_table_qr_codes_round_trip() -> None:
-    assert qa.table_from_scan(qa.table_code("7")) == "7"
-    assert qa.table_from_scan("facilitator-table:12B") == "12B"
-    assert qa.table_from_scan("K7QM2X4") is None
+    assert model.table_from_scan(model.table_code("7")) == "7"
+    assert model.table_from_scan("facilitator-table:12B") == "12B"
+    assert model.table_from_scan("K7QM2X4") is None
 
 
 def test_edits_keep_the_original_and_history(event: EventStore, panel_id: int,
                                              clock: FakeClock) -> None:
     qid = add(event, panel_id, "1", "what about bikes", clock)
-    qa.edit_text(event, qid, "What about bikes?")
-    qa.edit_text(event, qid, "What about safe bike lanes?")
-    q = qa.question(event, qid)
+    ops.edit_text(event, qid, "What about bikes?", actor=ACTOR)
+    ops.edit_text(event, qid, "What about safe bike lanes?", actor=ACTOR)
+    q = queries.question(event, qid)
     assert q.text == "What about safe bike lanes?" and q.original_text == "what about bikes"
-    assert [(old, new) for _at, old, new in qa.edit_history(event, qid)] == [
+    assert [(old, new) for _at, old, new in queries.edit_history(event, qid)] == [
         ("what about bikes", "What about bikes?"),
         ("What about bikes?", "What about safe bike lanes?")]
-    assert not qa.edit_text(event, qid, "What about safe bike lanes?").any
+    assert not ops.edit_text(event, qid, "What about safe bike lanes?", actor=ACTOR).any
 
 
 def test_merge_combines_votes_and_tables_and_unmerge_restores(
@@ -86,24 +88,24 @@ def test_merge_combines_votes_and_tables_and_unmerge_restores(
     a = add(event, panel_id, "1", "Cost of trams?", clock)
     b = add(event, panel_id, "2", "How much would trams cost?", clock, approved=False)
     c = add(event, panel_id, "3", "Tram costs?", clock)
-    qa.add_votes(event, a, 3)
-    qa.add_votes(event, b, 2)
-    qa.add_votes(event, c, 1)
+    ops.add_votes(event, a, 3, actor=ACTOR)
+    ops.add_votes(event, b, 2, actor=ACTOR)
+    ops.add_votes(event, c, 1, actor=ACTOR)
     voter = pid(event, "9")
-    qa.upvote(event, b, voter)
-    qa.merge(event, a, [b, c])
-    merged = qa.question(event, a)
+    ops.upvote(event, b, voter, actor=ACTOR)
+    ops.merge(event, a, [b, c], actor=ACTOR)
+    merged = queries.question(event, a)
     assert merged.votes == 3 + 2 + 1 + 1
     assert merged.tables == ["1", "2", "3"] and sorted(merged.sources) == [b, c]
-    assert [q.id for q in qa.state(event, panel_id).order] == [a]
-    with pytest.raises(qa.QuestionError, match="already voted"):
-        qa.upvote(event, a, voter)  # voted for a source: one vote per person still
-    qa.unmerge(event, b)
-    restored = qa.question(event, b)
+    assert [q.id for q in queries.state(event, panel_id).order] == [a]
+    with pytest.raises(QaError, match="already voted"):
+        ops.upvote(event, a, voter, actor=ACTOR)  # voted for a source: still one vote each
+    ops.unmerge(event, b, actor=ACTOR)
+    restored = queries.question(event, b)
     assert restored.status == "pending" and restored.votes == 3  # 2 by hand + 1 phone
-    assert qa.question(event, a).votes == 3 + 1
-    with pytest.raises(qa.QuestionError, match="not merged"):
-        qa.unmerge(event, b)
+    assert queries.question(event, a).votes == 3 + 1
+    with pytest.raises(QaError, match="not merged"):
+        ops.unmerge(event, b, actor=ACTOR)
 
 
 def test_round_robin_no_second_question_before_every_table_had_one(
@@ -114,10 +116,10 @@ def test_round_robin_no_second_question_before_every_table_had_one(
     for n in range(30):
         add(event, panel_id, rng.choice(tables), f"Question {n}", clock)
         if rng.random() < 0.3:
-            qa.add_votes(event, n + 1, rng.randint(0, 5))
+            ops.add_votes(event, n + 1, rng.randint(0, 5), actor=ACTOR)
     asked: Counter[str] = Counter()
     while True:
-        order = qa.state(event, panel_id).order
+        order = queries.state(event, panel_id).order
         if not order:
             break
         nxt = order[0]
@@ -125,10 +127,10 @@ def test_round_robin_no_second_question_before_every_table_had_one(
         # The table asked next has had no more questions than any other table still waiting.
         assert asked[nxt.table] == min(asked[t] for t in waiting_tables), (nxt.table, asked)
         assert nxt.reason.startswith(f"table {nxt.table}")
-        qa.ask(event, nxt.id)
+        ops.ask(event, nxt.id, actor=ACTOR)
         asked[nxt.table] += 1
         clock.advance(60)
-        qa.close(event, nxt.id, "answered")
+        ops.close(event, nxt.id, "answered", actor=ACTOR)
     assert sum(asked.values()) == 30
 
 
@@ -137,8 +139,8 @@ def test_round_robin_within_a_table_most_votes_first(event: EventStore, panel_id
     a1 = add(event, panel_id, "A", "a1", clock)
     a2 = add(event, panel_id, "A", "a2", clock)
     b1 = add(event, panel_id, "B", "b1", clock)
-    qa.add_votes(event, a2, 5)
-    assert [q.id for q in qa.state(event, panel_id).order] == [a2, b1, a1]
+    ops.add_votes(event, a2, 5, actor=ACTOR)
+    assert [q.id for q in queries.state(event, panel_id).order] == [a2, b1, a1]
 
 
 def test_votes_and_arrival_and_manual_orders(event: EventStore, panel_id: int,
@@ -146,69 +148,69 @@ def test_votes_and_arrival_and_manual_orders(event: EventStore, panel_id: int,
     a = add(event, panel_id, "1", "a", clock)
     b = add(event, panel_id, "1", "b", clock)
     c = add(event, panel_id, "2", "c", clock)
-    qa.add_votes(event, c, 4)
-    qa.add_votes(event, b, 2)
-    qa.set_order_mode(event, panel_id, "votes")
-    assert [q.id for q in qa.state(event, panel_id).order] == [c, b, a]
-    assert qa.state(event, panel_id).order[0].reason == "4 votes"
-    qa.set_order_mode(event, panel_id, "arrival")
-    assert [q.id for q in qa.state(event, panel_id).order] == [a, b, c]
-    qa.move(event, panel_id, c, 0)
-    assert qa.panel(event, panel_id).order_mode == "manual"
-    assert [q.id for q in qa.state(event, panel_id).order] == [c, a, b]
+    ops.add_votes(event, c, 4, actor=ACTOR)
+    ops.add_votes(event, b, 2, actor=ACTOR)
+    ops.set_order_mode(event, panel_id, "votes", actor=ACTOR)
+    assert [q.id for q in queries.state(event, panel_id).order] == [c, b, a]
+    assert queries.state(event, panel_id).order[0].reason == "4 votes"
+    ops.set_order_mode(event, panel_id, "arrival", actor=ACTOR)
+    assert [q.id for q in queries.state(event, panel_id).order] == [a, b, c]
+    ops.move(event, panel_id, c, 0, actor=ACTOR)
+    assert queries.panel(event, panel_id).order_mode == "manual"
+    assert [q.id for q in queries.state(event, panel_id).order] == [c, a, b]
 
 
 def test_pending_and_hidden_questions_are_not_asked(event: EventStore, panel_id: int,
                                                     clock: FakeClock) -> None:
     p = add(event, panel_id, "1", "pending one", clock, approved=False)
     h = add(event, panel_id, "2", "to hide", clock)
-    qa.hide(event, h)
-    assert qa.state(event, panel_id).order == []
-    with pytest.raises(qa.QuestionError, match="No approved question"):
-        qa.ask_next(event, panel_id)
-    with pytest.raises(qa.QuestionError, match="waiting for approval"):
-        qa.ask(event, p)
-    qa.approve(event, p)
-    qa.ask_next(event, panel_id)
-    assert qa.state(event, panel_id).now is not None
+    ops.hide(event, h, actor=ACTOR)
+    assert queries.state(event, panel_id).order == []
+    with pytest.raises(QaError, match="No approved question"):
+        ops.ask_next(event, panel_id, actor=ACTOR)
+    with pytest.raises(QaError, match="waiting for approval"):
+        ops.ask(event, p, actor=ACTOR)
+    ops.approve(event, p, actor=ACTOR)
+    ops.ask_next(event, panel_id, actor=ACTOR)
+    assert queries.state(event, panel_id).now is not None
 
 
 def test_asking_outcomes_and_timer(event: EventStore, panel_id: int, clock: FakeClock) -> None:
     a = add(event, panel_id, "1", "a", clock)
     b = add(event, panel_id, "2", "b", clock)
     c = add(event, panel_id, "3", "c", clock)
-    qa.ask(event, a, seconds=120)
+    ops.ask(event, a, seconds=120, actor=ACTOR)
     clock.advance(30)
-    now = qa.state(event, panel_id).now
+    now = queries.state(event, panel_id).now
     assert now is not None and now.timer is not None
     assert now.timer.remaining(clock) == pytest.approx(90)
-    qa.toggle_timer(event, a)
+    ops.toggle_timer(event, a, actor=ACTOR)
     clock.advance(100)
-    assert qa.question(event, a).timer.remaining(clock) == pytest.approx(90)  # type: ignore[union-attr]
-    qa.ask(event, b)  # moving on marks the current one answered
-    assert qa.question(event, a).status == "answered"
-    qa.close(event, b, "deferred")
-    with pytest.raises(qa.QuestionError, match="Say why"):
-        qa.close(event, c, "declined")
-    qa.close(event, c, "declined", "Outside the remit of this assembly")
-    assert qa.question(event, c).outcome_reason == "Outside the remit of this assembly"
-    qa.reopen(event, c)
-    assert qa.question(event, c).status == "approved"
+    assert queries.question(event, a).timer.remaining(clock) == pytest.approx(90)  # type: ignore[union-attr]
+    ops.ask(event, b, actor=ACTOR)  # moving on marks the current one answered
+    assert queries.question(event, a).status == "answered"
+    ops.close(event, b, "deferred", actor=ACTOR)
+    with pytest.raises(QaError, match="Say why"):
+        ops.close(event, c, "declined", actor=ACTOR)
+    ops.close(event, c, "declined", "Outside the remit of this assembly", actor=ACTOR)
+    assert queries.question(event, c).outcome_reason == "Outside the remit of this assembly"
+    ops.reopen(event, c, actor=ACTOR)
+    assert queries.question(event, c).status == "approved"
 
 
 def test_written_answers_only_for_deferred(event: EventStore, panel_id: int,
                                            clock: FakeClock) -> None:
     a = add(event, panel_id, "1", "a", clock)
-    with pytest.raises(qa.QuestionError, match="not deferred"):
-        qa.record_written_answer(event, a, "Answer")
-    qa.assign_experts(event, a, [pid(event, "E2")])
-    qa.close(event, a, "deferred")
+    with pytest.raises(QaError, match="not deferred"):
+        ops.record_written_answer(event, a, "Answer", actor=ACTOR)
+    ops.assign_experts(event, a, [pid(event, "E2")], actor=ACTOR)
+    ops.close(event, a, "deferred", actor=ACTOR)
     clock.advance(86400)
-    qa.record_written_answer(event, a, "It costs €40m.", pid(event, "E2"))
-    answers = qa.written_answers(event, a)
+    ops.record_written_answer(event, a, "It costs €40m.", pid(event, "E2"), actor=ACTOR)
+    answers = queries.written_answers(event, a)
     assert answers[0].text == "It costs €40m." and answers[0].expert is not None
     assert answers[0].received_at == clock.now()
-    groups = qa.deferred_by_expert(event, panel_id)
+    groups = queries.deferred_by_expert(event, panel_id)
     assert [(e.name if e else None, [q.id for q in qs]) for e, qs in groups] == [
         ("Prof. Bo Expert", [a])]
 
@@ -225,26 +227,26 @@ def test_session_of_12_tables_3_questions_4_merges_2_experts(
                                 f"Table {table} asks question {k + 1} about transport?", clock,
                                 approved=False)
     for qid in ids.values():
-        qa.approve(event, qid)
+        ops.approve(event, qid, actor=ACTOR)
     for (table, k), qid in ids.items():
-        qa.add_votes(event, qid, (table * 7 + k * 3) % 6)
+        ops.add_votes(event, qid, (table * 7 + k * 3) % 6, actor=ACTOR)
     for target, source in (((1, 0), (2, 0)), ((3, 0), (4, 1)), ((5, 2), (6, 2)),
                            ((7, 0), (8, 0))):
-        qa.merge(event, ids[target], [ids[source]])
+        ops.merge(event, ids[target], [ids[source]], actor=ACTOR)
     for n, qid in enumerate(ids.values()):
-        qa.assign_experts(event, qid, [e1 if n % 2 else e2])
+        ops.assign_experts(event, qid, [e1 if n % 2 else e2], actor=ACTOR)
     asked = 0
-    while qa.state(event, panel_id).order and asked < 20:
-        qa.ask_next(event, panel_id)
+    while queries.state(event, panel_id).order and asked < 20:
+        ops.ask_next(event, panel_id, actor=ACTOR)
         clock.advance(150)
         asked += 1
-    now = qa.state(event, panel_id).now
+    now = queries.state(event, panel_id).now
     assert now is not None
-    qa.close(event, now.id, "answered")
-    left = qa.state(event, panel_id).order
+    ops.close(event, now.id, "answered", actor=ACTOR)
+    left = queries.state(event, panel_id).order
     for q in left:
-        qa.close(event, q.id, "deferred")
-    first_asked = [q for q in qa.questions(event, panel_id) if q.status == "answered"]
+        ops.close(event, q.id, "deferred", actor=ACTOR)
+    first_asked = [q for q in queries.questions(event, panel_id) if q.status == "answered"]
     assert len(first_asked) == 20
     # Twelve tables: the first twelve asked cover every table before any second question.
     by_time = sorted(first_asked, key=lambda q: q.asked_at or datetime.max.replace(tzinfo=UTC))
@@ -286,14 +288,28 @@ def test_cli_exports_csv(event: EventStore, panel_id: int, clock: FakeClock,
 
 def test_merge_refuses_other_panels_and_asked_questions(event: EventStore, panel_id: int,
                                                         clock: FakeClock) -> None:
-    other = qa.create_panel(event, "Other")[1]
+    other = ops.create_panel(event, "Other", actor=ACTOR).panel_id
     a = add(event, panel_id, "1", "a", clock)
     b = add(event, other, "1", "b", clock)
-    with pytest.raises(qa.QuestionError, match="different panels"):
-        qa.merge(event, a, [b])
+    with pytest.raises(QaError, match="different panels"):
+        ops.merge(event, a, [b], actor=ACTOR)
     c = add(event, panel_id, "2", "c", clock)
-    qa.ask(event, c)
-    with pytest.raises(qa.QuestionError, match="being asked"):
-        qa.merge(event, c, [a])
-    with pytest.raises(qa.QuestionError, match="at least two"):
-        qa.merge(event, a, [a])
+    ops.ask(event, c, actor=ACTOR)
+    with pytest.raises(QaError, match="being asked"):
+        ops.merge(event, c, [a], actor=ACTOR)
+    with pytest.raises(QaError, match="at least two"):
+        ops.merge(event, a, [a], actor=ACTOR)
+
+
+@pytest.mark.parametrize("tables", ["0", "-3", "501"])
+def test_cli_cards_for_no_tables_is_one_sentence(event: EventStore, panel_id: int,
+                                                 tmp_path: Path, tables: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from facilitator.cli import main
+
+    path = event.path
+    event.close()
+    out = tmp_path / "cards.pdf"
+    assert main(["qa", str(path), "--cards", str(out), "--tables", tables]) == 1
+    assert capsys.readouterr().err == "error: Print cards for 1 to 500 tables.\n"
+    assert not out.exists()

@@ -9,24 +9,20 @@ Ctrl+D declines (with a reason).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -38,26 +34,20 @@ from PySide6.QtWidgets import (
 
 from facilitator.changes import Changes
 from facilitator.clock import Clock
-from facilitator.errors import UserError
 from facilitator.i18n import _
-from facilitator.people import Participant, list_participants
-from facilitator.qa import questions as qa
+from facilitator.people import list_participants
+from facilitator.qa import ops, queries
 from facilitator.qa.export import qa_csv
+from facilitator.qa.model import CLOSED, QaState, table_from_scan
 from facilitator.reports.qa import write_followup
 from facilitator.reports.qa_cards import write_question_cards
 from facilitator.store import EventStore
 from facilitator.tables.store import current_plan
 from facilitator.timing.countdown import OvertimePolicy, display_seconds, format_mmss
 from ui.bus import ChangeBus
-from ui.feedback import FeedbackBanner
-from ui.pages.common import (
-    SaveChooser,
-    add_shortcut,
-    choose_save_path,
-    run_command,
-    save_export,
-)
-from ui.widgets import error_label, ok_cancel
+from ui.pages.base import APP_ACTOR, Page
+from ui.pages.common import SaveChooser, choose_save_path, save_export
+from ui.pages.qa.dialogs import ExpertsDialog, ask_table_count, ask_text
 
 QUESTION_ID = Qt.ItemDataRole.UserRole + 20
 STATUS_WORDS = {
@@ -66,105 +56,27 @@ STATUS_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class NewPanel:
-    title: str
-    expert_ids: list[int]
-
-
-class ExpertsDialog(QDialog):
-    """Pick experts (and, for a new panel, a title)."""
-
-    def __init__(self, people: list[Participant], selected: set[int], with_title: bool,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("New expert panel") if with_title else _("Assign experts"))
-        layout = QVBoxLayout(self)
-        self.title_edit = QLineEdit()
-        self.title_edit.setPlaceholderText(_("Panel title, e.g. Evidence: buses and trams"))
-        self.title_edit.setVisible(with_title)
-        layout.addWidget(self.title_edit)
-        layout.addWidget(QLabel(_("Experts:")))
-        self.list = QListWidget()
-        for person in people:
-            item = QListWidgetItem(person.name)
-            item.setData(Qt.ItemDataRole.UserRole, person.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if person.id in selected
-                               else Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-        layout.addWidget(self.list)
-        self.error_label = error_label()
-        layout.addWidget(self.error_label)
-        buttons = ok_cancel(self, self._on_buttons_accepted)
-        layout.addWidget(buttons)
-        self._with_title = with_title
-
-    def checked(self) -> list[int]:
-        return [int(self.list.item(i).data(Qt.ItemDataRole.UserRole))
-                for i in range(self.list.count())
-                if self.list.item(i).checkState() == Qt.CheckState.Checked]
-
-    def _on_buttons_accepted(self) -> None:
-        if self._with_title and not self.title_edit.text().strip():
-            self.error_label.setText(_("Give the panel a title."))
-            self.error_label.setVisible(True)
-            return
-        self.accept()
-
-    @classmethod
-    def ask_panel(cls, parent: QWidget | None, people: list[Participant]) -> NewPanel | None:
-        dialog = cls(people, {p.id for p in people if p.role == "expert"}, True, parent)
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return None
-            return NewPanel(dialog.title_edit.text().strip(), dialog.checked())
-        finally:
-            dialog.deleteLater()
-
-    @classmethod
-    def ask_experts(cls, parent: QWidget | None, people: list[Participant],
-                    selected: set[int]) -> list[int] | None:
-        dialog = cls(people, selected, False, parent)
-        try:
-            return dialog.checked() if dialog.exec() == QDialog.DialogCode.Accepted else None
-        finally:
-            dialog.deleteLater()
-
-
-def ask_table_count(parent: QWidget, default: int) -> int | None:
-    value, ok = QInputDialog.getInt(parent, _("Question cards"),
-                                    _("Print cards for how many tables?"), default, 1, 500)
-    return value if ok else None
-
-
-def ask_text(parent: QWidget, title: str, label: str, text: str) -> str | None:
-    value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
-    return value if ok else None
-
-
-class QaPage(QWidget):
+class QaPage(Page):
     def __init__(
         self,
         store: EventStore,
         bus: ChangeBus,
         clock: Clock,
         *,
+        actor: str = APP_ACTOR,
         ask_text_fn: Callable[[QWidget, str, str, str], str | None] = ask_text,
         ask_tables: Callable[[QWidget, int], int | None] = ask_table_count,
         choose_save: SaveChooser = choose_save_path,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(store, bus, actor=actor, parent=parent)
         self.title = _("Q&A")
-        self._store = store
-        self._bus = bus
         self._clock = clock
         self._ask_text = ask_text_fn
         self._ask_tables = ask_tables
         self._choose_save = choose_save
-        self._state: qa.QaState | None = None
-        self.panel_id: int | None = qa.latest_panel_id(store)
+        self._state: QaState | None = None
+        self.panel_id: int | None = queries.latest_panel_id(store)
 
         heading = QLabel(_("Questions to the experts"))
         heading.setObjectName("pageTitle")
@@ -178,7 +90,6 @@ class QaPage(QWidget):
                            ("manual", _("By hand"))):
             self.order_combo.addItem(label, key)
         self.experts_label = QLabel()
-        self.banner = FeedbackBanner(self)
 
         # capture
         self.table_edit = QLineEdit()
@@ -310,12 +221,12 @@ class QaPage(QWidget):
         self.panel_combo.currentIndexChanged.connect(self._on_panel_changed)
         self.order_combo.currentIndexChanged.connect(self._on_order_changed)
         self.view_combo.currentIndexChanged.connect(self.refresh)
-        self.approve_button.clicked.connect(lambda: self._each(qa.approve))
-        self.hide_button.clicked.connect(lambda: self._each(qa.hide))
+        self.approve_button.clicked.connect(self.approve_selected)
+        self.hide_button.clicked.connect(self.hide_selected)
         self.edit_button.clicked.connect(self.edit_selected)
         self.merge_button.clicked.connect(self.merge_selected)
-        self.unmerge_button.clicked.connect(lambda: self._each(qa.unmerge))
-        self.vote_button.clicked.connect(lambda: self._each(lambda s, q: qa.add_votes(s, q, 1)))
+        self.unmerge_button.clicked.connect(self.unmerge_selected)
+        self.vote_button.clicked.connect(lambda: self.vote_selected(1))
         self.experts_button.clicked.connect(self.assign_selected)
         self.ask_next_button.clicked.connect(self.ask_next)
         self.answered_button.clicked.connect(lambda: self.close_now("answered"))
@@ -326,25 +237,20 @@ class QaPage(QWidget):
         self.pdf_button.clicked.connect(self.export_pdf)
         self.csv_button.clicked.connect(self.export_csv)
         self.cards_button.clicked.connect(self.print_cards)
-        bus.changes_applied.connect(self._on_bus_changes_applied)
         self._make_actions()
-        self._fill_panels()
         self.refresh()
         self.setFocusProxy(self.text_edit)
 
     # -- keyboard --------------------------------------------------------------
 
     def _make_actions(self) -> None:
-        def action(text: str, keys: str, slot: Callable[[], object]) -> None:
-            add_shortcut(self, text, keys, slot)
-
-        action(_("Ask next"), "F6", self.ask_next)
-        action(_("Pause the answer timer"), "F7", self.toggle_timer)
-        action(_("Answered"), "F9", lambda: self.close_now("answered"))
-        action(_("Written answer"), "F10", lambda: self.close_now("deferred"))
-        action(_("Decline"), "Ctrl+D", lambda: self.close_now("declined"))
-        action(_("Merge"), "Ctrl+M", self.merge_selected)
-        action(_("Edit"), "F2", self.edit_selected)
+        self.shortcut(_("Ask next"), "F6", self.ask_next)
+        self.shortcut(_("Pause the answer timer"), "F7", self.toggle_timer)
+        self.shortcut(_("Answered"), "F9", lambda: self.close_now("answered"))
+        self.shortcut(_("Written answer"), "F10", lambda: self.close_now("deferred"))
+        self.shortcut(_("Decline"), "Ctrl+D", lambda: self.close_now("declined"))
+        self.shortcut(_("Merge"), "Ctrl+M", self.merge_selected)
+        self.shortcut(_("Edit"), "F2", self.edit_selected)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -355,10 +261,10 @@ class QaPage(QWidget):
                 return True
             if watched is self.table and not mods & ~Qt.KeyboardModifier.KeypadModifier:
                 handlers: dict[int, Callable[[], object]] = {
-                    Qt.Key.Key_A: lambda: self._each(qa.approve),
-                    Qt.Key.Key_H: lambda: self._each(qa.hide),
-                    Qt.Key.Key_Plus: lambda: self._each(lambda s, q: qa.add_votes(s, q, 1)),
-                    Qt.Key.Key_Minus: lambda: self._each(lambda s, q: qa.add_votes(s, q, -1)),
+                    Qt.Key.Key_A: self.approve_selected,
+                    Qt.Key.Key_H: self.hide_selected,
+                    Qt.Key.Key_Plus: lambda: self.vote_selected(1),
+                    Qt.Key.Key_Minus: lambda: self.vote_selected(-1),
                     Qt.Key.Key_Return: self.ask_selected,
                     Qt.Key.Key_Enter: self.ask_selected,
                 }
@@ -368,27 +274,42 @@ class QaPage(QWidget):
                     return True
         return super().eventFilter(watched, event)
 
-    # -- commands ----------------------------------------------------------------
+    # -- ops ---------------------------------------------------------------------
 
-    def _run(self, command: Callable[[], Changes], success: str = "") -> bool:
-        return run_command(self.banner, self._bus, command, success)
+    def _row_id(self, row: int) -> int | None:
+        item = self.table.item(row, 0)
+        return int(item.data(QUESTION_ID)) if item is not None else None
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [int(self.table.item(r, 0).data(QUESTION_ID)) for r in rows]
+        return [qid for qid in map(self._row_id, rows) if qid is not None]
 
-    def _each(self, command: Callable[[EventStore, int], Changes]) -> None:
+    def _each(self, op: Callable[[int], Changes]) -> None:
+        """Run ``op`` on each selected question, stopping at the first refusal."""
         ids = self.selected_ids()
         if not ids:
             self.banner.show_message(_("Select a question first."), "info")
             return
         for qid in ids:
-            if not self._run(lambda q=qid: command(self._store, q)):
+            if self.run(partial(op, qid)) is None:
                 break
         self._select(ids)
 
+    def approve_selected(self) -> None:
+        self._each(lambda q: ops.approve(self.store, q, actor=self.actor))
+
+    def hide_selected(self) -> None:
+        self._each(lambda q: ops.hide(self.store, q, actor=self.actor))
+
+    def unmerge_selected(self) -> None:
+        self._each(lambda q: ops.unmerge(self.store, q, actor=self.actor))
+
+    def vote_selected(self, delta: int) -> None:
+        """Count votes by hand (a show of hands): +1 or -1 on each selected question."""
+        self._each(lambda q: ops.add_votes(self.store, q, delta, actor=self.actor))
+
     def _on_table_return(self) -> None:
-        scanned = qa.table_from_scan(self.table_edit.text())
+        scanned = table_from_scan(self.table_edit.text())
         if scanned is not None:
             self.table_edit.setText(scanned)
         self.text_edit.setFocus()
@@ -397,42 +318,42 @@ class QaPage(QWidget):
         if self.panel_id is None:
             self.banner.show_message(_("Create an expert panel first (New panel…)."), "error")
             return
-        table = qa.table_from_scan(self.table_edit.text()) or self.table_edit.text()
+        table = table_from_scan(self.table_edit.text()) or self.table_edit.text()
         text = self.text_edit.toPlainText()
         panel_id = self.panel_id
-        if self._run(lambda: qa.add_question(self._store, panel_id, table, text,
-                                             approved=self.approve_box.isChecked())[0],
-                     _("Question from table {table} added.").format(table=table.strip())):
+        added = self.run(lambda: ops.add_question(self.store, panel_id, table, text,
+                                                  approved=self.approve_box.isChecked(),
+                                                  actor=self.actor),
+                         _("Question from table {table} added.").format(table=table.strip()))
+        if added is not None:
             self.text_edit.clear()
             self.table_edit.setFocus()
             self.table_edit.selectAll()
 
     def new_panel(self) -> None:
-        people = [p for p in list_participants(self._store)
+        people = [p for p in list_participants(self.store)
                   if p.role in ("expert", "participant", "staff", "facilitator")]
         people.sort(key=lambda p: (p.role != "expert", p.name))
         answer = ExpertsDialog.ask_panel(self, people)
         if answer is None:
             return
-        try:
-            changes, panel_id = qa.create_panel(self._store, answer.title, answer.expert_ids)
-        except UserError as exc:
-            self.banner.show_message(exc.message, "error")
-            return
-        self.panel_id = panel_id
-        self._fill_panels()
-        self._bus.publish(changes)
+        created = self.run(lambda: ops.create_panel(self.store, answer.title, answer.expert_ids,
+                                                    actor=self.actor))
+        if created is not None:
+            self.panel_id = created.panel_id
+            self.refresh()
 
     def edit_selected(self) -> None:
         ids = self.selected_ids()
         if len(ids) != 1:
             self.banner.show_message(_("Select one question to edit."), "info")
             return
-        q = qa.question(self._store, ids[0])
+        q = queries.question(self.store, ids[0])
         new = self._ask_text(self, _("Edit the question"),
                              _("Wording (the original is kept):"), q.text)
         if new is not None:
-            self._run(lambda: qa.edit_text(self._store, q.id, new), _("Question reworded."))
+            self.run(lambda: ops.edit_text(self.store, q.id, new, actor=self.actor),
+                     _("Question reworded."))
 
     def merge_selected(self) -> None:
         ids = self.selected_ids()
@@ -441,9 +362,10 @@ class QaPage(QWidget):
                                      "info")
             return
         target, sources = ids[0], ids[1:]
-        if self._run(lambda: qa.merge(self._store, target, sources),
-                     _("{n} questions merged into question {id}.").format(n=len(sources),
-                                                                         id=target)):
+        merged = self.run(lambda: ops.merge(self.store, target, sources, actor=self.actor),
+                          _("{n} questions merged into question {id}.").format(
+                              n=len(sources), id=target))
+        if merged is not None:
             self._select([target])
 
     def assign_selected(self) -> None:
@@ -451,24 +373,24 @@ class QaPage(QWidget):
         if not ids:
             self.banner.show_message(_("Select a question first."), "info")
             return
-        people = sorted((p for p in list_participants(self._store) if p.role == "expert"),
+        people = sorted((p for p in list_participants(self.store) if p.role == "expert"),
                         key=lambda p: p.name)
-        current = {e.id for e in qa.question(self._store, ids[0]).experts}
+        current = {e.id for e in queries.question(self.store, ids[0]).experts}
         chosen = ExpertsDialog.ask_experts(self, people, current)
         if chosen is None:
             return
         for qid in ids:
-            self._run(lambda q=qid: qa.assign_experts(self._store, q, chosen))
+            self.run(partial(ops.assign_experts, self.store, qid, chosen, actor=self.actor))
 
     def ask_selected(self) -> None:
         ids = self.selected_ids()
         if len(ids) == 1:
-            self._run(lambda: qa.ask(self._store, ids[0]))
+            self.run(lambda: ops.ask(self.store, ids[0], actor=self.actor))
 
     def ask_next(self) -> None:
         if self.panel_id is not None:
             panel_id = self.panel_id
-            self._run(lambda: qa.ask_next(self._store, panel_id))
+            self.run(lambda: ops.ask_next(self.store, panel_id, actor=self.actor))
 
     def close_now(self, outcome: str) -> None:
         state = self._state
@@ -486,12 +408,12 @@ class QaPage(QWidget):
             if reason is None:
                 return
         question_id = target
-        self._run(lambda: qa.close(self._store, question_id, outcome, reason))
+        self.run(lambda: ops.close(self.store, question_id, outcome, reason, actor=self.actor))
 
     def toggle_timer(self) -> None:
         if self._state and self._state.now:
             now_id = self._state.now.id
-            self._run(lambda: qa.toggle_timer(self._store, now_id))
+            self.run(lambda: ops.toggle_timer(self.store, now_id, actor=self.actor))
 
     def record_answer(self) -> None:
         ids = self.selected_ids()
@@ -499,18 +421,19 @@ class QaPage(QWidget):
             self.banner.show_message(_("Select the deferred question that was answered."),
                                      "info")
             return
-        q = qa.question(self._store, ids[0])
+        q = queries.question(self.store, ids[0])
         text = self._ask_text(self, _("Written answer"),
                               _("Answer received for question {id}:").format(id=q.id), "")
         if text is not None:
             expert = q.experts[0].id if q.experts else None
-            self._run(lambda: qa.record_written_answer(self._store, q.id, text, expert),
-                      _("Written answer recorded."))
+            self.run(lambda: ops.record_written_answer(self.store, q.id, text, expert,
+                                                       actor=self.actor),
+                     _("Written answer recorded."))
 
     def export_csv(self) -> Path | None:
         path = self._choose_save(self, _("Export the questions"), "questions.csv")
         return save_export(self.banner, path,
-                           lambda p: p.write_text(qa_csv(self._store), encoding="utf-8"))
+                           lambda p: p.write_text(qa_csv(self.store), encoding="utf-8"))
 
     def export_pdf(self) -> Path | None:
         if self.panel_id is None:
@@ -518,18 +441,18 @@ class QaPage(QWidget):
         panel_id = self.panel_id
         path = self._choose_save(self, _("Save the follow-up sheets"), "questions-followup.pdf")
         return save_export(self.banner, path, lambda p: write_followup(
-            p, self._store, panel_id, printed_at=self._clock.now()))
+            p, self.store, panel_id, printed_at=self._clock.now()))
 
     def print_cards(self) -> Path | None:
         """One card per table, with the table's QR code for keying the question in."""
-        plan = current_plan(self._store)
+        plan = current_plan(self.store)
         count = self._ask_tables(self, plan.tables if plan is not None else 10)
         if count is None:
             return None
         path = self._choose_save(self, _("Save the question cards"), "question-cards.pdf")
         title = self._state.panel.title if self._state else ""
         return save_export(self.banner, path, lambda p: write_question_cards(
-            p, [str(n) for n in range(1, count + 1)], event_name=self._store.name,
+            p, [str(n) for n in range(1, count + 1)], event_name=self.store.name,
             panel_title=title))
 
     # -- refresh -----------------------------------------------------------------
@@ -537,7 +460,7 @@ class QaPage(QWidget):
     def _fill_panels(self) -> None:
         self.panel_combo.blockSignals(True)
         self.panel_combo.clear()
-        for p in qa.panels(self._store):
+        for p in queries.panels(self.store):
             self.panel_combo.addItem(p.title, p.id)
         if self.panel_id is not None:
             self.panel_combo.setCurrentIndex(max(self.panel_combo.findData(self.panel_id), 0))
@@ -553,27 +476,31 @@ class QaPage(QWidget):
         if self.panel_id is None or self._state is None or mode == self._state.panel.order_mode:
             return
         panel_id = self.panel_id
-        self._run(lambda: qa.set_order_mode(self._store, panel_id, str(mode)))
+        self.run(lambda: ops.set_order_mode(self.store, panel_id, str(mode), actor=self.actor))
 
     def _select(self, ids: list[int]) -> None:
         self.table.clearSelection()
         mode = self.table.selectionMode()
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
         for row in range(self.table.rowCount()):
-            if int(self.table.item(row, 0).data(QUESTION_ID)) in ids:
+            if self._row_id(row) in ids:
                 self.table.selectRow(row)
         self.table.setSelectionMode(mode)
 
+    def relevant(self, changes: Changes) -> bool:
+        return changes.qa or changes.participants or changes.event
+
     def refresh(self) -> None:
+        self._fill_panels()
         if self.panel_id is None:
             self._state = None
             self.table.setRowCount(0)
             self.now_label.setText(_("No expert panel yet: press “New panel…” to start."))
             self.now_meta.setText("")
             self.experts_label.setText("")
-            self._ticker.stop()
+            self._restart_ticker()
             return
-        state = qa.state(self._store, self.panel_id)
+        state = queries.state(self.store, self.panel_id)
         self._state = state
         self.experts_label.setText(_("Experts: {names}").format(
             names=", ".join(e.name for e in state.panel.experts) or "-"))
@@ -587,7 +514,7 @@ class QaPage(QWidget):
         elif view == "pending":
             shown = [q for q in state.questions if q.status == "pending"]
         elif view == "done":
-            shown = [q for q in state.questions if q.status in qa.CLOSED]
+            shown = [q for q in state.questions if q.status in CLOSED]
         else:
             shown = list(state.questions)
         selected = self.selected_ids()
@@ -625,11 +552,24 @@ class QaPage(QWidget):
         for button in (self.answered_button, self.pause_button):
             button.setEnabled(now is not None)
         self.ask_next_button.setEnabled(bool(state.order))
+        self._restart_ticker()
+
+    def _restart_ticker(self) -> None:
+        """Show the answer timer now; keep it current only while it runs and the page shows."""
         self._on_ticker_timeout()
-        if running:
+        now = self._state.now if self._state else None
+        if now is not None and now.timer is not None and now.timer.running and self.isVisible():
             self._ticker.start()
         else:
             self._ticker.stop()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)  # refreshes first if a change came while hidden
+        self._restart_ticker()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._ticker.stop()
+        super().hideEvent(event)
 
     def _on_ticker_timeout(self) -> None:
         now = self._state.now if self._state else None
@@ -640,7 +580,3 @@ class QaPage(QWidget):
         seconds, over = display_seconds(remaining, OvertimePolicy.COUNT_UP)
         self.timer_label.setText(format_mmss(seconds, over))
         self.timer_label.setStyleSheet("color:#dc2626;" if remaining <= 0 else "")
-
-    def _on_bus_changes_applied(self, changes: Changes) -> None:
-        if changes.qa or changes.participants or changes.event:
-            self.refresh()
