@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from facilitator.clock import FakeClock
 from facilitator.demo import create_demo_event
 from facilitator.people import Participant, list_participants
-from facilitator.store import EventStore
+from facilitator.store import SCHEMA_VERSION, EventStore, migrations
 from facilitator.text import fold
 from facilitator.timing import ops, queries
 from facilitator.timing.model import PLENARY, PlenarySettings, QueuePolicy
@@ -237,6 +237,28 @@ def _file_state(watcher: sqlite3.Connection) -> tuple[int, int, int, list[str]]:
     return version, audit, sessions, list(watcher.iterdump())
 
 
+def _show_plenary_and_projector(qtbot: QtBot, context: AppContext, store: EventStore
+                                ) -> tuple[MainWindow, PlenaryPage, ProjectorWindow]:
+    """Open the event as the app does, show the Plenary page and the projector, read all."""
+    window = MainWindow(context, store)  # resumes timers, builds every page
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("plenary")
+    page = window.pages["plenary"]
+    assert isinstance(page, PlenaryPage)
+    qtbot.waitExposed(page)
+    assert page.session_label.text() == "Plenary 1"
+    assert page.countdown_label.text() == "2:00" and page.queue_list.count() == 0
+    window.toggle_projector()
+    projector = window.projector
+    assert projector is not None and projector.isVisible()
+    assert projector.views.currentIndex() == 0  # the welcome view: no one waiting
+    page.heard.scope_combo.setCurrentIndex(page.heard.scope_combo.findData("event"))
+    page.heard.scope_combo.setCurrentIndex(page.heard.scope_combo.findData("session"))
+    page.heard.balance_box.setFocus()  # leaving the turn-length field reads it back
+    return window, page, projector
+
+
 def test_opening_an_event_without_a_plenary_session_writes_nothing(
     qtbot: QtBot, context: AppContext, tmp_path: Path, clock: FakeClock
 ) -> None:
@@ -248,21 +270,7 @@ def test_opening_an_event_without_a_plenary_session_writes_nothing(
     try:
         before = _file_state(watcher)
         assert before[2] == 0
-        window = MainWindow(context, store)  # resumes timers, builds every page
-        qtbot.addWidget(window)
-        window.show()
-        window.show_page("plenary")
-        page = window.pages["plenary"]
-        assert isinstance(page, PlenaryPage)
-        qtbot.waitExposed(page)
-        assert page.session_label.text() == "Plenary 1"
-        assert page.countdown_label.text() == "2:00" and page.queue_list.count() == 0
-        window.toggle_projector()
-        projector = window.projector
-        assert projector is not None and projector.isVisible()
-        assert projector.views.currentIndex() == 0  # the welcome view: no one waiting
-        page.heard.scope_combo.setCurrentIndex(page.heard.scope_combo.findData("event"))
-        page.heard.scope_combo.setCurrentIndex(page.heard.scope_combo.findData("session"))
+        window, page, projector = _show_plenary_and_projector(qtbot, context, store)
         assert _file_state(watcher) == before
 
         # The first change opens the session, in the same transaction, with the actor.
@@ -274,6 +282,28 @@ def test_opening_an_event_without_a_plenary_session_writes_nothing(
                                                             ("start_session", "app")]
         assert [t for _i, t in queries.sessions(store)] == ["Plenary 1"]
         assert projector.views.currentIndex() == 1
+        window.toggle_projector()
+    finally:
+        watcher.close()
+
+
+def test_a_file_from_before_the_plenary_opens_without_writing(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A schema-1 file (no plenary tables yet): the upgrade on open is the only write."""
+    path = tmp_path / "old.facilitator"
+    monkeypatch.setattr("facilitator.store.db.MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr("facilitator.store.db.SCHEMA_VERSION", 1)
+    EventStore.create(path, "Old event", clock).close()
+    monkeypatch.undo()
+    store = EventStore.open(path, clock)  # upgraded here, and only here
+    assert store.schema_version() == SCHEMA_VERSION
+    watcher = sqlite3.connect(path)
+    try:
+        before = _file_state(watcher)
+        window, _page, _projector = _show_plenary_and_projector(qtbot, context, store)
+        assert _file_state(watcher) == before
         window.toggle_projector()
     finally:
         watcher.close()
