@@ -1,6 +1,7 @@
 """Dialogs of the Voting page, each with ``ask(...) -> Result | None`` so tests can drive them.
 
-:class:`RoundDialog` defines a round and its questions (every kind, with its decision rule);
+:class:`RoundDialog` defines a round and its questions (every kind, with its decision rule or
+funding rule), how it is voted (paper, phones or both) and who may vote;
 :class:`PrintDialog` asks how many papers to print (or which batch to print again);
 :class:`NoteDialog` asks for the note that closing with a discrepancy, or reopening, needs.
 """
@@ -8,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -28,9 +30,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.ballots import BallotRound, Kind, Question, QuestionError, kind_name
-from facilitator.ballots.questions import default_grades, default_scale
+from facilitator.ballots import (
+    CHANNEL_NAMES,
+    CHANNELS,
+    PB_RULES,
+    ROLE_NAMES,
+    VOTER_ROLES,
+    BallotRound,
+    Kind,
+    Question,
+    QuestionError,
+    kind_name,
+    pb_rule_name,
+)
+from facilitator.ballots.questions import default_grades, default_scale, format_share
 from facilitator.i18n import _
+from facilitator.people.importer import ROLES
 from ui.widgets import error_label, ok_cancel
 
 THRESHOLDS = (("1/2", False), ("3/5", True), ("2/3", True), ("3/4", True), ("4/5", True),
@@ -41,7 +56,21 @@ def _threshold_label(value: str, inclusive: bool) -> str:
     names = {"1/2": _("more than 50% (simple majority)"), "3/5": _("at least 60%"),
              "2/3": _("at least two thirds"), "3/4": _("at least 75%"),
              "4/5": _("at least 80%"), "1": _("100% (unanimity)")}
-    return names[value]
+    if (value, inclusive) in THRESHOLDS:
+        return names[value]
+    # A threshold from a round file (``ballots new``) that the menu does not offer: kept
+    # as it is, never silently replaced by the first item.
+    share = format_share(Fraction(value))
+    return (_("at least {share}") if inclusive else _("more than {share}")).format(share=share)
+
+
+def _threshold_key(value: str, inclusive: bool) -> str:
+    return f"{value}|{int(inclusive)}"
+
+
+def _threshold_of(key: str) -> tuple[str, bool]:
+    value, _sep, inclusive = key.partition("|")
+    return value, inclusive == "1"
 
 
 @dataclass(frozen=True)
@@ -51,28 +80,30 @@ class RoundDefinition:
     instructions: str
     language: str | None
     double_entry: bool
+    channel: str | None = None
+    voters: tuple[str, ...] = VOTER_ROLES
 
 
 def _blank_draft(kind: Kind = Kind.YES_NO) -> dict[str, Any]:
     return {"kind": kind.value, "text": "", "options": "", "allow_abstain": True,
             "max_choices": 0, "seats": 1, "score_min": 0, "score_max": 5, "dots": 5,
             "max_dots": 0, "budget": "", "grades": "\n".join(default_grades()),
-            "threshold": 0, "base": "votes_cast", "abstentions": "excluded", "quorum": 0,
-            "note": ""}
+            "threshold": THRESHOLDS[0], "base": "votes_cast", "abstentions": "excluded",
+            "quorum": 0, "quorum_share": None, "note": "", "pb_rule": PB_RULES[0].value}
 
 
 def _draft_from_question(q: Question) -> dict[str, Any]:
     draft = _blank_draft(q.kind)
-    rule = (str(q.rule.threshold), q.rule.inclusive)
     draft.update({
         "text": q.text, "allow_abstain": q.allow_abstain, "max_choices": q.max_choices or 0,
         "seats": q.seats, "score_min": q.score_min, "score_max": q.score_max,
         "dots": q.dots or 5, "max_dots": q.max_dots_per_option or 0,
         "budget": str(q.budget) if q.budget is not None else "",
         "grades": "\n".join(q.grades or default_grades()),
-        "threshold": THRESHOLDS.index(rule) if rule in THRESHOLDS else 0,
+        "threshold": (str(q.rule.threshold), q.rule.inclusive),
         "base": q.rule.base.value, "abstentions": q.rule.abstentions.value,
-        "quorum": q.rule.quorum, "note": q.note,
+        "quorum": q.rule.quorum, "note": q.note, "pb_rule": q.pb_rule.value,
+        "quorum_share": None if q.rule.quorum_share is None else str(q.rule.quorum_share),
     })
     if q.kind is Kind.BUDGET:
         draft["options"] = "\n".join(f"{p.name or p.id}; {p.cost}" for p in q.projects)
@@ -85,12 +116,14 @@ def question_from_draft(draft: dict[str, Any]) -> Question:
     """Build (and so validate) a question from the form's values."""
     kind = Kind(draft["kind"])
     lines = [line.strip() for line in str(draft["options"]).splitlines() if line.strip()]
-    threshold, inclusive = THRESHOLDS[int(draft["threshold"])]
+    threshold, inclusive = draft["threshold"]
     data: dict[str, Any] = {
         "kind": kind.value, "text": draft["text"], "note": draft["note"],
         "rule": {"threshold": threshold, "inclusive": inclusive, "base": draft["base"],
                  "abstentions": draft["abstentions"], "quorum": int(draft["quorum"])},
     }
+    if draft.get("quorum_share") is not None:
+        data["rule"]["quorum_share"] = draft["quorum_share"]
     if kind is Kind.YES_NO:
         data["allow_abstain"] = bool(draft["allow_abstain"])
     elif kind is Kind.BUDGET:
@@ -103,6 +136,7 @@ def question_from_draft(draft: dict[str, Any]) -> Question:
             projects.append({"id": f"p{number}", "name": name.strip(), "cost": cost.strip()})
         data["projects"] = projects
         data["budget"] = str(draft["budget"]).strip() or "0"
+        data["pb_rule"] = draft["pb_rule"]
     else:
         data["options"] = lines
     if kind in (Kind.APPROVAL, Kind.BUDGET) and int(draft["max_choices"]):
@@ -139,11 +173,35 @@ class RoundDialog(QDialog):
         self.language_edit = QLineEdit()
         self.language_edit.setPlaceholderText(_("e.g. en, cy, fr (blank: the app's language)"))
         self.double_box = QCheckBox(_("&Double entry: a second operator keys every paper again"))
+        self.channel_combo = QComboBox()
+        self.channel_combo.setAccessibleName(_("How people vote"))
+        for channel in (None, *CHANNELS):
+            self.channel_combo.addItem(_(CHANNEL_NAMES[channel]), channel)
+        self.channel_combo.setToolTip(_(
+            "Paper only or phones only: nobody can vote both ways. Left to the first use, "
+            "printing papers makes it a paper round and opening a question to phones a "
+            "phone round. With both, each paper is handed out at the desk (badge scanned), "
+            "and a person who has a paper cannot vote by phone, nor the other way round."))
+        self.voter_boxes: dict[str, QCheckBox] = {}
+        voters_row = QHBoxLayout()
+        for role in ROLES:
+            box = QCheckBox(_(ROLE_NAMES[role]))
+            box.setChecked(role in VOTER_ROLES)
+            self.voter_boxes[role] = box
+            voters_row.addWidget(box)
+        voters_row.addStretch(1)
+        self.frozen_label = QLabel(_("These choices, the questions and their rules are fixed "
+                                     "once papers are printed or a question is opened to "
+                                     "phones."))
+        self.frozen_label.setWordWrap(True)
         head = QFormLayout()
         head.addRow(_("&Title:"), self.title_edit)
         head.addRow(_("&Instructions on the paper:"), self.instructions_edit)
         head.addRow(_("&Language of the paper:"), self.language_edit)
         head.addRow("", self.double_box)
+        head.addRow(_("&How people vote:"), self.channel_combo)
+        head.addRow(_("Who may vote:"), voters_row)
+        head.addRow("", self.frozen_label)
 
         self.question_list = QListWidget()
         self.question_list.setAccessibleName(_("Questions"))
@@ -184,9 +242,14 @@ class RoundDialog(QDialog):
         self.grades_edit = QPlainTextEdit()
         self.grades_edit.setMaximumHeight(110)
         self.note_edit = QLineEdit()
+        self.pb_rule_combo = QComboBox()
+        self.pb_rule_combo.setAccessibleName(_("Funding rule"))
+        for pb_rule in PB_RULES:
+            self.pb_rule_combo.addItem(pb_rule_name(pb_rule), pb_rule.value)
         self.threshold_combo = QComboBox()
         for value, inclusive in THRESHOLDS:
-            self.threshold_combo.addItem(_threshold_label(value, inclusive))
+            self.threshold_combo.addItem(_threshold_label(value, inclusive),
+                                         _threshold_key(value, inclusive))
         self.base_combo = QComboBox()
         self.base_combo.addItem(_("of the votes cast"), "votes_cast")
         self.base_combo.addItem(_("of the people present"), "present")
@@ -209,6 +272,7 @@ class RoundDialog(QDialog):
         self.form.addRow(_("Dots to share:"), self.dots_spin)
         self.form.addRow(_("Most dots on one option:"), self.max_dots_spin)
         self.form.addRow(_("&Budget:"), self.budget_edit)
+        self.form.addRow(_("&Funding rule:"), self.pb_rule_combo)
         self.form.addRow(_("&Grades (best first):"), self.grades_edit)
         self.form.addRow(_("&Note under the question:"), self.note_edit)
         self.rule_box = QGroupBox(_("Decision rule"))
@@ -250,7 +314,7 @@ class RoundDialog(QDialog):
                      self.dots_spin, self.max_dots_spin, self.quorum_spin):
             spin.valueChanged.connect(self._on_form_changed)
         for combo in (self.kind_combo, self.threshold_combo, self.base_combo,
-                      self.abstentions_combo):
+                      self.abstentions_combo, self.pb_rule_combo):
             combo.currentIndexChanged.connect(self._on_form_changed)
         self.abstain_box.toggled.connect(self._on_form_changed)
 
@@ -259,6 +323,10 @@ class RoundDialog(QDialog):
             self.instructions_edit.setPlainText(existing.instructions)
             self.language_edit.setText(existing.language or "")
             self.double_box.setChecked(existing.double_entry)
+            self.channel_combo.setCurrentIndex(
+                max(0, self.channel_combo.findData(existing.channel)))
+            for role, box in self.voter_boxes.items():
+                box.setChecked(role in existing.voters)
             self.drafts = [_draft_from_question(q) for q in existing.questions]
         else:
             self.drafts = [_blank_draft()]
@@ -327,7 +395,12 @@ class RoundDialog(QDialog):
             self.budget_edit.setText(draft["budget"])
             self.grades_edit.setPlainText(draft["grades"])
             self.note_edit.setText(draft["note"])
-            self.threshold_combo.setCurrentIndex(int(draft["threshold"]))
+            self.pb_rule_combo.setCurrentIndex(
+                max(0, self.pb_rule_combo.findData(draft["pb_rule"])))
+            key = _threshold_key(*draft["threshold"])
+            if self.threshold_combo.findData(key) < 0:
+                self.threshold_combo.addItem(_threshold_label(*draft["threshold"]), key)
+            self.threshold_combo.setCurrentIndex(self.threshold_combo.findData(key))
             self.base_combo.setCurrentIndex(self.base_combo.findData(draft["base"]))
             self.abstentions_combo.setCurrentIndex(
                 self.abstentions_combo.findData(draft["abstentions"]))
@@ -351,10 +424,12 @@ class RoundDialog(QDialog):
             "score_min": self.score_min_spin.value(), "score_max": self.score_max_spin.value(),
             "dots": self.dots_spin.value(), "max_dots": self.max_dots_spin.value(),
             "budget": self.budget_edit.text(), "grades": self.grades_edit.toPlainText(),
-            "threshold": self.threshold_combo.currentIndex(),
+            "threshold": _threshold_of(str(self.threshold_combo.currentData())),
             "base": self.base_combo.currentData(),
             "abstentions": self.abstentions_combo.currentData(),
             "quorum": self.quorum_spin.value(), "note": self.note_edit.text(),
+            "quorum_share": self.drafts[row].get("quorum_share"),
+            "pb_rule": self.pb_rule_combo.currentData(),
         }
         self._refresh_items()
         self._show_fields()
@@ -372,6 +447,7 @@ class RoundDialog(QDialog):
             self.dots_spin: kind is Kind.DOTS,
             self.max_dots_spin: kind is Kind.DOTS,
             self.budget_edit: kind is Kind.BUDGET,
+            self.pb_rule_combo: kind is Kind.BUDGET,
             self.grades_edit: kind is Kind.JUDGMENT,
         }
         for widget, visible in shown.items():
@@ -411,8 +487,12 @@ class RoundDialog(QDialog):
                 raise QuestionError(_("Question {n}: {problem}").format(
                     n=number, problem=exc.message)) from exc
         language = self.language_edit.text().strip() or None
+        voters = tuple(role for role, box in self.voter_boxes.items() if box.isChecked())
+        if not voters:
+            raise QuestionError(_("At least one role must be allowed to vote."))
         return RoundDefinition(title, tuple(questions), self.instructions_edit.toPlainText(),
-                               language, self.double_box.isChecked())
+                               language, self.double_box.isChecked(),
+                               self.channel_combo.currentData(), voters)
 
     def _on_buttons_accepted(self) -> None:
         try:

@@ -42,6 +42,7 @@ from facilitator.ballots.errors import (
 from facilitator.ballots.marks import Answer, Assessment, Status, assess, check_answer, describe
 from facilitator.ballots.questions import (
     MULTI_CHOICE,
+    PB_RULES,
     PER_OPTION,
     SINGLE_CHOICE,
     Abstentions,
@@ -53,10 +54,15 @@ from facilitator.ballots.questions import (
     format_amount,
     format_share,
     kind_name,
+    pb_rule_name,
 )
 from facilitator.ballots.reconcile import Reconciliation, close_round, reconcile, reopen_round
 from facilitator.ballots.rounds import (
     BALLOTS,
+    CHANNEL_NAMES,
+    CHANNELS,
+    ROLE_NAMES,
+    VOTER_ROLES,
     BallotRound,
     HandOut,
     PaperCode,
@@ -64,6 +70,7 @@ from facilitator.ballots.rounds import (
     RoundResult,
     create_round,
     delete_round,
+    entitled_present,
     find_round,
     get_round,
     hand_out,
@@ -78,16 +85,24 @@ from facilitator.ballots.rounds import (
     set_double_entry,
     undo_hand_out,
     update_round,
+    use_channel,
+    voters_text,
+    voting_refusal,
 )
 
 __all__ = [
     "BALLOTS",
+    "CHANNELS",
+    "CHANNEL_NAMES",
     "DECISION",
     "FIRST",
     "MULTI_CHOICE",
+    "PB_RULES",
     "PER_OPTION",
+    "ROLE_NAMES",
     "SECOND",
     "SINGLE_CHOICE",
+    "VOTER_ROLES",
     "Abstentions",
     "AlreadyEnteredError",
     "Answer",
@@ -126,6 +141,7 @@ __all__ = [
     "delete_round",
     "describe",
     "enter",
+    "entitled_present",
     "entries",
     "find_round",
     "fingerprint",
@@ -146,6 +162,7 @@ __all__ = [
     "paper_codes",
     "parse_round_spec",
     "pb_election",
+    "pb_rule_name",
     "pretty",
     "ranked_election",
     "reconcile",
@@ -159,4 +176,7 @@ __all__ = [
     "undo_entry",
     "undo_hand_out",
     "update_round",
+    "use_channel",
+    "voters_text",
+    "voting_refusal",
 ]

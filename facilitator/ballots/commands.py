@@ -30,7 +30,7 @@ STATUS_NAMES = {"draft": N_("draft"), "open": N_("open"), "closed": N_("closed")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with EventStore.open(args.event) as store:
+    with EventStore.open(args.event, read_only=True) as store:
         rounds = list_rounds(store)
         if not rounds:
             print(_("No ballot rounds yet."))
@@ -38,6 +38,11 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(_("{id}. {title} [{status}] — {n} questions, {printed} papers printed").format(
                 id=r.id, title=r.title, status=_(STATUS_NAMES[r.status]), n=len(r.questions),
                 printed=r.printed))
+            print("   " + _("How people vote: {channel}. Who may vote: {voters}.").format(
+                channel=r.channel_text(), voters=r.voters_text()))
+            if r.fingerprint:
+                print("   " + _("Sealed at close, fingerprint {fp}…").format(
+                    fp=r.fingerprint[:16]))
             for number, q in enumerate(r.questions, start=1):
                 print(f"   {number}. {q.text}  ({kind_name(q.kind)})")
     return 0
@@ -64,7 +69,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_print(args: argparse.Namespace) -> int:
     from facilitator.reports.ballots import write_ballot_papers
 
-    with EventStore.open(args.event) as store:
+    # Printing a batch again only reads; new papers are issued (written) first.
+    with EventStore.open(args.event, read_only=args.batch is not None) as store:
         ballot_round = find_round(store, args.round)
         if args.batch is not None:
             papers = paper_codes(store, ballot_round.id, args.batch)
@@ -90,7 +96,7 @@ def _figures(store: EventStore, ref: str) -> dict[str, Any]:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    with EventStore.open(args.event) as store:
+    with EventStore.open(args.event, read_only=True) as store:
         ballot_round = find_round(store, args.round)
         figures = reconcile(store, ballot_round.id)
         if args.json:
@@ -134,7 +140,9 @@ def add_ballot_commands(sub: Any) -> None:
     p.add_argument("event", type=Path, metavar="EVENTFILE")
     p.set_defaults(func=cmd_list)
 
-    p = inner.add_parser("new", help=_("define a round from a JSON file"))
+    p = inner.add_parser("new", help=_("define a round from a JSON file (title, questions; "
+                                       "optional channel: paper, phones or both; voters: "
+                                       "a list of roles)"))
     p.add_argument("event", type=Path, metavar="EVENTFILE")
     p.add_argument("spec", type=Path, metavar="ROUND_JSON")
     p.set_defaults(func=cmd_new)

@@ -33,10 +33,18 @@ from facilitator.ballots.errors import (
 )
 from facilitator.ballots.marks import Answer, Assessment, Status, assess, check_answer, describe
 from facilitator.ballots.questions import Question
-from facilitator.ballots.rounds import BALLOTS, BallotRound, _local, _operator, get_round
+from facilitator.ballots.rounds import (
+    BALLOTS,
+    BOTH,
+    BallotRound,
+    _local,
+    _operator,
+    get_round,
+    handout_count,
+)
 from facilitator.changes import Changes
 from facilitator.clock import from_iso, to_iso
-from facilitator.i18n import N_, _
+from facilitator.i18n import N_, _, ngettext
 from facilitator.store import EventStore
 
 FIRST, SECOND, DECISION = 1, 2, 3
@@ -197,6 +205,11 @@ def scan(store: EventStore, round_id: int, scanned: str, *, pass_: int = FIRST,
     character catches it), a code no paper of this event has, a paper of another round, a
     paper already entered in this pass (when and by whom), a closed round.
     """
+    ballot_round = get_round(store, round_id)
+    if ballot_round.is_closed:
+        raise RoundStateError(_("The round “{title}” was closed at {time}; reopen it to enter "
+                                "more papers.").format(title=ballot_round.title,
+                                                       time=_local(ballot_round.closed_at)))
     text = scanned.strip()
     if not text:
         raise CodeError(_("Nothing was scanned."))
@@ -212,7 +225,6 @@ def scan(store: EventStore, round_id: int, scanned: str, *, pass_: int = FIRST,
     row = store.query_one(
         "SELECT c.serial, c.round_id, r.title FROM ballot_codes c "
         "JOIN ballot_rounds r ON r.id = c.round_id WHERE c.code = ?", (code,))
-    ballot_round = get_round(store, round_id)
     pretty = ballot_codes.pretty(code)
     if row is None:
         raise CodeError(_("No paper with the code {code} was printed for this event.").format(
@@ -222,10 +234,6 @@ def scan(store: EventStore, round_id: int, scanned: str, *, pass_: int = FIRST,
                           "to “{title}”.").format(code=pretty, other=row["title"],
                                                    serial=row["serial"],
                                                    title=ballot_round.title))
-    if ballot_round.is_closed:
-        raise RoundStateError(_("The round “{title}” was closed at {time}; reopen it to enter "
-                                "more papers.").format(title=ballot_round.title,
-                                                       time=_local(ballot_round.closed_at)))
     first = live_entry(store, code, FIRST)
     if pass_ == FIRST:
         if first is not None:
@@ -275,6 +283,10 @@ def record_rejected(store: EventStore, round_id: int, scanned: str, error: Ballo
     kind = ("duplicate" if isinstance(error, AlreadyEnteredError) else
             "closed" if isinstance(error, RoundStateError) else "unknown")
     with store.transaction():
+        ballot_round = get_round(store, round_id)
+        if ballot_round.is_closed:  # its refused-scan figures are on the result sheet
+            raise RoundStateError(_("The round “{title}” is closed; reopen it first.").format(
+                title=ballot_round.title))
         store.audit("ballot_rejected", "ballot_round", round_id, None,
                     {"code": code, "kind": kind, "reason": error.message},
                     actor=_operator(operator))
@@ -311,6 +323,8 @@ def enter(
                 raise MarkError(_("{n} answers for {q} questions.").format(
                     n=len(answers), q=len(questions)))
             checked = tuple(check_answer(q, a) for q, a in zip(questions, answers, strict=True))
+            if pass_ == FIRST and paper.round.channel == BOTH:
+                _check_handed_out(store, paper.round)
         who = _operator(operator)
         cursor = store.execute(
             "INSERT INTO ballot_entries (round_id, code, pass, spoiled, answers, operator, via, "
@@ -331,6 +345,25 @@ def enter(
     assessments = () if spoiled else tuple(
         assess(q, a) for q, a in zip(questions, checked, strict=True))
     return EntryResult(BALLOTS, entry, assessments, matches)
+
+
+def _check_handed_out(store: EventStore, ballot_round: BallotRound) -> None:
+    """In a round on paper and phones, a paper counts only within the hand-outs recorded
+    at the desk: otherwise someone who also voted by phone could put a paper in the box."""
+    row = store.query_one("SELECT count(*) AS n FROM ballot_entries WHERE round_id = ? "
+                          "AND pass = 1 AND spoiled = 0 AND undone_at IS NULL",
+                          (ballot_round.id,))
+    keyed = int(row["n"]) if row else 0
+    handed = handout_count(store, ballot_round.id)
+    if keyed >= handed:
+        raise RoundStateError(ngettext(
+            "“{title}” is voted on paper and phones, so every paper must be handed out at "
+            "the desk (the person's badge scanned) before it is keyed: {handed} hand-out is "
+            "recorded and {keyed} papers are keyed already.",
+            "“{title}” is voted on paper and phones, so every paper must be handed out at "
+            "the desk (the person's badge scanned) before it is keyed: {handed} hand-outs are "
+            "recorded and {keyed} papers are keyed already.", handed).format(
+                title=ballot_round.title, handed=handed, keyed=keyed))
 
 
 def undo_entry(store: EventStore, entry_id: int, *, operator: str | None = None,

@@ -16,28 +16,49 @@ Kinds, and what a voter does on each:
 ``score``       give each option a score from ``score_min`` to ``score_max``
 ``dots``        share out ``dots`` dots, several on one option allowed
 ``budget``      approve projects (:class:`facilitator.tally.Project`) within ``budget``,
-                and up to ``max_choices`` projects when set
+                and up to ``max_choices`` projects when set; funded by its ``pb_rule``
 ``judgment``    give each option one grade (majority judgment), best grade first
 
 Numbers that must be exact (thresholds, costs, the budget) are :class:`fractions.Fraction`.
+
+Every rule that turns votes into an outcome (the decision rule and its threshold and quorum,
+a budget question's funding rule) is part of the question: fixed when the round is defined,
+printed on the paper and shown on the phone, and frozen with the questions once the round
+opens. Nothing chosen after the votes are seen can change an outcome.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
 from facilitator.ballots.errors import QuestionError
-from facilitator.i18n import _
-from facilitator.tally.pb import Project
+from facilitator.i18n import N_, _
+from facilitator.tally.pb import PbRule, Project
 from facilitator.text import fold
 
 MAX_OPTIONS = 60
 MAX_SCORE = 99
+
+Translate = Callable[[str], str]
+"""gettext for one language: the app's ``_``, a paper's language, a phone page's ``t``."""
+
+PB_RULES = (PbRule.GREEDY, PbRule.GREEDY_NO_SKIP, PbRule.EQUAL_SHARES_ADD1)
+"""The funding rules a budget question can be counted by (greedy-threshold needs a minimum
+score, which a ballot question does not set)."""
+_PB_RULE_NAMES = {PbRule.GREEDY: N_("Greedy by votes"),
+                  PbRule.GREEDY_NO_SKIP: N_("Greedy, stop at the first that does not fit"),
+                  PbRule.EQUAL_SHARES_ADD1: N_("Method of Equal Shares"),
+                  PbRule.GREEDY_THRESHOLD: N_("Greedy above a minimum score")}
+
+
+def pb_rule_name(rule: PbRule | str, tr: Translate = _) -> str:
+    """A funding rule's short name, for menus, the paper, the phone and the Results page."""
+    return tr(_PB_RULE_NAMES[PbRule(rule)])
 
 
 class Kind(StrEnum):
@@ -152,29 +173,30 @@ class DecisionRule:
     def is_simple_majority(self) -> bool:
         return self.threshold == Fraction(1, 2) and not self.inclusive
 
-    def describe(self) -> str:
-        """The rule in plain words, as printed on a result sheet."""
+    def describe(self, tr: Translate = _) -> str:
+        """The rule in plain words, as printed on a result sheet (and on the paper and the
+        phone page, in their language with ``tr``)."""
         if self.is_simple_majority:
-            need = _("more than half")
+            need = tr(N_("more than half"))
         elif self.inclusive:
-            need = _("at least {share}").format(share=format_share(self.threshold))
+            need = tr(N_("at least {share}")).format(share=format_share(self.threshold))
         else:
-            need = _("more than {share}").format(share=format_share(self.threshold))
+            need = tr(N_("more than {share}")).format(share=format_share(self.threshold))
         if self.base is Base.PRESENT:
-            of = _("of the people present")
+            of = tr(N_("of the people present"))
             absent = ""
         else:
-            of = _("of the votes cast")
-            absent = (_("abstentions are recorded but not counted in the percentage")
+            of = tr(N_("of the votes cast"))
+            absent = (tr(N_("abstentions are recorded but not counted in the percentage"))
                       if self.abstentions is Abstentions.EXCLUDED
-                      else _("abstentions count in the percentage"))
-        text = _("Carried with {need} {of}").format(need=need, of=of)
+                      else tr(N_("abstentions count in the percentage")))
+        text = tr(N_("Carried with {need} {of}")).format(need=need, of=of)
         if absent:
             text += "; " + absent
         if self.quorum:
-            text += "; " + _("quorum: {n} taking part").format(n=self.quorum)
+            text += "; " + tr(N_("quorum: {n} taking part")).format(n=self.quorum)
         if self.quorum_share is not None:
-            text += "; " + _("quorum: {share} of those present taking part").format(
+            text += "; " + tr(N_("quorum: {share} of those present taking part")).format(
                 share=format_share(self.quorum_share))
         return text + "."
 
@@ -285,6 +307,8 @@ class Question:
     budget: Fraction | None = None
     projects: tuple[Project, ...] = ()
     """budget: the projects, in ballot order (the options are their names)."""
+    pb_rule: PbRule = PbRule.GREEDY
+    """budget: how the votes decide which projects are funded (one of :data:`PB_RULES`)."""
     grades: tuple[str, ...] = ()
     """judgment: the grades, best first; an option left ungraded counts as the lowest."""
     support_points: int = 2
@@ -298,6 +322,11 @@ class Question:
         object.__setattr__(self, "text", " ".join(self.text.split()))
         object.__setattr__(self, "options", tuple(" ".join(o.split()) for o in self.options))
         object.__setattr__(self, "note", self.note.strip())
+        try:
+            object.__setattr__(self, "pb_rule", PbRule(self.pb_rule))
+        except ValueError as exc:
+            raise QuestionError(_("Unknown funding rule {rule!r}; use one of: {rules}.").format(
+                rule=self.pb_rule, rules=", ".join(r.value for r in PB_RULES))) from exc
         _validate(self)
 
     # -- builders ----------------------------------------------------------------------
@@ -351,10 +380,11 @@ class Question:
 
     @classmethod
     def pb_budget(cls, text: str, projects: Sequence[Project], budget: Fraction | int | str,
-                  *, max_choices: int | None = None, note: str = "") -> Question:
+                  *, max_choices: int | None = None, pb_rule: PbRule | str = PbRule.GREEDY,
+                  note: str = "") -> Question:
         return cls(Kind.BUDGET, text, tuple(p.name or p.id for p in projects),
                    budget=_fraction(budget, _("the budget")), projects=tuple(projects),
-                   max_choices=max_choices, note=note)
+                   max_choices=max_choices, pb_rule=PbRule(pb_rule), note=note)
 
     @classmethod
     def judgment(cls, text: str, options: Sequence[str], grades: Sequence[str] | None = None,
@@ -426,6 +456,16 @@ class Question:
             return text
         return _("Give each option ONE grade: mark one box in each row.")
 
+    def decided_by(self, tr: Translate = _) -> str:
+        """How the outcome is decided, in one sentence ("" for kinds with nothing to choose):
+        the decision rule of a yes/no, scale or choose-one question, the funding rule of a
+        budget question. Printed on the paper and shown on the phone page."""
+        if self.has_rule:
+            return self.rule.describe(tr)
+        if self.kind is Kind.BUDGET:
+            return tr(N_("Funding rule: {rule}.")).format(rule=pb_rule_name(self.pb_rule, tr))
+        return ""
+
     # -- storage -------------------------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
@@ -444,6 +484,8 @@ class Question:
         if self.projects:
             data["projects"] = [{"id": p.id, "name": p.name, "cost": str(p.cost)}
                                 for p in self.projects]
+        if self.kind is Kind.BUDGET:  # always written: the rule is part of the definition
+            data["pb_rule"] = self.pb_rule.value
         if self.grades:
             data["grades"] = list(self.grades)
         return data
@@ -581,8 +623,13 @@ def _validate(q: Question) -> None:
             fail(_("every project must cost more than zero."))
         if len({p.id for p in q.projects}) != len(q.projects):
             fail(_("two projects have the same id."))
+        if q.pb_rule not in PB_RULES:
+            fail(_("the funding rule must be one of: {rules}.").format(
+                rules=", ".join(r.value for r in PB_RULES)))
     elif q.projects or q.budget is not None:
         fail(_("only a budget question has projects and a budget."))
+    elif q.pb_rule is not PbRule.GREEDY:
+        fail(_("only a budget question has a funding rule."))
     if q.kind is Kind.JUDGMENT:
         if not 2 <= len(q.grades) <= 9:
             fail(_("majority judgment needs between 2 and 9 grades."))

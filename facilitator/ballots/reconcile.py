@@ -1,9 +1,15 @@
-"""Reconciliation: printed vs handed out vs returned vs keyed vs spoiled, and closing a round.
+"""Reconciliation: printed vs handed out vs returned vs keyed vs spoiled, phone voters vs
+people present, and closing a round.
 
 As at a polling station's closure (Decidim's polling officers, VotingWorks' batches): the
 figures must agree, or the person closing the round writes down why they do not. Papers on
 the adjudication list must be decided before closing; nothing else blocks, but every
 discrepancy needs the note.
+
+Closing seals the round: the fingerprint of its ballot set is stored with it (every result
+sheet prints that one, and says so loudly if a recount of the file ever differs), and no
+command can change its count (papers, phones, counts, settings) until it is reopened, with
+a note, which releases the fingerprint.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ from facilitator.ballots.entry import FIRST, SECOND, counted_papers, mismatches,
 from facilitator.ballots.errors import ReconciliationError, RoundStateError
 from facilitator.ballots.rounds import (
     BALLOTS,
+    BOTH,
+    PHONES,
     RoundResult,
     _operator,
     _require,
+    entitled_present,
     get_round,
     handout_count,
 )
@@ -52,8 +61,17 @@ class Reconciliation:
     adjudicated: int
     rejected: dict[str, int]
     present: int
+    """People present who may vote in the round (frozen at close)."""
     discrepancies: tuple[str, ...]
     blocking: tuple[str, ...]
+    channel: str | None = None
+    phone_voters: int = 0
+    """People who voted by phone on at least one question of the round."""
+
+    @property
+    def voters(self) -> int:
+        """Paper ballots keyed (spoiled aside) plus people who voted by phone."""
+        return self.entered + self.phone_voters
 
     @property
     def keyed(self) -> int:
@@ -66,25 +84,29 @@ class Reconciliation:
     def lines(self) -> list[tuple[str, str]]:
         """(label, figure) pairs, for the page, the command line and printed sheets."""
         unknown = _("not recorded")
-        rows = [
-            (_("Printed"), str(self.printed)),
-            (_("Handed out"), unknown if self.issued is None else str(self.issued)),
-        ]
-        if self.handed_out:
-            rows.append((_("Handed out (badges scanned)"), str(self.handed_out)))
-        rows += [
-            (_("Returned"), unknown if self.returned is None else str(self.returned)),
-            (_("Keyed as ballots"), str(self.entered)),
-            (_("Spoiled"), str(self.spoiled)),
-            (_("Blank papers"), str(self.blank)),
-        ]
-        if self.double_entry:
-            rows += [(_("Keyed a second time"), str(self.second_keyed)),
-                     (_("Waiting for adjudication"), str(self.pending)),
-                     (_("Adjudicated"), str(self.adjudicated))]
-        rows += [(_("Counted"), str(self.counted)),
-                 (_("Re-scans refused"), str(self.rejected.get("duplicate", 0))),
-                 (_("People present"), str(self.present))]
+        rows: list[tuple[str, str]] = []
+        if self.channel != PHONES:
+            rows += [
+                (_("Printed"), str(self.printed)),
+                (_("Handed out"), unknown if self.issued is None else str(self.issued)),
+            ]
+            if self.handed_out or self.channel == BOTH:
+                rows.append((_("Handed out (badges scanned)"), str(self.handed_out)))
+            rows += [
+                (_("Returned"), unknown if self.returned is None else str(self.returned)),
+                (_("Keyed as ballots"), str(self.entered)),
+                (_("Spoiled"), str(self.spoiled)),
+                (_("Blank papers"), str(self.blank)),
+            ]
+            if self.double_entry:
+                rows += [(_("Keyed a second time"), str(self.second_keyed)),
+                         (_("Waiting for adjudication"), str(self.pending)),
+                         (_("Adjudicated"), str(self.adjudicated))]
+            rows += [(_("Counted"), str(self.counted)),
+                     (_("Re-scans refused"), str(self.rejected.get("duplicate", 0)))]
+        if self.channel in (PHONES, BOTH) or self.phone_voters:
+            rows.append((_("Voted by phone (people)"), str(self.phone_voters)))
+        rows.append((_("People present"), str(self.present)))
         return rows
 
     def to_json(self) -> dict[str, Any]:
@@ -94,14 +116,9 @@ class Reconciliation:
             "counted": self.counted, "blank": self.blank, "second_keyed": self.second_keyed,
             "pending": self.pending, "adjudicated": self.adjudicated,
             "rejected": dict(self.rejected), "present": self.present,
+            "channel": self.channel, "phone_voters": self.phone_voters,
             "discrepancies": list(self.discrepancies), "blocking": list(self.blocking),
         }
-
-
-def _present(store: EventStore) -> int:
-    row = store.query_one("SELECT count(*) AS n FROM participants WHERE active = 1 "
-                          "AND status = 'checked_in' AND role = 'participant'")
-    return int(row["n"]) if row else 0
 
 
 def reconcile(store: EventStore, round_id: int) -> Reconciliation:
@@ -120,16 +137,22 @@ def reconcile(store: EventStore, round_id: int) -> Reconciliation:
     counted = sum(1 for p in papers if not p.spoiled)
     blank = sum(1 for p in papers if p.blank)
     present = (ballot_round.present_at_close if ballot_round.is_closed
-               and ballot_round.present_at_close is not None else _present(store))
+               and ballot_round.present_at_close is not None
+               else entitled_present(store, ballot_round))
     handed = handout_count(store, round_id)
     issued, returned = ballot_round.issued, ballot_round.returned
     keyed = entered + spoiled
+    phone = _phone_voters(store, round_id)
+    paper = ballot_round.channel != PHONES
 
     problems: list[str] = []
-    if issued is None:
+    if paper and issued is None:
         problems.append(_("The number of papers handed out is not recorded."))
-    if returned is None:
+    if paper and returned is None:
         problems.append(_("The number of papers returned is not recorded."))
+    if ballot_round.channel == BOTH and entered > handed:
+        problems.append(_("{entered} papers are keyed but only {handed} hand-outs were "
+                          "recorded at the desk.").format(entered=entered, handed=handed))
     if issued is not None and handed and issued != handed:
         problems.append(_("{issued} papers counted as handed out, but {handed} badges were "
                           "scanned at the desk.").format(issued=issued, handed=handed))
@@ -154,9 +177,14 @@ def reconcile(store: EventStore, round_id: int) -> Reconciliation:
         problems.append(ngettext("{n} paper is not keyed a second time.",
                                  "{n} papers are not keyed a second time.",
                                  keyed - second).format(n=keyed - second))
-    if present and entered > present:
-        problems.append(_("More ballots keyed ({entered}) than participants present "
-                          "({present}).").format(entered=entered, present=present))
+    if present and entered + phone > present:
+        if phone:
+            problems.append(_("More people voted ({entered} on paper, {phone} by phone) than "
+                              "people entitled to vote are present ({present}).").format(
+                                  entered=entered, phone=phone, present=present))
+        else:
+            problems.append(_("More ballots keyed ({entered}) than people entitled to vote "
+                              "present ({present}).").format(entered=entered, present=present))
     blocking: list[str] = []
     if open_list:
         blocking.append(ngettext(
@@ -171,13 +199,25 @@ def reconcile(store: EventStore, round_id: int) -> Reconciliation:
         handed_out=handed, returned=returned, entered=entered, spoiled=spoiled,
         counted=counted, blank=blank, second_keyed=second, pending=len(open_list),
         adjudicated=len(decided), rejected=rejected_counts(store, round_id), present=present,
-        discrepancies=tuple(problems), blocking=tuple(blocking))
+        discrepancies=tuple(problems), blocking=tuple(blocking), channel=ballot_round.channel,
+        phone_voters=phone)
+
+
+def _phone_voters(store: EventStore, round_id: int) -> int:
+    from facilitator.lan.votes import phone_voters  # phone voting builds on the ballots
+
+    return len(phone_voters(store, round_id))
 
 
 def close_round(store: EventStore, round_id: int, *, operator: str | None = None,
                 note: str = "") -> RoundResult:
-    """Close the round: no more entries. Refused while papers await adjudication, and
-    refused without a note when the figures do not agree."""
+    """Close the round: nothing about its count changes any more (papers, phone votes,
+    counts, settings), and its fingerprint is sealed. Refused while papers await
+    adjudication, and refused without a note when the figures do not agree. Once committed,
+    the file's write-ahead log is cleared (:meth:`EventStore.scrub`) so no history of the
+    phone votes stays behind."""
+    from facilitator.tally.results import ballots_fingerprint, round_ballots
+
     note = note.strip()
     with store.transaction():
         ballot_round = _require(store, round_id, "open")
@@ -194,15 +234,25 @@ def close_round(store: EventStore, round_id: int, *, operator: str | None = None
         store.execute(
             "UPDATE ballot_rounds SET status = 'closed', closed_at = ?, close_note = ?, "
             "present_at_close = ? WHERE id = ?", (now, note or None, figures.present, round_id))
+        # Sealed after the status change, so whatever closing does to the phone questions
+        # (the event file closes them) is what the fingerprint covers.
+        sealed = ballots_fingerprint(round_ballots(store, round_id))
+        store.execute("UPDATE ballot_rounds SET fingerprint = ? WHERE id = ?",
+                      (sealed, round_id))
         store.audit("ballot_round_close", "ballot_round", round_id, None,
-                    {"note": note or None, "figures": figures.to_json()},
-                    actor=_operator(operator))
-        return RoundResult(BALLOTS, get_round(store, round_id))
+                    {"note": note or None, "figures": figures.to_json(),
+                     "fingerprint": sealed}, actor=_operator(operator))
+        closed = get_round(store, round_id)
+    store.scrub()
+    return RoundResult(BALLOTS, closed)
 
 
 def reopen_round(store: EventStore, round_id: int, *, operator: str | None = None,
                  note: str = "") -> RoundResult:
-    """Reopen a closed round (a paper turned up late); the reason is kept in the log."""
+    """Reopen a closed round (a paper turned up late); the reason is kept in the log.
+
+    This releases the sealed fingerprint: a result sheet printed at close no longer holds
+    until the round is closed again (and sealed anew)."""
     note = note.strip()
     if not note:
         raise ReconciliationError(_("Reopening a closed round needs a note saying why."))
@@ -212,9 +262,12 @@ def reopen_round(store: EventStore, round_id: int, *, operator: str | None = Non
             raise RoundStateError(_("The round “{title}” is not closed.").format(
                 title=ballot_round.title))
         store.execute("UPDATE ballot_rounds SET status = 'open', closed_at = NULL, "
-                      "close_note = NULL, present_at_close = NULL WHERE id = ?", (round_id,))
+                      "close_note = NULL, present_at_close = NULL, fingerprint = NULL "
+                      "WHERE id = ?", (round_id,))
         store.audit("ballot_round_reopen", "ballot_round", round_id,
                     {"closed_at": to_iso(ballot_round.closed_at) if ballot_round.closed_at
-                     else None, "note": ballot_round.close_note},
-                    {"note": note}, actor=_operator(operator))
+                     else None, "note": ballot_round.close_note,
+                     "fingerprint": ballot_round.fingerprint},
+                    {"note": note, "fingerprint_released": ballot_round.fingerprint},
+                    actor=_operator(operator))
         return RoundResult(BALLOTS, get_round(store, round_id))

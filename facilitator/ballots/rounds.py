@@ -1,14 +1,27 @@
 """Ballot rounds in the event file: questions, printed codes, hand-outs, counts, closing.
 
-A round goes draft → open (its first papers printed; the questions are frozen from then on,
-since they are on paper) → closed (reconciled; no more entries). Every command is one
-transaction with its audit entry, returns what changed, and a refused command raises a
-:class:`BallotError` and changes nothing.
+A round goes draft → open (its first papers printed, or a question opened to phones; the
+questions, their rules, the channel and who may vote are frozen from then on) → closed
+(reconciled; nothing about its count can change until someone reopens it, with a note).
+Every command is one transaction with its audit entry, returns what changed, and a refused
+command raises a :class:`BallotError` and changes nothing.
+
+**Channel.** A round is voted on paper only, on phones only, or on both. A new round's
+channel may be left open: the first use fixes it (printing papers makes it a paper round,
+opening a question to phones a phone round), so nobody can vote both ways unless the
+organiser chose "both". In a "both" round each paper is handed out at the desk with the
+person's badge scanned (a paper is keyed only within the hand-outs recorded), a hand-out
+is refused to someone who voted by phone and a phone vote to someone handed a paper.
+
+**Who may vote.** Participants, unless the round names other roles
+(:func:`voting_refusal` is the one rule, for phones and for the hand-out desk;
+:func:`entitled_present` the one count of those present who may vote).
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,12 +32,23 @@ from facilitator.ballots.errors import BallotError, QuestionError, RoundStateErr
 from facilitator.ballots.questions import Question
 from facilitator.changes import Changes
 from facilitator.clock import from_iso, to_iso
-from facilitator.i18n import _
+from facilitator.i18n import N_, _
+from facilitator.people import Participant, get
+from facilitator.people.importer import ROLES
 from facilitator.store import EventStore
 
 BALLOTS = Changes(ballots=True)
 MAX_BATCH = 10_000
 STATUSES = ("draft", "open", "closed")
+PAPER, PHONES, BOTH = "paper", "phones", "both"
+CHANNELS = (PAPER, PHONES, BOTH)
+CHANNEL_NAMES = {None: N_("Paper or phones: the first one used"), PAPER: N_("Paper only"),
+                 PHONES: N_("Phones only"),
+                 BOTH: N_("Paper and phones (hand-outs recorded at the desk)")}
+VOTER_ROLES = ("participant",)
+"""Who may vote in a round unless the organiser chose otherwise."""
+ROLE_NAMES = {"participant": N_("participants"), "facilitator": N_("facilitators"),
+              "expert": N_("experts"), "staff": N_("staff"), "observer": N_("observers")}
 
 
 @dataclass(frozen=True)
@@ -44,6 +68,12 @@ class BallotRound:
     closed_at: datetime | None
     close_note: str | None
     present_at_close: int | None
+    channel: str | None = None
+    """"paper", "phones" or "both"; None until the first use fixes it."""
+    voters: tuple[str, ...] = VOTER_ROLES
+    """The roles that may vote (participants unless the organiser chose otherwise)."""
+    fingerprint: str | None = None
+    """The ballot set's fingerprint, sealed when the round was closed (None while open)."""
 
     @property
     def is_open(self) -> bool:
@@ -53,10 +83,25 @@ class BallotRound:
     def is_closed(self) -> bool:
         return self.status == "closed"
 
+    @property
+    def allows_paper(self) -> bool:
+        return self.channel != PHONES
+
+    @property
+    def allows_phones(self) -> bool:
+        return self.channel != PAPER
+
+    def channel_text(self) -> str:
+        return _(CHANNEL_NAMES[self.channel])
+
+    def voters_text(self) -> str:
+        return voters_text(self.voters)
+
     def spec(self) -> dict[str, Any]:
         """The round as a JSON-able definition (what ``ballots new`` reads)."""
         return round_spec(self.title, self.questions, instructions=self.instructions,
-                          language=self.language, double_entry=self.double_entry)
+                          language=self.language, double_entry=self.double_entry,
+                          channel=self.channel, voters=self.voters)
 
 
 @dataclass(frozen=True)
@@ -95,10 +140,46 @@ class HandOut:
     operator: str | None
 
 
+def voters_text(voters: Sequence[str]) -> str:
+    """Who may vote, in words: "participants", "participants and observers"."""
+    names = [_(ROLE_NAMES[r]) for r in ROLES if r in voters]
+    if len(names) <= 1:
+        return "".join(names)
+    return _("{some} and {last}").format(some=", ".join(names[:-1]), last=names[-1])
+
+
+def check_channel(channel: Any) -> str | None:
+    if channel is None or channel == "":
+        return None
+    if channel not in CHANNELS:
+        raise QuestionError(_("The channel must be one of: {channels} (or left out, to be "
+                              "fixed by the first use).").format(channels=", ".join(CHANNELS)))
+    return str(channel)
+
+
+def check_voters(voters: Any) -> tuple[str, ...]:
+    """The roles that may vote, in the roster's order; refused if empty or unknown."""
+    if voters is None:
+        return VOTER_ROLES
+    if isinstance(voters, str) or not isinstance(voters, Sequence):
+        raise QuestionError(_("Who may vote must be a list of roles, e.g. [\"participant\"]."))
+    unknown = sorted({str(v) for v in voters} - set(ROLES))
+    if unknown:
+        raise QuestionError(_("Unknown role(s) {names}; use: {roles}.").format(
+            names=", ".join(unknown), roles=", ".join(ROLES)))
+    chosen = tuple(r for r in ROLES if r in voters)
+    if not chosen:
+        raise QuestionError(_("At least one role must be allowed to vote."))
+    return chosen
+
+
 def round_spec(title: str, questions: Sequence[Question], *, instructions: str = "",
-               language: str | None = None, double_entry: bool = False) -> dict[str, Any]:
+               language: str | None = None, double_entry: bool = False,
+               channel: str | None = None, voters: Sequence[str] = VOTER_ROLES
+               ) -> dict[str, Any]:
     return {"title": title, "instructions": instructions, "language": language,
-            "double_entry": double_entry, "questions": [q.to_json() for q in questions]}
+            "double_entry": double_entry, "channel": channel, "voters": list(voters),
+            "questions": [q.to_json() for q in questions]}
 
 
 def parse_round_spec(data: Any) -> tuple[str, tuple[Question, ...], dict[str, Any]]:
@@ -118,7 +199,9 @@ def parse_round_spec(data: Any) -> tuple[str, tuple[Question, ...], dict[str, An
                 n=number, problem=exc.message)) from exc
     options = {"instructions": str(data.get("instructions") or ""),
                "language": data.get("language") or None,
-               "double_entry": bool(data.get("double_entry", False))}
+               "double_entry": bool(data.get("double_entry", False)),
+               "channel": check_channel(data.get("channel")),
+               "voters": check_voters(data.get("voters"))}
     return str(data.get("title") or ""), tuple(questions), options
 
 
@@ -141,6 +224,8 @@ def _from_row(store: EventStore, row: Any) -> BallotRound:
         opened_at=from_iso(row["opened_at"]) if row["opened_at"] else None,
         closed_at=from_iso(row["closed_at"]) if row["closed_at"] else None,
         close_note=row["close_note"], present_at_close=row["present_at_close"],
+        channel=row["channel"], voters=tuple(json.loads(row["voters"])),
+        fingerprint=row["fingerprint"],
     )
 
 
@@ -189,8 +274,9 @@ def _require(store: EventStore, round_id: int, *allowed: str) -> BallotRound:
         if ballot_round.status == "draft":
             raise RoundStateError(_("The round “{title}” has no papers printed yet.").format(
                 title=ballot_round.title))
-        raise RoundStateError(_("Papers of the round “{title}” are printed already, so its "
-                                "questions can no longer change.").format(
+        raise RoundStateError(_("The round “{title}” is open (papers printed or a question "
+                                "opened to phones), so its questions, rules, channel and "
+                                "voters can no longer change.").format(
                                     title=ballot_round.title))
     return ballot_round
 
@@ -202,6 +288,58 @@ def _local(moment: datetime | None) -> str:
 def _operator(name: str | None) -> str:
     text = " ".join((name or "").split())
     return text[:80] if text else _("desk")
+
+
+# -- channel and who may vote --------------------------------------------------------------
+
+
+def use_channel(store: EventStore, ballot_round: BallotRound, channel: str,
+                *, operator: str | None = None) -> None:
+    """Inside a transaction: refuse ``channel`` ("paper" or "phones") if the round does not
+    allow it; a round whose channel was left open is fixed to it (audited)."""
+    if ballot_round.channel is None:
+        store.execute("UPDATE ballot_rounds SET channel = ? WHERE id = ? AND channel IS NULL",
+                      (channel, ballot_round.id))
+        store.audit("ballot_round_channel", "ballot_round", ballot_round.id,
+                    {"channel": None}, {"channel": channel}, actor=operator)
+        return
+    if channel == PAPER and not ballot_round.allows_paper:
+        raise RoundStateError(_("The round “{title}” is voted on phones only: it has no "
+                                "paper ballots.").format(title=ballot_round.title))
+    if channel == PHONES and not ballot_round.allows_phones:
+        raise RoundStateError(_("The round “{title}” is voted on paper only: its questions "
+                                "cannot be opened to phones (a round on paper and phones "
+                                "must be defined so).").format(title=ballot_round.title))
+
+
+def voting_refusal(store: EventStore, ballot_round: BallotRound, person: Participant
+                   ) -> str | None:
+    """Why ``person`` may not vote in this round (by phone or on paper), or None.
+
+    The one rule, for the phones and the hand-out desk: an active person, checked in,
+    whose role the round lets vote (participants unless the organiser chose otherwise)."""
+    if not person.active:
+        return _("{name} was removed from the participant list.").format(name=person.name)
+    if person.role not in ballot_round.voters:
+        return _("{name} is not entitled to vote in “{title}”: only {voters} vote in this "
+                 "round.").format(name=person.name, title=ballot_round.title,
+                                  voters=ballot_round.voters_text())
+    if not person.present:
+        return _("{name} is not checked in.").format(name=person.name)
+    return None
+
+
+def entitled_present(store: EventStore, ballot_round: BallotRound | int) -> int:
+    """The people present who may vote in the round: checked in, active, of a voting role.
+
+    The "present" of every turnout and reconciliation figure of the round."""
+    if isinstance(ballot_round, int):
+        ballot_round = get_round(store, ballot_round)
+    marks = ", ".join("?" for _role in ballot_round.voters)
+    row = store.query_one(
+        "SELECT count(*) AS n FROM participants WHERE active = 1 AND status = 'checked_in' "
+        f"AND role IN ({marks})", ballot_round.voters)
+    return int(row["n"]) if row else 0
 
 
 # -- defining rounds --------------------------------------------------------------------------
@@ -222,20 +360,25 @@ def _check_round(title: str, questions: Sequence[Question], language: str | None
 
 def create_round(
     store: EventStore, title: str, questions: Sequence[Question], *, instructions: str = "",
-    language: str | None = None, double_entry: bool = False, operator: str | None = None,
+    language: str | None = None, double_entry: bool = False, channel: str | None = None,
+    voters: Sequence[str] = VOTER_ROLES, operator: str | None = None,
 ) -> RoundResult:
+    """Define a round. ``channel`` None leaves it to the first use (papers printed or a
+    question opened to phones); ``voters`` are the roles that may vote."""
     title = _check_round(title, questions, language)
+    channel, voters = check_channel(channel), check_voters(voters)
     with store.transaction():
         cursor = store.execute(
-            "INSERT INTO ballot_rounds (title, instructions, language, double_entry, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO ballot_rounds (title, instructions, language, double_entry, "
+            "created_at, channel, voters) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (title, instructions.strip(), language, int(double_entry),
-             to_iso(store.clock.now())))
+             to_iso(store.clock.now()), channel, json.dumps(list(voters))))
         round_id = int(cursor.lastrowid or 0)
         _write_questions(store, round_id, questions)
         store.audit("ballot_round_create", "ballot_round", round_id, None,
                     round_spec(title, questions, instructions=instructions.strip(),
-                               language=language, double_entry=double_entry),
+                               language=language, double_entry=double_entry,
+                               channel=channel, voters=voters),
                     actor=operator)
         return RoundResult(BALLOTS, get_round(store, round_id))
 
@@ -251,16 +394,20 @@ def _write_questions(store: EventStore, round_id: int, questions: Sequence[Quest
 def update_round(
     store: EventStore, round_id: int, title: str, questions: Sequence[Question], *,
     instructions: str = "", language: str | None = None, double_entry: bool = False,
+    channel: str | None = None, voters: Sequence[str] = VOTER_ROLES,
     operator: str | None = None,
 ) -> RoundResult:
-    """Change a round before any paper is printed."""
+    """Change a round before any paper is printed or any question opened to phones: its
+    questions and their rules, channel and voters are frozen from then on."""
     title = _check_round(title, questions, language)
+    channel, voters = check_channel(channel), check_voters(voters)
     with store.transaction():
         old = _require(store, round_id, "draft")
         store.execute(
             "UPDATE ballot_rounds SET title = ?, instructions = ?, language = ?, "
-            "double_entry = ? WHERE id = ?",
-            (title, instructions.strip(), language, int(double_entry), round_id))
+            "double_entry = ?, channel = ?, voters = ? WHERE id = ?",
+            (title, instructions.strip(), language, int(double_entry), channel,
+             json.dumps(list(voters)), round_id))
         _write_questions(store, round_id, questions)
         new = get_round(store, round_id)
         store.audit("ballot_round_update", "ballot_round", round_id, old.spec(), new.spec(),
@@ -312,6 +459,7 @@ def issue_codes(store: EventStore, round_id: int, count: int, *,
             max=MAX_BATCH, n=count))
     with store.transaction():
         ballot_round = _require(store, round_id, "draft", "open")
+        use_channel(store, ballot_round, PAPER, operator=operator)
         taken = {r["code"] for r in store.query("SELECT code FROM ballot_codes")}
         row = store.query_one(
             "SELECT coalesce(max(serial), 0) AS serial, coalesce(max(batch), 0) AS batch "
@@ -340,25 +488,37 @@ def issue_codes(store: EventStore, round_id: int, count: int, *,
 def hand_out(store: EventStore, round_id: int, participant_id: int, *,
              operator: str | None = None) -> Changes:
     """Record that a person was handed a paper for this round (not which one: votes stay
-    secret). A second paper for the same person is refused; phone voting can check this
-    so that no one votes both on paper and on a phone."""
-    from facilitator.people import get
+    secret). Refused for someone not entitled to vote, a second paper for the same person,
+    and someone who voted by phone in the round (checked here, in the same transaction,
+    and by a trigger in the event file whatever code path tries)."""
+    from facilitator.lan.votes import paper_refusal  # phone voting builds on the ballots
 
     with store.transaction():
         ballot_round = _require(store, round_id, "open")
+        use_channel(store, ballot_round, PAPER, operator=operator)
         person = get(store, participant_id)
-        if not person.active:
-            raise BallotError(_("{name} was removed from the participant list.").format(
-                name=person.name))
+        refusal = voting_refusal(store, ballot_round, person)
+        if refusal is not None:
+            raise BallotError(refusal)
         earlier = handed_out_to(store, round_id, participant_id)
         if earlier is not None:
             raise BallotError(_("{name} was already handed a paper for “{title}” at {time} "
                                 "(by {operator}).").format(
                 name=person.name, title=ballot_round.title, time=_local(earlier.at),
                 operator=earlier.operator or _("desk")))
-        store.execute("INSERT INTO ballot_handouts (round_id, participant_id, at, operator) "
-                      "VALUES (?, ?, ?, ?)",
-                      (round_id, participant_id, to_iso(store.clock.now()), _operator(operator)))
+        refusal = paper_refusal(store, round_id, participant_id)
+        if refusal is not None:
+            raise BallotError(refusal)
+        try:
+            store.execute("INSERT INTO ballot_handouts (round_id, participant_id, at, operator) "
+                          "VALUES (?, ?, ?, ?)", (round_id, participant_id,
+                                                  to_iso(store.clock.now()), _operator(operator)))
+        except sqlite3.IntegrityError as exc:  # the event file's own check (a phone vote)
+            if "phone" not in str(exc):
+                raise
+            raise BallotError(_("{name} already voted by phone in “{title}”; no paper ballot "
+                                "for them.").format(name=person.name,
+                                                    title=ballot_round.title)) from exc
         store.audit("ballot_hand_out", "participant", participant_id, None,
                     {"round": round_id}, actor=_operator(operator))
     return BALLOTS
@@ -407,6 +567,7 @@ def record_counts(store: EventStore, round_id: int, *, issued: int | None = None
             raise BallotError(_("A count of papers must be a whole number, 0 or more."))
     with store.transaction():
         old = _require(store, round_id, "open")
+        use_channel(store, old, PAPER, operator=operator)
         new_issued = old.issued if issued is None else issued
         new_returned = old.returned if returned is None else returned
         if new_issued is not None and new_issued > old.printed:

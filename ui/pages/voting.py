@@ -6,7 +6,9 @@ and Enter, the paper's questions appear, the operator keys the marks (see
 A paper scanned twice is refused, saying when and by whom it was entered. With double entry,
 a second operator keys every paper again; papers whose keyings differ are listed for a
 person to adjudicate. The reconciliation tab compares printed, handed out, returned, keyed
-and spoiled papers; closing with a discrepancy needs a note.
+and spoiled papers, and phone voters with the people present; closing with a discrepancy
+needs a note. Under the round's name: how it is voted (paper, phones or both) and who may
+vote, both fixed with the round.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from facilitator.ballots import (
     create_round,
     describe,
     enter,
+    entitled_present,
     entries,
     get_entry,
     hand_out,
@@ -73,8 +76,7 @@ from facilitator.ballots import reopen_round as reopen_ballot_round
 from facilitator.changes import Changes
 from facilitator.errors import UserError
 from facilitator.i18n import _
-from facilitator.lan import paper_refusal
-from facilitator.people import NotFoundError, attendance_summary, find_by_scan
+from facilitator.people import NotFoundError, find_by_scan
 from facilitator.reports.ballots import write_ballot_papers
 from facilitator.store import EventStore
 from ui.ballot_dialogs import NoteDialog, PrintDialog, PrintRequest, RoundDefinition, RoundDialog
@@ -145,6 +147,9 @@ class VotingPage(QWidget):
         self.double_box = QCheckBox(_("&Double entry"))
         self.double_box.setToolTip(_("A second operator keys every paper again; papers whose "
                                      "two keyings differ go to the adjudication list."))
+        self.round_info = QLabel()
+        self.round_info.setObjectName("roundInfo")
+        self.round_info.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addStretch(1)
@@ -251,6 +256,7 @@ class VotingPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addLayout(top)
+        layout.addWidget(self.round_info)
         layout.addLayout(modes)
         layout.addWidget(self.scan_edit)
         layout.addWidget(self.banner)
@@ -396,8 +402,12 @@ class VotingPage(QWidget):
         double = has and ballot_round is not None and ballot_round.double_entry
         self.edit_button.setEnabled(has and ballot_round is not None
                                     and ballot_round.status == "draft")
-        self.print_button.setEnabled(has and ballot_round is not None
+        paper = has and ballot_round is not None and ballot_round.allows_paper
+        self.print_button.setEnabled(paper and ballot_round is not None
                                      and not ballot_round.is_closed and not self.printing)
+        self.mode_buttons[HAND_OUT].setEnabled(paper)
+        if not paper and self.mode() == HAND_OUT:
+            self.mode_buttons[FIRST].setChecked(True)
         self.double_box.setEnabled(has and ballot_round is not None
                                    and not ballot_round.is_closed)
         self.double_box.setChecked(double)
@@ -409,8 +419,21 @@ class VotingPage(QWidget):
         self.close_button.setEnabled(is_open)
         self.reopen_button.setEnabled(has and ballot_round is not None
                                       and ballot_round.is_closed)
-        self.save_counts_button.setEnabled(is_open)
+        self.save_counts_button.setEnabled(is_open and paper)
+        self._update_round_info()
         self._update_placeholder()
+
+    def _update_round_info(self) -> None:
+        ballot_round = self.current_round()
+        if ballot_round is None:
+            self.round_info.setText("")
+            return
+        text = _("How people vote: {channel}. Who may vote: {voters}.").format(
+            channel=ballot_round.channel_text(), voters=ballot_round.voters_text())
+        if ballot_round.is_closed and ballot_round.fingerprint:
+            text += " " + _("Sealed at close, fingerprint {fp}…").format(
+                fp=ballot_round.fingerprint[:16])
+        self.round_info.setText(text)
 
     def _update_placeholder(self) -> None:
         ballot_round = self.current_round()
@@ -420,6 +443,8 @@ class VotingPage(QWidget):
             text = _("Print the papers first (Ctrl+P); then scan them here")
         elif ballot_round.is_closed:
             text = _("This round is closed")
+        elif not ballot_round.allows_paper:
+            text = _("This round is voted on phones only (the Phones tab)")
         elif self.mode() == HAND_OUT:
             text = _("Scan the badge of each person handed a paper")
         else:
@@ -443,6 +468,7 @@ class VotingPage(QWidget):
                                   instructions=definition.instructions,
                                   language=definition.language,
                                   double_entry=definition.double_entry,
+                                  channel=definition.channel, voters=definition.voters,
                                   operator=self.operator() or None)
         except UserError as exc:
             self.banner.show_message(exc.message, "error")
@@ -464,6 +490,7 @@ class VotingPage(QWidget):
                                   definition.questions, instructions=definition.instructions,
                                   language=definition.language,
                                   double_entry=definition.double_entry,
+                                  channel=definition.channel, voters=definition.voters,
                                   operator=self.operator() or None)
         except UserError as exc:
             self.banner.show_message(exc.message, "error")
@@ -492,7 +519,7 @@ class VotingPage(QWidget):
         ballot_round = self.current_round()
         if ballot_round is None or ballot_round.is_closed or self.printing:
             return
-        present = attendance_summary(self._store).present
+        present = entitled_present(self._store, ballot_round)
         batches = sorted({p.batch for p in paper_codes(self._store, ballot_round.id)})
         request = self._ask_print(self, ballot_round, present or 100, batches)
         if request is None:
@@ -652,9 +679,7 @@ class VotingPage(QWidget):
     def _hand_out(self, ballot_round: BallotRound, text: str) -> None:
         try:
             person = find_by_scan(self._store, text)
-            refusal = paper_refusal(self._store, ballot_round.id, person.id)
-            if refusal is not None:  # voted by phone: no paper (the event file refuses too)
-                raise UserError(refusal)
+            # Refused with a sentence: not entitled to vote, a paper already, a phone vote.
             changes = hand_out(self._store, ballot_round.id, person.id,
                                operator=self.operator() or None)
         except (NotFoundError, UserError) as exc:
@@ -790,12 +815,15 @@ class VotingPage(QWidget):
         if ballot_round is None:
             return
         note = self._ask_note(self, _("Reopen “{title}”").format(title=ballot_round.title),
-                              _("Why is the round reopened?"), True)
+                              _("Why is the round reopened? Reopening releases the fingerprint "
+                                "sealed at close: a result sheet printed since then no longer "
+                                "holds until the round is closed again."), True)
         if not note:
             return
         run_command(self.banner, self._bus, lambda: reopen_ballot_round(
             self._store, ballot_round.id, operator=self.operator() or None, note=note).changes,
-            _("Round “{title}” reopened.").format(title=ballot_round.title))
+            _("Round “{title}” reopened: its sealed fingerprint is released, and the result "
+              "sheet printed at close no longer holds.").format(title=ballot_round.title))
 
     # -- refreshing -------------------------------------------------------------------------
 

@@ -294,8 +294,9 @@ def test_reconciliation_and_closing_with_a_note(demo: EventStore, clock: FakeClo
     close_round(demo, r.id)
     log = [row[0] for row in demo.query("SELECT action FROM audit_log WHERE object_type = "
                                         "'ballot_round' ORDER BY id")]
-    assert log == ["ballot_round_create", "ballot_codes_issue", "ballot_counts",
-                   "ballot_round_close", "ballot_round_reopen", "ballot_round_close"]
+    assert log == ["ballot_round_create", "ballot_round_channel", "ballot_codes_issue",
+                   "ballot_counts", "ballot_round_close", "ballot_round_reopen",
+                   "ballot_round_close"]
 
 
 def test_balanced_round_closes_without_a_note(demo: EventStore) -> None:
