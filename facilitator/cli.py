@@ -29,7 +29,7 @@ from facilitator.people import (
 )
 from facilitator.qa.cli import add_qa_commands
 from facilitator.store import EventStore
-from facilitator.tables.commands import add_table_commands
+from facilitator.tables.cli import add_table_commands
 from facilitator.tally.commands import add_count_commands
 
 

@@ -168,11 +168,12 @@ def read_table(path: Path | str) -> RawTable:
         raise ImportFileError(
             name, _("this is an old-style Excel (.xls) file. Save it as .xlsx or CSV and "
                     "import that."))
-    text, encoding = _decode(name, data)
+    text, encoding = decode_text(name, data)
     return _read_csv(name, text, encoding, digest)
 
 
-def _decode(name: str, data: bytes) -> tuple[str, str]:
+def decode_text(name: str, data: bytes) -> tuple[str, str]:
+    """The text of a CSV file's bytes and the encoding it was in; refuses binary data."""
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -230,7 +231,7 @@ def _refuse_control_chars(name: str, text: str) -> None:
 def _read_csv(name: str, text: str, encoding: str, digest: str) -> RawTable:
     if not text.translate(_NOT_CONTENT).strip():
         raise ImportFileError(name, _("the file is empty."))
-    delimiter = _sniff_delimiter(text)
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     start = 1
@@ -252,7 +253,7 @@ def _read_csv(name: str, text: str, encoding: str, digest: str) -> RawTable:
     return _rectangular(name, header_line, header, rows[1:], encoding, delimiter, digest, False)
 
 
-def _sniff_delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines into the most, equally long, rows."""
     sample = text[:65536]
     best, best_score = ",", (-1, -1)

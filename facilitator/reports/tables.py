@@ -1,7 +1,7 @@
 """Printed table plans: a sheet per table for its facilitator, the entrance list, the room plan,
 and name badges with each person's table per round and their check-in QR code.
 
-Everything here works from a :class:`~facilitator.tables.store.PlanView` (names and seats,
+Everything here works from a :class:`~facilitator.tables.plans.PlanView` (names and seats,
 already read from the event file), so sheets can be written on any thread. After a
 re-balance the sheets mark who moved (★) and who is new (✚), so the updated pages can be
 handed out without comparing them to the old ones.
@@ -19,7 +19,7 @@ from facilitator import codes
 from facilitator.i18n import _
 from facilitator.reports.fonts import register
 from facilitator.reports.layout import page_size as _page_size
-from facilitator.tables.store import PlanView, TableView
+from facilitator.tables.plans import PlanView, TableView
 
 SHEETS = ("tables", "list", "room")
 """The A4 sheets, in the order they print when several are asked for."""

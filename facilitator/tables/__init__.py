@@ -1,17 +1,27 @@
 """Table allocation: seat a room over several rounds, diverse tables, new faces each round.
 
-Pure domain code (no database, no Qt, no threads of its own; the GUI runs :func:`allocate`
-off its thread and passes ``progress`` and ``cancel``):
+The rooms (ARCHITECTURE.md), from the bottom up:
 
-- build a :class:`Problem` (people, tables, rounds, :class:`Attribute` s to mix, and
-  :class:`Constraints`: :class:`Pin`, :class:`Cluster`, apart/together pairs,
-  :class:`Unavailable` tables); bad input raises :class:`AllocationError`;
-- :func:`allocate` returns an :class:`Allocation` (a :class:`Plan` and its
-  :class:`PlanQuality`), or raises :class:`InfeasibleError` naming what cannot be met;
-- :func:`evaluate` and :func:`violations` judge any plan, including one edited by hand;
-- :func:`rebalance` re-seats the current and later rounds after latecomers and leavers and
-  says who moves (:class:`Rebalance`, :class:`Move`);
-- :func:`reference_mean_l1` is the attribute-by-attribute benchmark for balance.
+- :mod:`~facilitator.tables.model`: the engine's input and output. Build a :class:`Problem`
+  (people, tables, rounds, :class:`Attribute` s to mix, and :class:`Constraints`:
+  :class:`Pin`, :class:`Cluster`, apart/together pairs, :class:`Unavailable` tables); bad
+  input raises :class:`AllocationError`;
+- the pure engines: :func:`allocate` (``search``) returns an :class:`Allocation` (a
+  :class:`Plan` and its :class:`PlanQuality`), or raises :class:`InfeasibleError` naming what
+  cannot be met; :func:`evaluate` and :func:`violations` (``quality``) judge any plan,
+  including one edited by hand; :func:`rebalance` re-seats the current and later rounds
+  after latecomers and leavers and says who moves (:class:`Rebalance`, :class:`Move`);
+  :func:`reference_mean_l1` is the attribute-by-attribute benchmark for balance;
+- :mod:`~facilitator.tables.plans`: the event's side, as plain values (settings and rules by
+  participant id, stored plans, the :class:`~facilitator.tables.plans.PlanView` every screen
+  and sheet shows);
+- :mod:`~facilitator.tables.queries` reads plans from the event file (never writes);
+- :mod:`~facilitator.tables.ops` changes them (one transaction and audit entry each);
+- :mod:`~facilitator.tables.cli`: ``allocate``, ``tables`` and ``rebalance`` on the command
+  line.
+
+The engines use no database, Qt or threads of their own: the GUI runs a search off its
+thread and passes ``progress`` and ``cancel``.
 """
 
 from facilitator.tables.model import (
@@ -27,6 +37,7 @@ from facilitator.tables.model import (
     Unavailable,
 )
 from facilitator.tables.quality import PlanQuality, evaluate, reference_mean_l1, violations
+from facilitator.tables.queries import current_plan
 from facilitator.tables.rebalance import Move, Rebalance, rebalance
 from facilitator.tables.search import Allocation, Progress, Weights, allocate
 
@@ -48,6 +59,7 @@ __all__ = [
     "Unavailable",
     "Weights",
     "allocate",
+    "current_plan",
     "evaluate",
     "rebalance",
     "reference_mean_l1",

@@ -3,11 +3,12 @@ re-balance, cancel, constraints and prints, with the event file as the judge."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -15,12 +16,12 @@ from pytestqt.qtbot import QtBot
 from facilitator.clock import FakeClock
 from facilitator.people import check_in, list_participants, undo_check_in
 from facilitator.store import EventStore
-from facilitator.tables import store as ts
+from facilitator.tables import plans, queries
 from ui.bus import ChangeBus
 from ui.main_window import MainWindow
 from ui.pages.tables import TablesPage
-from ui.tables_cards import LOCKED_ROLE, MARK_ROLE, PID_ROLE, SEAT_MIME, SeatList
-from ui.tables_constraints import ConstraintsDialog
+from ui.pages.tables.cards import LOCKED_ROLE, MARK_ROLE, PID_ROLE, SEAT_MIME, SeatList
+from ui.pages.tables.constraints import ConstraintsDialog
 from ui.tasks import TaskRunner
 
 
@@ -51,16 +52,16 @@ def harness(qtbot: QtBot, demo_store: EventStore, tmp_path: Path) -> Harness:
 
 
 def allocate(qtbot: QtBot, page: TablesPage, *, rounds: int = 3, size: int = 8) -> None:
-    page.rounds_spin.setValue(rounds)
-    page.size_spin.setValue(size)
-    qtbot.mouseClick(page.allocate_button, Qt.MouseButton.LeftButton)
+    page.form.rounds_spin.setValue(rounds)
+    page.form.size_spin.setValue(size)
+    qtbot.mouseClick(page.form.allocate_button, Qt.MouseButton.LeftButton)
     assert page.busy
     qtbot.waitUntil(lambda: not page.busy, timeout=60_000)
     assert page.banner.kind in ("ok", "info"), page.banner.text()
 
 
-def stored(store: EventStore) -> ts.StoredPlan:
-    plan = ts.current_plan(store)
+def stored(store: EventStore) -> plans.StoredPlan:
+    plan = queries.current_plan(store)
     assert plan is not None
     return plan
 
@@ -98,10 +99,11 @@ def test_allocate_shows_a_tab_per_round_and_a_card_per_table(qtbot: QtBot,
         assert [names[i] for i in shown[0]] == sorted((names[i] for i in shown[0]),
                                                        key=str.casefold)
     q = plan.quality
-    assert page.repeats_label.text() == f"Pairs meeting more than once: {q.repeat_pairs}"
-    assert f"{q.mean_l1:.3f}" in page.l1_label.text()
-    assert page.by_attribute.rowCount() == len(plan.settings.attributes)
-    assert page.problems_label.text() == "Every rule is kept."
+    assert (page.quality_panel.repeats_label.text()
+            == f"Pairs meeting more than once: {q.repeat_pairs}")
+    assert f"{q.mean_l1:.3f}" in page.quality_panel.l1_label.text()
+    assert page.quality_panel.by_attribute.rowCount() == len(plan.settings.attributes)
+    assert page.quality_panel.problems_label.text() == "Every rule is kept."
     item = page.seat_lists(0)[0].item(0)
     assert len(item.data(Qt.ItemDataRole.UserRole + 2)) == len(plan.settings.attributes)
     assert "Gender:" in item.toolTip()
@@ -124,12 +126,12 @@ def test_drag_and_drop_moves_and_swaps_with_live_figures_and_undo(
     assert after.table_of(mover, 0) == 1 and after.edits == 1
     assert mover in page.seat_lists(0)[1].participants()
     assert "9 people" in page.card(0, 1).title.text()
-    assert "differ by more than one" in page.problems_label.text()
-    assert page.repeats_label.text().endswith(str(after.quality.repeat_pairs))
+    assert "differ by more than one" in page.quality_panel.problems_label.text()
+    assert page.quality_panel.repeats_label.text().endswith(str(after.quality.repeat_pairs))
 
     qtbot.keyClick(page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert stored(store).seats == plan.seats
-    assert page.problems_label.text() == "Every rule is kept."
+    assert page.quality_panel.problems_label.text() == "Every rule is kept."
     qtbot.keyClick(page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
     assert stored(store).table_of(mover, 0) == 1
@@ -142,7 +144,7 @@ def test_drag_and_drop_moves_and_swaps_with_live_figures_and_undo(
     drop(target, a, 2, target.visualItemRect(target.item(1)).center())
     swapped = stored(store)
     assert swapped.table_of(a, 0) == 3 and swapped.table_of(b, 0) == 2
-    assert page.problems_label.text() == "Every rule is kept."
+    assert page.quality_panel.problems_label.text() == "Every rule is kept."
     page.undo()
     assert stored(store).seats == plan.seats
     # Dropping a person on their own table, or in another round's cards, does nothing.
@@ -186,32 +188,32 @@ def test_allocating_again_keeps_locks_and_undo_brings_the_old_plan_back(
     first = stored(store)
     pid = first.seats[0][4][0]
     assert page.set_locked(0, pid, True)
-    page.seed_spin.setValue(9)
+    page.form.seed_spin.setValue(9)
     allocate(qtbot, page)
     second = stored(store)
     assert second.id != first.id and second.table_of(pid, 0) == 4 and (0, pid) in second.locked
     assert second.settings.seed == 9
     page.undo()
-    assert ts.current_plan_id(store) == first.id
+    assert queries.current_plan_id(store) == first.id
     assert "Plan 1" in page.plan_label.text()
     page.redo()
-    assert ts.current_plan_id(store) == second.id
+    assert queries.current_plan_id(store) == second.id
 
 
 def test_cancel_keeps_the_best_plan_so_far(qtbot: QtBot, harness: Harness) -> None:
     page, store = harness.page, harness.store
-    page.rounds_spin.setValue(6)
-    page.size_spin.setValue(4)
+    page.form.rounds_spin.setValue(6)
+    page.form.size_spin.setValue(4)
     assert page.allocate()
-    assert page.cancel_button.isVisible() and not page.allocate_button.isEnabled()
-    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    assert page.form.cancel_button.isVisible() and not page.form.allocate_button.isEnabled()
+    qtbot.mouseClick(page.form.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not page.busy, timeout=60_000)
     plan = stored(store)
     assert plan.stopped == "cancelled"
     assert "Stopped early" in page.banner.text()
     for r in range(6):
         assert sorted(p for t in plan.seats[r] for p in t) == sorted(plan.people())
-    assert not page.cancel_button.isVisible() and page.allocate_button.isEnabled()
+    assert not page.form.cancel_button.isVisible() and page.form.allocate_button.isEnabled()
 
 
 def test_rebalance_after_latecomers_and_leavers(qtbot: QtBot, harness: Harness) -> None:
@@ -235,13 +237,13 @@ def test_rebalance_after_latecomers_and_leavers(qtbot: QtBot, harness: Harness) 
     assert after.kind == "rebalance" and after.seats[0] == before.seats[0]
     assert "Re-balanced from round 2: 3 seated, 2 left" in page.banner.text()
     assert not page.drift_label.isVisible()
-    assert page.last_moves_text.startswith("Last re-balance (from round 2)")
+    assert page.quality_panel.moves_label.text().startswith("Last re-balance (from round 2)")
     marks = {lst.item(i).data(PID_ROLE): lst.item(i).data(MARK_ROLE)
              for lst in page.seat_lists(1) for i in range(lst.count())}
     assert all(marks[p.id] == "new" for p in late)
     assert not any(p.id in marks for p in gone)
     page.undo()
-    assert ts.current_plan_id(store) == before.id
+    assert queries.current_plan_id(store) == before.id
 
 
 def test_constraints_dialog_and_refusal(qtbot: QtBot, harness: Harness,
@@ -249,7 +251,7 @@ def test_constraints_dialog_and_refusal(qtbot: QtBot, harness: Harness,
     page, store = harness.page, harness.store
     people = [p for p in list_participants(store) if p.present and p.role == "participant"]
     facilitator = next(p for p in list_participants(store) if p.role == "facilitator")
-    dialog = ConstraintsDialog(ts.SeatingRules(), list_participants(store),
+    dialog = ConstraintsDialog(plans.SeatingRules(), list_participants(store),
                                {"Language": ["English", "Welsh"]}, 3, 8)
     qtbot.addWidget(dialog)
     dialog.pin_person.setCurrentIndex(dialog.pin_person.findData(facilitator.id))
@@ -269,13 +271,14 @@ def test_constraints_dialog_and_refusal(qtbot: QtBot, harness: Harness,
     dialog.closed_round.setValue(2)
     dialog.closed_add.click()
     rules = dialog.rules()
-    assert rules == ts.SeatingRules(
-        pins=(ts.PinRule(facilitator.id, 1, (0, 2)),), clusters=(("Language", "Welsh"),),
+    assert rules == plans.SeatingRules(
+        pins=(plans.PinRule(facilitator.id, 1, (0, 2)),), clusters=(("Language", "Welsh"),),
         apart=((people[0].id, people[1].id),), closed=((7, 1),))
     monkeypatch.setattr(ConstraintsDialog, "ask", classmethod(lambda cls, *a, **k: rules))
     page.edit_constraints()
-    assert ts.load_settings(store).rules == rules
-    assert "1 pin, 1 keep-apart pair, 1 cluster, 1 closed table" in page.constraints_label.text()
+    assert queries.load_settings(store).rules == rules
+    assert ("1 pin, 1 keep-apart pair, 1 cluster, 1 closed table"
+            in page.form.constraints_label.text())
     allocate(qtbot, page)
     plan = stored(store)
     assert plan.table_of(facilitator.id, 0) == 1 and plan.table_of(facilitator.id, 2) == 1
@@ -283,13 +286,13 @@ def test_constraints_dialog_and_refusal(qtbot: QtBot, harness: Harness,
     assert page.card(1, 7).seats.count() == 0 and not page.card(1, 7).seats.accepting
     page.undo()  # back to no plan
     page.undo()  # and no constraints
-    assert ts.load_settings(store).rules == ts.SeatingRules()
+    assert queries.load_settings(store).rules == plans.SeatingRules()
     # Too many pins for one table: refused before any search, nothing saved.
-    crowd = tuple(ts.PinRule(p.id, 0) for p in people[:9])
-    page.save_rules(ts.SeatingRules(pins=crowd))
+    crowd = tuple(plans.PinRule(p.id, 0) for p in people[:9])
+    page.save_rules(plans.SeatingRules(pins=crowd))
     assert not page.allocate()
     assert page.banner.kind == "error" and "pinned to table 1" in page.banner.text()
-    assert ts.current_plan(store) is None
+    assert queries.current_plan(store) is None
 
 
 def test_prints_and_plan_json(qtbot: QtBot, harness: Harness) -> None:
@@ -325,3 +328,68 @@ def test_screenshot_and_main_window(qtbot: QtBot, context: object, demo_store: E
     assert shot.stat().st_size > 20_000
     lines = dict(window.shortcut_lines())
     assert lines["Tables: lock or unlock the selected person"] == "Ctrl+L"
+
+
+def test_cards_show_what_plan_view_says(qtbot: QtBot, harness: Harness,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One fact, one function: locks, re-balance marks and repeat meetings on the cards come
+    from queries.plan_view (the page used to work them out again)."""
+    page = harness.page
+    allocate(qtbot, page)
+    real = queries.plan_view
+
+    def told(store: EventStore, plan: plans.StoredPlan | None = None) -> plans.PlanView:
+        view = real(store, plan)
+        table = view.rounds[0][0]
+        a, b = table.seats[0], table.seats[1]
+        seats = (replace(a, locked=True, moved_from=5,
+                         meets_again=(plans.Meeting(b.participant_id, "Somebody", (0, 2)),)),
+                 replace(b, new=True, meets_again=(
+                     plans.Meeting(a.participant_id, "Someone", (0, 2)),)), *table.seats[2:])
+        first = (replace(table, seats=seats), *view.rounds[0][1:])
+        return replace(view, rounds=(first, *view.rounds[1:]))
+
+    monkeypatch.setattr(queries, "plan_view", told)
+    page.refresh()
+    seats = page.seat_lists(0)[0]
+    first, second = seats.item(0), seats.item(1)
+    assert first.data(LOCKED_ROLE) and first.data(MARK_ROLE) == "moved"
+    assert not first.flags() & Qt.ItemFlag.ItemIsDragEnabled
+    assert "Locked to this table" in first.toolTip()
+    assert "Moved here by the last re-balance." in first.toolTip()
+    assert "Meets again: Somebody (rounds 1, 3)" in first.toolTip()
+    assert second.data(MARK_ROLE) == "new"
+    assert page.card(0, 0).detail.text() == "1 pair has met before"
+
+
+def test_shutdown_drops_a_running_search_unsaved(qtbot: QtBot, harness: Harness) -> None:
+    """The event is closing under the page: the search stops and nothing is saved (the page
+    used to find out by catching sqlite3.ProgrammingError from the closed file)."""
+    page, store = harness.page, harness.store
+    page.form.rounds_spin.setValue(6)
+    page.form.size_spin.setValue(4)
+    assert page.allocate() and page.busy
+    page.shutdown()
+    qtbot.waitUntil(lambda: not page.busy, timeout=60_000)
+    assert queries.current_plan(store) is None
+    assert not page.allocate()  # a page whose event is closing starts nothing
+
+
+def test_opening_another_event_mid_search_leaves_the_first_untouched(
+    qtbot: QtBot, context: object, demo_store: EventStore, tmp_path: Path, clock: FakeClock
+) -> None:
+    window = MainWindow(context, demo_store)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_page("tables")
+    page = window.pages["tables"]
+    assert isinstance(page, TablesPage)
+    assert page.allocate()
+    window.set_store(EventStore.create(tmp_path / "other.facilitator", "Other", clock))
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()
+    assert window.pages["tables"] is not page
+    with EventStore.open(demo_store.path, clock) as again:
+        assert queries.current_plan(again) is None
+        assert again.query_one("SELECT count(*) FROM table_plans")[0] == 0

@@ -31,9 +31,11 @@ from facilitator.tables import (
     Problem,
     Unavailable,
     allocate,
+    ops,
+    plans,
+    queries,
     rebalance,
 )
-from facilitator.tables import store as ts
 
 # Keep hypothesis's own files out of the work tree.
 set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "facilitator-hypothesis"))
@@ -140,26 +142,27 @@ def test_hand_edits_never_lose_a_seat(steps: list[tuple[str, int, int, int]], tm
         import_people(store, parse_people(csv))
         for person in list_participants(store):
             check_in(store, person.id)
-        ts.save_settings(store, ts.TableSettings(rounds=3, table_size=5,
-                                                 attributes=(ts.AttributeChoice("Colour"),)))
-        ts.allocate_and_save(store, iterations=500)
-        plan = ts.current_plan(store)
+        ops.save_settings(store, plans.TableSettings(
+            rounds=3, table_size=5, attributes=(plans.AttributeChoice("Colour"),)), actor="test")
+        ops.allocate_and_save(store, iterations=500, actor="test")
+        plan = queries.current_plan(store)
         assert plan is not None
         everyone = sorted(plan.people())
         for kind, round_, x, y in steps:
-            current = ts.get_plan(store, plan.id)
+            current = queries.get_plan(store, plan.id)
             a = everyone[x % len(everyone)]
             b = everyone[y % len(everyone)]
             try:
                 if kind == "move":
-                    ts.move_person(store, plan.id, round_, a, y % current.tables)
+                    ops.move_person(store, plan.id, round_, a, y % current.tables,
+                                    actor="test")
                 elif kind == "swap":
-                    ts.swap_people(store, plan.id, round_, a, b)
+                    ops.swap_people(store, plan.id, round_, a, b, actor="test")
                 else:
-                    ts.set_locked(store, plan.id, round_, a, kind == "lock")
-            except ts.TablesError:
-                assert ts.get_plan(store, plan.id).seats == current.seats  # refused: unchanged
-        final = ts.get_plan(store, plan.id)
+                    ops.set_locked(store, plan.id, round_, a, kind == "lock", actor="test")
+            except plans.TablesError:
+                assert queries.get_plan(store, plan.id).seats == current.seats  # refused: unchanged
+        final = queries.get_plan(store, plan.id)
         for rnd in final.seats:
             assert sorted(p for table in rnd for p in table) == everyone
         ext = {p.id: p for p in list_participants(store)}

@@ -15,7 +15,7 @@ from facilitator import codes
 from facilitator.people import check_in, import_people, list_participants, parse_people
 from facilitator.reports.tables import write_badges, write_sheets
 from facilitator.store import EventStore
-from facilitator.tables import store as ts
+from facilitator.tables import ops, plans, queries
 
 PRINTED = datetime(2026, 11, 21, 10, 30, tzinfo=UTC)
 
@@ -34,11 +34,11 @@ def planned(store: EventStore, tmp_path: Path) -> EventStore:
     for person in list_participants(store):
         if person.ext_id not in ("A24", "A25"):
             check_in(store, person.id)
-    ts.save_settings(store, ts.TableSettings(
-        rounds=3, table_size=6, attributes=(ts.AttributeChoice("Gender"),
-                                            ts.AttributeChoice("Area")),
-        rules=ts.SeatingRules(closed=((3, 2),))))
-    ts.allocate_and_save(store, iterations=10_000)
+    ops.save_settings(store, plans.TableSettings(
+        rounds=3, table_size=6, attributes=(plans.AttributeChoice("Gender"),
+                                            plans.AttributeChoice("Area")),
+        rules=plans.SeatingRules(closed=((3, 2),))), actor="test")
+    ops.allocate_and_save(store, iterations=10_000, actor="test")
     return store
 
 
@@ -48,9 +48,9 @@ def pages_text(pdf: Path) -> list[str]:
 
 def test_one_page_per_table_and_round_with_its_people(planned: EventStore,
                                                       tmp_path: Path) -> None:
-    plan = ts.current_plan(planned)
+    plan = queries.current_plan(planned)
     assert plan is not None
-    view = ts.plan_view(planned)
+    view = queries.plan_view(planned)
     pdf = write_sheets(tmp_path / "tables.pdf", view, kinds=["tables"], printed_at=PRINTED)
     pages = pages_text(pdf)
     names = {p.id: p.name for p in list_participants(planned)}
@@ -70,16 +70,16 @@ def test_one_page_per_table_and_round_with_its_people(planned: EventStore,
 
 
 def test_only_the_asked_round(planned: EventStore, tmp_path: Path) -> None:
-    view = ts.plan_view(planned)
+    view = queries.plan_view(planned)
     pdf = write_sheets(tmp_path / "r2.pdf", view, kinds=["tables"], rounds=[1],
                        printed_at=PRINTED)
     assert all("Round 2 of 3" in text for text in pages_text(pdf))
 
 
 def test_entrance_list_and_room_plan(planned: EventStore, tmp_path: Path) -> None:
-    plan = ts.current_plan(planned)
+    plan = queries.current_plan(planned)
     assert plan is not None
-    view = ts.plan_view(planned)
+    view = queries.plan_view(planned)
     pdf = write_sheets(tmp_path / "list.pdf", view, kinds=["list", "room"], printed_at=PRINTED,
                        page_size="letter")
     text = "\n".join(pages_text(pdf))
@@ -99,11 +99,11 @@ def test_sheets_after_a_rebalance_mark_who_moved(planned: EventStore, tmp_path: 
     late = [p for p in list_participants(planned) if p.ext_id in ("A24", "A25")]
     for person in late:
         check_in(planned, person.id)
-    job = ts.prepare_rebalance(planned, 1)
-    ts.save_rebalance(planned, job, ts.run_rebalance(job))
-    plan = ts.current_plan(planned)
+    job = queries.prepare_rebalance(planned, 1)
+    ops.save_rebalance(planned, job, queries.run_rebalance(job), actor="test")
+    plan = queries.current_plan(planned)
     assert plan is not None
-    view = ts.plan_view(planned)
+    view = queries.plan_view(planned)
     pdf = write_sheets(tmp_path / "after.pdf", view, kinds=["tables"], rounds=[1],
                        printed_at=PRINTED)
     text = "\n".join(pages_text(pdf))
@@ -133,7 +133,7 @@ def render(pdf: Path, out: Path, page: int = 1) -> bytes:
 
 
 def test_badges_name_tables_and_code(planned: EventStore, tmp_path: Path) -> None:
-    view = ts.plan_view(planned)
+    view = queries.plan_view(planned)
     people = {p.id: p for p in list_participants(planned)}
     a6 = write_badges(tmp_path / "a6.pdf", view, layout="a6", printed_at=PRINTED)
     pages = pages_text(a6)
@@ -154,6 +154,6 @@ def test_badges_name_tables_and_code(planned: EventStore, tmp_path: Path) -> Non
 
 
 def test_table_sheet_renders(planned: EventStore, tmp_path: Path) -> None:
-    pdf = write_sheets(tmp_path / "t.pdf", ts.plan_view(planned), kinds=["tables"],
+    pdf = write_sheets(tmp_path / "t.pdf", queries.plan_view(planned), kinds=["tables"],
                        printed_at=PRINTED)
     assert 0.005 < dark_fraction(render(pdf, tmp_path / "sheet")) < 0.3

@@ -42,7 +42,7 @@ from facilitator.qa.model import CLOSED, QaState, table_from_scan
 from facilitator.reports.qa import write_followup
 from facilitator.reports.qa_cards import write_question_cards
 from facilitator.store import EventStore
-from facilitator.tables.store import current_plan
+from facilitator.tables import current_plan
 from facilitator.timing.countdown import OvertimePolicy, display_seconds, format_mmss
 from ui.bus import ChangeBus
 from ui.pages.base import APP_ACTOR, Page

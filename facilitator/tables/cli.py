@@ -1,4 +1,4 @@
-"""The table commands of ``python -m facilitator``: allocate, re-balance, print.
+"""The table commands of ``python -m facilitator``: allocate, re-balance, print (argparse only).
 
 ``allocate`` takes either a pool file (CSV or XLSX, one person per row: the issue's
 ``POOL.csv … --out PLAN.json`` contract, no event needed) or an event file (the plan is
@@ -11,16 +11,24 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from facilitator.errors import UserError
 from facilitator.i18n import _
+from facilitator.people import attribute_columns
+from facilitator.people.importer import (
+    decode_text,
+    guess_columns,
+    read_table,
+    sniff_delimiter,
+)
+from facilitator.store import EventStore
+from facilitator.tables import ops, queries
 from facilitator.tables.model import (
     AllocationError,
     Attribute,
@@ -31,10 +39,20 @@ from facilitator.tables.model import (
     Problem,
     Unavailable,
 )
+from facilitator.tables.plans import AttributeChoice, describe, metrics_json, plan_text
 from facilitator.tables.quality import PlanQuality, reference_mean_l1
 from facilitator.tables.search import allocate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+ACTOR = "cli"
+"""Who the audit log names for a change made from the command line."""
+
+
+class SubParsers(Protocol):
+    """What ``ArgumentParser.add_subparsers()`` returns, as far as these commands use it."""
+
+    def add_parser(self, name: str, *, help: str = ..., description: str = ...
+                   ) -> argparse.ArgumentParser: ...
 
 
 def _is_event_file(path: Path) -> bool:
@@ -58,16 +76,14 @@ def read_pool(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     Unlike a participant import, a blank heading is allowed (a spreadsheet's index column);
     it gets the name ``column N`` and is never diversified by default.
     """
-    from facilitator.people.importer import _decode, _sniff_delimiter, read_table
-
     if not path.is_file():
         raise _err(_("There is no file at {path}.").format(path=path))
     data = path.read_bytes()
     if data.startswith(b"PK\x03\x04"):
         table = read_table(path)
         return table.header, table.rows
-    text, _encoding = _decode(path.name, data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    text, _encoding = decode_text(path.name, data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     rows: list[tuple[int, list[str]]] = []
     try:
         for record in reader:
@@ -121,9 +137,7 @@ def _rows(path: Path) -> list[tuple[int, list[str]]]:
     if not path.is_file():
         raise _err(_("There is no file at {path}.").format(path=path))
     text = path.read_text(encoding="utf-8-sig")
-    from facilitator.people.importer import _sniff_delimiter
-
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     return [(reader.line_num, [c.strip() for c in row]) for row in reader
             if any(c.strip() for c in row)]
 
@@ -200,15 +214,7 @@ def _summary(quality: PlanQuality, reference: float, people: int, tables: int, r
     return text
 
 
-def plan_text(data: dict[str, Any]) -> str:
-    """PLAN.json with one line per round, so a person can read it too."""
-    rounds = ",\n".join("  " + json.dumps(r, ensure_ascii=False) for r in data["rounds"])
-    rest = {k: v for k, v in data.items() if k != "rounds"}
-    body = json.dumps(rest, ensure_ascii=False, indent=1)[1:]
-    return '{\n "rounds": [\n' + rounds + "\n ]" + ("," + body if rest else "\n}") + "\n"
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
+def _write_json(path: Path, data: Mapping[str, Any]) -> None:
     try:
         path.write_text(plan_text(data), encoding="utf-8")
     except OSError as exc:
@@ -220,8 +226,6 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def allocate_pool(args: argparse.Namespace) -> int:
-    from facilitator.people.importer import guess_columns
-
     if args.out is None:
         raise _err(_("Give --out PLAN.json: where to write the plan."))
     if args.table_size is None and args.tables is None:
@@ -300,15 +304,11 @@ def allocate_pool(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     reference = reference_mean_l1(problem)
     q = result.quality
-    metrics: dict[str, Any] = {
-        "mixing": q.mixing, "balance": q.balance, "repeat_pairs": q.repeat_pairs,
-        "max_meetings": q.max_meetings, "mean_l1": q.mean_l1,
-        "l1_by_attribute": dict(q.l1_by_attribute), "reference_mean_l1": reference,
-        "l1_ratio": q.mean_l1 / reference if reference else None,
-        "tables": problem.tables, "people": len(people), "seed": args.seed,
-        "iterations": result.iterations, "stopped": result.stopped,
-        "seconds": round(seconds, 3), "diversified": [a.name for a in attributes],
-    }
+    metrics = metrics_json(q, reference, {
+        "seed": args.seed, "iterations": result.iterations, "stopped": result.stopped,
+        "seconds": round(seconds, 3)})
+    metrics.update(tables=problem.tables, people=len(people),
+                   diversified=[a.name for a in attributes])
     _write_json(args.out, {"rounds": result.plan.as_lists(), "metrics": metrics})
     print(_summary(q, reference, len(people), problem.tables, args.rounds, seconds,
                    result.stopped))
@@ -320,12 +320,8 @@ def allocate_pool(args: argparse.Namespace) -> int:
 
 
 def allocate_event(args: argparse.Namespace) -> int:
-    from facilitator.people import attribute_columns
-    from facilitator.store import EventStore
-    from facilitator.tables import store as ts
-
     with EventStore.open(args.event) as store:
-        settings = replace(ts.load_settings(store), rounds=args.rounds, seed=args.seed)
+        settings = replace(queries.load_settings(store), rounds=args.rounds, seed=args.seed)
         if args.table_size is not None:
             settings = replace(settings, table_size=args.table_size, n_tables=None)
         elif args.tables is not None:
@@ -344,15 +340,16 @@ def allocate_event(args: argparse.Namespace) -> int:
                         name=name, columns=", ".join(known)))
             try:
                 chosen_attributes = tuple(
-                    ts.AttributeChoice(n, float(weights.get(n, 1.0)),
-                                       int(bins[n]) if n in bins else None) for n in names)
+                    AttributeChoice(n, float(weights.get(n, 1.0)),
+                                    int(bins[n]) if n in bins else None) for n in names)
             except ValueError as exc:
                 raise _err(_("A weight or a number of bins is not a number.")) from exc
             settings = replace(settings, attributes=chosen_attributes)
-        ts.save_settings(store, settings)
-        job = ts.prepare_allocation(store, settings)
-        outcome = ts.run_allocation(job, time_limit=args.time_limit, iterations=args.iterations)
-        saved = ts.save_allocation(store, job, outcome)
+        ops.save_settings(store, settings, actor=ACTOR)
+        job = queries.prepare_allocation(store, settings)
+        outcome = queries.run_allocation(job, time_limit=args.time_limit,
+                                         iterations=args.iterations)
+        saved = ops.save_allocation(store, job, outcome, actor=ACTOR)
         a = outcome.allocation
         print(_summary(a.quality, outcome.reference, len(job.problem.people),
                        job.problem.tables, settings.rounds, outcome.seconds, a.stopped))
@@ -360,8 +357,8 @@ def allocate_event(args: argparse.Namespace) -> int:
             print(note, file=sys.stderr)
         print(_("Saved as plan {id} in {path}.").format(id=saved.plan_id, path=args.event))
         if args.out is not None:
-            plan = ts.get_plan(store, saved.plan_id)
-            _write_json(args.out, ts.plan_json(store, plan))
+            plan = queries.get_plan(store, saved.plan_id)
+            _write_json(args.out, queries.plan_json(store, plan))
             print(_("Wrote {path}.").format(path=args.out))
     return 0
 
@@ -378,18 +375,17 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
+    # Loaded here: reportlab is slow to import and only this command prints.
     from facilitator.reports.tables import BADGE_LAYOUTS, SHEETS, write_badges, write_sheets
-    from facilitator.store import EventStore
-    from facilitator.tables import store as ts
 
     with EventStore.open(args.event) as store:
-        plan = ts.current_plan(store)
+        plan = queries.current_plan(store)
         if plan is None:
             raise _err(_("There is no table plan in {path} yet: run allocate first.").format(
                 path=args.event))
-        view = ts.plan_view(store, plan)
+        view = queries.plan_view(store, plan)
         if args.json is not None:
-            _write_json(args.json, ts.plan_json(store, plan))
+            _write_json(args.json, queries.plan_json(store, plan))
             print(_("Wrote {path}.").format(path=args.json))
         if args.pdf is not None:
             kinds = [k.strip() for k in args.sheets.split(",") if k.strip()]
@@ -423,45 +419,23 @@ def cmd_tables(args: argparse.Namespace) -> int:
     return 0
 
 
-def describe(view: Any) -> str:
-    """The plan as text: each round's tables with their people."""
-    lines = []
-    q = view.quality
-    lines.append(_("Plan {id}: {people} people, {tables} tables, {rounds} rounds; {repeats} "
-                   "pairs met more than once (most {most}); mean L1 {l1:.3f}.").format(
-        id=view.plan_id, people=len(view.people), tables=len(view.rounds[0]),
-        rounds=len(view.rounds), repeats=q.repeat_pairs, most=q.max_meetings, l1=q.mean_l1))
-    for r, tables in enumerate(view.rounds):
-        lines.append("")
-        lines.append(_("Round {n}").format(n=r + 1))
-        for table in tables:
-            names = ", ".join(s.name for s in table.seats) or _("(not in use)")
-            lines.append(f"  {_('Table {n}').format(n=table.number)}: {names}")
-    return "\n".join(lines)
-
-
 def cmd_rebalance(args: argparse.Namespace) -> int:
-    from facilitator.people import list_participants
-    from facilitator.store import EventStore
-    from facilitator.tables import store as ts
-
     with EventStore.open(args.event) as store:
-        plan = ts.current_plan(store)
+        plan = queries.current_plan(store)
         if plan is None:
             raise _err(_("There is no table plan in {path} yet: run allocate first.").format(
                 path=args.event))
-        job = ts.prepare_rebalance(store, args.from_round - 1, plan)
-        outcome = ts.run_rebalance(job, time_limit=args.time_limit)
-        saved = ts.save_rebalance(store, job, outcome)
-        new = ts.get_plan(store, saved.plan_id)
-        names = {p.id: p.name for p in list_participants(store, include_removed=True)}
+        job = queries.prepare_rebalance(store, args.from_round - 1, plan)
+        outcome = queries.run_rebalance(job, time_limit=args.time_limit)
+        saved = ops.save_rebalance(store, job, outcome, actor=ACTOR)
+        new = queries.plan_view(store, queries.get_plan(store, saved.plan_id))
         res = outcome.result
         print(_("Re-balanced rounds {a}–{b} in {s:.2f} s: {arrived} arrived, {left} left, "
                 "{moved} already seated people move.").format(
             a=args.from_round, b=plan.rounds, s=outcome.seconds, arrived=len(res.arrived),
             left=len(res.departed), moved=len(res.moved_people)))
         for move in new.moves:
-            who = names.get(move.participant_id, str(move.participant_id))
+            who = new.name_of(move.participant_id)
             if move.from_table is None:
                 print("  " + _("{name}: round {r}, table {t} (new)").format(
                     name=who, r=move.round + 1, t=move.to_table + 1))
@@ -472,7 +446,7 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_table_commands(sub: Any) -> None:
+def add_table_commands(sub: SubParsers) -> None:
     """Register ``allocate``, ``tables`` and ``rebalance`` on the main parser."""
     p = sub.add_parser(
         "allocate", help=_("seat people at tables for several rounds"),

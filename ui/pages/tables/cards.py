@@ -3,7 +3,9 @@
 A card is a header and a :class:`SeatList`. Dragging a person onto someone at another table
 swaps the two; dropping them on a table's free space moves them there. The list never
 moves its own items: it reports the drop (:attr:`SeatList.person_dropped`) and the page
-runs the command and refills the cards from the event file.
+runs the op and refills the cards from the event file. A card shows what the plan's view
+(:func:`facilitator.tables.queries.plan_view`) says about each seat: its lock, the last
+re-balance's mark, who this person meets again, their column values; it works none of it out.
 """
 
 from __future__ import annotations
@@ -31,13 +33,17 @@ from PySide6.QtGui import (
     QFont,
     QPainter,
     QPen,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QGridLayout,
     QLabel,
+    QLayout,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -45,7 +51,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
+from facilitator.tables.plans import PlanView, Seat, TableView
 
 SEAT_MIME = "application/x-facilitator-seat"
 PID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -76,6 +83,43 @@ class SeatInfo:
     """"moved", "new" or ""."""
 
 
+def chip(category: int) -> str:
+    """The colour of a column value (its index in the plan's labels)."""
+    return PALETTE[category % len(PALETTE)]
+
+
+def seat_info(seat: Seat, view: PlanView) -> SeatInfo:
+    """What a card shows about ``seat``, all of it from the plan's view."""
+    lines = [f"{seat.name} ({seat.ext_id})" if seat.ext_id else seat.name]
+    for column, labels, category in zip(view.attributes, view.labels, seat.categories,
+                                        strict=False):
+        lines.append(f"{column}: {labels[category] or '–'}")
+    if seat.locked:
+        lines.append(_("Locked to this table in this round."))
+    if seat.mark == "moved":
+        lines.append(_("Moved here by the last re-balance."))
+    elif seat.mark == "new":
+        lines.append(_("Seated by the last re-balance (arrived late)."))
+    if seat.meets_again:
+        lines.append(_("Meets again: {names}").format(names="; ".join(
+            _("{name} (rounds {rounds})").format(
+                name=m.name, rounds=", ".join(str(r + 1) for r in m.rounds))
+            for m in seat.meets_again)))
+    return SeatInfo(seat.participant_id, seat.name, "\n".join(lines),
+                    tuple(chip(c) for c in seat.categories), seat.locked,
+                    len(seat.meets_again), seat.mark)
+
+
+def legend_html(view: PlanView) -> str:
+    """The colour key: each mirrored column's values with their chip colours."""
+    legend = []
+    for a, (name, labels) in enumerate(zip(view.attributes, view.labels, strict=False)):
+        swatches = " ".join(f"<span style='color:{chip(c)}'>■</span>&nbsp;{value or '–'}"
+                            for c, value in enumerate(labels))
+        legend.append(f"<b>{a + 1}. {name}</b><br>{swatches}")
+    return "<br>".join(legend) if legend else _("No columns are mirrored in this plan.")
+
+
 class SeatDelegate(QStyledItemDelegate):
     """Name, a padlock when locked, an orange dot for a repeat meeting, colour chips."""
 
@@ -86,8 +130,8 @@ class SeatDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         painter.save()
-        rect = QRect(option.rect)  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        rect = QRect(option.rect)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.fillRect(rect, QColor("#dbeafe"))
         chips: list[str] = index.data(CHIPS_ROLE) or []
@@ -112,7 +156,7 @@ class SeatDelegate(QStyledItemDelegate):
         chip_w = 8
         chips_width = len(chips) * (chip_w + 3)
         text_rect = QRect(x, rect.top(), rect.right() - x - chips_width - 6, rect.height())
-        font = QFont(option.font)  # type: ignore[attr-defined]
+        font = QFont(option.font)
         if mark:
             font.setBold(True)
         painter.setFont(font)
@@ -293,13 +337,73 @@ class TableCard(QFrame):
         layout.addWidget(self.seats)
         self.setFixedWidth(CARD_WIDTH)
 
-    def show_table(self, seats: list[SeatInfo], *, closed: bool, rows: int, detail: str) -> None:
+    def show_table(self, table: TableView, view: PlanView, *, rows: int) -> None:
+        """Show one table of ``view``, as tall as ``rows`` names (the round's fullest table)."""
+        closed = table.closed
+        repeats = table.repeat_pairs
         self.title.setText(_("Table {n}").format(n=self.table + 1) + (
-            "" if closed else "  ·  " + _("{count} people").format(count=len(seats))))
+            "" if closed else "  ·  " + _("{count} people").format(count=len(table.seats))))
+        detail = ngettext("{n} pair has met before", "{n} pairs have met before",
+                          repeats).format(n=repeats) if repeats else ""
         self.detail.setText(detail if not closed else _("Not in use this round"))
         self.setProperty("closed", closed)
+        self.setProperty("repeat", bool(repeats))
         self.seats.accepting = not closed
-        self.seats.fill(seats)
+        self.seats.fill([seat_info(seat, view) for seat in table.seats])
         self.seats.setFixedHeight(max(rows, 1) * ROW_HEIGHT + 8)
         self.style().unpolish(self)
         self.style().polish(self)
+
+
+class RoundView(QScrollArea):
+    """One round: the table cards in a grid that re-flows with the width."""
+
+    def __init__(self, round_: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.round = round_
+        self.setWidgetResizable(True)
+        self.inner = QWidget()
+        self.inner.setObjectName("roundInner")
+        self.grid = QGridLayout(self.inner)
+        self.grid.setContentsMargins(8, 8, 8, 8)
+        self.grid.setSpacing(10)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # The cards never shrink: the round scrolls instead.
+        self.grid.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.setWidget(self.inner)
+        self.cards: list[TableCard] = []
+        self._columns = 0
+
+    def set_tables(self, count: int) -> list[TableCard]:
+        if len(self.cards) != count:
+            for card in self.cards:
+                self.grid.removeWidget(card)
+                card.deleteLater()
+            self.cards = [TableCard(self.round, t, self.inner) for t in range(count)]
+            self._columns = 0
+            self.reflow()
+        return self.cards
+
+    def reflow(self) -> None:
+        columns = max(1, (self.viewport().width() - 16) // (CARD_WIDTH + 10))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self.cards:
+            self.grid.removeWidget(card)
+        for i, card in enumerate(self.cards):
+            self.grid.addWidget(card, i // columns, i % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.reflow()
+
+    def show_round(self, view: PlanView) -> list[TableCard]:
+        """Fill the cards from ``view``; the new cards, for the page to wire up."""
+        tables = view.rounds[self.round]
+        fresh = len(self.cards) != len(tables)
+        cards = self.set_tables(len(tables))
+        rows = max((len(t.seats) for t in tables), default=1) + 1
+        for card, table in zip(cards, tables, strict=True):
+            card.show_table(table, view, rows=rows)
+        return cards if fresh else []

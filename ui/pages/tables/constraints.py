@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from facilitator.i18n import _
 from facilitator.people import Participant
-from facilitator.tables.store import PinRule, SeatingRules
+from facilitator.tables.plans import PinRule, SeatingRules
 from facilitator.text import fold
 from ui.widgets import error_label, ok_cancel
 
