@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 import threading
@@ -64,6 +65,20 @@ class TokenIndex:
         if row is None or not hmac.compare_digest(str(row["token"]).encode(), token.encode()):
             return None  # reissued since the index was read
         return pid
+
+
+def client_key(address: str) -> str:
+    """Who a limit is charged to: the IPv4 address, or the /64 network of an IPv6 one (one
+    device may take any number of addresses in its /64)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 class RateLimiter:

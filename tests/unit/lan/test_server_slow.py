@@ -1,0 +1,291 @@
+"""Slow and greedy clients: a per-address cap, header/body/idle timeouts, a total below the
+open-file limit, quiet logs, and honest phones on other addresses still served.
+
+Every server listens on 127.0.0.1; clients bind to other loopback addresses (127.0.0.2,
+127.0.0.3, ...: Linux routes all of 127/8 to lo) to stand for different phones. Timeouts are
+made small through :class:`ConnectionLimits`; the tests wait on sockets (with timeouts),
+never sleep.
+"""
+
+from __future__ import annotations
+
+import errno
+import http.client
+import logging
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from facilitator.lan.app import Limits
+from facilitator.lan.server import ConnectionLimits, LanServer, connection_budget, file_limit
+from facilitator.store import EventStore
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="needs 127.0.0.2 and friends on the loopback")
+
+GENEROUS = Limits(requests_per_second=1000, request_burst=1000)
+ATTACKER = "127.0.0.2"
+HONEST = "127.0.0.3"
+PARTIAL = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "
+
+
+def start(demo: EventStore, **limits: float) -> LanServer:
+    settings = {"sweep_interval": 0.02, **limits}
+    server = LanServer(demo, "127.0.0.1", 0, limits=GENEROUS,
+                       connections=ConnectionLimits(**settings))  # type: ignore[arg-type]
+    server.start()
+    return server
+
+
+@pytest.fixture
+def servers() -> Iterator[list[LanServer]]:
+    started: list[LanServer] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+def connect(server: LanServer, source: str, first: bytes = b"") -> socket.socket | None:
+    """A connection from ``source``; None if the server refused it before it was made."""
+    sock = socket.socket()
+    sock.settimeout(5)
+    sock.bind((source, 0))
+    try:
+        sock.connect(("127.0.0.1", server.port))
+        if first:
+            sock.sendall(first)
+    except (ConnectionResetError, BrokenPipeError):
+        sock.close()
+        return None
+    return sock
+
+
+def closed_within(sock: socket.socket | None, seconds: float) -> bool:
+    """True if the server closes ``sock`` within ``seconds`` (what it sends is skipped)."""
+    if sock is None:
+        return True
+    deadline = time.monotonic() + seconds
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            if not sock.recv(65536):
+                return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except TimeoutError:
+        return False
+    return False
+
+
+def close_all(socks: list[socket.socket | None]) -> None:
+    for sock in socks:
+        if sock is not None:
+            sock.close()
+
+
+def healthz(server: LanServer, source: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5,
+                                      source_address=(source, 0))
+    try:
+        conn.request("GET", "/healthz")
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def held(server: LanServer, source: str, count: int) -> None:
+    """Wait (on a socket round trip, not a sleep) until the server holds ``count``
+    connections from ``source``: a request from another address is served after the accept
+    queue ahead of it, so after those connections were counted."""
+    for _ in range(50):
+        if server.connections_from(source) >= count:
+            return
+        assert healthz(server, "127.0.0.250") == 200
+    raise AssertionError(f"{source} holds {server.connections_from(source)}, not {count}")
+
+
+def test_one_address_is_capped_and_the_rest_closed_at_once(
+        demo: EventStore, servers: list[LanServer], caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    server = start(demo, per_address=4, header_timeout=60)
+    servers.append(server)
+    slow = [connect(server, ATTACKER, PARTIAL) for _ in range(4)]
+    held(server, ATTACKER, 4)
+    extra = [connect(server, ATTACKER, PARTIAL) for _ in range(20)]
+    assert all(closed_within(sock, 2) for sock in extra)  # refused at once
+    assert not any(closed_within(sock, 0.05) for sock in slow)  # the first four stay
+    assert server.connections_from(ATTACKER) == 4
+    # Another phone is served while that address sits at its cap.
+    assert healthz(server, HONEST) == 200
+    assert server.connection_stats()["refused"] == 20
+    assert not [r for r in caplog.records if r.exc_info]
+    assert len([r for r in caplog.records if "refusing more" in r.getMessage()]) == 1
+    close_all(slow + extra)
+
+
+def test_headers_that_trickle_are_dropped(demo: EventStore, servers: list[LanServer]) -> None:
+    server = start(demo, header_timeout=0.3)
+    servers.append(server)
+    sock = connect(server, ATTACKER)
+    assert sock is not None
+    began = time.monotonic()
+    closed = False
+    for byte in PARTIAL + b"a" * 100:  # one byte, then wait 50 ms on the socket, and again
+        try:
+            sock.send(bytes([byte]))
+        except (BrokenPipeError, ConnectionResetError):
+            closed = True
+            break
+        if closed_within(sock, 0.05):
+            closed = True
+            break
+    elapsed = time.monotonic() - began
+    sock.close()
+    assert closed, "a trickling request was kept open"
+    assert 0.25 <= elapsed < 2.5
+
+
+def test_a_silent_connection_is_dropped(demo: EventStore, servers: list[LanServer]) -> None:
+    server = start(demo, header_timeout=0.2)
+    servers.append(server)
+    sock = connect(server, ATTACKER)
+    assert sock is not None
+    assert closed_within(sock, 3)
+    sock.close()
+
+
+def test_a_body_that_trickles_is_dropped(demo: EventStore, servers: list[LanServer]) -> None:
+    server = start(demo, header_timeout=5, body_timeout=0.3)
+    servers.append(server)
+    sock = connect(server, ATTACKER, b"POST /join HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                   b"application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\ncode=")
+    assert sock is not None
+    began = time.monotonic()
+    closed = False
+    for _ in range(200):
+        try:
+            sock.send(b"A")
+        except (BrokenPipeError, ConnectionResetError):
+            closed = True
+            break
+        if closed_within(sock, 0.05):
+            closed = True
+            break
+    elapsed = time.monotonic() - began
+    sock.close()
+    assert closed and 0.25 <= elapsed < 2.5
+
+
+def test_an_idle_keep_alive_connection_is_closed(demo: EventStore,
+                                                 servers: list[LanServer]) -> None:
+    server = start(demo, idle_timeout=0.3)
+    servers.append(server)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5,
+                                      source_address=(HONEST, 0))
+    conn.request("GET", "/healthz")
+    response = conn.getresponse()
+    assert response.status == 200 and response.read() == b'{"ok": true}'
+    sock = conn.sock
+    assert sock is not None
+    began = time.monotonic()
+    assert closed_within(sock, 3)
+    assert time.monotonic() - began >= 0.2
+    conn.close()
+
+
+def test_a_normal_request_is_not_cut_short(demo: EventStore, servers: list[LanServer]) -> None:
+    server = start(demo, header_timeout=0.5, body_timeout=0.5)
+    servers.append(server)
+    sock = connect(server, HONEST, b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    assert sock is not None
+    assert not closed_within(sock, 0.1)
+    sock.sendall(b"Connection: close\r\n\r\n")
+    reply = b""
+    sock.settimeout(5)
+    while chunk := sock.recv(65536):
+        reply += chunk
+    sock.close()
+    assert reply.startswith(b"HTTP/1.1 200") and reply.endswith(b'{"ok": true}')
+
+
+def test_the_total_stays_below_the_file_limit() -> None:
+    limits = ConnectionLimits()
+    assert connection_budget(limits, 1024) == 1024 - limits.file_headroom
+    assert connection_budget(limits, 256) == 256 - limits.file_headroom
+    assert connection_budget(limits, 100_000) == limits.total
+    assert connection_budget(limits, None) <= 400  # Windows: select() and its 512 sockets
+    assert connection_budget(limits, 10) == 8
+
+
+def test_the_server_reads_the_file_limit(demo: EventStore, servers: list[LanServer]) -> None:
+    server = start(demo)
+    servers.append(server)
+    files = file_limit()
+    assert files is not None
+    assert server.total_connections == connection_budget(server.connections, files)
+    assert server.total_connections <= files - server.connections.file_headroom
+
+
+def test_a_full_server_makes_room_for_an_honest_phone(demo: EventStore,
+                                                      servers: list[LanServer]) -> None:
+    server = start(demo, total=8, per_address=4, header_timeout=60)
+    servers.append(server)
+    slow = [connect(server, f"127.0.0.{2 + i % 2}", PARTIAL) for i in range(8)]
+    # The eight are ahead in the listen queue: accepted first, they fill the server.
+    assert healthz(server, "127.0.0.9") == 200  # and slow ones make room
+    assert server.connection_stats()["evicted"] >= 1
+    assert sum(closed_within(sock, 0.05) for sock in slow) >= 1
+    close_all(slow)
+
+
+def test_accept_errors_are_logged_once_without_a_traceback(
+        demo: EventStore, servers: list[LanServer], caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    server = start(demo)
+    servers.append(server)
+    inner = server._server
+    assert inner is not None
+    calls: list[float] = []
+    enough = threading.Event()
+
+    def out_of_files() -> None:
+        calls.append(time.monotonic())
+        if len(calls) >= 5:
+            enough.set()
+        raise OSError(errno.EMFILE, "Too many open files")
+
+    inner.accept = out_of_files
+    waiting = connect(server, HONEST)  # makes the listening socket readable
+    assert waiting is not None
+    assert enough.wait(5)
+    # Paused between attempts (sweep_interval, 20 ms here), not spinning on the socket.
+    assert calls[4] - calls[0] >= 0.06
+    del inner.accept  # the files are back
+    waiting.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    waiting.settimeout(5)
+    assert waiting.recv(100).startswith(b"HTTP/1.1 200")
+    waiting.close()
+    lines = [r for r in caplog.records if "cannot accept" in r.getMessage()]
+    assert len(lines) == 1 and "EMFILE" in lines[0].getMessage()
+    assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+
+
+def test_honest_phones_are_served_quickly_while_one_address_floods(
+        demo: EventStore, servers: list[LanServer], caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    server = start(demo, per_address=8, header_timeout=60)
+    servers.append(server)
+    flood = [connect(server, ATTACKER, PARTIAL) for _ in range(300)]
+    latencies = []
+    for number in range(20):
+        began = time.monotonic()
+        assert healthz(server, f"127.0.1.{number + 1}") == 200
+        latencies.append(time.monotonic() - began)
+    assert server.connections_from(ATTACKER) == 8
+    assert max(latencies) < 1.0, latencies
+    assert len(caplog.records) <= 2 and not [r for r in caplog.records if r.exc_info]
+    close_all(flood)
