@@ -24,14 +24,31 @@ from facilitator.i18n import _
 from facilitator.tally.errors import BltError, TallyInputError
 from facilitator.tally.ranked import RankedBallot, RankedElection
 
+MAX_CANDIDATES = 500  # the longest real STV papers hold ~400; keeps a count to a second
+MAX_WEIGHT = 10**9  # identical papers on one line: more than any electorate
 
-def _int(token: str, line: int, what: str, source: str | None) -> int:
-    try:
-        return int(token)
-    except ValueError:
+
+def _cut(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _int(token: str, line: int, what: str, source: str | None, limit: int = MAX_WEIGHT) -> int:
+    """A whole number between -``limit`` and ``limit``, checked before it is converted."""
+    digits = token.removeprefix("-").removeprefix("+")
+    if not (digits.isascii() and digits.isdigit()):
         raise BltError(
-            _("expected {what}, found {token!r}").format(what=what, token=token), line, source
-        ) from None
+            _("expected {what}, found {token!r}").format(what=what, token=_cut(token)), line,
+            source,
+        )
+    value = int(digits[-12:]) if len(digits.lstrip("0")) <= 12 else limit + 1
+    if value > limit:
+        raise BltError(
+            _("{what} is too large ({token}): at most {n:,}").format(
+                what=what, token=_cut(token), n=limit),
+            line,
+            source,
+        )
+    return -value if token.startswith("-") else value
 
 
 def _unquote(text: str, line: int, what: str, source: str | None) -> str:
@@ -40,7 +57,7 @@ def _unquote(text: str, line: int, what: str, source: str | None) -> str:
         return text[1:-1]
     if text.startswith('"') or text.endswith('"'):
         raise BltError(
-            _("the {what} has an unmatched quote: {text}").format(what=what, text=text),
+            _("the {what} has an unmatched quote: {text}").format(what=what, text=_cut(text)),
             line,
             source,
         )
@@ -59,8 +76,8 @@ def parse_blt(text: str, source: str | None = None) -> RankedElection:
     tokens = head.split()
     if len(tokens) != 2:
         raise BltError(_("the first line must be two numbers: candidates and seats"), n, source)
-    ncand = _int(tokens[0], n, _("the number of candidates"), source)
-    seats = _int(tokens[1], n, _("the number of seats"), source)
+    ncand = _int(tokens[0], n, _("the number of candidates"), source, MAX_CANDIDATES)
+    seats = _int(tokens[1], n, _("the number of seats"), source, MAX_CANDIDATES)
     if ncand < 1:
         raise BltError(_("there must be at least one candidate"), n, source)
     if seats < 1:
@@ -71,7 +88,8 @@ def parse_blt(text: str, source: str | None = None) -> RankedElection:
     if pos < len(lines) and lines[pos][1].startswith("-"):
         n, text_ = lines[pos]
         for token in text_.split():
-            value = _int(token, n, _("a withdrawn candidate (a negative number)"), source)
+            value = _int(token, n, _("a withdrawn candidate (a negative number)"), source,
+                         MAX_CANDIDATES)
             if value >= 0 or -value > ncand:
                 raise BltError(
                     _("withdrawn candidate {token} is not between -1 and -{n}").format(
@@ -104,6 +122,7 @@ def parse_blt(text: str, source: str | None = None) -> RankedElection:
         if tokens[-1] != "0":
             raise BltError(_("a ballot must end with 0"), n, source)
         ranking: list[int] = []
+        ranked: set[int] = set()
         for token in tokens[1:-1]:
             if "=" in token:
                 raise BltError(
@@ -113,18 +132,19 @@ def parse_blt(text: str, source: str | None = None) -> RankedElection:
                 )
             if token == "-":
                 raise BltError(_("skipped rankings (-) are not supported"), n, source)
-            cand = _int(token, n, _("a candidate number"), source)
+            cand = _int(token, n, _("a candidate number"), source, MAX_CANDIDATES)
             if not 1 <= cand <= ncand:
                 raise BltError(
                     _("candidate {c} does not exist (there are {n})").format(c=cand, n=ncand),
                     n,
                     source,
                 )
-            if cand - 1 in ranking:
+            if cand - 1 in ranked:
                 raise BltError(
                     _("candidate {c} is ranked twice on one ballot").format(c=cand), n, source
                 )
             ranking.append(cand - 1)
+            ranked.add(cand - 1)
         ballots.append(RankedBallot(weight, tuple(ranking)))
 
     names: list[str] = []
@@ -166,6 +186,9 @@ def read_blt(path: str | Path) -> RankedElection:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise BltError(_("the file is not UTF-8 text"), None, path.name) from None
+    except OSError as exc:
+        raise BltError(_("the file cannot be read ({error})").format(
+            error=exc.strerror or exc), None, path.name) from None
     return parse_blt(text, source=path.name)
 
 

@@ -18,6 +18,11 @@ Rules (META ``rule``), all in exact arithmetic (:class:`fractions.Fraction`, nev
     unit at a time (from the budget rounded down to a whole amount per voter) and MES is
     run again, for as long as the outcome still fits the real budget and some unfunded
     project could still be afforded. No further greedy step is taken. Approval ballots only.
+    A count that would need more than 20,000 such runs is refused with a message (see
+    ``MAX_ADD1_RUNS``) rather than left running for hours.
+
+Numbers (budget, costs, points) are plain decimals below 10**18 with at most 20 decimal
+places; anything else is refused before any exact arithmetic is done.
 
 Score: the number of voters for approval and choose-1 ballots; the sum of points for
 cumulative and scoring ballots (unlisted projects get META ``default_score``, 0 if absent);
@@ -35,7 +40,8 @@ import csv
 import io
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
@@ -125,13 +131,54 @@ class PbResult:
 # -- numbers ---------------------------------------------------------------------------------
 
 
+MAX_WHOLE_DIGITS = 18  # money and points below 10**18: more than any budget on Earth
+MAX_PLACES = 20  # decimal places (files exported from spreadsheets carry 15 or so)
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def cut(text: str, limit: int = 40) -> str:
+    """``text`` for an error message, cut short with an ellipsis if long."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def shown(text: str) -> str:
+    """``text`` quoted for an error message (see :func:`cut`)."""
+    return repr(cut(text))
+
+
 def _number(text: str, what: str, line: int | None = None) -> Fraction:
-    try:
-        return Fraction(text.strip().replace(",", "."))
-    except (ValueError, ZeroDivisionError):
+    """A plain decimal number (``1500000``, ``12.5``, ``12,5``, ``1.5e6``) as an exact
+    Fraction, refused if it is not below 10**18 or has more than 20 decimal places.
+
+    Bounded before any exact arithmetic: ``Fraction("1e999999999")`` would work out a
+    billion-digit integer (minutes, gigabytes) for a 40-byte file.
+    """
+    clean = text.strip().replace(",", ".")
+    if not _NUMBER.fullmatch(clean):
         raise PbError(
-            _("expected a number for {what}, found {text!r}").format(what=what, text=text), line
-        ) from None
+            _("expected a number for {what}, found {text}").format(what=what, text=shown(text)),
+            line,
+        )
+    value = Decimal(clean)  # exact, and quick whatever the exponent
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # the pattern admits no NaN or infinity
+    significant = "".join(map(str, digits)).strip("0")
+    if not significant:
+        return Fraction(0)
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if value.adjusted() >= MAX_WHOLE_DIGITS:
+        raise PbError(
+            _("{what} is too large ({text}): at most {n} digits before the decimal "
+              "point").format(what=what, text=shown(text), n=MAX_WHOLE_DIGITS),
+            line,
+        )
+    if -(exponent + trailing) > MAX_PLACES:
+        raise PbError(
+            _("{what} has too many decimal places ({text}): at most {n}").format(
+                what=what, text=shown(text), n=MAX_PLACES),
+            line,
+        )
+    return Fraction(value)
 
 
 def format_number(value: Fraction) -> str:
@@ -169,16 +216,36 @@ def parse_pb(text: str, source: str | None = None) -> PbElection:
         raise PbError(exc.problem, exc.line, source) from None
 
 
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for each row; the csv module's own errors as PbError."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";")
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = reader.line_num or 1
+            if "field larger than field limit" in str(exc):
+                raise PbError(
+                    _("a field is longer than {n:,} characters").format(
+                        n=csv.field_size_limit()),
+                    line,
+                ) from None
+            raise PbError(_("the line cannot be read as Pabulib text ({error})").format(
+                error=exc), line) from None
+        yield reader.line_num, row
+
+
 def _parse(text: str) -> PbElection:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
     meta: dict[str, str] = {}
+    meta_line: dict[str, int] = {}
     project_rows: list[tuple[int, dict[str, str]]] = []
     vote_rows: list[tuple[int, dict[str, str]]] = []
     section: str | None = None
     header: list[str] | None = None
     seen: set[str] = set()
-    for row in reader:
-        line = reader.line_num
+    for line, row in _rows(text):
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
@@ -204,6 +271,7 @@ def _parse(text: str) -> PbElection:
             if len(cells) < 2:
                 raise PbError(_("a META line must be key;value"), line)
             meta[cells[0]] = cells[1]
+            meta_line[cells[0]] = line
             continue
         if len(cells) > len(header):
             raise PbError(
@@ -217,9 +285,12 @@ def _parse(text: str) -> PbElection:
             raise PbError(_("the file has no {s} section").format(s=name))
     if "budget" not in meta:
         raise PbError(_("META has no budget"))
-    budget = _number(meta["budget"], _("the META budget"))
+    budget = _number(meta["budget"], _("the META budget"), meta_line["budget"])
     if budget < 0:
-        raise PbError(_("the budget is negative"))
+        raise PbError(_("the budget is negative"), meta_line["budget"])
+    for key in ("max_length", "default_score", "min_project_score_threshold"):
+        if meta.get(key, "").strip():
+            _number(meta[key], key, meta_line[key])
 
     projects: list[Project] = []
     ids: set[str] = set()
@@ -228,11 +299,11 @@ def _parse(text: str) -> PbElection:
         if not pid:
             raise PbError(_("a project has no id"), line)
         if pid in ids:
-            raise PbError(_("project {p} is listed twice").format(p=pid), line)
+            raise PbError(_("project {p} is listed twice").format(p=cut(pid)), line)
         ids.add(pid)
-        cost = _number(rec.pop("cost"), _("the cost of project {p}").format(p=pid), line)
+        cost = _number(rec.pop("cost"), _("the cost of project {p}").format(p=cut(pid)), line)
         if cost < 0:
-            raise PbError(_("project {p} has a negative cost").format(p=pid), line)
+            raise PbError(_("project {p} has a negative cost").format(p=cut(pid)), line)
         name = rec.pop("name", "")
         projects.append(Project(pid, cost, name, {k: v for k, v in rec.items() if v}))
 
@@ -243,22 +314,21 @@ def _parse(text: str) -> PbElection:
     for line, rec in vote_rows:
         vid = rec.pop("voter_id")
         if vid in voters:
-            raise PbError(_("voter {v} is listed twice").format(v=vid), line)
+            raise PbError(_("voter {v} is listed twice").format(v=cut(vid)), line)
         voters.add(vid)
         chosen = tuple(p.strip() for p in rec.pop("vote").split(",") if p.strip())
         for pid in chosen:
             if pid not in ids:
                 raise PbError(
-                    _("the vote names project {p}, which is not listed").format(p=pid), line
+                    _("the vote names project {p}, which is not listed").format(p=cut(pid)), line
                 )
         if len(set(chosen)) != len(chosen):
             raise PbError(_("the vote names the same project twice"), line)
         points: tuple[Fraction, ...] | None = None
         points_text = rec.pop("points", "") if has_points else ""
         if points_text:
-            points = tuple(
-                _number(p, _("points"), line) for p in points_text.split(",") if p.strip()
-            )
+            points = tuple(_number(p, _("a number of points"), line)
+                           for p in points_text.split(",") if p.strip())
             if len(points) != len(chosen):
                 raise PbError(
                     _("{n} projects but {k} points").format(n=len(chosen), k=len(points)),
@@ -277,6 +347,9 @@ def read_pb(path: str | Path) -> PbElection:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise PbError(_("the file is not UTF-8 text"), None, path.name) from None
+    except OSError as exc:
+        raise PbError(_("the file cannot be read ({error})").format(
+            error=exc.strerror or exc), None, path.name) from None
     return parse_pb(text, source=path.name)
 
 
@@ -329,11 +402,11 @@ def project_scores(election: PbElection) -> tuple[dict[str, Fraction], dict[str,
         scoring_fn = election.meta.get("scoring_fn", "borda").strip().lower()
         if scoring_fn != "borda":
             raise PbError(
-                _("ordinal scoring {f!r} is not supported (only Borda)").format(f=scoring_fn)
+                _("ordinal scoring {f!r} is not supported (only Borda)").format(f=cut(scoring_fn))
             )
         top = int(_number(election.meta.get("max_length", str(len(score))), "max_length"))
     elif kind not in APPROVAL_TYPES + POINT_TYPES:
-        raise PbError(_("unknown vote_type {t!r}").format(t=kind))
+        raise PbError(_("unknown vote_type {t!r}").format(t=cut(kind)))
     default = Fraction(0)
     if kind == "scoring":
         default = _number(election.meta.get("default_score", "0"), "default_score")
@@ -515,6 +588,12 @@ class _Mes:
         return pool[0]
 
 
+# Add1 re-runs equal shares once per unit of money added to each voter's share. Real files
+# need a few hundred runs (576 at most in the Pabulib reference data); a file whose
+# projects cost far more than their supporters' shares could need billions.
+MAX_ADD1_RUNS = 20_000
+
+
 def _equal_shares_add1(election: PbElection) -> PbResult:
     budget = election.budget
     mes = _Mes(election)
@@ -539,6 +618,12 @@ def _equal_shares_add1(election: PbElection) -> PbResult:
         if all(p in winners or spent + cost[p] > budget or not mes.supporters[p]
                for p in mes.projects):
             break
+        if runs >= MAX_ADD1_RUNS:
+            raise PbError(
+                _("Equal shares would need more than {n:,} re-counts here, as each voter's "
+                  "share is raised by one unit of money at a time: state the budget and the "
+                  "costs in larger units (thousands, say) or use a greedy rule.").format(
+                    n=MAX_ADD1_RUNS))
         trial = mes.run(total + n)
         runs += 1
         trial_spent = total_cost(trial)
@@ -578,7 +663,7 @@ def count_pb(election: PbElection, rule: PbRule | str | None = None) -> PbResult
     except ValueError:
         raise PbError(
             _("unknown rule {r!r}; known: {known}").format(
-                r=name, known=", ".join(r.value for r in PbRule)
+                r=cut(str(name)), known=", ".join(r.value for r in PbRule)
             )
         ) from None
     if chosen is PbRule.EQUAL_SHARES_ADD1:
