@@ -7,6 +7,7 @@ import json
 import subprocess
 from collections import Counter
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -476,3 +477,84 @@ def test_done_when_120_papers_printed_keyed_twice_reconciled_closed(
     assert (log["ballot_enter"], log["ballot_adjudicate"], log["ballot_rejected"]) == (240, 2, 1)
     closing = desk.store.query("SELECT new FROM audit_log WHERE action = 'ballot_round_close'")
     assert json.loads(closing[0]["new"])["figures"]["counted"] == 120
+
+
+# -- issue 11: channel, who may vote, rules fixed with the round ------------------------------
+
+
+def test_round_dialog_sets_channel_voters_and_funding_rule(qtbot: QtBot) -> None:
+    dialog = RoundDialog()
+    qtbot.addWidget(dialog)
+    dialog.title_edit.setText("Budget day")
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(Kind.BUDGET.value))
+    dialog.text_edit.setText("Spend it")
+    dialog.options_edit.setPlainText("Playground; 40000\nTrees; 25000")
+    dialog.budget_edit.setText("50000")
+    assert dialog.form.isRowVisible(dialog.pb_rule_combo)
+    dialog.pb_rule_combo.setCurrentIndex(dialog.pb_rule_combo.findData("equalshares/add1"))
+    assert dialog.channel_combo.currentData() is None  # left to the first use by default
+    dialog.channel_combo.setCurrentIndex(dialog.channel_combo.findData("both"))
+    dialog.voter_boxes["observer"].setChecked(True)
+    definition = dialog.definition()
+    assert definition.questions[0].pb_rule.value == "equalshares/add1"
+    assert (definition.channel, definition.voters) == ("both", ("participant", "observer"))
+    for box in dialog.voter_boxes.values():
+        box.setChecked(False)
+    with pytest.raises(QuestionError, match="At least one role"):
+        dialog.definition()
+
+
+def test_editing_a_draft_keeps_every_rule_the_menus_do_not_offer(qtbot: QtBot,
+                                                                 demo_store: EventStore
+                                                                 ) -> None:
+    """A round from a file with a 70% threshold and a quorum share: editing its title must
+    not silently turn them into a simple majority without quorum."""
+    rule = DecisionRule.supermajority("70%", quorum_share=Fraction(1, 2))
+    created = create_round(demo_store, "From a file", (Question.yes_no("Go?", rule=rule),),
+                           channel="phones", voters=("participant", "expert")).round
+    dialog = RoundDialog(created)
+    qtbot.addWidget(dialog)
+    assert dialog.threshold_combo.currentText() == "at least 70%"
+    dialog.title_edit.setText("From a file, renamed")
+    definition = dialog.definition()
+    assert definition.questions[0].rule == rule
+    assert (definition.channel, definition.voters) == ("phones", ("participant", "expert"))
+
+
+def test_the_desk_shows_the_channel_and_refuses_who_may_not_vote(desk: Desk) -> None:
+    opened(desk)
+    assert desk.page.round_info.text() == ("How people vote: Paper only. Who may vote: "
+                                           "participants.")
+    expert = next(p for p in list_participants(desk.store) if p.present and p.role == "expert")
+    desk.page.set_mode(HAND_OUT)
+    desk.scanner(expert.badge_code)
+    assert desk.page.banner.kind == "error"
+    assert "is not entitled to vote" in desk.page.banner.text()
+    assert reconcile(desk.store, desk.round.id).handed_out == 0
+
+
+def test_a_phones_only_round_has_no_paper_controls(desk: Desk) -> None:
+    from facilitator.lan import votes as lan
+
+    created = create_round(desk.store, "Phones", three_questions(), channel="phones").round
+    desk.bus.publish(lan.open_question(desk.store, created.id, 0))
+    desk.page.select_round(created.id)
+    page = desk.page
+    assert "Phones only" in page.round_info.text()
+    assert not page.print_button.isEnabled() and not page.mode_buttons[HAND_OUT].isEnabled()
+    assert not page.save_counts_button.isEnabled()
+    assert "phones only" in page.scan_edit.placeholderText()
+
+
+def test_closing_seals_and_reopening_says_the_fingerprint_is_released(desk: Desk) -> None:
+    codes = opened(desk, 1)
+    desk.paper(codes[0], "1")
+    desk.note = "test"
+    desk.page.close_button.click()
+    sealed = get_round(desk.store, desk.round.id).fingerprint
+    assert sealed and f"fingerprint {sealed[:16]}" in desk.page.round_info.text()
+    desk.note = "A paper turned up."
+    desk.page.reopen_button.click()
+    assert "releases the fingerprint" in desk.notes_asked[-1][0]
+    assert "sealed fingerprint is released" in desk.page.banner.text()
+    assert get_round(desk.store, desk.round.id).fingerprint is None
