@@ -152,7 +152,11 @@ class _Layout:
 
     def question(self, number: int, q: Question) -> None:
         title, th = self._para(f"{number}. {q.text}", self.styles.question, self.inner)
-        hint, hh = self._para(_how(q, self.tr), self.styles.hint, self.inner)
+        how = _how(q, self.tr)
+        decided = q.decided_by(self.tr)  # the rule is on the paper, fixed before any vote
+        if decided:
+            how += " " + decided
+        hint, hh = self._para(how, self.styles.hint, self.inner)
         note = self._para(q.note, self.styles.hint, self.inner) if q.note else None
         head = th + hh + (note[1] if note else 0) + 9 * MM
         whole = head + self._options_height(q) + 3 * MM

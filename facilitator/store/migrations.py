@@ -295,6 +295,38 @@ def _v_lan(conn: sqlite3.Connection) -> None:
 # Issue 11 ("trust on the day"), part 2: round rules fixed at definition, who may vote,
 # paper/phone channels, the fingerprint frozen at close.
 _V_ROUND_RULES: list[str] = [
+    # How a round is voted: 'paper', 'phones' or 'both'; NULL until the first use fixes it
+    # (papers printed: paper; a question opened to phones: phones).
+    "ALTER TABLE ballot_rounds ADD COLUMN channel TEXT "
+    "CHECK (channel IN ('paper', 'phones', 'both'))",
+    # The roles that may vote (a JSON list), participants unless the organiser chose others.
+    "ALTER TABLE ballot_rounds ADD COLUMN voters TEXT NOT NULL DEFAULT '[\"participant\"]'",
+    # The ballot set's fingerprint, sealed at close (NULL while open, and for rounds closed
+    # before this step: there was nothing sealed to copy).
+    "ALTER TABLE ballot_rounds ADD COLUMN fingerprint TEXT",
+    # Rounds already in use keep what they did: paper if never opened to phones, phones if
+    # no paper was printed, both otherwise (then hand-outs are checked from now on). A draft
+    # round is left to its first use, like a new one.
+    """UPDATE ballot_rounds SET channel = CASE
+        WHEN NOT EXISTS (SELECT 1 FROM lan_questions q WHERE q.round_id = ballot_rounds.id)
+            THEN 'paper'
+        WHEN NOT EXISTS (SELECT 1 FROM ballot_codes c WHERE c.round_id = ballot_rounds.id)
+            THEN 'phones'
+        ELSE 'both' END
+       WHERE status != 'draft'""",
+    # A budget question's funding rule was a Results-page setting (meta results_display,
+    # "pb_rules": {"round:question": rule}); it is now part of the question's definition.
+    """UPDATE ballot_questions SET spec = json_set(spec, '$.pb_rule', (
+            SELECT json_extract(m.value, '$.pb_rules."' || ballot_questions.round_id || ':'
+                                || ballot_questions.position || '"')
+            FROM meta m WHERE m.key = 'results_display'))
+       WHERE json_extract(spec, '$.kind') = 'budget' AND (
+            SELECT json_extract(m.value, '$.pb_rules."' || ballot_questions.round_id || ':'
+                                || ballot_questions.position || '"')
+            FROM meta m WHERE m.key = 'results_display' AND json_valid(m.value)) IN (
+            'greedy', 'greedy-no-skip', 'equalshares/add1')""",
+    "UPDATE meta SET value = json_remove(value, '$.pb_rules') "
+    "WHERE key = 'results_display' AND json_valid(value)",
 ]
 
 # Issue 11, part 3: who voted by phone stored apart from what was voted.
