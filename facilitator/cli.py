@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from facilitator import __version__
+from facilitator import __version__, csvsafe
 from facilitator.ballots.commands import add_ballot_commands
 from facilitator.errors import UserError
 from facilitator.i18n import _
@@ -74,8 +74,8 @@ def cmd_people(args: argparse.Namespace) -> int:
         columns = attribute_columns(store)
         if args.checked_in:
             people = [p for p in people if p.present]
-        writer = csv.writer(sys.stdout, delimiter="\t" if not args.csv else ",",
-                            lineterminator="\n")
+        writer = csvsafe.writer(sys.stdout, delimiter="\t" if not args.csv else ",",
+                                lineterminator="\n")
         writer.writerow(["id", "name", "role", "status", "checked_in_at", "badge", *columns])
         for p in people:
             writer.writerow([

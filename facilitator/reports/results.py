@@ -33,6 +33,7 @@ GREY = "#4b5563"
 BAR = "#2563eb"
 BAR_WIN = "#15803d"
 STAGES_PER_TABLE = 6
+CELL_CHARS = 300  # a table row cannot split across pages: longer cell text is cut (in full below)
 
 
 def _local(moment: datetime) -> str:
@@ -99,6 +100,16 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
         def draw(self) -> None:
             draw_qr(self.canv, self.text, 0, 0, self.width)
 
+    long_texts: list[str] = []  # cut short in a table cell, printed in full below it
+
+    def fit(text: str) -> str:
+        """``text`` for a table cell, whose row cannot grow past a page: a long one is cut
+        with an ellipsis and a number, and printed in full under the tables."""
+        if len(text) <= CELL_CHARS:
+            return text
+        long_texts.append(text)
+        return text[:CELL_CHARS].rstrip() + f"… [{len(long_texts)}]"
+
     def p(text: str, st: ParagraphStyle = body) -> Paragraph:
         return Paragraph(escape(text), st)
 
@@ -131,6 +142,7 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
             head: list[Any] = [p(_("Candidate"), cell_bold)]
             for s in chunk:
                 who = stv.candidates[s.candidate] if s.candidate is not None else ""
+                who = who if len(who) <= 40 else who[:40].rstrip() + "…"  # in full: 1st column
                 what = {StageAction.FIRST_PREFERENCES: _("First preferences"),
                         StageAction.TRANSFER_SURPLUS: _("Surplus of {name}"),
                         StageAction.EXCLUDE: _("{name} excluded")}[s.action].format(name=who)
@@ -140,7 +152,7 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
             elected = set(stv.elected)
             for c, name in enumerate(stv.candidates):
                 mark = " ✔" if c in elected else ""
-                rows.append([p(name + mark, cell_bold if c in elected else cell)]
+                rows.append([p(fit(name) + mark, cell_bold if c in elected else cell)]
                             + [f"{s.votes[c]:.5f}" for s in chunk])
             rows.append([p(_("Non-transferable"), cell)]
                         + [f"{s.non_transferable:.5f}" for s in chunk])
@@ -161,7 +173,7 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
         for n, pid in enumerate(pb.funded, 1):
             pr = projects[pid]
             spent += pr.cost
-            rows.append([str(n), p(pr.name or pr.id, cell), format_amount(pr.cost),
+            rows.append([str(n), p(fit(pr.name or pr.id), cell), format_amount(pr.cost),
                          str(pb.supporters.get(pid, 0)), format_amount(spent)])
         for label, amount in ((_("Total spent"), pb.spent), (_("Budget"), pb.budget),
                               (_("Budget left"), pb.leftover)):
@@ -172,6 +184,7 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
 
     def question_story(results: RoundResults, r: QuestionResult) -> list[Any]:
         q = r.question
+        long_texts.clear()
         story: list[Any] = [
             p(f"{results.event} — {results.round.title}", top),
             p(_("Question {n} of {total}").format(n=r.index + 1,
@@ -196,10 +209,10 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
                                   _("Detail")]]
         for line in r.count.lines:
             label = ("✔ " if line.winner else "") + line.label
-            rows.append([p(label, cell_bold if line.winner else cell),
+            rows.append([p(fit(label), cell_bold if line.winner else cell),
                          _number(line.value),
                          format_share(line.share) if line.share is not None else "—",
-                         Bar(line.share, bar_w, line.winner), p(line.detail, small)])
+                         Bar(line.share, bar_w, line.winner), p(fit(line.detail), small)])
         t = grid(rows, [width * 0.3, width * 0.1, width * 0.09, bar_w + 6, width * 0.25 - 6])
         t.setStyle(TableStyle([("ALIGN", (3, 0), (-1, -1), "LEFT")]))
         story += [Spacer(1, 4), t]
@@ -208,7 +221,7 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
             n = len(extra.header)
             first = width * (0.4 if n <= 4 else 0.3)
             story.append(grid([list(extra.header)] + [
-                [p(row[0], cell), *row[1:]] for row in extra.rows],
+                [p(fit(row[0]), cell), *row[1:]] for row in extra.rows],
                 [first] + [(width - first) / (n - 1)] * (n - 1)))
         if r.count.stv is not None:
             story += stv_tables(r.count.stv)
@@ -216,6 +229,9 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
             story += pb_table(r)
         if r.count.notes:
             story.append(p(_("Notes"), heading))
+        if long_texts:
+            story.append(p(_("In full"), heading))
+            story += [p(f"[{n}] {text}", small) for n, text in enumerate(long_texts, 1)]
             story += [p("• " + note, small) for note in r.count.notes]
         # turnout, fingerprint, signatures: kept together at the foot
         turnout = grid([[a, b] for a, b in r.turnout.lines()], [width * 0.3, width * 0.1],

@@ -82,6 +82,9 @@ def cmd_results(args: argparse.Namespace) -> int:
         if not rounds:
             raise UserError(_("This event has no ballot round with papers yet."))
         all_results = [count_round(store, r.id) for r in rounds]
+    # every bad request refused here, before any file is written
+    exports.check_request(all_results, args.question, blt=bool(args.blt), pb=bool(args.pb),
+                          targets=[args.pdf, args.csv, args.json, args.blt, args.pb])
     wrote = False
     if args.pdf:
         from facilitator.reports.results import write_result_sheet
