@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 
+from facilitator import csvsafe
 from facilitator.qa.model import QaQuestion
 from facilitator.qa.queries import panels, questions, written_answers
 from facilitator.store import EventStore
@@ -22,8 +22,8 @@ def _iso(moment: object) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def qa_rows(store: EventStore) -> list[list[str]]:
-    rows: list[list[str]] = []
+def qa_rows(store: EventStore) -> list[list[object]]:
+    rows: list[list[object]] = []
     for p in panels(store):
         for q in questions(store, p.id):
             answers = written_answers(store, q.id) if q.status == "deferred" else []
@@ -32,19 +32,19 @@ def qa_rows(store: EventStore) -> list[list[str]]:
     return rows
 
 
-def _row(panel_title: str, q: QaQuestion, answer: str, answered_at: str) -> list[str]:
+def _row(panel_title: str, q: QaQuestion, answer: str, answered_at: str) -> list[object]:
     return [
-        panel_title, str(q.id), q.status, q.table, "; ".join(q.tables), q.asker_label, q.text,
-        q.original_text if q.edited else "", str(q.votes),
+        panel_title, q.id, q.status, q.table, "; ".join(q.tables), q.asker_label, q.text,
+        q.original_text if q.edited else "", q.votes,
         "; ".join(e.name for e in q.experts), "; ".join(q.labels),
-        str(q.merged_into or ""), q.outcome_reason or "", _iso(q.arrived_at),
+        q.merged_into or "", q.outcome_reason or "", _iso(q.arrived_at),
         _iso(q.asked_at), _iso(q.closed_at), answer, answered_at,
     ]
 
 
 def qa_csv(store: EventStore) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     writer.writerows(qa_rows(store))
     return out.getvalue()

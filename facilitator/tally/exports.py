@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from facilitator import csvsafe
@@ -97,3 +100,40 @@ def question_pb(results: RoundResults, index: int, rule: str = "greedy") -> str:
                  "rule": rule, "date_begin": results.counted_at.date().isoformat()})
     meta = {k: v for k, v in meta.items() if v}
     return format_pb(type(election)(meta, election.projects, election.votes))
+
+
+def check_request(rounds: Sequence[RoundResults], question: int | None, *, blt: bool = False,
+                  pb: bool = False, targets: Sequence[Path | None] = ()) -> None:
+    """Refuse, before anything is written, a ``results`` request that cannot be met:
+    ``question`` (1-based) is not in the rounds, a BLT/Pabulib export of a question of
+    another kind (or of none), or a target file that cannot be written. Raises
+    :class:`TallyInputError` with one sentence."""
+    for target in targets:
+        if target is None:
+            continue
+        folder = target.parent
+        if target.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise TallyInputError(
+                _("Cannot write {path}: {why}").format(path=target, why=(
+                    _("it is a folder") if target.is_dir() else
+                    _("the folder {folder} does not exist").format(folder=folder)
+                    if not folder.is_dir() else _("the folder is read-only"))))
+    if not rounds:
+        raise TallyInputError(_("This event has no ballot round with papers yet."))
+    if question is not None:
+        most = max(len(r.round.questions) for r in rounds)
+        if not 1 <= question <= most:
+            raise TallyInputError(
+                _("There is no question {n}: the questions are numbered 1 to {most}.").format(
+                    n=question, most=most) if most else
+                _("There is no question {n}: the round has no questions.").format(n=question))
+    if (blt or pb) and question is None:
+        raise TallyInputError(_("Say which question with --question N."))
+    first = rounds[0]
+    if (blt or pb) and question is not None and question > len(first.round.questions):
+        raise TallyInputError(
+            _("Round {title} has no question {n}.").format(title=first.round.title, n=question))
+    if blt and question is not None:
+        question_blt(first, question - 1)  # refuses another kind, or a name BLT can't hold
+    if pb and question is not None:
+        question_pb(first, question - 1)
