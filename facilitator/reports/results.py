@@ -227,11 +227,11 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
             story += stv_tables(r.count.stv)
         if r.count.pb is not None:
             story += pb_table(r)
-        if r.count.notes:
-            story.append(p(_("Notes"), heading))
         if long_texts:
             story.append(p(_("In full"), heading))
             story += [p(f"[{n}] {text}", small) for n, text in enumerate(long_texts, 1)]
+        if r.count.notes:
+            story.append(p(_("Notes"), heading))
             story += [p("• " + note, small) for note in r.count.notes]
         # turnout, fingerprint, signatures: kept together at the foot
         turnout = grid([[a, b] for a, b in r.turnout.lines()], [width * 0.3, width * 0.1],
