@@ -7,7 +7,6 @@ check-in from a script), and for organisers who like a terminal.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 from collections.abc import Sequence
