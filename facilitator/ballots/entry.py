@@ -41,6 +41,7 @@ from facilitator.ballots.rounds import (
     _operator,
     get_round,
     handout_count,
+    keyed_ballots,
 )
 from facilitator.changes import Changes
 from facilitator.clock import from_iso, to_iso
@@ -350,10 +351,7 @@ def enter(
 def _check_handed_out(store: EventStore, ballot_round: BallotRound) -> None:
     """In a round on paper and phones, a paper counts only within the hand-outs recorded
     at the desk: otherwise someone who also voted by phone could put a paper in the box."""
-    row = store.query_one("SELECT count(*) AS n FROM ballot_entries WHERE round_id = ? "
-                          "AND pass = 1 AND spoiled = 0 AND undone_at IS NULL",
-                          (ballot_round.id,))
-    keyed = int(row["n"]) if row else 0
+    keyed = keyed_ballots(store, ballot_round.id)
     handed = handout_count(store, ballot_round.id)
     if keyed >= handed:
         raise RoundStateError(ngettext(

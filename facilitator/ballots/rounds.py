@@ -527,10 +527,17 @@ def hand_out(store: EventStore, round_id: int, participant_id: int, *,
 def undo_hand_out(store: EventStore, round_id: int, participant_id: int, *,
                   operator: str | None = None) -> Changes:
     with store.transaction():
-        _require(store, round_id, "open")
+        ballot_round = _require(store, round_id, "open")
         earlier = handed_out_to(store, round_id, participant_id)
         if earlier is None:
             raise BallotError(_("No paper of this round was handed to this person."))
+        if ballot_round.channel == BOTH and \
+                keyed_ballots(store, round_id) >= handout_count(store, round_id):
+            # Every hand-out stands for a paper keyed: taking one back would let that
+            # person vote by phone as well.
+            raise RoundStateError(_("As many papers of “{title}” are keyed as were handed "
+                                    "out, so this hand-out cannot be taken back.").format(
+                                        title=ballot_round.title))
         store.execute("UPDATE ballot_handouts SET undone_at = ? WHERE id = ?",
                       (to_iso(store.clock.now()), earlier.id))
         store.audit("ballot_undo_hand_out", "participant", participant_id,
@@ -547,6 +554,13 @@ def handed_out_to(store: EventStore, round_id: int, participant_id: int) -> Hand
         return None
     return HandOut(row["id"], row["round_id"], row["participant_id"], from_iso(row["at"]),
                    row["operator"])
+
+
+def keyed_ballots(store: EventStore, round_id: int) -> int:
+    """Papers of the round keyed a first time as ballots (spoiled ones aside)."""
+    row = store.query_one("SELECT count(*) AS n FROM ballot_entries WHERE round_id = ? "
+                          "AND pass = 1 AND spoiled = 0 AND undone_at IS NULL", (round_id,))
+    return int(row["n"]) if row else 0
 
 
 def handout_count(store: EventStore, round_id: int) -> int:

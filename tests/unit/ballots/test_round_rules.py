@@ -370,6 +370,8 @@ def test_both_channels_check_each_other(demo: EventStore) -> None:
         hand_out(demo, r.id, b.id)
     hand_out(demo, r.id, c.id)
     enter(demo, r.id, papers[2].code, yes(r), operator="Ann")
+    with pytest.raises(RoundStateError, match="cannot be taken back"):
+        undo_hand_out(demo, r.id, c.id)  # c could then vote by phone too
     figures = reconcile(demo, r.id)
     assert (figures.entered, figures.phone_voters, figures.handed_out) == (2, 1, 2)
     assert ("Voted by phone (people)", "1") in figures.lines()
