@@ -4,14 +4,17 @@ from facilitator.store.db import APPLICATION_ID, FILE_SUFFIX, EventStore
 from facilitator.store.errors import (
     CorruptError,
     DiskFullError,
+    EventInUseError,
     LockedError,
     NewerVersionError,
     NotAnEventFileError,
     ReadOnlyError,
+    ReadOnlySnapshotError,
     StoreError,
     StoreIOError,
 )
 from facilitator.store.migrations import SCHEMA_VERSION
+from facilitator.store.owner import Holder, set_program
 
 __all__ = [
     "APPLICATION_ID",
@@ -19,11 +22,15 @@ __all__ = [
     "SCHEMA_VERSION",
     "CorruptError",
     "DiskFullError",
+    "EventInUseError",
     "EventStore",
+    "Holder",
     "LockedError",
     "NewerVersionError",
     "NotAnEventFileError",
     "ReadOnlyError",
+    "ReadOnlySnapshotError",
     "StoreError",
     "StoreIOError",
+    "set_program",
 ]

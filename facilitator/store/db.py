@@ -12,38 +12,50 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from facilitator.clock import Clock, SystemClock, to_iso
 from facilitator.i18n import _
 from facilitator.store.errors import (
+    LockedError,
     NewerVersionError,
     NotAnEventFileError,
+    ReadOnlySnapshotError,
     StoreError,
     StoreIOError,
     translate,
 )
 from facilitator.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from facilitator.store.owner import OwnerLock
 
 APPLICATION_ID = 0x46434C54  # "FCLT": marks a SQLite file as a Facilitator event
 FILE_SUFFIX = ".facilitator"
 BUSY_TIMEOUT_MS = 2000
 
 Row = sqlite3.Row
+T = TypeVar("T")
 
 
 class EventStore:
-    """An open event file. Build one with :meth:`create` or :meth:`open`."""
+    """An open event file. Build one with :meth:`create` or :meth:`open`.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
+    A writable store owns its file (:class:`OwnerLock`) from before SQLite touches it until
+    :meth:`close`; ``open(path, read_only=True)`` instead reads a consistent snapshot into
+    memory, needs no owner and never writes to the file."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock,
+                 owner: OwnerLock | None = None) -> None:
         self._conn = conn
         self.path = path
         self.clock = clock
+        self._owner = owner
+        self.read_only = False
         self._lock = threading.RLock()
         self._depth = 0
+        self._closed = False
 
     # -- opening -------------------------------------------------------------------------
 
@@ -53,38 +65,82 @@ class EventStore:
         path = Path(path)
         clock = clock or SystemClock()
         if path.exists():
-            raise StoreIOError(
-                _("{path} already exists; choose another name for the new event.").format(
-                    path=path
-                )
-            )
+            raise _exists(path)
         if not name.strip():
             raise StoreError(_("The event needs a name."))
-        store = cls._connect(path, clock, create=True)
+        owner = OwnerLock.acquire(path, clock.now())
+        made = False
+        store: EventStore | None = None
         try:
+            if path.exists():  # made by another program while we took the lock
+                raise _exists(path)
+            made = True
+            store = cls._connect(path, clock, create=True, owner=owner)
             with store.transaction():
                 store.set_meta("name", name.strip())
                 store.set_meta("created_at", to_iso(clock.now()))
                 store.audit("create_event", "event", None, None, {"name": name.strip()})
         except BaseException:
-            store._conn.close()
-            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                leftover.unlink(missing_ok=True)
+            if store is not None:
+                store._conn.close()
+            if made:
+                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    leftover.unlink(missing_ok=True)
+            owner.release()
             raise
+        assert store is not None
         return store
 
     @classmethod
-    def open(cls, path: Path | str, clock: Clock | None = None) -> EventStore:
-        """Open an existing event file, migrating it to this version's schema if older."""
+    def open(cls, path: Path | str, clock: Clock | None = None, *,
+             read_only: bool = False) -> EventStore:
+        """Open an existing event file, migrating it to this version's schema if older.
+
+        Refused (:class:`EventInUseError`, naming the holder) while another program, or
+        this one, has it open. ``read_only``: a snapshot in memory instead, taken without
+        writing anything to the file (no WAL checkpoint, no journal mode change, no
+        migration but in memory) and without the owner lock, so it works while the app
+        has the event open; any change asked of it raises :class:`ReadOnlySnapshotError`."""
         path = Path(path)
+        clock = clock or SystemClock()
         if not path.is_file():
             raise StoreIOError(_("There is no event file at {path}.").format(path=path))
-        return cls._connect(path, clock or SystemClock(), create=False)
+        if read_only:
+            return cls._snapshot(path, clock)
+        # The owner lock first: its in-process check answers before the event file is
+        # opened at all (opening and closing it here would drop this process's SQLite locks).
+        owner = OwnerLock.acquire(path, clock.now())
+        try:
+            _check_header(path)
+            _read(path, lambda conn: _require_event(conn, path))
+            return cls._connect(path, clock, create=False, owner=owner)
+        except BaseException:
+            owner.release()
+            raise
 
     @classmethod
-    def _connect(cls, path: Path, clock: Clock, *, create: bool) -> EventStore:
-        if not create:
-            _check_header(path)
+    def _snapshot(cls, path: Path, clock: Clock) -> EventStore:
+        _check_header(path)
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        memory.row_factory = sqlite3.Row
+        try:
+            def copy(source: sqlite3.Connection) -> None:
+                _require_event(source, path)
+                source.backup(memory)
+
+            _read(path, copy)
+            store = cls(memory, path, clock)
+            store._migrate(create=False)  # an older file: the copy is upgraded, not the file
+            memory.execute("PRAGMA query_only = ON")
+        except BaseException:
+            memory.close()
+            raise
+        store.read_only = True
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path, clock: Clock, *, create: bool,
+                 owner: OwnerLock) -> EventStore:
         try:
             conn = sqlite3.connect(
                 str(path), isolation_level=None, check_same_thread=False, timeout=0
@@ -92,7 +148,7 @@ class EventStore:
         except sqlite3.Error as exc:
             _reraise(exc, path)
         conn.row_factory = sqlite3.Row
-        store = cls(conn, path, clock)
+        store = cls(conn, path, clock, owner)
         try:
             store._configure()
             store._migrate(create=create)
@@ -126,15 +182,7 @@ class EventStore:
             app_id = self._conn.execute("PRAGMA application_id").fetchone()[0]
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
             if not create and app_id != APPLICATION_ID:
-                tables = self._conn.execute(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                ).fetchone()[0]
-                if tables or app_id:
-                    raise NotAnEventFileError(
-                        _("{path} is a database, but not a Facilitator event file.").format(
-                            path=self.path
-                        )
-                    )
+                raise _not_an_event(self.path)
             if version > SCHEMA_VERSION:
                 raise NewerVersionError(
                     _("{path} was saved by a newer version of Facilitator (file format {file}, "
@@ -156,23 +204,43 @@ class EventStore:
             _reraise(exc, self.path)
 
     def close(self) -> None:
+        """Close the file and give up its ownership (idempotent)."""
         with self._lock:
-            # Fold the WAL back so the event is one self-contained file to copy home.
-            with suppress(sqlite3.Error):
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self._conn.close()
+            if self._closed:
+                return
+            self._closed = True
+            try:
+                if not self.read_only:
+                    # Fold the WAL back so the event is one self-contained file to copy home.
+                    with suppress(sqlite3.Error):
+                        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._conn.close()
+            finally:
+                if self._owner is not None:
+                    self._owner.release()
 
-    def scrub(self) -> None:
+    def scrub(self, *, rebuild: bool = True) -> None:
         """Fold the write-ahead log into the file and truncate it to nothing.
 
         The WAL keeps every committed version of a page until a checkpoint; read in commit
         order it tells which rows were written together. Called after any change that must
         leave no history behind (a question closing, a phone vote when votes are secret even
-        while open), so nothing in the file links a voter to a choice."""
+        while open), so nothing in the file links a voter to a choice.
+
+        ``rebuild`` (the default) first rewrites the whole file (VACUUM): inside a page,
+        SQLite places each new row after the previous one, so the byte offsets of the rows
+        still give the order they arrived in, and deleted rows leave their sizes behind.
+        A rebuilt file holds its rows in key order and nothing else (a few milliseconds per
+        megabyte). ``rebuild=False`` only clears the WAL: after each phone vote, when a
+        rebuild per vote would cost too much and the layout links no voter to a ballot."""
         with self._lock:
             if self._depth:
                 raise RuntimeError("EventStore.scrub() inside a transaction")
+            if self.read_only:
+                raise self._read_only_error()
             try:
+                if rebuild:
+                    self._conn.execute("VACUUM")
                 row = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             except sqlite3.Error as exc:
                 _reraise(exc, self.path)
@@ -200,6 +268,8 @@ class EventStore:
                 finally:
                     self._depth -= 1
                 return
+            if self.read_only:
+                raise self._read_only_error()
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
@@ -219,6 +289,11 @@ class EventStore:
                 raise
             finally:
                 self._depth = 0
+
+    def _read_only_error(self) -> ReadOnlySnapshotError:
+        return ReadOnlySnapshotError(
+            _("{path} was opened read-only here, so this change was not saved.").format(
+                path=self.path))
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
         """Read rows (under the lock, so never mid-way through another thread's write)."""
@@ -296,6 +371,65 @@ class EventStore:
 
     def integrity_check(self) -> str:
         return str(self.query("PRAGMA integrity_check")[0][0])
+
+
+def _exists(path: Path) -> StoreError:
+    return StoreIOError(
+        _("{path} already exists; choose another name for the new event.").format(path=path))
+
+
+def _not_an_event(path: Path) -> StoreError:
+    return NotAnEventFileError(
+        _("{path} is a database, but not a Facilitator event file.").format(path=path))
+
+
+def _require_event(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse any database but an event (an empty one too) before anything is written."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise _not_an_event(path)
+
+
+def _read(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run ``work`` on a connection that cannot write the file, checkpoint or delete its WAL.
+
+    While a writer has the event open (its ``-wal`` and ``-shm`` exist), read through the
+    shared WAL index without ever writing to it (``readonly_shm``). A file with no WAL was
+    closed cleanly: read it as it lies (``immutable``: no ``-wal`` or ``-shm`` is made), and
+    start again if a writer changed it meanwhile."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    for _attempt in range(5):
+        before = _signature(path)
+        immutable = not wal.exists()
+        if immutable:
+            params = "mode=ro&immutable=1"
+        elif shm.exists():
+            params = "mode=ro&readonly_shm=1"
+        else:
+            params = "mode=ro"  # a WAL without its index (a crash): SQLite rebuilds -shm
+        try:
+            source = sqlite3.connect(f"{path.resolve().as_uri()}?{params}", uri=True,
+                                     isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                result = work(source)
+            finally:
+                source.close()
+        except sqlite3.Error as exc:
+            if _signature(path) != before or wal.exists() != (not immutable):
+                continue  # a writer was at work; read again
+            _reraise(exc, path)
+        if immutable and (_signature(path) != before or wal.exists()):
+            continue
+        return result
+    raise LockedError(
+        _("{path} kept changing while it was read; try again.").format(path=path))
+
+
+def _signature(path: Path) -> tuple[int, int, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0, 0, 0)
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def _check_header(path: Path) -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from facilitator.errors import UserError
 from facilitator.i18n import _
+
+if TYPE_CHECKING:
+    from facilitator.store.owner import Holder
 
 
 class StoreError(UserError):
@@ -39,6 +43,20 @@ class CorruptError(StoreError):
 
 class StoreIOError(StoreError):
     pass
+
+
+class EventInUseError(StoreError):
+    """Another program (or this one) owns the event file; the message names it."""
+
+    def __init__(self, message: str, holder: Holder | None = None, *,
+                 same_process: bool = False) -> None:
+        super().__init__(message)
+        self.holder = holder
+        self.same_process = same_process
+
+
+class ReadOnlySnapshotError(ReadOnlyError):
+    """A change was asked of an event opened read-only (a snapshot); nothing was saved."""
 
 
 def translate(exc: sqlite3.Error, path: Path) -> StoreError | None:
