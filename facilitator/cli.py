@@ -27,7 +27,7 @@ from facilitator.people import (
     parse_people,
 )
 from facilitator.qa.cli import add_qa_commands
-from facilitator.store import EventStore
+from facilitator.store import EventStore, set_program
 from facilitator.tables.cli import add_table_commands
 from facilitator.tally.commands import add_count_commands
 
@@ -68,7 +68,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_people(args: argparse.Namespace) -> int:
-    with EventStore.open(args.event) as store:
+    with EventStore.open(args.event, read_only=True) as store:
         people = list_participants(store)
         columns = attribute_columns(store)
         if args.checked_in:
@@ -141,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Named in the event's owner lock, so the app (or another command) refused while this
+    # one writes can say who has the event.
+    action = " ".join(filter(None, (args.command, getattr(args, f"{args.command}_command", ""))))
+    previous = set_program(_("the command “python -m facilitator {action}”").format(
+        action=action))
     try:
         result: int = args.func(args)
     except UserError as exc:
@@ -150,4 +155,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (e.g. `head`) stopped early: not an error. Silence the flush at exit too.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 0
+    finally:
+        set_program(previous)
     return result

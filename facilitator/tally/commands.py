@@ -76,7 +76,7 @@ def cmd_results(args: argparse.Namespace) -> int:
     from facilitator.tally import exports
     from facilitator.tally.results import count_round
 
-    with EventStore.open(args.event) as store:
+    with EventStore.open(args.event, read_only=True) as store:
         rounds = ([find_round(store, args.round)] if args.round else
                   [r for r in list_rounds(store) if r.status != "draft"])
         if not rounds:
