@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.qa.model import table_code
 from facilitator.reports.ballots import draw_qr
 from facilitator.reports.fonts import register
+
+MAX_TABLE_LABEL = 40  # a longer label makes the card's QR code too dense to scan
 
 
 def _fit(text: str, font: str, size: float, room: float) -> str:
@@ -31,6 +34,7 @@ def write_question_cards(path: Path | str, tables: Sequence[str], *, event_name:
     """Write ``copies`` cards for each table in ``tables`` to a PDF at ``path``."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
 
     regular, bold = register()
@@ -38,6 +42,11 @@ def write_question_cards(path: Path | str, tables: Sequence[str], *, event_name:
     cards = [t for t in tables for _copy in range(max(copies, 1))]
     if not cards:
         raise ValueError("no tables to print cards for")
+    for table in tables:
+        if len(table) > MAX_TABLE_LABEL:
+            raise UserError(_("A table label of more than {n} characters cannot go on a "
+                              "question card (its QR code could not be scanned): {label}").format(
+                n=MAX_TABLE_LABEL, label=_fit(table, regular, 10, 200)))
     width, height = A4
     half = height / 2
     canvas = Canvas(str(path), pagesize=A4)
@@ -53,9 +62,13 @@ def write_question_cards(path: Path | str, tables: Sequence[str], *, event_name:
         canvas.drawString(margin, top - 26 * mm, _fit(event_name, regular, 9.5, room))
         if panel_title:
             canvas.drawString(margin, top - 31 * mm, _fit(panel_title, regular, 9.5, room))
-        canvas.setFont(bold, 30)
+        heading = _("Table {table}").format(table=table)
+        size = 30.0
+        while size > 14 and stringWidth(heading, bold, size) > 49 * mm:
+            size -= 1
+        canvas.setFont(bold, size)
         canvas.drawRightString(width - margin - 36 * mm, top - 24 * mm,
-                               _("Table {table}").format(table=table))
+                               _fit(heading, bold, size, 49 * mm))
         draw_qr(canvas, table_code(table), width - margin - 30 * mm, top - 40 * mm, 30 * mm)
         canvas.setFont(regular, 10)
         canvas.drawString(margin, top - 40 * mm,

@@ -139,7 +139,7 @@ def write_sheets(
                         note = _("moved here from table {t}").format(t=seat.moved_from + 1)
                     elif seat.new:
                         note = _("new: just arrived")
-                    rows.append([para(mark, name_style), para(seat.name, name_style),
+                    rows.append([para(mark, name_style), para(_cut(seat.name, 120), name_style),
                                  para(" · ".join(x for x in (seat.ext_id, note) if x), small)])
                 if not rows:
                     rows.append(["", para(_("No one sits here this round."), body), ""])
@@ -176,7 +176,7 @@ def write_sheets(
         arrivals = {(r, s.participant_id) for r, tables in enumerate(view.rounds)
                     for t in tables for s in t.seats if s.new}
         for i, person in enumerate(view.people, start=1):
-            cells: list[Any] = [para(person.name, cell_name)]
+            cells: list[Any] = [para(_cut(person.name, 120), cell_name)]
             for r, number in enumerate(person.tables):
                 cells.append("–" if number is None else str(number))
                 if r in person.moved_rounds or (r, person.participant_id) in arrivals:
@@ -227,7 +227,8 @@ def write_sheets(
                     content = [para(_("Table {n} ({count})").format(
                         n=table.number, count=len(table.seats)), box_title)]
                     content += [para((MOVED + " " if s.moved_from is not None else
-                                      NEW + " " if s.new else "") + s.name, box_name)
+                                      NEW + " " if s.new else "") + _cut(s.name, 60),
+                                     box_name)
                                 for s in table.seats]
                 boxes.append(content)
             while len(boxes) % columns:
@@ -251,6 +252,11 @@ def write_sheets(
                             author="Facilitator")
     doc.build(story)
     return path
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` for a table cell, which cannot grow past a page: cut with an ellipsis."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
 def _fit(text: str, font: str, size: float, width: float) -> float:
