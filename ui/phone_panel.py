@@ -40,6 +40,7 @@ from facilitator.lan import votes as lan
 from facilitator.lan.server import LanServer, ServerError, local_addresses
 from facilitator.people import find_by_scan
 from facilitator.store import EventStore
+from facilitator.tally.results import RoundResults, count_round, option_figures, round_turnouts
 from ui.bus import ChangeBus
 
 PUBLISH_MS = 300
@@ -308,22 +309,24 @@ class PhonePanel(QWidget):
         if ballot_round is None:
             return
         live = lan.settings(self._store).results_live
+        # The figures of the Results page and the phones, from the same functions.
+        turnouts = round_turnouts(self._store, round_id)
+        counted: RoundResults | None = None
         for index, question in enumerate(ballot_round.questions):
             state = lan.phone_question(self._store, round_id, index)
             status = (_("not open") if state is None else
                       _("OPEN") if state.is_open else _("closed"))
-            turnout = lan.turnout(self._store, round_id, index)
             if state is not None and (live or not state.is_open):
-                counts = lan.phone_option_counts(
-                    question, lan.phone_answers(self._store, round_id, index))
-                results = ", ".join(f"{o}: {c}" for o, c in
-                                    zip(question.options, counts, strict=True))
+                counted = counted or count_round(self._store, round_id)
+                results = ", ".join(f"{f.label}: {f.figure}" for f in
+                                    option_figures(counted.questions[index]))
             else:
                 results = _("hidden until close")
             row = self.question_table.rowCount()
             self.question_table.insertRow(row)
             for column, text in enumerate(
-                    [f"{index + 1}. {question.text}", status, turnout.text(), results]):
+                    [f"{index + 1}. {question.text}", status, turnouts[index].summary(),
+                     results]):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, index)
                 item.setToolTip(text)

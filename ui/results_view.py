@@ -14,13 +14,12 @@ from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.store import EventStore
 from facilitator.tally.methods import Line
-from facilitator.tally.results import QuestionResult, count_round, projected
+from facilitator.tally.results import QuestionResult, count_round, figure_text, projected
 from facilitator.tally.results import results_visible as round_visible
 
 
 def number_text(line: Line) -> str:
-    v = line.value
-    return str(v.numerator) if v.denominator == 1 else f"{float(v):.2f}"
+    return figure_text(line.value)  # as the phones, the result sheet and the CLI show it
 
 
 class BarChart(QWidget):
@@ -180,9 +179,13 @@ class ProjectorResults(QWidget):
         self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.chart = BarChart(dark=True)
         self.chart.row_height = 64
+        self.counted_label = QLabel()
+        self.counted_label.setObjectName("projResultCounted")
+        self.counted_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.question_label)
         layout.addWidget(self.verdict_label)
         layout.addWidget(self.chart, 1)
+        layout.addWidget(self.counted_label)
 
     def refresh(self, store: EventStore) -> bool:
         """Show the projected question's result; False if there is none to show."""
@@ -199,9 +202,11 @@ class ProjectorResults(QWidget):
         self.question_label.setText(r.question.text)
         self.verdict_label.setText(r.count.verdict)
         self.chart.set_lines(r.count.lines)
+        self.counted_label.setText(r.turnout.counted_text())
         h = max(self.height(), 300)
         self.question_label.setStyleSheet(f"font-size:{int(h * 0.06)}px; font-weight:600;")
         self.verdict_label.setStyleSheet(f"font-size:{int(h * 0.065)}px; font-weight:800; "
                                          "color:#fde047;")
         self.chart.row_height = max(28, int(h * 0.09))
+        self.counted_label.setStyleSheet(f"font-size:{int(h * 0.04)}px; color:#d1d5db;")
         return True

@@ -1,8 +1,10 @@
 """Phone voting over the venue's local network (the server, its pages, the votes).
 
-For the counts: :func:`phone_answers` gives the phone votes on a question, to add to the
-answers of :func:`facilitator.ballots.counted_papers` (a person is on paper or on a phone
-for a round, never both).
+For the counts: :func:`phone_ballots` gives the phone ballots of a round (one per vote on
+one question), which :func:`facilitator.tally.results.round_ballots` adds to the papers of
+:func:`facilitator.ballots.counted_papers` (a person is on paper or on a phone for a round,
+never both). Every figure shown about them (turnout, ballots counted, per-option figures)
+comes from :mod:`facilitator.tally.results`, never from here.
 """
 
 from facilitator.lan.votes import (
@@ -12,19 +14,19 @@ from facilitator.lan.votes import (
     LanSettings,
     PhoneQuestion,
     PhoneVote,
-    Turnout,
     VoteResult,
     approve_hand,
     cast_vote,
     close_question,
     dismiss_hand,
     hands,
+    has_voted,
     join,
     my_vote,
     open_question,
     paper_refusal,
     phone_answers,
-    phone_option_counts,
+    phone_ballots,
     phone_question,
     phone_questions,
     phone_receipts,
@@ -34,7 +36,7 @@ from facilitator.lan.votes import (
     revoke,
     save_settings,
     settings,
-    turnout,
+    vote_from_phone,
 )
 
 __all__ = [
@@ -44,19 +46,19 @@ __all__ = [
     "LanSettings",
     "PhoneQuestion",
     "PhoneVote",
-    "Turnout",
     "VoteResult",
     "approve_hand",
     "cast_vote",
     "close_question",
     "dismiss_hand",
     "hands",
+    "has_voted",
     "join",
     "my_vote",
     "open_question",
     "paper_refusal",
     "phone_answers",
-    "phone_option_counts",
+    "phone_ballots",
     "phone_question",
     "phone_questions",
     "phone_receipts",
@@ -66,5 +68,5 @@ __all__ = [
     "revoke",
     "save_settings",
     "settings",
-    "turnout",
+    "vote_from_phone",
 ]

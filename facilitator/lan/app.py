@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from facilitator.ballots.entry import counted_papers
-from facilitator.ballots.marks import Answer
 from facilitator.changes import Changes
 from facilitator.errors import UserError
 from facilitator.i18n import _
@@ -30,6 +30,7 @@ from facilitator.lan.text import LANGUAGES, PageText, from_accept_language, pick
 from facilitator.paths import resource_path
 from facilitator.people import Participant
 from facilitator.store import EventStore
+from facilitator.tally.results import count_round, option_figures
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,28 @@ def reason_text(t: PageText, exc: lan.LanError) -> str:
     return texts.get(exc.reason, exc.message)
 
 
+class _JustCast:
+    """Ballots cast a moment ago, held in memory (never in the event file) until the voter's
+    phone, following the redirect after its vote, shows the receipt: once, then forgotten."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[int, int, int], lan.PhoneVote] = OrderedDict()
+
+    def put(self, key: tuple[int, int, int], vote: lan.PhoneVote) -> None:
+        with self._lock:
+            self._items[key] = vote
+            self._items.move_to_end(key)
+            while len(self._items) > self.LIMIT:
+                self._items.popitem(last=False)
+
+    def take(self, key: tuple[int, int, int]) -> lan.PhoneVote | None:
+        with self._lock:
+            return self._items.pop(key, None)
+
+
 class PhoneApp:
     """The WSGI callable. ``on_changes`` is called (on the server thread) after each write."""
 
@@ -119,6 +142,7 @@ class PhoneApp:
                                             limits.global_failure_burst, max_clients=1,
                                             monotonic=monotonic)
         self._static = {name: resource_path("web", name).read_bytes() for name in STATIC}
+        self._just_cast = _JustCast()
 
     # -- WSGI ----------------------------------------------------------------------------------
 
@@ -313,7 +337,7 @@ class PhoneApp:
 
     def _home(self, t: PageText, person: Participant, base: str, key: str, lang_form: str, *,
               error: str = "") -> tuple[int, list[tuple[str, str]], bytes]:
-        items = [(q, lan.my_vote(self.store, person.id, q.round_id, q.index))
+        items = [(q, lan.has_voted(self.store, person.id, q.round_id, q.index))
                  for q in lan.phone_questions(self.store)]
         body = pages.home_body(t, person.name, base, key, items,
                                lan.waiting_hand(self.store, person.id) is not None)
@@ -338,31 +362,34 @@ class PhoneApp:
                 error, status = t("Choose something first, or press “Vote blank”."), 422
             else:
                 try:
-                    result = lan.cast_vote(self.store, person.id, round_id, index, answer)
+                    result = lan.vote_from_phone(self.store, person.id, round_id, index,
+                                                 answer)
                 except lan.LanError as exc:
                     error = reason_text(t, exc)
                     status = 422 if exc.reason == "invalid" else 409
                 else:
                     self._write(result.changes)
+                    self._just_cast.put((person.id, round_id, index), result.vote)
                     return 303, [("Location", f"{base}/q/{round_id}/{index}?voted=1")], b""
         settings = lan.settings(self.store)
-        vote = lan.my_vote(self.store, person.id, round_id, index)
+        query = dict(parse_qsl(str(environ.get("QUERY_STRING", ""))[:200]))
+        just_cast = (self._just_cast.take((person.id, round_id, index))
+                     if query.get("voted") == "1" and not error else None)
         results = None
         if settings.results_live or not pq.is_open:
-            results = lan.phone_option_counts(pq.question, self._all_answers(round_id, index))
-        query = dict(parse_qsl(str(environ.get("QUERY_STRING", ""))[:200]))
+            results = self._results(round_id, index)
         body = pages.question_body(
-            t, base, key, pq, vote, allow_change=settings.allow_change, error=error,
-            just_voted=query.get("voted") == "1" and not error, results=results,
-            answer=answer)
+            t, base, key, pq, voted=lan.has_voted(self.store, person.id, round_id, index),
+            vote=lan.my_vote(self.store, person.id, round_id, index),
+            allow_change=settings.allow_change, error=error, just_cast=just_cast,
+            results=results, answer=answer)
         return self._html(t, pq.question.text[:60], body, status=status, lang_form=lang_form,
                           home=base)
 
-    def _all_answers(self, round_id: int, index: int) -> list[Answer]:
-        answers = lan.phone_answers(self.store, round_id, index)
-        answers += [p.answers[index] for p in counted_papers(self.store, round_id)
-                    if not p.spoiled]
-        return answers
+    def _results(self, round_id: int, index: int) -> pages.PhoneResults:
+        """The figures of the Results page and the result sheet, from the same count."""
+        result = count_round(self.store, round_id).questions[index]
+        return pages.PhoneResults(option_figures(result), result.turnout.voted)
 
     # -- Q&A -----------------------------------------------------------------------------------
 

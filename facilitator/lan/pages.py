@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from string import Template
 
@@ -26,6 +27,7 @@ from facilitator.ballots.questions import (
 from facilitator.lan.text import LANGUAGES, PageText
 from facilitator.lan.votes import PhoneQuestion, PhoneVote
 from facilitator.paths import resource_path
+from facilitator.tally.results import OptionFigure
 
 _template: Template | None = None
 
@@ -102,8 +104,10 @@ def join_body(t: PageText, error: str = "", typed: str = "") -> str:
 
 
 def home_body(t: PageText, name: str, base: str, form_key: str,
-              questions: Sequence[tuple[PhoneQuestion, PhoneVote | None]],
+              questions: Sequence[tuple[PhoneQuestion, bool]],
               hand_waiting: bool, notice: str = "") -> str:
+    """The person's home page: ``questions`` are the phone questions, each with whether the
+    person has voted on it (never what, nor the receipt)."""
     hello = esc(t("Hello, {name}")).format(name=f"<bdi>{esc(name)}</bdi>")
     parts = [f"<h1>{hello}</h1>"]
     if notice:
@@ -114,11 +118,10 @@ def home_body(t: PageText, name: str, base: str, form_key: str,
         parts.append(f'<p class="help">{esc(t("No question is open for voting right now. Reload this page when the facilitator opens one."))}</p>')  # noqa: E501
     else:
         items = []
-        for q, vote in open_items:
-            state = (t("Voted — receipt {receipt}").format(receipt=vote.pretty_receipt)
-                     if vote else t("Not voted yet"))
+        for q, voted in open_items:
+            state = t("Voted") if voted else t("Not voted yet")
             items.append(
-                f'<li><a class="question-link{" done" if vote else ""}" '
+                f'<li><a class="question-link{" done" if voted else ""}" '
                 f'href="{esc(base)}/q/{q.round_id}/{q.index}">'
                 f'<span class="q" dir="auto">{esc(q.question.text)}</span>'
                 f'<span class="state">{esc(state)}</span></a></li>')
@@ -230,18 +233,22 @@ def _fields(t: PageText, q: Question, previous: Answer | None) -> str:
     return "".join(out)
 
 
-def question_body(t: PageText, base: str, form_key: str, pq: PhoneQuestion,
-                  vote: PhoneVote | None, *, allow_change: bool, error: str = "",
-                  just_voted: bool = False, results: Sequence[int] | None = None,
+def question_body(t: PageText, base: str, form_key: str, pq: PhoneQuestion, *,
+                  voted: bool, vote: PhoneVote | None, allow_change: bool, error: str = "",
+                  just_cast: PhoneVote | None = None, results: PhoneResults | None = None,
                   answer: Answer | None = None) -> str:
+    """A question's page. ``voted``: the person has voted on it; ``vote``: their ballot,
+    known only while they may still change it; ``just_cast``: the ballot they cast a moment
+    ago, whose receipt is shown this once. A past vote is never shown."""
     q = pq.question
     parts = [f'<p class="round" dir="auto">{esc(pq.round_title)}</p>']
-    if just_voted and vote is not None:
+    if just_cast is not None:
         parts.append(
             f'<div class="msg ok confirm" role="status"><p class="big">'
             f'{esc(t("Thank you. Your vote is recorded."))}</p>'
             f'<p>{esc(t("Your receipt code"))}: <strong class="receipt">'
-            f"{esc(vote.pretty_receipt)}</strong></p>"
+            f"{esc(just_cast.pretty_receipt)}</strong></p>"
+            f'<p class="help">{esc(t("Note it now if you want to check your vote is counted: it is not shown again."))}</p>'  # noqa: E501
             f'<p><a class="button" href="{esc(base)}">{esc(t("Back to all questions"))}</a>'
             "</p></div>")
     parts.append(f'<h1 id="qtext" dir="auto">{esc(q.text)}</h1>')
@@ -249,13 +256,13 @@ def question_body(t: PageText, base: str, form_key: str, pq: PhoneQuestion,
         parts.append(f'<p class="note" dir="auto">{esc(q.note)}</p>')
     if error:
         parts.append(message("error", error))
-    can_vote = pq.is_open and (vote is None or allow_change)
-    if vote is not None and not just_voted:
-        parts.append(message("ok", t("You have voted on this question (receipt {receipt})."
-                                     ).format(receipt=vote.pretty_receipt)))
-    if vote is not None:
+    can_vote = pq.is_open and (not voted or (allow_change and vote is not None))
+    if voted and just_cast is None:
+        parts.append(message("ok", t("You have voted on this question.")))
+    shown = just_cast or (vote if pq.is_open else None)
+    if shown is not None:
         parts.append(f'<p class="summary">{esc(t("Your vote"))}: '
-                     f'<bdi>{esc(summary(t, q, vote.answer))}</bdi></p>')
+                     f'<bdi>{esc(summary(t, q, shown.answer))}</bdi></p>')
     if not pq.is_open:
         parts.append(message("info", t("Voting on this question has closed.")))
     if can_vote:
@@ -278,6 +285,16 @@ def question_body(t: PageText, base: str, form_key: str, pq: PhoneQuestion,
     return "".join(parts)
 
 
+@dataclass(frozen=True)
+class PhoneResults:
+    """What a phone shows of a question's result: the count's own per-option figures and
+    ballots counted (:func:`facilitator.tally.results.option_figures`, :class:`Turnout`),
+    so a phone never shows another number than the Results page or the result sheet."""
+
+    figures: tuple[OptionFigure, ...]
+    counted: int
+
+
 def summary(t: PageText, q: Question, answer: Answer) -> str:
     if all(m is None for m in answer.marks):
         return t("blank")
@@ -293,14 +310,20 @@ def summary(t: PageText, q: Question, answer: Answer) -> str:
                      if m is not None)
 
 
-def results_table(t: PageText, q: Question, counts: Sequence[int]) -> str:
+def results_table(t: PageText, q: Question, results: PhoneResults) -> str:
     heading = {Kind.RANK: t("First preferences"), Kind.SCORE: t("Total score"),
-               Kind.DOTS: t("Dots"), Kind.JUDGMENT: t("Grades given")}.get(q.kind, t("Votes"))
-    rows = "".join(f"<tr><th scope='row' dir='auto'>{esc(option)}</th><td>{count}</td></tr>"
-                   for option, count in zip(q.options, counts, strict=True))
+               Kind.DOTS: t("Dots"), Kind.APPROVAL: t("Approvals"),
+               Kind.JUDGMENT: t("At least the median grade")}.get(q.kind, t("Votes"))
+    rows = "".join(
+        f"<tr><th scope='row' dir='auto'>{esc(f.label)}</th><td>{esc(f.figure)}"
+        + (f" <span class='share'>({esc(f.share)})</span>" if f.share else "") + "</td></tr>"
+        for f in results.figures)
+    counted = t.n("{n} ballot counted", "{n} ballots counted", results.counted).format(
+        n=results.counted)
     return (f"<h2>{esc(t('Results so far'))}</h2><table class='results'>"
             f"<thead><tr><th scope='col'>{esc(t('Option'))}</th>"
-            f"<th scope='col'>{esc(heading)}</th></tr></thead><tbody>{rows}</tbody></table>")
+            f"<th scope='col'>{esc(heading)}</th></tr></thead><tbody>{rows}</tbody></table>"
+            f'<p class="counted">{esc(counted)}</p>')
 
 
 class FormError(ValueError):

@@ -5,34 +5,52 @@ the GUI calls them too. Each command is one transaction with its audit entry and
 what changed. A refusal raises :class:`LanError`, whose ``reason`` is a short key the phone
 page turns into a sentence in the voter's own language.
 
-Who votes: an active participant, checked in, whose badge has not been revoked. One live
-vote per person per question (a unique index); a changed vote, when the event allows it,
-keeps the old row marked replaced. A person is on paper *or* on a phone for a round: a phone
-vote is refused after a paper was handed out, and the hand-out desk is refused after a phone
-vote (a trigger in the event file, plus :func:`paper_refusal` for a clear message).
+Who votes: an active participant, checked in, whose badge has not been revoked. One vote
+per person per question. A person is on paper *or* on a phone for a round: a phone vote is
+refused after a paper was handed out, and the hand-out desk is refused after a phone vote (a
+trigger in the event file, plus :func:`paper_refusal` for a clear message).
+
+**A phone vote is secret in the file**, as a paper in a ballot box is. *Who* has voted on a
+question (``lan_voter_lists``: one row per question holding the sorted list of participant
+ids) is stored apart from *what* was voted (``lan_ballots``: random receipt, question,
+answer). Neither holds a time or a rowid, and a row per voter is avoided on purpose: the
+byte offsets of the cells on a SQLite page give the order they were inserted in, so a row
+per voter next to a row per ballot would pair them up (see ``_V_PHONE_SECRECY`` in
+:mod:`facilitator.store.migrations`). The only link, voter → receipt in ``lan_links``,
+exists while it is needed: the question open *and* changing votes allowed. The event file
+deletes it when the question or its round closes (triggers, whatever code closes them) and
+:func:`save_settings` when changing is switched off; a changed vote deletes the old ballot.
+``PRAGMA secure_delete`` zeroes what is deleted, and :meth:`EventStore.scrub` folds the
+write-ahead log into the file (its old page versions, read in commit order, would link a
+voter's row to a ballot's): after a question or round closes, after changing is switched
+off, and after every vote while votes are secret even during voting (changing off). The
+audit log says that a vote arrived on a question, never whose or which receipt.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import logging
+import threading
+import weakref
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from facilitator import codes
-from facilitator.ballots.entry import counted_papers
 from facilitator.ballots.errors import BallotError
 from facilitator.ballots.marks import Answer, Status, assess, check_answer
-from facilitator.ballots.questions import Question
+from facilitator.ballots.questions import Kind, Question
 from facilitator.ballots.rounds import BallotRound, get_round, handed_out_to
 from facilitator.changes import Changes
 from facilitator.clock import from_iso, to_iso
 from facilitator.errors import UserError
 from facilitator.i18n import N_, _
-from facilitator.people import Participant, attendance_summary, get
+from facilitator.people import Participant, get
 from facilitator.people.roster import _search_key
-from facilitator.store import EventStore
+from facilitator.store import EventStore, StoreIOError
+
+log = logging.getLogger(__name__)
 
 PHONES = Changes(phones=True)
 PHONES_AND_BALLOTS = Changes(phones=True, ballots=True)
@@ -83,12 +101,12 @@ class PhoneQuestion:
 
 @dataclass(frozen=True)
 class PhoneVote:
-    participant_id: int
+    """A ballot cast by phone: what it says and its receipt (no voter, no time)."""
+
     round_id: int
     index: int
     answer: Answer
     receipt: str
-    cast_at: datetime
 
     @property
     def pretty_receipt(self) -> str:
@@ -99,23 +117,8 @@ class PhoneVote:
 class VoteResult:
     changes: Changes
     vote: PhoneVote
+    """The ballot just cast; its receipt is shown to the voter once, then never again."""
     replaced: bool
-
-
-@dataclass(frozen=True)
-class Turnout:
-    present: int
-    phone: int
-    paper: int
-
-    @property
-    def voted(self) -> int:
-        return self.phone + self.paper
-
-    def text(self) -> str:
-        return _("{voted} of {present} present have voted ({phone} by phone, {paper} on "
-                 "paper)").format(voted=self.voted, present=self.present, phone=self.phone,
-                                  paper=self.paper)
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,12 @@ def save_settings(store: EventStore, new: LanSettings) -> Changes:
     with store.transaction():
         old = settings(store)
         store.set_meta_json(SETTINGS_KEY, new.to_json())
+        if old.allow_change and not new.allow_change:
+            # Nobody may change a vote any more, so no link to a ballot is kept either.
+            store.execute("DELETE FROM lan_links")
         store.audit("lan_settings", "event", None, old.to_json(), new.to_json())
+    if old.allow_change and not new.allow_change:
+        _scrub(store)
     return Changes(phones=True, event=True)
 
 
@@ -222,6 +230,7 @@ def close_question(store: EventStore, round_id: int, index: int, *,
                       (to_iso(store.clock.now()), round_id, index))
         store.audit("lan_close_question", "ballot_round", round_id, None,
                     {"question": index}, actor=operator)
+    _scrub(store)  # the event file deleted the question's links (a trigger)
     return PHONES_AND_BALLOTS
 
 
@@ -253,22 +262,49 @@ def voter(store: EventStore, participant_id: int) -> Participant:
 def _new_receipt(store: EventStore) -> str:
     while True:
         receipt = codes.new_code(6)
-        if store.query_one("SELECT 1 FROM lan_votes WHERE receipt = ?", (receipt,)) is None:
+        if store.query_one("SELECT 1 FROM lan_ballots WHERE receipt = ?", (receipt,)) is None:
             return receipt
 
 
 def _vote(row: Any) -> PhoneVote:
-    return PhoneVote(int(row["participant_id"]), int(row["round_id"]),
-                     int(row["question_index"]), Answer.from_json(json.loads(row["answer"])),
-                     str(row["receipt"]), from_iso(row["cast_at"]))
+    return PhoneVote(int(row["round_id"]), int(row["question_index"]),
+                     Answer.from_json(json.loads(row["answer"])), str(row["receipt"]))
+
+
+def _voters(store: EventStore, round_id: int, index: int) -> list[int]:
+    row = store.query_one("SELECT participants FROM lan_voter_lists WHERE round_id = ? AND "
+                          "question_index = ?", (round_id, index))
+    return [] if row is None else [int(p) for p in json.loads(row["participants"])]
+
+
+def has_voted(store: EventStore, participant_id: int, round_id: int, index: int) -> bool:
+    """Whether the person has voted by phone on the question (never what)."""
+    return participant_id in _voters(store, round_id, index)
 
 
 def my_vote(store: EventStore, participant_id: int, round_id: int, index: int
             ) -> PhoneVote | None:
+    """The person's ballot while they may still change it (the question open, changing
+    allowed), else None: once that is over, nothing in the file says which ballot is theirs,
+    so a lost or photographed badge shows no past vote."""
     row = store.query_one(
-        "SELECT * FROM lan_votes WHERE round_id = ? AND question_index = ? AND "
-        "participant_id = ? AND replaced_at IS NULL", (round_id, index, participant_id))
+        "SELECT b.* FROM lan_links l JOIN lan_ballots b ON b.receipt = l.receipt "
+        "JOIN lan_questions q ON q.round_id = l.round_id "
+        "AND q.question_index = l.question_index "
+        "WHERE l.round_id = ? AND l.question_index = ? AND l.participant_id = ? "
+        "AND q.status = 'open'", (round_id, index, participant_id))
     return None if row is None else _vote(row)
+
+
+def _scrub(store: EventStore, *, rebuild: bool = True) -> None:
+    """Leave no history of the votes in the file (:meth:`EventStore.scrub`). Called once the
+    change is committed, so a busy file (another process reading it) must not turn a
+    confirmed vote or close into an error: the history then goes at the next scrub, at the
+    latest when the event is closed."""
+    try:
+        store.scrub(rebuild=rebuild)
+    except StoreIOError:
+        log.warning("the event file is busy; its write-ahead log is cleared later")
 
 
 def cast_vote(store: EventStore, participant_id: int, round_id: int, index: int,
@@ -283,6 +319,7 @@ def cast_vote(store: EventStore, participant_id: int, round_id: int, index: int,
             raise LanError(_("This question is not open to phones."), "not_open")
         if not current.is_open:
             raise LanError(_("Voting on this question has closed."), "closed")
+        _refuse_zero_marks(current.question, answer)
         try:
             answer = check_answer(current.question, answer)
         except BallotError as exc:
@@ -295,126 +332,188 @@ def cast_vote(store: EventStore, participant_id: int, round_id: int, index: int,
             raise LanError(_("A paper ballot for this round was handed to this person at "
                              "{time}; their vote is on paper.").format(
                                  time=paper.at.astimezone().strftime("%H:%M")), "paper")
-        earlier = my_vote(store, participant_id, round_id, index)
-        now = to_iso(store.clock.now())
-        if earlier is not None:
-            if not settings(store).allow_change:
-                raise LanError(_("This person has already voted on this question."),
-                               "already_voted")
-            store.execute(
-                "UPDATE lan_votes SET replaced_at = ? WHERE round_id = ? AND "
-                "question_index = ? AND participant_id = ? AND replaced_at IS NULL",
-                (now, round_id, index, participant_id))
-        receipt = _new_receipt(store)
-        store.execute(
-            "INSERT INTO lan_votes (round_id, question_index, participant_id, answer, receipt, "
-            "cast_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (round_id, index, participant_id, json.dumps(answer.to_json()), receipt, now))
-        # The audit log records that a vote arrived (and its receipt), not what it says.
-        store.audit("lan_vote", "ballot_round", round_id,
-                    None if earlier is None else {"receipt": earlier.receipt},
-                    {"question": index, "receipt": receipt}, actor="phone")
-        vote = PhoneVote(participant_id, round_id, index, answer, receipt,
-                         from_iso(now))
+        vote, replaced, secret = _store_ballot(store, participant_id, round_id, index, answer)
+    if secret and not _grouping.active:
+        _scrub(store, rebuild=False)
     return VoteResult(replace(PHONES, participant_ids=frozenset({participant_id})), vote,
-                      earlier is not None)
+                      replaced)
+
+
+class _Grouping(threading.local):
+    active = False
+
+
+_grouping = _Grouping()
+
+
+@dataclass
+class _Pending:
+    args: tuple[int, int, int, Answer]
+    done: bool = False
+    result: VoteResult | None = None
+    error: Exception | None = None
+
+
+class _VoteDesk:
+    """Group commit: the votes that arrive while one is being written go into the file
+    together, in one transaction, then the write-ahead log is folded in once for all of them,
+    and only then is any of them answered.
+
+    Clearing the write-ahead log after every secret vote costs two more disk syncs per vote
+    (about 6 ms on a laptop disk, where the vote itself takes 3 to 4): alone, 500 phones in
+    five seconds would queue behind each other. Grouped, the cost is shared by the votes of
+    the moment, and a vote is still answered only once nothing in the file links it."""
+
+    def __init__(self) -> None:
+        self._queue: list[_Pending] = []
+        self._queue_lock = threading.Lock()
+        self._leader = threading.Lock()
+
+    def cast(self, store: EventStore, args: tuple[int, int, int, Answer]) -> VoteResult:
+        mine = _Pending(args)
+        with self._queue_lock:
+            self._queue.append(mine)
+        with self._leader:  # whoever holds it writes every vote waiting, then answers
+            if not mine.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._write(store, batch)
+        if mine.error is not None:
+            raise mine.error
+        assert mine.result is not None
+        return mine.result
+
+    def _write(self, store: EventStore, batch: list[_Pending]) -> None:
+        try:
+            _grouping.active = True
+            try:
+                with store.transaction():
+                    for pending in batch:
+                        store.execute("SAVEPOINT vote")
+                        try:
+                            pending.result = cast_vote(store, *pending.args)
+                        except LanError as exc:  # refused: whatever it wrote goes
+                            store.execute("ROLLBACK TO vote")
+                            pending.error = exc
+                        store.execute("RELEASE vote")
+            except Exception:  # the file refused the group: each vote on its own
+                for pending in batch:
+                    pending.result, pending.error = None, None
+                    try:
+                        with store.transaction():
+                            pending.result = cast_vote(store, *pending.args)
+                    except Exception as exc:  # given to its own caller
+                        pending.error = exc
+            finally:
+                _grouping.active = False
+            _scrub(store, rebuild=False)
+        finally:
+            for pending in batch:
+                pending.done = True
+
+
+_desks: weakref.WeakKeyDictionary[EventStore, _VoteDesk] = weakref.WeakKeyDictionary()
+_desks_lock = threading.Lock()
+
+
+def vote_from_phone(store: EventStore, participant_id: int, round_id: int, index: int,
+                    answer: Answer) -> VoteResult:
+    """:func:`cast_vote` for the phone server's threads: votes arriving at the same moment
+    are written together (group commit, see :class:`_VoteDesk`); each gets its own result or
+    refusal, and is answered only once the file holds it and no history of it."""
+    with _desks_lock:
+        desk = _desks.setdefault(store, _VoteDesk())
+    return desk.cast(store, (participant_id, round_id, index, answer))
+
+
+def _store_ballot(store: EventStore, participant_id: int, round_id: int, index: int,
+                  answer: Answer) -> tuple[PhoneVote, bool, bool]:
+    """Inside cast_vote's transaction: the ballot under a new random receipt, the person on
+    the question's list of voters, and the link between them only if they may change it.
+    Returns the vote, whether it replaced an earlier one, and whether votes are secret even
+    while open (changing off: then the caller clears the WAL)."""
+    allow_change = settings(store).allow_change
+    voters = _voters(store, round_id, index)
+    replaced = participant_id in voters
+    if replaced:
+        earlier = my_vote(store, participant_id, round_id, index)
+        if not allow_change or earlier is None:
+            raise LanError(_("This person has already voted on this question."),
+                           "already_voted")
+        store.execute("DELETE FROM lan_ballots WHERE receipt = ?", (earlier.receipt,))
+    receipt = _new_receipt(store)
+    store.execute("INSERT INTO lan_ballots (receipt, round_id, question_index, answer) "
+                  "VALUES (?, ?, ?, ?)",
+                  (receipt, round_id, index, json.dumps(answer.to_json())))
+    if not replaced:
+        voters = sorted([*voters, participant_id])
+        store.execute("INSERT INTO lan_voter_lists (round_id, question_index, participants) "
+                      "VALUES (?, ?, ?) ON CONFLICT (round_id, question_index) "
+                      "DO UPDATE SET participants = excluded.participants",
+                      (round_id, index, json.dumps(voters, separators=(",", ":"))))
+    if allow_change:
+        store.execute("INSERT INTO lan_links (round_id, question_index, participant_id, "
+                      "receipt) VALUES (?, ?, ?, ?) ON CONFLICT (round_id, question_index, "
+                      "participant_id) DO UPDATE SET receipt = excluded.receipt",
+                      (round_id, index, participant_id, receipt))
+    # The audit log says that a vote arrived on the question: not whose, nor its receipt.
+    store.audit("lan_vote", "ballot_round", round_id, None,
+                {"question": index, "changed": replaced}, actor="phone")
+    return PhoneVote(round_id, index, answer, receipt), replaced, not allow_change
 
 
 def paper_refusal(store: EventStore, round_id: int, participant_id: int) -> str | None:
     """Why this person may not be handed a paper for the round (they voted by phone), or
-    None. The hand-out desk shows it; the event file refuses the hand-out anyway."""
-    row = store.query_one(
-        "SELECT min(cast_at) AS at FROM lan_votes WHERE round_id = ? AND participant_id = ? "
-        "AND replaced_at IS NULL", (round_id, participant_id))
-    if row is None or row["at"] is None:
+    None. The hand-out desk shows it; the event file refuses the hand-out anyway. (No time:
+    the file does not keep when anyone voted.)"""
+    if participant_id not in phone_voters(store, round_id):
         return None
     person = get(store, participant_id)
-    return _("{name} already voted by phone in this round (at {time}); no paper ballot for "
-             "them.").format(name=person.name,
-                             time=from_iso(row["at"]).astimezone().strftime("%H:%M"))
+    return _("{name} already voted by phone in this round; no paper ballot for them.").format(
+        name=person.name)
 
 
 # -- what counts -------------------------------------------------------------------------------
 
 
+def phone_ballots(store: EventStore, round_id: int) -> list[PhoneVote]:
+    """Every phone ballot of the round, one per vote on one question, sorted by receipt.
+
+    A phone ballot answers one question: grouping a person's answers to several questions
+    would need a link between them kept until the round closes, after their first question
+    has closed. The receipt is random, so the order says nothing about who voted or when."""
+    return [_vote(r) for r in store.query(
+        "SELECT * FROM lan_ballots WHERE round_id = ? ORDER BY receipt", (round_id,))]
+
+
 def phone_answers(store: EventStore, round_id: int, question_index: int) -> list[Answer]:
-    """Every live phone vote on a question (one per person; blank ones included), as the
-    counts take them: the same :class:`Answer` a keyed paper gives, to be judged with
-    :func:`facilitator.ballots.assess`. Ordered by receipt, which says nothing about who
-    voted or when."""
-    rows = store.query(
-        "SELECT answer FROM lan_votes WHERE round_id = ? AND question_index = ? AND "
-        "replaced_at IS NULL ORDER BY receipt", (round_id, question_index))
-    return [Answer.from_json(json.loads(r["answer"])) for r in rows]
-
-
-def phone_ballots(store: EventStore, round_id: int) -> list[tuple[str, dict[int, Answer]]]:
-    """Each phone voter's live votes on the round, as one ballot: (key, answers by question).
-
-    The key is the voter's smallest receipt (random, so it says nothing about who voted);
-    a question the person did not vote on is absent from their answers. Sorted by key.
-    """
-    by_voter: dict[int, dict[int, tuple[str, Answer]]] = {}
-    for r in store.query(
-            "SELECT participant_id, question_index, receipt, answer FROM lan_votes "
-            "WHERE round_id = ? AND replaced_at IS NULL", (round_id,)):
-        by_voter.setdefault(int(r["participant_id"]), {})[int(r["question_index"])] = (
-            str(r["receipt"]), Answer.from_json(json.loads(r["answer"])))
-    ballots = [(min(receipt for receipt, _answer in votes.values()),
-                {index: answer for index, (_receipt, answer) in votes.items()})
-               for votes in by_voter.values()]
-    return sorted(ballots, key=lambda b: b[0])
+    """Every phone vote on a question (one per person; blank ones included), as the counts
+    take them: the same :class:`Answer` a keyed paper gives. Ordered by receipt."""
+    return [v.answer for v in phone_ballots(store, round_id) if v.index == question_index]
 
 
 def phone_receipts(store: EventStore, round_id: int, question_index: int) -> list[str]:
-    """The receipts of the live votes, sorted: a voter can check theirs is counted."""
-    return [str(r["receipt"]) for r in store.query(
-        "SELECT receipt FROM lan_votes WHERE round_id = ? AND question_index = ? AND "
-        "replaced_at IS NULL ORDER BY receipt", (round_id, question_index))]
+    """The receipts of the ballots, sorted: a voter can check theirs is counted."""
+    return [v.receipt for v in phone_ballots(store, round_id) if v.index == question_index]
 
 
 def phone_voters(store: EventStore, round_id: int) -> set[int]:
-    """Who voted by phone on any question of the round."""
+    """Who voted by phone on any question of the round (never what)."""
     return {int(r["participant_id"]) for r in store.query(
-        "SELECT DISTINCT participant_id FROM lan_votes WHERE round_id = ? AND "
-        "replaced_at IS NULL", (round_id,))}
+        "SELECT DISTINCT participant_id FROM lan_voted WHERE round_id = ?", (round_id,))}
 
 
-def turnout(store: EventStore, round_id: int, index: int) -> Turnout:
-    """People present, and how many voted on the question by phone and on (entered) paper."""
-    present = attendance_summary(store).present
-    row = store.query_one(
-        "SELECT count(*) AS n FROM lan_votes WHERE round_id = ? AND question_index = ? AND "
-        "replaced_at IS NULL", (round_id, index))
-    phone = int(row["n"]) if row else 0
-    paper = sum(1 for p in counted_papers(store, round_id)
-                if not p.spoiled and p.assessments[index].status is not Status.BLANK)
-    return Turnout(present, phone, paper)
-
-
-def phone_option_counts(question: Question, answers: Sequence[Answer]) -> list[int]:
-    """A quick per-option figure for screens: boxes marked (choice kinds), first preferences
-    (rank), or the sum of numbers (score, dots); judgment: grades given. Valid votes only.
-    The official result is the count of the Results page."""
-    counts = [0] * len(question.options)
-    for answer in answers:
-        assessment = assess(question, answer)
-        if not assessment.valid:
-            continue
-        if question.kind.value == "rank":
-            if assessment.selection:
-                counts[assessment.selection[0]] += 1
-            continue
-        if assessment.values:
-            for i, value in enumerate(assessment.values):
-                if value is not None and question.kind.value != "judgment":
-                    counts[i] += value
-                elif value is not None:
-                    counts[i] += 1
-            continue
-        for i in assessment.selection:
-            counts[i] += 1
-    return counts
+def _refuse_zero_marks(question: Question, answer: Answer) -> None:
+    """A rank or a grade of 0 cannot come from the phone page (its lists start at 1), and
+    :func:`check_answer` would read it as "not marked" (as on paper, where a 0 is read as an
+    empty box): from a phone it is refused rather than stored as a blank vote."""
+    if question.kind not in (Kind.RANK, Kind.JUDGMENT):
+        return
+    for number, mark in enumerate(answer.marks, start=1):
+        if mark == 0 and not isinstance(mark, bool):
+            text = (_("Option {n} has the rank 0; ranks start at 1.") if question.kind is Kind.RANK
+                    else _("Option {n} has the grade 0; grades start at 1."))
+            raise LanError(text.format(n=number), "invalid")
 
 
 # -- tokens ------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from facilitator.i18n import _
 from facilitator.reports.ballots import draw_qr
 from facilitator.reports.fonts import register
 from facilitator.reports.layout import page_size as page_size_of
-from facilitator.tally.results import QuestionResult, RoundResults
+from facilitator.tally.results import QuestionResult, RoundResults, figure_text
 from facilitator.tally.stv import StageAction, StvResult
 
 MM = 72 / 25.4
@@ -290,6 +290,4 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
 
 
 def _number(value: Fraction) -> str:
-    if value.denominator == 1:
-        return f"{value.numerator:,}".replace(",", "\u00a0")
-    return f"{float(value):,.2f}".replace(",", "\u00a0")
+    return figure_text(value)  # as the Results page, the projector and the phones show it

@@ -330,7 +330,103 @@ _V_ROUND_RULES: list[str] = [
 ]
 
 # Issue 11, part 3: who voted by phone stored apart from what was voted.
+#
+# A phone vote was one lan_votes row: participant, answer, receipt, time, and every replaced
+# vote kept. Now three tables, none with a time or a rowid:
+#   lan_voter_lists  who has voted on a question: one row per question holding the sorted
+#                    list of participant ids. One row, rewritten on each vote, because a row
+#                    per voter would betray the order of arrival: SQLite fills a page's cells
+#                    from its end towards its start, so the byte offsets of the cells on a
+#                    page give the order they were inserted in, and the same order among the
+#                    ballots' cells would pair each voter with their ballot. The view
+#                    lan_voted gives the same list as rows.
+#   lan_ballots      what was voted: the random receipt (the key), the question, the answer.
+#   lan_links        voter -> receipt, only while the question is open and changing votes is
+#                    allowed (the only time the code needs it); deleted when the question or
+#                    its round closes (triggers below, whatever code closes them) and when
+#                    changing votes is switched off. secure_delete zeroes what is deleted.
+# Live votes move over (a replaced vote is dropped); lan_votes goes, zeroed with its pages.
 _V_PHONE_SECRECY: list[str] = [
+    """CREATE TABLE lan_voter_lists (
+        round_id INTEGER NOT NULL REFERENCES ballot_rounds (id),
+        question_index INTEGER NOT NULL CHECK (question_index >= 0),
+        participants TEXT NOT NULL DEFAULT '[]' CHECK (json_type(participants) = 'array'),
+        PRIMARY KEY (round_id, question_index)
+    ) WITHOUT ROWID""",
+    """CREATE VIEW lan_voted (round_id, question_index, participant_id) AS
+       SELECT l.round_id, l.question_index, CAST(j.value AS INTEGER)
+       FROM lan_voter_lists l, json_each(l.participants) j""",
+    """CREATE TABLE lan_ballots (
+        receipt TEXT NOT NULL PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES ballot_rounds (id),
+        question_index INTEGER NOT NULL CHECK (question_index >= 0),
+        answer TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE lan_links (
+        round_id INTEGER NOT NULL,
+        question_index INTEGER NOT NULL,
+        participant_id INTEGER NOT NULL REFERENCES participants (id),
+        receipt TEXT NOT NULL,
+        PRIMARY KEY (round_id, question_index, participant_id)
+    ) WITHOUT ROWID""",
+    # Phone questions a closed round left open (before issue 11 nothing closed them).
+    """UPDATE lan_questions SET status = 'closed', closed_at = coalesce(
+           (SELECT r.closed_at FROM ballot_rounds r WHERE r.id = lan_questions.round_id),
+           strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))
+       WHERE status = 'open' AND round_id IN (SELECT id FROM ballot_rounds
+                                              WHERE status = 'closed')""",
+    """INSERT INTO lan_voter_lists (round_id, question_index, participants)
+       SELECT round_id, question_index, json_group_array(participant_id) FROM (
+           SELECT round_id, question_index, participant_id FROM lan_votes
+           WHERE replaced_at IS NULL ORDER BY round_id, question_index, participant_id)
+       GROUP BY round_id, question_index""",
+    """INSERT INTO lan_ballots (receipt, round_id, question_index, answer)
+       SELECT receipt, round_id, question_index, answer FROM lan_votes
+       WHERE replaced_at IS NULL ORDER BY receipt""",
+    """INSERT INTO lan_links (round_id, question_index, participant_id, receipt)
+       SELECT v.round_id, v.question_index, v.participant_id, v.receipt FROM lan_votes v
+       JOIN lan_questions q ON q.round_id = v.round_id AND q.question_index = v.question_index
+       WHERE v.replaced_at IS NULL AND q.status = 'open'
+         AND coalesce((SELECT json_extract(m.value, '$.allow_change') FROM meta m
+                       WHERE m.key = 'lan_settings' AND json_valid(m.value)), 0)
+       ORDER BY v.round_id, v.question_index, v.participant_id""",
+    "DROP TRIGGER lan_no_paper_after_phone",
+    "DROP TABLE lan_votes",
+    """CREATE TRIGGER lan_no_paper_after_phone BEFORE INSERT ON ballot_handouts
+       WHEN EXISTS (SELECT 1 FROM lan_voted WHERE round_id = NEW.round_id
+                    AND participant_id = NEW.participant_id)
+       BEGIN SELECT RAISE(ABORT, 'this person already voted by phone in this round'); END""",
+    # Nothing is cast on a question that is not open to phones, whatever code tries.
+    """CREATE TRIGGER lan_ballots_only_open BEFORE INSERT ON lan_ballots
+       WHEN NOT EXISTS (SELECT 1 FROM lan_questions q JOIN ballot_rounds r ON r.id = q.round_id
+                        WHERE q.round_id = NEW.round_id AND q.question_index = NEW.question_index
+                          AND q.status = 'open' AND r.status = 'open')
+       BEGIN SELECT RAISE(ABORT, 'this question is not open to phones'); END""",
+    # A voter's link to their ballot exists only while it may be used: the question open
+    # and changing votes allowed.
+    """CREATE TRIGGER lan_links_only_while_changeable BEFORE INSERT ON lan_links
+       WHEN NOT EXISTS (SELECT 1 FROM lan_questions q
+                        WHERE q.round_id = NEW.round_id AND q.question_index = NEW.question_index
+                          AND q.status = 'open')
+         OR NOT coalesce((SELECT json_extract(m.value, '$.allow_change') FROM meta m
+                          WHERE m.key = 'lan_settings' AND json_valid(m.value)), 0)
+       BEGIN SELECT RAISE(ABORT, 'no link between a voter and a ballot may be kept now'); END""",
+    """CREATE TRIGGER lan_question_closed AFTER UPDATE OF status ON lan_questions
+       WHEN NEW.status = 'closed'
+       BEGIN
+           DELETE FROM lan_links WHERE round_id = NEW.round_id
+                                   AND question_index = NEW.question_index;
+       END""",
+    # However a round closes (H5: ballots.close_round), its phone questions close with it,
+    # in the same transaction, and every link of the round goes.
+    """CREATE TRIGGER lan_round_closed AFTER UPDATE OF status ON ballot_rounds
+       WHEN NEW.status = 'closed'
+       BEGIN
+           UPDATE lan_questions SET status = 'closed',
+               closed_at = coalesce(NEW.closed_at, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))
+           WHERE round_id = NEW.id AND status = 'open';
+           DELETE FROM lan_links WHERE round_id = NEW.id;
+       END""",
 ]
 
 

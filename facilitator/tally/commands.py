@@ -74,7 +74,7 @@ def cmd_count_pb(args: argparse.Namespace) -> int:
 
 def cmd_results(args: argparse.Namespace) -> int:
     from facilitator.tally import exports
-    from facilitator.tally.results import count_round
+    from facilitator.tally.results import count_round, option_figures
 
     with EventStore.open(args.event, read_only=True) as store:
         rounds = ([find_round(store, args.round)] if args.round else
@@ -114,6 +114,10 @@ def cmd_results(args: argparse.Namespace) -> int:
             for r in results.questions:
                 print(f"  {r.index + 1}. {r.question.text}")
                 print(f"     {r.count.verdict}")
+                print(f"     {r.turnout.counted_text()}")  # the same figures as every page
+                for figure in option_figures(r):
+                    share = f" ({figure.share})" if figure.share else ""
+                    print(f"       {figure.label}: {figure.figure}{share}")
     return 0
 
 

@@ -3,9 +3,16 @@
 **One door for ballots.** :func:`round_ballots` is the only place that reads what was voted;
 :func:`answers_for` (one question) and :func:`count_round` (a whole round) go through it.
 Paper ballots come from :func:`facilitator.ballots.counted_papers` (one per paper,
-adjudicated). Phone ballots (issue 8) must be added in :func:`round_ballots` as further
-:class:`Ballot` values with ``source="phone"``; everything downstream (counts, turnout,
+adjudicated). Phone ballots are added there as further :class:`Ballot` values with
+``source="phone"``, one per vote on one question (see
+:func:`facilitator.lan.votes.phone_ballots`); everything downstream (counts, turnout,
 fingerprint, exports, result sheets, the Results page) then includes them unchanged.
+
+**One fact, one function.** Every place that shows a figure (the Results page, the Phones
+tab, the phone pages, the projector, the result sheet, the command line, the exports) takes
+it from here: the turnout of a question and its ballots counted from :class:`Turnout`
+(:func:`round_turnouts`, :func:`question_turnout`, or a :class:`QuestionResult`), the
+per-option figures from :func:`option_figures`, a figure's text from :func:`figure_text`.
 
 **Seed.** The lot that settles a tie is seeded from the round's fingerprint (its first 15
 hexadecimal digits), so the same ballots always give the same draw and anyone holding the
@@ -22,15 +29,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 from facilitator.ballots.entry import counted_papers, rejected_counts
 from facilitator.ballots.marks import Answer, Assessment, Status, assess
-from facilitator.ballots.questions import Kind, Question
+from facilitator.ballots.questions import Kind, Question, format_share
 from facilitator.ballots.reconcile import reconcile
 from facilitator.ballots.rounds import BALLOTS, BallotRound, get_round
 from facilitator.changes import Changes
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 from facilitator.store import EventStore
 from facilitator.tally.errors import TallyInputError
 from facilitator.tally.methods import Count, count
@@ -53,15 +61,34 @@ class Ballot:
 
 @dataclass(frozen=True)
 class Turnout:
+    """The turnout of one question: the only place these figures are computed."""
+
     present: int
     voted: int
-    """Ballots that count on this question: valid + blank + invalid (spoiled papers aside)."""
+    """The ballots counted on this question: valid + blank + invalid, from paper and phones
+    (spoiled papers aside; a phone voter who did not vote on it is not counted)."""
     valid: int
     blank: int
     invalid: int
     spoiled: int
     rejected_duplicates: int
     by_source: tuple[tuple[str, int], ...] = ()
+    """The ballots counted on this question, by source ("paper", "phone")."""
+
+    def from_source(self, source: str) -> int:
+        return dict(self.by_source).get(source, 0)
+
+    def counted_text(self) -> str:
+        """"23 ballots counted": the Results page, the projector and the command line."""
+        return ngettext("{n} ballot counted", "{n} ballots counted", self.voted).format(
+            n=self.voted)
+
+    def summary(self) -> str:
+        """One line, for the Phones tab."""
+        return _("{voted} of {present} present have voted ({phone} by phone, {paper} on "
+                 "paper)").format(voted=self.voted, present=self.present,
+                                  phone=self.from_source("phone"),
+                                  paper=self.from_source("paper"))
 
     def lines(self) -> list[tuple[str, str]]:
         rows = [(_("People present"), str(self.present)),
@@ -131,8 +158,9 @@ def round_ballots(store: EventStore, round_id: int) -> list[Ballot]:
     ballots = [Ballot("paper", p.code, p.spoiled, tuple(p.answers))
                for p in counted_papers(store, round_id)]
     questions = len(get_round(store, round_id).questions)
-    ballots += [Ballot("phone", key, False, tuple(answers.get(i) for i in range(questions)))
-                for key, answers in phone_ballots(store, round_id)]
+    ballots += [Ballot("phone", vote.receipt, False,
+                       tuple(vote.answer if i == vote.index else None for i in range(questions)))
+                for vote in phone_ballots(store, round_id)]
     return ballots
 
 
@@ -165,14 +193,15 @@ def _answer_sets(store: EventStore, ballot_round: BallotRound, ballots: Sequence
     rejected = rejected_counts(store, ballot_round.id).get("duplicate", 0)
     fp = ballots_fingerprint(ballots)
     spoiled = sum(1 for b in ballots if b.spoiled)
-    sources: dict[str, int] = {}
-    for b in ballots:
-        sources[b.source] = sources.get(b.source, 0) + 1
     live = [b for b in ballots if not b.spoiled]
     sets = []
     for index, question in enumerate(ballot_round.questions):
-        assessed = tuple(assess(question, answer) for b in live
-                         if (answer := b.answers[index]) is not None)
+        counted = [(b.source, assess(question, answer)) for b in live
+                   if (answer := b.answers[index]) is not None]
+        assessed = tuple(a for _source, a in counted)
+        sources: dict[str, int] = {}
+        for source, _a in counted:
+            sources[source] = sources.get(source, 0) + 1
         turnout = Turnout(
             present=figures.present, voted=len(assessed),
             valid=sum(1 for a in assessed if a.status is Status.VALID),
@@ -192,6 +221,47 @@ def answers_for(store: EventStore, round_id: int, question_index: int) -> Answer
         raise TallyInputError(_("Round {id} has no question {n}.").format(
             id=round_id, n=question_index + 1))
     return _answer_sets(store, ballot_round, round_ballots(store, round_id))[question_index]
+
+
+def round_turnouts(store: EventStore, round_id: int) -> list[Turnout]:
+    """The turnout of every question of a round (one read of its ballots)."""
+    ballot_round = get_round(store, round_id)
+    return [a.turnout for a in _answer_sets(store, ballot_round,
+                                            round_ballots(store, round_id))]
+
+
+def question_turnout(store: EventStore, round_id: int, question_index: int) -> Turnout:
+    """The turnout of one question (0-based): people present, ballots counted, and how."""
+    return answers_for(store, round_id, question_index).turnout
+
+
+@dataclass(frozen=True)
+class OptionFigure:
+    """One option's figure as shown to people (phones, the Phones tab): the same value the
+    Results page's bar and the result sheet show, in the same words."""
+
+    label: str
+    figure: str
+    share: str
+    """The share of the base (e.g. "62.5%"), or "" where the method gives none."""
+    winner: bool
+
+
+def figure_text(value: Fraction) -> str:
+    """A figure as every place shows it: whole numbers exactly, others to two decimals,
+    thousands separated by a no-break space."""
+    if value.denominator == 1:
+        return f"{value.numerator:,}".replace(",", "\u00a0")
+    return f"{float(value):,.2f}".replace(",", "\u00a0")
+
+
+def option_figures(result: QuestionResult) -> tuple[OptionFigure, ...]:
+    """The per-option figures of a counted question, from the count itself (votes, first
+    preferences, points, dots, approvals… whatever the question's method shows)."""
+    return tuple(OptionFigure(line.label, figure_text(line.value),
+                              format_share(line.share) if line.share is not None else "",
+                              line.winner)
+                 for line in result.count.lines)
 
 
 def count_answers(answers: AnswerSet, *, pb_rule: PbRule | str = PbRule.GREEDY

@@ -223,16 +223,6 @@ class ResultsPage(QWidget):
         self.question_list.blockSignals(False)
         self.live_box.setChecked(is_live(self._store, round_id))
         self.live_box.setEnabled(not results.round.is_closed)
-        ballots = len(results.ballots)
-        if results.round.is_closed:
-            status = _("Round closed: final results from {n} ballots.").format(n=ballots)
-        elif results.visible:
-            status = _("Live: provisional results from the {n} ballots entered so far.").format(
-                n=ballots)
-        else:
-            status = _("{n} ballots entered. Results are hidden until the round is closed."
-                       ).format(n=ballots)
-        self.status_label.setText(status)
         self._show_current()
         self.results_counted.emit(results)
 
@@ -240,6 +230,18 @@ class ResultsPage(QWidget):
         if self.results is None or not self.results.questions:
             return
         r = self.results.questions[min(self.current_index(), len(self.results.questions) - 1)]
+        # The ballots counted on this question: the figure its turnout and sheet show too
+        # (a round-wide number of ballots would count spoiled papers, and phone voters once
+        # per question they voted on).
+        counted = r.turnout.counted_text()
+        if self.results.round.is_closed:
+            status = _("Round closed: final results; {counted} on this question.")
+        elif self.results.visible:
+            status = _("Live: provisional results; {counted} on this question so far.")
+        else:
+            status = _("{counted} on this question so far. Results are hidden until the round "
+                       "is closed.")
+        self.status_label.setText(status.format(counted=counted))
         if self.results.visible:
             self.panel.show_result(r)
         else:
