@@ -150,6 +150,24 @@ class _Layout:
         self.pages[-1].append(partial(_draw_para, para, x, y))
         self.y = y
 
+    def _flow(self, para: Any, x: float, width: float) -> None:
+        """Put ``para``, split across pages where it is taller than the room left (a
+        question or option of thousands of characters must not run off the paper)."""
+        _w, h = para.wrap(width, 10_000)
+        while self.y - h < self.bottom:
+            parts = para.split(width, self.y - self.bottom)
+            if len(parts) < 2:
+                if self.y < self.top:
+                    self._new_page()
+                    continue
+                break  # not even one line fits a page: nothing better to do
+            first, para = parts
+            _w, first_h = first.wrap(width, 10_000)
+            self._put(first, x, first_h)
+            self._new_page()
+            _w, h = para.wrap(width, 10_000)
+        self._put(para, x, h)
+
     def question(self, number: int, q: Question) -> None:
         title, th = self._para(f"{number}. {q.text}", self.styles.question, self.inner)
         how = _how(q, self.tr)
@@ -163,12 +181,12 @@ class _Layout:
         # Keep a question on one page when it fits on one; a very long one flows on.
         self._room(whole if whole <= self.top - self.bottom else head + BOX + 4 * MM)
         self.y -= 4 * MM
-        self._put(title, MARGIN, th)
+        self._flow(title, MARGIN, self.inner)
         self.y -= 1 * MM
-        self._put(hint, MARGIN, hh)
+        self._flow(hint, MARGIN, self.inner)
         if note:
             self.y -= 1 * MM
-            self._put(note[0], MARGIN, note[1])
+            self._flow(note[0], MARGIN, self.inner)
         self.y -= 3 * MM
         if q.kind is Kind.JUDGMENT:
             self._grid(q)
@@ -212,6 +230,15 @@ class _Layout:
             top = self.y
             box_y = top - (row - 3 * MM) / 2 - BOX / 2
             cost = format_amount(q.projects[index].cost) if q.kind is Kind.BUDGET else ""
+            if row > top - self.bottom:  # taller than a page: box at the top, text flows on
+                box_y = top - BOX
+                self.pages[-1].append(partial(_box_at, MARGIN, box_y, box_w, BOX))
+                if cost:
+                    self.pages[-1].append(partial(_right_text_at, self.width - MARGIN,
+                                                  box_y + BOX / 2 - 4, cost))
+                self._flow(para, label_x, label_w)
+                self.y -= 3 * MM
+                continue
             self.pages[-1].append(
                 partial(_box_at, MARGIN, box_y, box_w, BOX))
             self._put(para, label_x, (row - 3 * MM) / 2 + h / 2)
@@ -244,6 +271,14 @@ class _Layout:
                 header()
             top = self.y
             box_y = top - (row - 3 * MM) / 2 - box / 2
+            if row > top - self.bottom:  # taller than a page: boxes at the top, text flows on
+                box_y = top - box
+                for i in range(len(q.grades)):
+                    x = MARGIN + label_w + i * col + (col - box) / 2
+                    self.pages[-1].append(partial(_box_at, x, box_y, box, box))
+                self._flow(para, MARGIN, label_w - 3 * MM)
+                self.y -= 3 * MM
+                continue
             for i in range(len(q.grades)):
                 x = MARGIN + label_w + i * col + (col - box) / 2
                 self.pages[-1].append(partial(_box_at, x, box_y, box, box))
@@ -284,6 +319,25 @@ def _how(q: Question, tr: Translate) -> str:
             text += " " + tr(N_("At most {k} projects.")).format(k=q.max_choices)
         return text
     return tr(N_("Give every option ONE grade: one cross (X) in each row."))
+
+
+def _lines(text: str, style: Any, width: float, most: int) -> str:
+    """``text`` cut with an ellipsis so that it takes at most ``most`` lines."""
+    from reportlab.platypus import Paragraph
+
+    def height(candidate: str) -> float:
+        return float(Paragraph(escape(candidate), style).wrap(width, 10_000)[1])
+
+    if height(text) <= style.leading * most + 1:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with its ellipsis
+        mid = (low + high + 1) // 2
+        if height(text[:mid].rstrip() + "…") <= style.leading * most + 1:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "…"
 
 
 def _draw_para(para: Any, x: float, y: float, canvas: Any) -> None:
@@ -348,15 +402,23 @@ def write_ballot_papers(
     tr = translator(ballot_round.language)
     styles = _styles()
     layout = _Layout(width, height, styles, tr)
+    text_w = width - 2 * MARGIN - QR_SIZE - 8 * MM
+    # The header has a fixed height: a long event name or title is cut with an ellipsis,
+    # and instructions that do not fit there open the first page instead.
+    title, title_h = layout._para(_lines(ballot_round.title, styles.title, text_w, 2),
+                                  styles.title, text_w)
+    event, event_h = layout._para(_lines(event_name, styles.small, text_w, 1),
+                                  styles.small, text_w)
+    instructions = (layout._para(ballot_round.instructions, styles.body, text_w)
+                    if ballot_round.instructions else None)
+    if instructions is not None and (
+            event_h + title_h + instructions[1] + 3 * MM > HEADER - 2 * MM):
+        layout._flow(layout._para(ballot_round.instructions, styles.body, layout.inner)[0],
+                     MARGIN, layout.inner)
+        instructions = None
     for number, question in enumerate(ballot_round.questions, start=1):
         layout.question(number, question)
     pages = [p for p in layout.pages if p] or [[]]
-
-    text_w = width - 2 * MARGIN - QR_SIZE - 8 * MM
-    title, title_h = layout._para(ballot_round.title, styles.title, text_w)
-    event, event_h = layout._para(event_name, styles.small, text_w)
-    instructions = (layout._para(ballot_round.instructions, styles.body, text_w)
-                    if ballot_round.instructions else None)
     secret = tr(N_("Do not write your name on this paper. Put it in the ballot box."))
 
     canvas = Canvas(str(path), pagesize=(width, height), pageCompression=1)
