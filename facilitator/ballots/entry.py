@@ -220,7 +220,7 @@ def scan(store: EventStore, round_id: int, scanned: str, *, pass_: int = FIRST,
             raise CodeError(_("‘{text}’ is not a valid ballot code: a character is misread or "
                               "mistyped (its check character does not match).").format(
                                   text=text[:40]))
-        if "/v/" in text or (len(code) == 7 and badge_codes.is_valid(code)):
+        if "/v/" in text or badge_codes.looks_like_badge(code):
             raise CodeError(_("That is a participant's badge, not a ballot paper."))
         raise CodeError(_("‘{text}’ is not a ballot code.").format(text=text[:40]))
     row = store.query_one(

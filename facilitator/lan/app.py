@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from facilitator import codes
 from facilitator.changes import Changes
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.lan import pages
 from facilitator.lan import votes as lan
-from facilitator.lan.security import FormKeys, RateLimiter, TokenIndex
+from facilitator.lan.security import FormKeys, GuessBudget, RateLimiter, TokenIndex, client_key
 from facilitator.lan.text import LANGUAGES, PageText, from_accept_language, pick, translation
 from facilitator.paths import resource_path
 from facilitator.people import Participant
@@ -52,14 +53,18 @@ StartResponse = Callable[..., Any]
 
 @dataclass(frozen=True)
 class Limits:
-    """Per client address: all requests; failed token or code look-ups; writes."""
+    """Per client address: all requests, and join-code guesses (a look-up of a well-formed
+    badge code that does not belong to a badge; a wrong token). Guesses also come out of one
+    budget shared by every address, which bounds what any number of addresses can try
+    (the arithmetic: :class:`facilitator.lan.security.GuessBudget`); one address alone cannot
+    empty it (0.2 a second against 10)."""
 
     requests_per_second: float = 20.0
     request_burst: float = 60.0
     failures_per_second: float = 0.2
     failure_burst: float = 10.0
-    global_failures_per_second: float = 5.0
-    global_failure_burst: float = 200.0
+    global_failures_per_second: float = 10.0
+    global_failure_burst: float = 300.0
 
 
 class _Reply(Exception):
@@ -136,11 +141,9 @@ class PhoneApp:
         self.form_keys = FormKeys()
         self._requests = RateLimiter(limits.requests_per_second, limits.request_burst,
                                      monotonic=monotonic)
-        self._failures = RateLimiter(limits.failures_per_second, limits.failure_burst,
-                                     monotonic=monotonic)
-        self._global_failures = RateLimiter(limits.global_failures_per_second,
-                                            limits.global_failure_burst, max_clients=1,
-                                            monotonic=monotonic)
+        self._guesses = GuessBudget(limits.failures_per_second, limits.failure_burst,
+                                    limits.global_failures_per_second,
+                                    limits.global_failure_burst, monotonic=monotonic)
         self._static = {name: resource_path("web", name).read_bytes() for name in STATIC}
         self._just_cast = _JustCast()
 
@@ -176,7 +179,7 @@ class PhoneApp:
                     from_accept_language(str(environ.get("HTTP_ACCEPT_LANGUAGE", ""))[:200]))
 
     def _handle(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
-        client = str(environ.get("REMOTE_ADDR", "?"))
+        client = client_key(str(environ.get("REMOTE_ADDR", "?")))
         if not self._requests.allow(client):
             raise _Reply(429, headers=[("Retry-After", "5")])
         method = str(environ.get("REQUEST_METHOD", ""))
@@ -215,8 +218,8 @@ class PhoneApp:
         return self._participant(environ, method, form, token, pid, rest.rstrip("/"))
 
     def _failed(self, client: str) -> None:
-        """A wrong token or code: charged to the client and to everyone (slow guessing)."""
-        if not self._failures.allow(client) or not self._global_failures.allow("all"):
+        """A wrong token: a guess charged to the client and to everyone (slow guessing)."""
+        if not self._guesses.take(client):
             raise _Reply(429, headers=[("Retry-After", "60")])
 
     def _form(self, environ: dict[str, Any]) -> dict[str, str]:
@@ -271,16 +274,37 @@ class PhoneApp:
 
     def _join(self, environ: dict[str, Any], t: PageText, form: Mapping[str, str],
               client: str) -> tuple[int, list[tuple[str, str]], bytes]:
-        typed = form.get("code", "")[:32]
+        """A badge code typed on the join page. A typo, an old short code or a wrong length is
+        answered from the code alone (costs no guess); a well-formed code is looked up only
+        if the client and everyone still have a guess left (see ``GuessBudget``)."""
+        typed = form.get("code", "")[:40]
+
+        def again(message: str, status: int, headers: list[tuple[str, str]] | None = None
+                  ) -> tuple[int, list[tuple[str, str]], bytes]:
+            reply = self._html(t, t("Vote on your phone"), pages.join_body(t, message, typed),
+                               status=status, lang_form=pages.language_form(t, "/", None))
+            return reply[0], [*reply[1], *(headers or [])], reply[2]
+
+        verdict = codes.check_badge_code(codes.normalise(typed))
+        if verdict == "typo":
+            return again(t("There is a typing mistake in that code: check each character "
+                           "against your badge."), 400)
+        if verdict == "old":
+            return again(t("That code is from an older badge and cannot be used on a phone. "
+                           "Ask at the desk for a new badge."), 400)
+        if verdict != "ok":
+            return again(t("A badge code has 12 letters and digits, like K7QM-2X4A-B9CD. "
+                           "Check it and try again."), 400)
+        if not self._guesses.take(client):
+            return again(t("Too many wrong codes were tried just now. Wait a minute and try "
+                           "again, or ask at the desk."), 429, [("Retry-After", "60")])
         try:
             person = lan.join(self.store, typed)
         except lan.LanError as exc:
-            if exc.reason in ("bad_code", "unknown"):
-                self._failed(client)
-            return self._html(t, t("Vote on your phone"),
-                              pages.join_body(t, reason_text(t, exc), typed),
-                              status=403 if exc.reason != "bad_code" else 400,
-                              lang_form=pages.language_form(t, "/", None))
+            if exc.reason != "bad_code":  # a real badge (revoked, not checked in): no miss
+                self._guesses.refund(client)
+            return again(reason_text(t, exc), 403 if exc.reason != "bad_code" else 400)
+        self._guesses.refund(client)
         return 303, [("Location", f"/v/{person.token}")], b""
 
     # -- a participant's pages -----------------------------------------------------------------

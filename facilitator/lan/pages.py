@@ -92,9 +92,9 @@ def join_body(t: PageText, error: str = "", typed: str = "") -> str:
         f"<h1>{esc(t('Vote on your phone'))}</h1>{err}"
         f'<form method="post" action="/join" class="card">'
         f'<label for="code">{esc(t("Your personal code"))}</label>'
-        f'<p id="code-help" class="help">{esc(t("It is printed on your badge, under the QR code, for example K7QM-2X4."))}</p>'  # noqa: E501
+        f'<p id="code-help" class="help">{esc(t("It is printed on your badge, under the QR code, for example K7QM-2X4A-B9CD."))}</p>'  # noqa: E501
         f'<input id="code" name="code" value="{esc(typed)}" autocomplete="off" '
-        f'autocapitalize="characters" spellcheck="false" maxlength="16" required{described}>'
+        f'autocapitalize="characters" spellcheck="false" maxlength="24" required{described}>'
         f'<button class="primary" type="submit">{esc(t("Continue"))}</button></form>'
         f'<p class="help">{esc(t("Or scan the QR code on your badge with your phone camera."))}</p>'
     )

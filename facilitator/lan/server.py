@@ -59,9 +59,10 @@ class ConnectionLimits:
     """How many connections, and how long each may take (seconds).
 
     ``per_address``: open connections one client address may hold (a phone's browser opens
-    at most six; IPv6 addresses count per /64, as one device may hold many). ``total``: all
-    open connections, further capped at the process's open-file limit less ``file_headroom``
-    (the event file, its WAL, Qt, fonts, the pipes of the server itself). A request's headers
+    at most six). ``total``: all open connections, further capped at the process's open-file
+    limit less ``file_headroom`` (the event file, its WAL, Qt, fonts, the pipes of the server
+    itself); when full, the connections of the most crowded addresses that are idle or still
+    sending their request make room for new ones. A request's headers
     must be complete ``header_timeout`` after its first byte (a new connection's first
     request: after it opened); its body ``body_timeout`` after the headers; a reply the
     client does not read is dropped after ``send_timeout`` without progress; a connection

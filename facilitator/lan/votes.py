@@ -521,7 +521,7 @@ def _refuse_zero_marks(question: Question, answer: Answer) -> None:
 
 def _new_badge(store: EventStore, participant_id: int) -> tuple[str, str]:
     while True:
-        code = codes.new_code()
+        code = codes.new_badge_code()
         if store.query_one("SELECT 1 FROM participants WHERE badge_code = ?", (code,)) is None:
             break
     token = codes.new_token()
@@ -564,11 +564,19 @@ def reissue(store: EventStore, participant_id: int, *, operator: str | None = No
 
 
 def join(store: EventStore, typed: str) -> Participant:
-    """The person whose short personal code (printed on the badge) was typed on the join
-    page. Refused for a code with a typo, an unknown or a revoked one."""
-    code = codes.normalise(typed)[:16]
-    if not codes.is_valid(code):
-        raise LanError(_("That is not a badge code."), "bad_code")
+    """The person whose personal code (printed on the badge) was typed on the join page.
+    Refused for a code with a typo or of the wrong length (``typo``, no look-up), a short
+    code from an older badge (``old_code``: too easy to guess, see
+    :class:`facilitator.lan.security.GuessBudget`), an unknown (``bad_code``) or a revoked
+    one."""
+    code = codes.normalise(typed)[:40]
+    verdict = codes.check_badge_code(code)
+    if verdict == "old":
+        raise LanError(_("That code is from an older badge and cannot be used on a phone."),
+                       "old_code")
+    if verdict != "ok":
+        raise LanError(_("That is not a badge code: a character is missing or mistyped."),
+                       "typo")
     row = store.query_one("SELECT id FROM participants WHERE badge_code = ?", (code,))
     if row is None:
         raise LanError(_("No one has that badge code."), "bad_code")

@@ -346,7 +346,7 @@ def add_walk_in(
 
 def _unique_badge_code(store: EventStore, taken: set[str]) -> str:
     while True:
-        code = codes.new_code()
+        code = codes.new_badge_code()
         if code in taken:
             continue
         if store.query_one("SELECT 1 FROM participants WHERE badge_code = ?", (code,)) is None:

@@ -323,9 +323,11 @@ def write_badges(
         qy = y + pad + 5
         if person.badge_code:
             _qr(canvas, person.badge_code, qx, qy, side)
-            canvas.setFont(regular, 8)
+            # 12 characters (``K7QM-2X4A-B9CD``): may overhang the QR into the padding.
+            code_text = codes.pretty(person.badge_code)
+            canvas.setFont(regular, _fit(code_text, regular, 8, side + pad))
             canvas.setFillColor(colors.black)
-            canvas.drawCentredString(qx + side / 2, qy - 5, codes.pretty(person.badge_code))
+            canvas.drawCentredString(qx + side / 2, qy - 5, code_text)
         canvas.setFillColor(colors.black)
         label_size = 10 if layout == "a6" else 8.5
         value_size = 24 if layout == "a6" else 11.5

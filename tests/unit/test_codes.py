@@ -45,3 +45,25 @@ def test_tokens_are_long_and_distinct() -> None:
     tokens = {codes.new_token() for _ in range(1000)}
     assert len(tokens) == 1000
     assert all(len(t) >= 27 for t in tokens)  # 160 bits in URL-safe base64
+
+
+def test_badge_codes_are_long_grouped_and_checked() -> None:
+    rng = random.Random(9)
+    made = {codes.new_badge_code() for _ in range(2000)}
+    assert len(made) == 2000
+    for code in made:
+        assert len(code) == codes.BADGE_LENGTH == 12
+        assert codes.check_badge_code(code) == "ok" and codes.looks_like_badge(code)
+        grouped = codes.pretty(code)
+        assert grouped == f"{code[:4]}-{code[4:8]}-{code[8:]}"
+        assert codes.normalise(grouped.lower()) == code
+        position = rng.randrange(len(code))
+        typo = code[:position] + ("0" if code[position] != "0" else "1") + code[position + 1:]
+        assert codes.check_badge_code(typo) == "typo"
+        assert codes.check_badge_code(code[:-1]) == "length"
+        assert codes.check_badge_code(code + "0") == "length"
+    old = codes.new_code(6)
+    assert codes.check_badge_code(old) == "old" and codes.looks_like_badge(old)
+    assert codes.pretty(old) == f"{old[:4]}-{old[4:]}"
+    assert codes.check_badge_code("") == "length"
+    assert codes.check_badge_code(codes.normalise("<script>")) == "length"

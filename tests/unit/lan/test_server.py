@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from facilitator import codes
 from facilitator.ballots import Answer
 from facilitator.ballots.rounds import BallotRound
 from facilitator.changes import Changes
@@ -111,12 +112,15 @@ def test_an_invalid_answer_is_explained_and_kept(server: LanServer, demo: EventS
     assert lan.phone_answers(demo, phone_round.id, 3) == [Answer((None,) * 4)]
 
 
-def test_join_with_the_short_code(server: LanServer, demo: EventStore) -> None:
+def test_join_with_the_badge_code(server: LanServer, demo: EventStore) -> None:
     person = present(demo)[0]
     reply = request(server.base_url, "POST", "/join", form={"code": person.badge_code.lower()})
     assert reply.status == 303 and reply.headers["location"] == f"/v/{person.token}"
-    wrong = request(server.base_url, "POST", "/join", form={"code": "ZZZZZZZ"})
+    unknown = "Z" * 11 + codes.check_char("Z" * 11)
+    wrong = request(server.base_url, "POST", "/join", form={"code": unknown})
     assert wrong.status == 400 and "not recognised" in wrong.body
+    short = request(server.base_url, "POST", "/join", form={"code": "ZZZZZZZ"})
+    assert short.status == 400 and "12 letters and digits" in short.body
     home = request(server.base_url, "GET", "/")
     assert home.status == 200 and 'name="code"' in home.body
 
