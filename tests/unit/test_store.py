@@ -18,6 +18,7 @@ from facilitator.store import (
     NewerVersionError,
     NotAnEventFileError,
     ReadOnlyError,
+    ReadOnlySnapshotError,
     StoreIOError,
     migrations,
 )
@@ -249,3 +250,109 @@ def test_a_version_1_file_is_upgraded_keeping_its_data(tmp_path: Path,
         migrate = store.query("SELECT old, new FROM audit_log WHERE action = 'migrate'")
         assert [(r["old"], r["new"]) for r in migrate] == [
             ('{"schema": 1}', f'{{"schema": {SCHEMA_VERSION}}}')]
+
+
+# -- read-only snapshots -------------------------------------------------------------------------
+
+
+def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and mtime; the -shm (a shared-memory index, where every reader
+    in this process marks what it reads) only by its presence."""
+    return {p.name: (b"", 0) if p.name.endswith("-shm") else (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.iterdir())}
+
+
+def test_a_read_only_snapshot_never_writes_the_file(tmp_path: Path, clock: FakeClock) -> None:
+    path = tmp_path / "e.facilitator"
+    with EventStore.create(path, "X", clock) as store, store.transaction():
+        store.set_meta("k", "v")
+    before = _files(tmp_path)
+    with EventStore.open(path, read_only=True) as snapshot:
+        assert snapshot.read_only and snapshot.meta("k") == "v"
+        with pytest.raises(ReadOnlySnapshotError, match="opened read-only"), \
+                snapshot.transaction():
+            snapshot.set_meta("k", "changed")
+        with pytest.raises(ReadOnlySnapshotError):
+            snapshot.scrub()
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            snapshot._conn.execute("DELETE FROM meta")  # even behind the store's back
+    assert _files(tmp_path) == before  # no -wal, no -shm, not a byte or an mtime changed
+
+
+def test_a_snapshot_sees_every_commit_of_a_live_writer_and_leaves_its_wal(
+        tmp_path: Path, clock: FakeClock) -> None:
+    path = tmp_path / "e.facilitator"
+    with EventStore.create(path, "X", clock) as writer:
+        with writer.transaction():
+            writer.set_meta("k", "in the WAL only")
+        wal = Path(f"{path}-wal")
+        before = _files(tmp_path)
+        assert wal.stat().st_size > 0
+        with EventStore.open(path, read_only=True) as snapshot:
+            assert snapshot.meta("k") == "in the WAL only"
+            assert snapshot.integrity_check() == "ok"
+        assert _files(tmp_path) == before
+        with writer.transaction():
+            writer.set_meta("k", "still writing")
+        assert writer.meta("k") == "still writing"
+
+
+def test_an_older_file_is_upgraded_in_the_snapshot_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "old.facilitator"
+    monkeypatch.setattr("facilitator.store.db.MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr("facilitator.store.db.SCHEMA_VERSION", 1)
+    EventStore.create(path, "Old event").close()
+    monkeypatch.undo()
+    before = path.read_bytes()
+    with EventStore.open(path, read_only=True) as snapshot:
+        assert snapshot.schema_version() == SCHEMA_VERSION
+        assert snapshot.query("SELECT count(*) FROM turns")[0][0] == 0
+    assert path.read_bytes() == before
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+
+
+def test_a_newer_file_is_refused_read_only_too(tmp_path: Path) -> None:
+    path = tmp_path / "e.facilitator"
+    EventStore.create(path, "X").close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NewerVersionError):
+        EventStore.open(path, read_only=True)
+
+
+def _empty_database(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("VACUUM")  # a valid SQLite file: a header and one empty page
+    conn.close()
+
+
+def _foreign_database(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("read_only", [True, False], ids=["read-only", "writer"])
+@pytest.mark.parametrize("make", [_empty_database, _foreign_database], ids=["empty", "foreign"])
+def test_a_database_that_is_not_an_event_is_refused_untouched(
+        tmp_path: Path, make: object, read_only: bool) -> None:
+    """Before: an empty database became an event; a foreign one was left in WAL mode."""
+    path = tmp_path / "other.db"
+    assert callable(make)
+    make(path)
+    before = path.read_bytes()
+    with pytest.raises(NotAnEventFileError, match="not a Facilitator event file"):
+        EventStore.open(path, read_only=read_only)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
