@@ -1,15 +1,18 @@
 """One address holds thousands of slow connections; honest phones on other addresses still vote.
 
     python tests/benchmarks/bench_slowloris.py [--attack 2000] [--nofile 1024] [--seconds 20]
-                                               [--trickle 10] [--honest-rate 20] [--strict]
+                                               [--trickle 10] [--reconnect-rate 1000]
+                                               [--addresses 1] [--honest-rate 20] [--strict]
 
 The laptop side runs the phone server as the app does (``LanServer`` on 127.0.0.1, waitress in
-its own thread), with the process's open-file limit lowered to ``--nofile`` (1,024 is the
-Linux default; macOS gives 256). The attacker, a separate process bound to 127.0.0.2, keeps
-``--attack`` connections open (reconnecting whenever the server closes one, up to
-``--reconnect-rate`` a second) and sends each one byte every ``--trickle`` seconds: a request
-that never ends. Honest phones, another process, each on its own address (127.0.0.3, ...),
-open a fresh connection and load their home page ``--honest-rate`` times a second.
+its own thread), with the process's open-file limit, soft and hard, lowered to ``--nofile``
+(1,024 is the Linux default; macOS gives 256; the server cannot raise it). The attacker, a
+separate process bound to 127.0.0.2, keeps ``--attack`` connections open (reconnecting
+whenever the server closes one, up to ``--reconnect-rate`` a second) and sends each one byte
+every ``--trickle`` seconds: a request that never ends. ``--addresses N`` spreads the
+attacker over N addresses (127.2.x.y) to fill the server's total instead of one address's
+share. Honest phones, another process, each on its own address (127.0.0.3, ...), open a
+fresh connection and load their home page ``--honest-rate`` times a second.
 
 Printed: the p50/p99 latency of honest requests and how many failed, the most attacker
 connections the server held at once and how many the attacker opened, log lines and bytes the

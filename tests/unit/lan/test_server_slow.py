@@ -289,3 +289,20 @@ def test_honest_phones_are_served_quickly_while_one_address_floods(
     assert max(latencies) < 1.0, latencies
     assert len(caplog.records) <= 2 and not [r for r in caplog.records if r.exc_info]
     close_all(flood)
+
+
+def test_a_flood_of_the_same_trouble_is_one_line_a_minute(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from facilitator.lan.server import _Throttled
+
+    caplog.set_level(logging.DEBUG)
+    now = [0.0]
+    quiet = _Throttled(60.0, lambda: now[0])
+    for _ in range(45_000):
+        quiet.warning("accept", "phone server: cannot accept connections (%s)", "EMFILE")
+    now[0] = 61.0
+    quiet.warning("accept", "phone server: cannot accept connections (%s)", "EMFILE")
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == ["phone server: cannot accept connections (EMFILE)",
+                     "phone server: cannot accept connections (EMFILE) (and 44999 more since "
+                     "the last such line)"]
