@@ -507,12 +507,20 @@ def plan_view(store: EventStore, plan: StoredPlan | None = None) -> PlanView:
         p = everyone.get(pid)
         return p.name if p else str(pid)
 
+    # What every seat of a person shares, worked out once per person (1,000 people seated
+    # over 6 rounds are 6,000 seats).
+    ids = plan.people()
+    order = {pid: (fold(name(pid)), everyone[pid].ext_id if pid in everyone else "")
+             for pid in ids}
+    who = {pid: (name(pid), p.ext_id, p.role, p.badge_code, dict(p.attributes))
+           if (p := everyone.get(pid)) else (name(pid), "", "", "", {}) for pid in ids}
+
     def meets_again(pid: int, table: tuple[int, ...]) -> tuple[Meeting, ...]:
         out = []
         for other in table:
-            rounds_met = met.get((min(pid, other), max(pid, other)), [])
-            if other != pid and len(rounds_met) > 1:
-                out.append(Meeting(other, name(other), tuple(rounds_met)))
+            rounds_met = met.get((pid, other) if pid < other else (other, pid), ())
+            if len(rounds_met) > 1:
+                out.append(Meeting(other, who[other][0], tuple(rounds_met)))
         return tuple(out)
 
     rounds = []
@@ -521,16 +529,12 @@ def plan_view(store: EventStore, plan: StoredPlan | None = None) -> PlanView:
         tables = []
         for t, table in enumerate(rnd):
             seats = []
-            for pid in table:
-                p = everyone.get(pid)
+            for pid in sorted(table, key=order.__getitem__):
                 key = (r, pid)
                 seats.append(Seat(
-                    pid, name(pid), p.ext_id if p else "",
-                    p.role if p else "", p.badge_code if p else "",
-                    dict(p.attributes) if p else {}, key in plan.locked,
-                    moved_from.get(key), key in moved_from and moved_from[key] is None,
-                    categories.get(pid, ()), meets_again(pid, table)))
-            seats.sort(key=lambda s: (fold(s.name), s.ext_id))
+                    pid, *who[pid], locked=key in plan.locked, moved_from=moved_from.get(key),
+                    new=key in moved_from and moved_from[key] is None,
+                    categories=categories.get(pid, ()), meets_again=meets_again(pid, table)))
             tables.append(TableView(t, tuple(seats), t in closed and not seats))
         rounds.append(tuple(tables))
     people = []
@@ -539,13 +543,10 @@ def plan_view(store: EventStore, plan: StoredPlan | None = None) -> PlanView:
         if m.from_table is not None:
             moved_rounds.setdefault(m.participant_id, set()).add(m.round)
     seating = [plan.seating(r) for r in range(plan.rounds)]
-    for pid in plan.people():
-        p = everyone.get(pid)
+    for pid in sorted(ids, key=order.__getitem__):
         tables_of = tuple(None if pid not in s else s[pid] + 1 for s in seating)
-        people.append(PersonRow(pid, name(pid), p.ext_id if p else "",
-                                p.role if p else "", p.badge_code if p else "",
-                                tables_of, frozenset(moved_rounds.get(pid, set()))))
-    people.sort(key=lambda row: (fold(row.name), row.ext_id))
+        people.append(PersonRow(pid, *who[pid][:4], tables_of,
+                                frozenset(moved_rounds.get(pid, set()))))
     return PlanView(
         event_name=store.name, plan_id=plan.id, kind=plan.kind, created_at=plan.created_at,
         rounds=tuple(rounds), attributes=tuple(a.name for a in plan.settings.attributes),

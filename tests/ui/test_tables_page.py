@@ -312,15 +312,21 @@ def test_prints_and_plan_json(qtbot: QtBot, harness: Harness) -> None:
     assert files["plan.json"].read_text(encoding="utf-8").startswith('{\n "rounds": [')
 
 
-def test_screenshot_and_main_window(qtbot: QtBot, context: object, demo_store: EventStore,
-                                    tmp_path: Path, clock: FakeClock) -> None:
-    window = MainWindow(context, demo_store)  # type: ignore[arg-type]
+def in_main_window(qtbot: QtBot, context: object, store: EventStore
+                   ) -> tuple[MainWindow, TablesPage]:
+    window = MainWindow(context, store)  # type: ignore[arg-type]
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     window.show_page("tables")
     page = window.pages["tables"]
     assert isinstance(page, TablesPage)
+    return window, page
+
+
+def test_screenshot_and_main_window(qtbot: QtBot, context: object, demo_store: EventStore,
+                                    tmp_path: Path, clock: FakeClock) -> None:
+    window, page = in_main_window(qtbot, context, demo_store)
     allocate(qtbot, page)
     QApplication.processEvents()
     shot = tmp_path / "tables.png"
@@ -378,13 +384,7 @@ def test_shutdown_drops_a_running_search_unsaved(qtbot: QtBot, harness: Harness)
 def test_opening_another_event_mid_search_leaves_the_first_untouched(
     qtbot: QtBot, context: object, demo_store: EventStore, tmp_path: Path, clock: FakeClock
 ) -> None:
-    window = MainWindow(context, demo_store)  # type: ignore[arg-type]
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_page("tables")
-    page = window.pages["tables"]
-    assert isinstance(page, TablesPage)
+    window, page = in_main_window(qtbot, context, demo_store)
     assert page.allocate()
     window.set_store(EventStore.create(tmp_path / "other.facilitator", "Other", clock))
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QShowEvent
@@ -38,7 +39,7 @@ from facilitator.people import attribute_columns, list_participants
 from facilitator.store import EventStore
 from facilitator.tables import ops, queries
 from facilitator.tables.plans import PlanView, SavedPlan, SeatingRules, StoredPlan
-from facilitator.tables.search import Progress
+from facilitator.tables.search import CancelFn, Progress, ProgressFn
 from facilitator.text import fold
 from ui.bus import ChangeBus
 from ui.pages.base import APP_ACTOR, Page
@@ -52,6 +53,8 @@ from ui.pages.tables.undo import Edit, Op, UndoStack
 from ui.tasks import TaskRunner
 
 SaveChooser = Callable[[QWidget, str, str], Path | None]
+Job = TypeVar("Job")
+Outcome = TypeVar("Outcome")
 
 
 def choose_save_path(parent: QWidget, title: str, suggested: str) -> Path | None:
@@ -470,39 +473,40 @@ class TablesPage(Page):
         settings = self.form.settings(queries.load_settings(self.store))
         if self.run(lambda: ops.save_settings(self.store, settings, actor=self.actor)) is None:
             return False
-        try:
-            job = queries.prepare_allocation(self.store, settings)
-        except UserError as exc:
-            self.refuse(exc.message)
-            return False
-        if not self._search.start(
-            "allocate",
-            lambda progress, cancel: queries.run_allocation(job, progress=progress,
-                                                            cancel=cancel),
-            lambda outcome: self._on_allocation_done(job, outcome), self._on_search_failed):
-            return False
-        self._show_running(_("Allocating {people} people to {tables} tables over {rounds} "
-                             "rounds…").format(people=len(job.problem.people),
-                                               tables=job.problem.tables,
-                                               rounds=job.problem.rounds))
-        return True
+        return self._launch(
+            "allocate", lambda: queries.prepare_allocation(self.store, settings),
+            lambda job, progress, cancel: queries.run_allocation(job, progress=progress,
+                                                                 cancel=cancel),
+            self._on_allocation_done,
+            lambda job: _("Allocating {people} people to {tables} tables over {rounds} "
+                          "rounds…").format(people=len(job.problem.people),
+                                            tables=job.problem.tables,
+                                            rounds=job.problem.rounds))
 
     def rebalance(self, from_round: int) -> bool:
         if self.busy:
             return False
+        return self._launch(
+            "rebalance", lambda: queries.prepare_rebalance(self.store, from_round),
+            lambda job, progress, cancel: queries.run_rebalance(job, progress=progress,
+                                                                cancel=cancel),
+            self._on_rebalance_done,
+            lambda job: _("Re-balancing rounds {a} to {b}…").format(
+                a=from_round + 1, b=job.problem.rounds))
+
+    def _launch(self, kind: str, prepare: Callable[[], Job],
+                search: Callable[[Job, ProgressFn, CancelFn], Outcome],
+                done: Callable[[Job, Outcome], None], text: Callable[[Job], str]) -> bool:
+        """Read what a search needs (or say why it cannot run), start it, show it running."""
         try:
-            job = queries.prepare_rebalance(self.store, from_round)
+            job = prepare()
         except UserError as exc:
             self.refuse(exc.message)
             return False
-        if not self._search.start(
-            "rebalance",
-            lambda progress, cancel: queries.run_rebalance(job, progress=progress,
-                                                           cancel=cancel),
-            lambda outcome: self._on_rebalance_done(job, outcome), self._on_search_failed):
+        if not self._search.start(kind, lambda progress, cancel: search(job, progress, cancel),
+                                  lambda outcome: done(job, outcome), self._on_search_failed):
             return False
-        self._show_running(_("Re-balancing rounds {a} to {b}…").format(
-            a=from_round + 1, b=job.problem.rounds))
+        self._show_running(text(job))
         return True
 
     def _on_rebalance_clicked(self) -> None:

@@ -43,21 +43,20 @@ class UndoStack:
 
     def undo(self, run: Runner) -> bool:
         """Undo the newest step; if the event refuses (it changed since), forget the rest."""
-        if not self._undo:
-            return False
-        edit = self._undo.pop()
-        if run(edit.undo, _("Undone: {what}").format(what=edit.text)) is None:
-            self._undo.clear()
-            return False
-        self._redo.append(edit)
-        return True
+        return self._step(run, self._undo, self._redo, undoing=True)
 
     def redo(self, run: Runner) -> bool:
-        if not self._redo:
+        return self._step(run, self._redo, self._undo, undoing=False)
+
+    @staticmethod
+    def _step(run: Runner, source: list[Edit], target: list[Edit], *, undoing: bool) -> bool:
+        if not source:
             return False
-        edit = self._redo.pop()
-        if run(edit.redo, _("Done again: {what}").format(what=edit.text)) is None:
-            self._redo.clear()
+        edit = source.pop()
+        op, done = ((edit.undo, _("Undone: {what}")) if undoing
+                    else (edit.redo, _("Done again: {what}")))
+        if run(op, done.format(what=edit.text)) is None:
+            source.clear()
             return False
-        self._undo.append(edit)
+        target.append(edit)
         return True
