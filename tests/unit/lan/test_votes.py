@@ -291,7 +291,7 @@ def test_votes_arriving_together_are_written_together(demo: EventStore,
     def phone(chunk: list[int]) -> None:
         start.wait()
         for pid in chunk:
-            for attempt in range(2):  # the second is refused: one vote per person
+            for _attempt in range(2):  # the second is refused: one vote per person
                 try:
                     result = lan.vote_from_phone(demo, pid, phone_round.id, 0,
                                                  Answer.choose(q, pid % 2))
