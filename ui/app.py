@@ -4,6 +4,9 @@
     facilitator EVENTFILE       open that event
     facilitator --demo          open the bundled demo event
     facilitator --smoke-test    open the demo offscreen, visit every page, exit 0 if all is well
+
+An event already open in another Facilitator window is never opened twice: that window is
+brought forward and this launch exits 0. Held by a command instead, it says by whom, exits 1.
 """
 
 from __future__ import annotations
@@ -17,6 +20,13 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from facilitator.store import EventInUseError, EventStore
+    from ui.context import AppContext
+    from ui.instance import InstanceServer
+    from ui.main_window import MainWindow
 
 _STARTED = time.perf_counter()
 
@@ -71,15 +81,30 @@ def _run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from facilitator.errors import UserError
     from facilitator.i18n import _
+    from facilitator.store import EventInUseError, set_program
     from ui.context import AppContext
     from ui.main_window import MainWindow
 
     app = _make_app()
     assert isinstance(app, QApplication)
+    set_program(_("the Facilitator app"))
     context = AppContext.build(args.config_dir or _standard_dir("config"),
                                args.data_dir or _standard_dir("data"))
-    window = MainWindow(context)
+    # Own the event before any window exists: if another Facilitator has it, that one's
+    # window comes forward and this launch ends without ever opening the file.
+    target = _first_event(args, context)
+    store: EventStore | None = None
+    problem: tuple[str, str] | None = None
+    try:
+        store = _open_first_event(target, context)
+    except EventInUseError as exc:
+        return _hand_over(target, exc)
+    except (UserError, OSError) as exc:
+        problem = (_("Cannot open the event"), str(exc))
+    window = MainWindow(context, store)
+    listen_for_second_launches(window)
 
     def excepthook(kind: type[BaseException], exc: BaseException,
                    tb: TracebackType | None) -> None:
@@ -90,16 +115,8 @@ def _run(args: argparse.Namespace) -> int:
             "{detail}").format(detail=text[-1500:]))
 
     sys.excepthook = excepthook
-    if args.event is not None:
-        window.open_event(args.event)
-    elif args.demo:
-        window.open_demo()
-    else:
-        recent = context.recent.existing()
-        if recent:
-            window.open_event(recent[0])
-        else:
-            window.open_demo()
+    if problem is not None:
+        window.show_error(*problem)
     window.show()
     if args.exit_when_shown:
         def report() -> None:
@@ -108,6 +125,65 @@ def _run(args: argparse.Namespace) -> int:
             app.quit()
         QTimer.singleShot(0, report)
     return app.exec()
+
+
+def listen_for_second_launches(window: MainWindow) -> InstanceServer:
+    """Answer a second launch on the window's event (following File > Open) by bringing
+    the window forward."""
+    from ui.instance import InstanceServer
+
+    server = InstanceServer(window, window)
+    window.event_opened.connect(server.listen)
+    if window.store is not None:
+        server.listen(window.store.path)
+    return server
+
+
+def _first_event(args: argparse.Namespace, context: AppContext) -> Path:
+    """The event this launch opens: the one named, else the demo, else the most recent."""
+    if args.event is not None:
+        return Path(args.event)
+    if not args.demo:
+        recent = context.recent.existing()
+        if recent:
+            return recent[0]
+    return context.demo_path
+
+
+def _open_first_event(path: Path, context: AppContext) -> EventStore:
+    from facilitator.demo import create_demo_event
+    from facilitator.store import EventStore
+
+    if path == context.demo_path and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return create_demo_event(path, context.clock, with_votes=True)
+    return EventStore.open(path, context.clock)
+
+
+def _hand_over(path: Path, refusal: EventInUseError) -> int:
+    """The event is owned elsewhere: bring its Facilitator window forward, or say who has it.
+
+    Never opens the event: one owner, one writer. Exit 0 when the other window came
+    forward; 1 when the holder is a command, or a Facilitator that does not answer."""
+    from facilitator.i18n import _
+    from ui.instance import ask_to_show
+
+    if ask_to_show(path):
+        print(_("{path} is already open in Facilitator; its window was brought to the "
+                "front.").format(path=path), flush=True)
+        return 0
+    print(refusal.message, file=sys.stderr, flush=True)
+    tell_event_in_use(refusal.message)
+    return 1
+
+
+def tell_event_in_use(message: str) -> None:
+    """Say (in a message box) that the event is held by someone else. Tests replace it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from facilitator.i18n import _
+
+    QMessageBox.warning(None, _("The event is already open"), message)
 
 
 def _smoke_test(args: argparse.Namespace) -> int:

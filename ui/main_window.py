@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.store import FILE_SUFFIX, EventStore
+from facilitator.store.owner import canonical
 from facilitator.timing.ops import resume_after_restart
 from ui.bus import ChangeBus
 from ui.context import AppContext
@@ -67,6 +68,9 @@ def ask_open_event(parent: QWidget) -> Path | None:
 
 
 class MainWindow(QMainWindow):
+    event_opened = Signal(object)
+    """The Path of the event now shown (the second-launch listener follows it)."""
+
     def __init__(
         self,
         context: AppContext,
@@ -200,6 +204,7 @@ class MainWindow(QMainWindow):
                 file=store.path.name))
         self._update_actions()
         self.show_page("participants")
+        self.event_opened.emit(store.path)
 
     def _close_store(self) -> None:
         if self.projector is not None:
@@ -272,7 +277,14 @@ class MainWindow(QMainWindow):
         if path is not None:
             self.open_event(path)
 
+    def _is_open(self, path: Path) -> bool:
+        return self.store is not None and canonical(self.store.path) == canonical(path)
+
     def open_event(self, path: Path) -> bool:
+        """Open ``path`` in place of the current event; refused (the current one stays) if
+        another program has it. The current event again: nothing to do."""
+        if self._is_open(path):
+            return True
         try:
             store = EventStore.open(path, self.context.clock)
         except UserError as exc:
@@ -285,6 +297,8 @@ class MainWindow(QMainWindow):
         from facilitator.demo import create_demo_event
 
         path = self.context.demo_path
+        if self._is_open(path):
+            return
         try:
             if path.exists():
                 store = EventStore.open(path, self.context.clock)
