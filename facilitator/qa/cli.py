@@ -20,7 +20,7 @@ def cmd_qa(args: argparse.Namespace) -> int:
         raise UserError(_("Say what to write: --export CSV, --pdf PDF and/or --cards PDF."))
     if args.cards and not 1 <= args.tables <= MAX_CARD_TABLES:
         raise UserError(_("Print cards for 1 to {n} tables.").format(n=MAX_CARD_TABLES))
-    with EventStore.open(args.event) as store:
+    with EventStore.open(args.event, read_only=True) as store:
         if args.export:
             text = qa_csv(store)
             if str(args.export) == "-":

@@ -378,7 +378,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
     # Loaded here: reportlab is slow to import and only this command prints.
     from facilitator.reports.tables import BADGE_LAYOUTS, SHEETS, write_badges, write_sheets
 
-    with EventStore.open(args.event) as store:
+    with EventStore.open(args.event, read_only=True) as store:
         plan = queries.current_plan(store)
         if plan is None:
             raise _err(_("There is no table plan in {path} yet: run allocate first.").format(

@@ -41,6 +41,7 @@ READERS = [
     ("ballots", "reconcile", "1", "--json"),
     ("results",),
     ("tables",),
+    ("qa", "--export", "-"),
 ]
 
 
