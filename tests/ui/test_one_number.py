@@ -179,3 +179,29 @@ def test_every_place_shows_the_same_figures(qtbot: QtBot, demo_store: EventStore
     assert [v for _p, v, _f in reference] == [16, 15, 16]  # 5 papers + 11 phones, one skip
     for place, figures in shown.items():
         assert figures == reference, place
+
+
+def test_the_demo_event_shows_one_turnout(qtbot: QtBot, tmp_path: Path) -> None:
+    """The case reported: on the demo, question 1 showed 47 voted on the Results page and 46
+    on the Phones tab (a blank paper counted in one place only), the budget question 45 and
+    47."""
+    from facilitator.clock import FakeClock
+    from facilitator.demo import create_demo_event
+
+    store = create_demo_event(tmp_path / "demo.facilitator", FakeClock(), with_votes=True)
+    try:
+        bus = ChangeBus()
+        results_page = ResultsPage(store, bus)
+        qtbot.addWidget(results_page)
+        phones_tab = PhonePanel(store, bus)
+        qtbot.addWidget(phones_tab)
+        assert results_page.results is not None
+        for index, result in enumerate(results_page.results.questions):
+            results_page.question_list.setCurrentRow(index)
+            on_results_page = counted_in(results_page.status_label.text())
+            on_phones_tab = int(phones_tab.question_table.item(index, 2).text().split()[0])
+            assert on_results_page == on_phones_tab == result.turnout.voted, index
+        assert results_page.results.questions[0].turnout.voted == 47  # 48 papers, 1 spoiled
+        phones_tab.deleteLater()
+    finally:
+        store.close()
