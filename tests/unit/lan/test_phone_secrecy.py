@@ -334,6 +334,8 @@ def test_an_older_file_is_migrated_and_its_history_zeroed(tmp_path: Path,
     assert b"OLDRCPT1" in before and b"09:01:01" in before  # what the old file gave away
     with EventStore.open(path, clock) as store:
         assert store.query("SELECT name FROM sqlite_schema WHERE name = 'lan_votes'") == []
+        # gone from the file as soon as it is opened, not only once it is closed
+        assert b"OLDRCPT1" not in path.read_bytes() and _wal(path).stat().st_size == 0
         ballots = {r["receipt"]: json.loads(r["answer"]) for r in store.query(
             "SELECT * FROM lan_ballots")}
         assert ballots == {"LIVERCP1": {"m": [1, None, None]}, "LIVERCP2": {"m": [None, 1, None]},
