@@ -13,6 +13,8 @@ from facilitator.store import EventStore
 
 DEMO_PEOPLE = resource_path("demo", "people.csv")
 DEMO_NAME = "Riverside Citizens' Assembly on Climate and Transport (demo)"
+DEMO_ACTOR = "demo"
+"""Who the audit log names for what the demo event was made with."""
 
 
 def create_demo_event(path: Path | str, clock: Clock | None = None, *,
@@ -26,7 +28,7 @@ def create_demo_event(path: Path | str, clock: Clock | None = None, *,
     clock = clock or SystemClock()
     store = EventStore.create(path, _(DEMO_NAME), clock)
     try:
-        import_people(store, parse_people(DEMO_PEOPLE))
+        import_people(store, parse_people(DEMO_PEOPLE), actor=DEMO_ACTOR)
         # Arrivals are spread over the last hour so the check-in times look like a real morning.
         start = clock.now() - timedelta(hours=1)
         arrivals = FakeClock(start)
@@ -35,7 +37,7 @@ def create_demo_event(path: Path | str, clock: Clock | None = None, *,
             for index, person in enumerate(list_participants(store)):
                 if index % 3 != 2 or person.role != "participant":
                     arrivals.advance(35)
-                    check_in(store, person.id, via="demo")
+                    check_in(store, person.id, via="demo", actor=DEMO_ACTOR)
         finally:
             store.clock = real_clock
         if with_votes:

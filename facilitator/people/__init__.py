@@ -1,46 +1,67 @@
-"""Participants: the list, its import, and who is here."""
+"""Participants: the list, its import, and who is here.
+
+The rooms (ARCHITECTURE.md): ``model`` (Participant, the results ops hand back, the
+attendance summary, pure rules), ``importer`` (the pure engine that reads and checks a CSV or
+XLSX list), ``queries`` (reads, never writes), ``ops`` (every change, with its actor) and
+``cli`` (``python -m facilitator import | people | check-in``).
+
+The public names are re-exported here so that ``from facilitator.people import get`` works.
+"""
 
 from facilitator.people.importer import (
     AUTO,
     ImportFileError,
     ParsedList,
     ParsedPerson,
+    RawTable,
     guess_columns,
     parse_people,
+    people_from_table,
     read_table,
 )
-from facilitator.people.roster import (
+from facilitator.people.model import (
+    ROLES,
     AttendanceError,
     AttendanceSummary,
-    CommandResult,
+    FieldChange,
     ImportReport,
     NotFoundError,
     Participant,
+    ParticipantResult,
+    search_key,
+    search_words,
+)
+from facilitator.people.ops import (
     add_walk_in,
-    attendance_summary,
-    attribute_columns,
     check_in,
     clear_no_show,
+    import_people,
+    mark_no_show,
+    undo_check_in,
+)
+from facilitator.people.queries import (
+    attendance_summary,
+    attribute_columns,
     find_by_scan,
     get,
-    import_people,
     list_participants,
-    mark_no_show,
     search,
-    undo_check_in,
 )
 
 __all__ = [
     "AUTO",
+    "ROLES",
     "AttendanceError",
     "AttendanceSummary",
-    "CommandResult",
+    "FieldChange",
     "ImportFileError",
     "ImportReport",
     "NotFoundError",
     "ParsedList",
     "ParsedPerson",
     "Participant",
+    "ParticipantResult",
+    "RawTable",
     "add_walk_in",
     "attendance_summary",
     "attribute_columns",
@@ -53,7 +74,10 @@ __all__ = [
     "list_participants",
     "mark_no_show",
     "parse_people",
+    "people_from_table",
     "read_table",
     "search",
+    "search_key",
+    "search_words",
     "undo_check_in",
 ]

@@ -1,7 +1,7 @@
 """Read a participant list from CSV or XLSX into a checked, in-memory list.
 
 Nothing here touches the event file: a list is parsed and checked completely first, and only
-a list with no errors is handed to :func:`facilitator.people.roster.import_people`, which
+a list with no errors is handed to :func:`facilitator.people.ops.import_people`, which
 writes it in one transaction. Every error names the file, the line and the column.
 """
 
@@ -21,9 +21,9 @@ from typing import Any
 
 from facilitator.errors import UserError
 from facilitator.i18n import _
+from facilitator.people.model import ROLES
 from facilitator.text import fold, header_key
 
-ROLES = ("participant", "facilitator", "expert", "staff", "observer")
 _ROLE_WORDS = {
     "participant": "participant", "member": "participant", "attendee": "participant",
     "delegate": "participant", "assemblymember": "participant", "": "participant",

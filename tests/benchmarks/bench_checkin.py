@@ -50,7 +50,7 @@ def measure(calls: list[Callable[[], object]]) -> list[float]:
 
 def scan_and_check_in(store: EventStore, scanned: str) -> object:
     """What the desk does when a badge is scanned: find the person, check them in."""
-    return check_in(store, find_by_scan(store, scanned).id)
+    return check_in(store, find_by_scan(store, scanned).id, actor="bench")
 
 
 def line(label: str, times: list[float]) -> str:
@@ -96,12 +96,12 @@ def main() -> int:
         tempfile.TemporaryDirectory(prefix="facilitator-bench-") as tmp,
         EventStore.create(Path(tmp) / "event.facilitator", "Benchmark") as store,
     ):
-        import_people(store, parsed)
+        import_people(store, parsed, actor="bench")
         everyone = list_participants(store)
         rng.shuffle(everyone)
         chosen = everyone[: args.check_ins]
-        writes = measure([partial(check_in, store, p.id) for p in chosen])
-        undos = measure([partial(undo_check_in, store, p.id) for p in chosen])
+        writes = measure([partial(check_in, store, p.id, actor="bench") for p in chosen])
+        undos = measure([partial(undo_check_in, store, p.id, actor="bench") for p in chosen])
         scans = measure([partial(scan_and_check_in, store, p.badge_code) for p in chosen])
         keystrokes = measure(
             [partial(search, store, f"{p.name[:3]} {p.ext_id[-2:]}") for p in chosen[:100]]

@@ -140,14 +140,14 @@ def main() -> int:
                 parsed = parse_people(original)
                 parse_only.append(time.perf_counter() - started)
                 with EventStore.create(event, "Benchmark") as store:
-                    report = import_people(store, parsed)
+                    report = import_people(store, parsed, actor="bench")
                 assert len(report.added) == args.rows
 
             fresh.append(timed(run))
 
         base = folder / "base.facilitator"
         with EventStore.create(base, "Benchmark") as store:
-            import_people(store, parse_people(original))
+            import_people(store, parse_people(original), actor="bench")
         again: list[float] = []
         for n in range(args.repeat):
             event = folder / f"again-{n}.facilitator"
@@ -155,7 +155,7 @@ def main() -> int:
 
             def rerun(event: Path = event) -> None:
                 with EventStore.open(event) as store:
-                    report = import_people(store, parse_people(updated))
+                    report = import_people(store, parse_people(updated), actor="bench")
                 assert len(report.changed) == 500 and report.unchanged == args.rows - 500
 
             again.append(timed(rerun))

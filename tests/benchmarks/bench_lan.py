@@ -111,9 +111,9 @@ def make_event(folder: Path, phones: int) -> tuple[Any, int, list[str]]:
     import_people(store, ParsedList(
         file_name="bench.csv", sha256="0", encoding="utf-8", delimiter=",",
         columns=["id", "name"], id_column="id", name_columns=["name"], role_column=None,
-        attribute_columns=[], people=people))
+        attribute_columns=[], people=people), actor="bench")
     for row in store.query("SELECT id FROM participants"):
-        check_in(store, int(row["id"]))
+        check_in(store, int(row["id"]), actor="bench")
     ballot = create_round(store, "Bench", [
         Question.choose_one("Where next?", ["Town hall", "Library", "School"])]).round
     open_question(store, ballot.id, 0)

@@ -201,9 +201,9 @@ def make_event(folder: Path, people: int) -> tuple[Any, list[str]]:
     import_people(store, ParsedList(
         file_name="bench.csv", sha256="0", encoding="utf-8", delimiter=",",
         columns=["id", "name"], id_column="id", name_columns=["name"], role_column=None,
-        attribute_columns=[], people=persons))
+        attribute_columns=[], people=persons), actor="bench")
     for row in store.query("SELECT id FROM participants"):
-        check_in(store, int(row["id"]))
+        check_in(store, int(row["id"]), actor="bench")
     tokens = [str(r["token"]) for r in store.query("SELECT token FROM participants ORDER BY id")]
     return store, tokens
 

@@ -135,9 +135,9 @@ def bench_event_file(seed: int) -> Row:
             f"{p.id},Person {p.id}," + ",".join(str(p.attributes[c]) for c in columns) + "\n"
             for p in people), encoding="utf-8")
         with EventStore.create(Path(tmp) / "e.facilitator", "Bench") as store:
-            import_people(store, parse_people(csv_path))
+            import_people(store, parse_people(csv_path), actor="bench")
             for person in list_participants(store):
-                check_in(store, person.id)
+                check_in(store, person.id, actor="bench")
             ops.save_settings(store, plans.TableSettings(
                 rounds=6, table_size=10, seed=seed,
                 attributes=tuple(plans.AttributeChoice(c) for c in columns)), actor="bench")

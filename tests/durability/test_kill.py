@@ -60,9 +60,9 @@ op = done
 while True:
     pid = ids[op % len(ids)]
     if (op // len(ids)) % 2 == 0:
-        check_in(store, pid, via="durability test")
+        check_in(store, pid, via="durability test", actor="test")
     else:
-        undo_check_in(store, pid)
+        undo_check_in(store, pid, actor="test")
     print("OK", op, pid, flush=True)
     op += 1
 """
@@ -90,7 +90,7 @@ if freeze_after >= 0:
 
     EventStore.executemany = executemany
 print("READY", flush=True)
-report = import_people(store, parsed)
+report = import_people(store, parsed, actor="test")
 print("IMPORTED", len(report.added), flush=True)
 store.close()
 """
@@ -161,7 +161,8 @@ def check_attendance(path: Path, confirmed: int, *, exact: bool) -> int:
 def test_sigkill_during_check_ins_loses_nothing_confirmed(tmp_path: Path) -> None:
     event = tmp_path / "event.facilitator"
     with EventStore.create(event, "Durability") as store:
-        import_people(store, parse_people(write_people(tmp_path / "people.csv", PEOPLE, 1)))
+        import_people(store, parse_people(write_people(tmp_path / "people.csv", PEOPLE, 1)),
+                      actor="test")
     rng = random.Random(20261121)
     schedule = [rng.uniform(0, MAX_DELAY) for _i in range(RANDOM_KILLS)] + [None] * FROZEN_KILLS
     rng.shuffle(schedule)
@@ -216,7 +217,7 @@ def test_sigkill_during_an_import_keeps_all_or_nothing(tmp_path: Path) -> None:
     with EventStore.open(timing) as store:
         parsed = parse_people(people)
         started = time.perf_counter()
-        import_people(store, parsed)
+        import_people(store, parsed, actor="test")
         duration = time.perf_counter() - started
 
     rng = random.Random(5000)

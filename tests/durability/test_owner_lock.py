@@ -49,7 +49,7 @@ for line in sys.stdin:
     command, *rest = line.split()
     if command == "check":
         for _n in range(int(rest[0])):
-            check_in(store, people[done][0], via="durability test")
+            check_in(store, people[done][0], via="durability test", actor="test")
             print("OK", people[done][1], flush=True)
             done += 1
     elif command == "sniff":
@@ -139,7 +139,7 @@ def test_file_dialog_sniff_then_commands_then_crash_loses_nothing(
         tmp_path: Path, sniff: str) -> None:
     event = tmp_path / "event.facilitator"
     with EventStore.create(event, "Durability") as store:
-        import_people(store, parse_people(write_people(tmp_path / "people.csv")))
+        import_people(store, parse_people(write_people(tmp_path / "people.csv")), actor="test")
     app = App(event, sniff)
     try:
         assert integrity(event) == "ok"

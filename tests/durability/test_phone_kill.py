@@ -72,9 +72,9 @@ def make_event(path: Path) -> tuple[int, list[tuple[int, str]]]:
         import_people(store, ParsedList(
             file_name="phones.csv", sha256="0", encoding="utf-8", delimiter=",",
             columns=["id", "name"], id_column="id", name_columns=["name"], role_column=None,
-            attribute_columns=[], people=people))
+            attribute_columns=[], people=people), actor="test")
         for row in store.query("SELECT id FROM participants"):
-            check_in(store, int(row["id"]))
+            check_in(store, int(row["id"]), actor="test")
         question = Question.choose_one("Where next?", ["Town hall", "Library", "School"])
         round_id = create_round(store, "Burst", (question, question), channel="phones").round.id
         lan.open_question(store, round_id, 0)

@@ -10,13 +10,15 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from facilitator import codes
-from facilitator.people import Participant, get, list_participants
+from facilitator.changes import Changes
+from facilitator.people import Participant, check_in, get, list_participants
 from facilitator.store import EventStore
 from facilitator.text import fold
 from ui.bus import ChangeBus
-from ui.dialogs import ImportDialog, WalkIn, WalkInDialog
+from ui.pages.base import Page
 from ui.pages.participants import ParticipantsPage
-from ui.participants_model import ParticipantsModel
+from ui.pages.participants.dialogs import ImportDialog, WalkIn, WalkInDialog
+from ui.pages.participants.model import ParticipantsModel
 from ui.tasks import TaskRunner
 
 
@@ -205,7 +207,9 @@ def test_import_through_the_dialog_merges_and_reports(
     assert report.added == ["Mai Ng"]
     assert len(report.removed) == 105  # everyone else left the list
     assert "1 added" in page.banner.text()
-    assert page.model.rowCount() == 2
+    assert page.stale and page.model.rowCount() == 106  # hidden: re-read when shown
+    page.show()
+    assert not page.stale and page.model.rowCount() == 2
     tasks.wait()
 
 
@@ -247,3 +251,65 @@ def test_import_dialog_makes_you_choose_a_name_column_it_cannot_guess(
     assert dialog.parsed is not None
     assert [p.name for p in dialog.parsed.people] == ["Gaëlle"]
     assert dialog.parsed.attribute_columns == ["Code postal", "Genre"]
+
+
+def test_every_change_from_the_page_is_audited_with_its_actor_and_published_once(
+    qtbot: QtBot, demo_store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bus, tasks = ChangeBus(), TaskRunner()
+    page = ParticipantsPage(demo_store, bus, tasks, actor="desk 1")
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    published: list[Changes] = []
+    bus.changes_applied.connect(published.append)
+    before = demo_store.query("SELECT max(id) FROM audit_log")[0][0]
+    person = expected_person(demo_store)
+    scan(qtbot, page, person.badge_code)
+    page.undo_button.click()
+    assert page.select_participant(person.id)
+    page.no_show_button.click()
+    page.no_show_button.click()
+    monkeypatch.setattr(WalkInDialog, "ask", lambda parent, columns: WalkIn(
+        "Nia Roberts", "participant", {}, True))
+    page.walk_in_button.click()
+    rows = demo_store.query("SELECT action, actor FROM audit_log WHERE id > ?", (before,))
+    assert [r["action"] for r in rows] == [
+        "check_in", "undo_check_in", "no_show", "clear_no_show", "add_walk_in"]
+    assert {r["actor"] for r in rows} == {"desk 1"}
+    assert len(published) == 5  # once per op, by Page.run
+    assert isinstance(page, Page)
+
+
+def test_a_hidden_page_rereads_only_when_shown_and_only_the_rows_that_changed(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore
+) -> None:
+    person = expected_person(demo_store)
+    page.hide()
+    resets: list[bool] = []
+    page.model.modelReset.connect(lambda: resets.append(True))
+    page.bus.publish(check_in(demo_store, person.id, actor="phone").changes)
+    assert page.stale
+    assert page.summary_label.text().startswith("Present: 64 of 96")  # not re-read yet
+    page.show()
+    assert not page.stale
+    assert page.summary_label.text().startswith("Present: 65 of 96")
+    row = page.model.row_of(person.id)
+    assert row is not None and page.model.participant(row) == get(demo_store, person.id)
+    assert resets == []  # the row was re-read, not the whole list
+
+
+def test_the_page_uses_the_base_and_the_people_rooms_only() -> None:
+    """No banner, command runner or bus subscription of its own; no private core names."""
+    root = Path(__file__).resolve().parents[2]
+    sources = sorted((root / "ui" / "pages" / "participants").glob("*.py"))
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    for own in ("FeedbackBanner", "run_command", "changes_applied", "_bus.publish",
+                "except UserError as exc:\n            self.banner"):
+        assert own not in text, own
+    imported = {line.split()[1] for line in text.splitlines()
+                if line.startswith("from facilitator.people")}
+    assert imported <= {"facilitator.people", "facilitator.people.importer",
+                        "facilitator.people.model", "facilitator.people.queries"}, imported
+    assert not (root / "ui" / "participants_model.py").exists()
+    assert not (root / "ui" / "dialogs.py").exists()

@@ -155,7 +155,7 @@ def test_file_open_of_an_event_held_elsewhere_keeps_the_current_one(
                       shown[0][1])] and "already open in the Facilitator app" in shown[0][1]
     assert window.store is current
     person = next(p for p in list_participants(current) if not p.present)
-    check_in(current, person.id, via="test")  # still the owner, still writing
+    check_in(current, person.id, via="test", actor="test")  # still the owner, still writing
 
 
 def test_file_open_hands_the_old_event_over_and_the_listener_follows(

@@ -224,9 +224,9 @@ def test_rebalance_after_latecomers_and_leavers(qtbot: QtBot, harness: Harness) 
     late = [p for p in people if p.status == "expected" and p.role == "participant"][:3]
     gone = [p for p in people if p.present and p.role == "participant"][:2]
     for person in late:
-        bus.publish(check_in(store, person.id).changes)
+        bus.publish(check_in(store, person.id, actor="test").changes)
     for person in gone:
-        bus.publish(undo_check_in(store, person.id).changes)
+        bus.publish(undo_check_in(store, person.id, actor="test").changes)
     assert page.drift_label.isVisible()
     assert "3 people arrived and 2 left" in page.drift_label.text()
     page.round_tabs.setCurrentIndex(1)

@@ -389,9 +389,9 @@ def assembly_of_120(tmp_path: Path, clock: FakeClock) -> Iterator[EventStore]:
     people.write_text("ID,Name\n" + "".join(f"P{n:03d},Person {n}\n" for n in range(1, 121)),
                       encoding="utf-8")
     store = EventStore.create(tmp_path / "assembly.facilitator", "Assembly", clock)
-    import_people(store, parse_people(people))
+    import_people(store, parse_people(people), actor="test")
     for person in list_participants(store):
-        check_in(store, person.id, via="test")
+        check_in(store, person.id, via="test", actor="test")
     yield store
     store.close()
 

@@ -22,7 +22,7 @@ def all_core_modules() -> list[str]:
 
 def test_core_modules_are_discovered() -> None:
     modules = all_core_modules()
-    assert "facilitator.store.db" in modules and "facilitator.people.roster" in modules
+    assert "facilitator.store.db" in modules and "facilitator.people.ops" in modules
 
 
 def test_no_qt_anywhere_in_the_core() -> None:

@@ -41,7 +41,7 @@ PEOPLE = """ID,Name,Gender,Area,Role
 def event(store: EventStore, tmp_path: Path) -> EventStore:
     path = tmp_path / "people.csv"
     path.write_text(PEOPLE, encoding="utf-8")
-    import_people(store, parse_people(path))
+    import_people(store, parse_people(path), actor="test")
     return store
 
 
@@ -56,7 +56,7 @@ def audit_actions(store: EventStore) -> list[str]:
 def test_check_in_records_time_audit_and_changes(event: EventStore, clock: FakeClock) -> None:
     pid = person_id(event, "1")
     clock.advance(125)
-    result = check_in(event, pid, via="scan", operator="desk 1")
+    result = check_in(event, pid, via="scan", actor="desk 1")
     assert result.changes.attendance and not result.changes.participants
     assert result.changes.participant_ids == {pid}
     assert result.participant.present
@@ -69,11 +69,11 @@ def test_check_in_records_time_audit_and_changes(event: EventStore, clock: FakeC
 
 def test_second_check_in_is_refused_with_first_time(event: EventStore, clock: FakeClock) -> None:
     pid = person_id(event, "1")
-    check_in(event, pid)
+    check_in(event, pid, actor="test")
     before = event.query("SELECT count(*) FROM audit_log")[0][0]
     clock.advance(600)
     with pytest.raises(AttendanceError) as info:
-        check_in(event, pid)
+        check_in(event, pid, actor="test")
     first = get(event, pid).checked_in_at
     assert first is not None
     assert "already checked in" in info.value.message
@@ -84,45 +84,46 @@ def test_second_check_in_is_refused_with_first_time(event: EventStore, clock: Fa
 
 def test_undo_check_in_then_check_in_again(event: EventStore, clock: FakeClock) -> None:
     pid = person_id(event, "2")
-    check_in(event, pid)
-    undone = undo_check_in(event, pid)
+    check_in(event, pid, actor="test")
+    undone = undo_check_in(event, pid, actor="test")
     assert not undone.participant.present and undone.participant.checked_in_at is None
     with pytest.raises(AttendanceError, match="not checked in"):
-        undo_check_in(event, pid)
+        undo_check_in(event, pid, actor="test")
     clock.advance(30)
-    again = check_in(event, pid)
+    again = check_in(event, pid, actor="test")
     assert again.participant.checked_in_at == clock.now()
     assert audit_actions(event)[-3:] == ["check_in", "undo_check_in", "check_in"]
 
 
 def test_no_show_blocks_check_in_until_cleared(event: EventStore) -> None:
     pid = person_id(event, "3")
-    mark_no_show(event, pid)
+    mark_no_show(event, pid, actor="test")
     with pytest.raises(AttendanceError, match="no-show"):
-        check_in(event, pid)
-    clear_no_show(event, pid)
-    assert check_in(event, pid).participant.present
+        check_in(event, pid, actor="test")
+    clear_no_show(event, pid, actor="test")
+    assert check_in(event, pid, actor="test").participant.present
     with pytest.raises(AttendanceError, match="undo the check-in first"):
-        mark_no_show(event, pid)
+        mark_no_show(event, pid, actor="test")
 
 
 def test_unknown_participant(event: EventStore) -> None:
     with pytest.raises(NotFoundError, match="no participant number 999"):
-        check_in(event, 999)
+        check_in(event, 999, actor="test")
 
 
 def test_walk_in_is_added_checked_in_with_badge_and_token(event: EventStore) -> None:
-    result = add_walk_in(event, "  Nia   Roberts ", {"Gender": "Woman", "Area": "North"})
+    result = add_walk_in(event, "  Nia   Roberts ", {"Gender": "Woman", "Area": "North"},
+                         actor="test")
     person = result.participant
     assert person.name == "Nia Roberts" and person.walk_in and person.present
     assert result.changes.participants and result.changes.attendance
     assert codes.is_valid(person.badge_code) and len(person.token) >= 27
-    second = add_walk_in(event, "Another Person", check_in_now=False).participant
+    second = add_walk_in(event, "Another Person", check_in_now=False, actor="test").participant
     assert second.ext_id != person.ext_id and not second.present
     with pytest.raises(UserError, match="needs a name"):
-        add_walk_in(event, "   ")
+        add_walk_in(event, "   ", actor="test")
     with pytest.raises(UserError, match="not a role"):
-        add_walk_in(event, "X", role="king")
+        add_walk_in(event, "X", role="king", actor="test")
 
 
 def test_badges_and_tokens_are_unique(event: EventStore) -> None:
@@ -154,10 +155,10 @@ def test_search_ignores_case_accents_and_word_order(event: EventStore) -> None:
 
 
 def test_attendance_summary_counts_participants_by_attribute(event: EventStore) -> None:
-    check_in(event, person_id(event, "1"))
-    check_in(event, person_id(event, "2"))
-    check_in(event, person_id(event, "5"))  # a facilitator: counted apart
-    mark_no_show(event, person_id(event, "4"))
+    check_in(event, person_id(event, "1"), actor="test")
+    check_in(event, person_id(event, "2"), actor="test")
+    check_in(event, person_id(event, "5"), actor="test")  # a facilitator: counted apart
+    mark_no_show(event, person_id(event, "4"), actor="test")
     summary = attendance_summary(event, "Gender")
     assert (summary.present, summary.total, summary.no_show) == (2, 4, 1)
     assert summary.others_present == {"facilitator": 1}
@@ -170,7 +171,7 @@ def test_removed_person_cannot_be_checked_in(event: EventStore, tmp_path: Path) 
     shorter = tmp_path / "v2.csv"
     shorter.write_text("\n".join(PEOPLE.splitlines()[:-1]) + "\n", encoding="utf-8")
     pid = person_id(event, "5")
-    report = import_people(event, parse_people(shorter))
+    report = import_people(event, parse_people(shorter), actor="test")
     assert report.removed == ["Helen Marsh"]
     with pytest.raises(AttendanceError, match="removed from the participant list"):
-        check_in(event, pid)
+        check_in(event, pid, actor="test")

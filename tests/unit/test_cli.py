@@ -57,3 +57,18 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert cli("people").returncode == 2
     missing = cli("people", tmp_path / "nope.facilitator")
     assert missing.returncode == 1 and "There is no event file" in missing.stderr
+
+
+def test_changes_from_the_command_line_are_audited_as_cli(tmp_path: Path) -> None:
+    from facilitator.store import EventStore
+
+    people = tmp_path / "people.csv"
+    people.write_text("ID,Name\nA1,Siân Jones\nA2,Ali Khan\n", encoding="utf-8")
+    event = tmp_path / "assembly.facilitator"
+    assert cli("import", event, people).returncode == 0
+    assert cli("check-in", event, "A1").returncode == 0
+    with EventStore.open(event, read_only=True) as store:
+        rows = store.query("SELECT action, actor FROM audit_log WHERE object_type LIKE "
+                           "'participant%' ORDER BY id")
+    assert [r["action"] for r in rows] == ["import_add", "import_add", "import", "check_in"]
+    assert {r["actor"] for r in rows} == {"cli"}

@@ -122,7 +122,7 @@ def people_file(tmp_path: Path, names: list[str]) -> Path:
 
 def test_qa_export_neutralises_phone_questions_moderated_or_not(store: EventStore,
                                                                 tmp_path: Path) -> None:
-    import_people(store, parse_people(people_file(tmp_path, ["+Anne", "Bo"])))
+    import_people(store, parse_people(people_file(tmp_path, ["+Anne", "Bo"])), actor="test")
     people = {p.ext_id: p.id for p in list_participants(store)}
     panel = qa.create_panel(store, "=Panel", [people["E1"]], actor="t").panel_id
     typed = [t.strip() for t in HOSTILE]
@@ -140,7 +140,7 @@ def test_people_listing_neutralises_names_and_attributes(store: EventStore, tmp_
                                                          capsys: pytest.CaptureFixture[str],
                                                          flag: list[str]) -> None:
     names = [h for h in HOSTILE if h.strip() and not h.startswith(("\t", "\r"))]
-    import_people(store, parse_people(people_file(tmp_path, names)))
+    import_people(store, parse_people(people_file(tmp_path, names)), actor="test")
     store.close()
     assert main(["people", str(store.path), *flag]) == 0
     out = capsys.readouterr().out
@@ -161,7 +161,7 @@ def test_ballot_export_neutralises_options(store: EventStore) -> None:
 
 def test_speaking_times_export_neutralises_names_and_groups(store: EventStore,
                                                             tmp_path: Path) -> None:
-    import_people(store, parse_people(people_file(tmp_path, ["=1+2", "@Bo", "-Cy"])))
+    import_people(store, parse_people(people_file(tmp_path, ["=1+2", "@Bo", "-Cy"])), actor="test")
     everyone = [p for p in list_participants(store) if p.role == "participant"]
     stats = SpeakingStats(
         scope="event", attribute="Phone",

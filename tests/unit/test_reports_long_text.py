@@ -82,9 +82,9 @@ def event(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[EventStore, s
         w.writerow([f"A{i}", text if i < 3 else f"P{i}", "participant", text if i % 2 else "N"])
     w.writerow(["E1", text, "expert", ""])
     (tmp_path / "p.csv").write_text(out.getvalue(), encoding="utf-8")
-    import_people(store, parse_people(tmp_path / "p.csv"))
+    import_people(store, parse_people(tmp_path / "p.csv"), actor="test")
     for person in list_participants(store):
-        check_in(store, person.id)
+        check_in(store, person.id, actor="test")
     yield store, text
     store.close()
 

@@ -275,7 +275,8 @@ def test_ballots_new_reads_channel_voters_and_funding_rule(demo: EventStore,
 def others(demo: EventStore) -> dict[str, Participant]:
     """One checked-in person of each role that does not vote by default."""
     found = {p.role: p for p in list_participants(demo) if p.present}
-    found["observer"] = add_walk_in(demo, "Olga Observer", role="observer").participant
+    found["observer"] = add_walk_in(demo, "Olga Observer", role="observer",
+                                    actor="test").participant
     return {role: found[role] for role in ("expert", "observer", "staff", "facilitator")}
 
 
@@ -390,7 +391,7 @@ def test_reconciliation_counts_phone_voters_against_those_present(demo: EventSto
     assert [label for label, _value in figures.lines()] == [
         "Voted by phone (people)", "People present"]
     for person in people[2:]:  # everyone but two leaves before the count
-        undo_check_in(demo, person.id)
+        undo_check_in(demo, person.id, actor="test")
     figures = reconcile(demo, r.id)
     assert figures.present == 2
     assert figures.discrepancies == (

@@ -188,7 +188,7 @@ def test_an_old_short_code_checks_in_but_does_not_join(strict: LanServer,
 def test_new_badges_have_long_codes_the_desk_reads(demo: EventStore) -> None:
     from facilitator.people import add_walk_in
 
-    walk_in = add_walk_in(demo, "Walk In", check_in_now=True).participant
+    walk_in = add_walk_in(demo, "Walk In", check_in_now=True, actor="test").participant
     for person in [*present(demo)[:5], walk_in, get(demo, walk_in.id)]:
         code = person.badge_code
         assert len(code) == codes.BADGE_LENGTH and codes.check_badge_code(code) == "ok"

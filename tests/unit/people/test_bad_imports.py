@@ -185,13 +185,13 @@ def populated_event(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = folder / "event.facilitator"
     clock = FakeClock()
     with EventStore.create(path, "Riverside assembly", clock) as store:
-        import_people(store, parse_people(people))
+        import_people(store, parse_people(people), actor="test")
         by_ext = {p.ext_id: p.id for p in list_participants(store)}
         for ext_id in ("P-001", "P-004", "P-009"):
             clock.advance(40)
-            check_in(store, by_ext[ext_id])
-        mark_no_show(store, by_ext["P-005"])
-        add_walk_in(store, "Ana Beatriz Gonçalves", {"Gender": "female"})
+            check_in(store, by_ext[ext_id], actor="test")
+        mark_no_show(store, by_ext["P-005"], actor="test")
+        add_walk_in(store, "Ana Beatriz Gonçalves", {"Gender": "female"}, actor="test")
     return path
 
 
@@ -242,7 +242,7 @@ def test_import_into_populated_event_changes_nothing(name: str, event: EventStor
     before = snapshot(event)
     assert before["participants"] and before["audit_rows"] > 10
     with pytest.raises(ImportFileError) as caught:
-        import_people(event, parse_people(BAD_DIR / name))
+        import_people(event, parse_people(BAD_DIR / name), actor="test")
     assert str(caught.value).startswith(CASES[name].fragments[0])
     assert snapshot(event) == before
 
@@ -274,7 +274,7 @@ def test_list_reusing_a_walk_ins_id_is_refused_and_changes_nothing(
                       encoding="utf-8")
     before = snapshot(event)
     with pytest.raises(UserError) as caught:
-        import_people(event, parse_people(people))
+        import_people(event, parse_people(people), actor="test")
     message = str(caught.value)
     assert "with_walk_in_id.csv, line 12" in message
     assert "'walk-in-1' is already used by a walk-in" in message
@@ -299,10 +299,10 @@ def test_disk_failure_half_way_through_an_import_keeps_nothing(
 
     monkeypatch.setattr(EventStore, "execute", failing_execute)
     with pytest.raises(StoreError, match="full"):
-        import_people(event, parsed)
+        import_people(event, parsed, actor="test")
     monkeypatch.undo()
     assert snapshot(event) == before
     # And the same list imports cleanly once the disk has room again.
-    report = import_people(event, parsed)
+    report = import_people(event, parsed, actor="test")
     assert report.added == ["Ingrid Ødegaard"]
     assert len(report.changed) == 3

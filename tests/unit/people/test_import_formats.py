@@ -123,7 +123,7 @@ def test_encodings_round_trip_names_and_attributes_exactly(
     assert parsed.columns == list(HEADER)  # a BOM never sticks to the first heading
     assert parsed.id_column == "ID"
     assert people_of(parsed) == people
-    import_people(store, parsed)
+    import_people(store, parsed, actor="test")
     stored = [(p.ext_id, p.name, *p.attributes.values()) for p in list_participants(store)]
     assert stored == people
     assert [p.name for p in search(store, "zoe bronte")] == ["Zoë Brontë"]
@@ -353,7 +353,7 @@ V2 = [("P1", "Siân Jones", "Riverside"), ("P2", "José Núñez", "Harbour"),
 def import_rows(store: EventStore, folder: Path, name: str,
                 rows: list[tuple[str, str, str]]) -> ImportReport:
     path = write(folder / name, csv_text(rows, header=("ID", "Name", "Area")))
-    return import_people(store, parse_people(path))
+    return import_people(store, parse_people(path), actor="test")
 
 
 def by_ext(store: EventStore) -> dict[str, Participant]:
@@ -367,9 +367,9 @@ def test_reimport_reports_added_changed_removed_and_keeps_the_removed(
     assert first.added == [name for _i, name, _a in V1]
     people = {p.ext_id: p for p in list_participants(store)}
     clock.advance(600)
-    check_in(store, people["P3"].id)
+    check_in(store, people["P3"].id, actor="test")
     zoe_at = clock.now()
-    walk_in = add_walk_in(store, "Ana Gonçalves", {"Area": "Harbour"}).participant
+    walk_in = add_walk_in(store, "Ana Gonçalves", {"Area": "Harbour"}, actor="test").participant
 
     clock.advance(60)
     report = import_rows(store, tmp_path, "v2.csv", V2)
@@ -432,7 +432,7 @@ def test_list_with_no_one_in_common_removes_all_but_walk_ins(
     store: EventStore, tmp_path: Path
 ) -> None:
     import_rows(store, tmp_path, "v1.csv", V1)
-    walk_in = add_walk_in(store, "Ana Gonçalves").participant
+    walk_in = add_walk_in(store, "Ana Gonçalves", actor="test").participant
     report = import_rows(store, tmp_path, "other.csv", [("Q1", "Kwame Mensah", "Harbour")])
     assert report.removed == [name for _i, name, _a in V1]
     assert [p.ext_id for p in list_participants(store)] == [walk_in.ext_id, "Q1"]
@@ -443,7 +443,7 @@ def test_new_attribute_column_is_a_change_for_everyone(store: EventStore,
     import_rows(store, tmp_path, "v1.csv", V1[:2])
     path = write(tmp_path / "v2.csv", "ID,Name,Area,Language\nP1,Siân Jones,Riverside,cy\n"
                  "P2,José Núñez,Old Town,\n")
-    report = import_people(store, parse_people(path))
+    report = import_people(store, parse_people(path), actor="test")
     assert ("P1", {"Language": (None, "cy")}) in [(c.ext_id, c.fields) for c in report.changed]
     assert store.meta_json("attribute_columns") == ["Area", "Language"]
 
@@ -486,8 +486,8 @@ def test_words_ending_in_id_are_not_taken_for_the_id_column() -> None:
 def test_walk_in_after_a_list_that_used_walk_in_ids(store: EventStore, tmp_path: Path) -> None:
     """A list exported from another event carries IDs like walk-in-1."""
     path = write(tmp_path / "exported.csv", "id,name\nwalk-in-1,Ana Gonçalves\n1,Siân Jones\n")
-    import_people(store, parse_people(path))
-    result = add_walk_in(store, "Kwame Mensah")
+    import_people(store, parse_people(path), actor="test")
+    result = add_walk_in(store, "Kwame Mensah", actor="test")
     assert result.participant.name == "Kwame Mensah"
     assert len(list_participants(store)) == 3
 
@@ -496,9 +496,9 @@ def test_audit_entries_name_participants_by_their_number(store: EventStore,
                                                          tmp_path: Path) -> None:
     """object_id of a participant entry is participants.id for every action, imports too."""
     path = write(tmp_path / "people.csv", "id,name\nP-9,Siân Jones\n1,José Núñez\n")
-    import_people(store, parse_people(path))
+    import_people(store, parse_people(path), actor="test")
     jose = next(p for p in list_participants(store) if p.ext_id == "1")
-    check_in(store, jose.id)
+    check_in(store, jose.id, actor="test")
     history = [r["action"] for r in store.query(
         "SELECT action FROM audit_log WHERE object_type = 'participant' AND object_id = ? "
         "ORDER BY id", (str(jose.id),))]

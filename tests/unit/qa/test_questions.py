@@ -30,7 +30,7 @@ def event(store: EventStore, tmp_path: Path) -> EventStore:
     lines = ["ID,Name,Role"] + [f"{n},Member {n},participant" for n in range(1, 41)]
     lines += ["E1,Dr Ada Expert,expert", "E2,Prof. Bo Expert,expert"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    import_people(store, parse_people(path))
+    import_people(store, parse_people(path), actor="test")
     return store
 
 

@@ -33,10 +33,10 @@ def seated(store: EventStore, tmp_path: Path) -> EventStore:
     lines = ["ID,Name"] + [f"B{i:02d},Person {i:02d}" for i in range(10)]
     path = tmp_path / "people.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    import_people(store, parse_people(path))
+    import_people(store, parse_people(path), actor="test")
     people = list_participants(store)
     for person in people:
-        check_in(store, person.id)
+        check_in(store, person.id, actor="test")
     with store.transaction():  # one badge from before codes were lengthened
         store.execute("UPDATE participants SET badge_code = ? WHERE id = ?",
                       (codes.new_code(6), people[0].id))
@@ -98,14 +98,14 @@ def test_the_widest_code_stays_on_its_label(store: EventStore, tmp_path: Path) -
 
     path = tmp_path / "people.csv"
     path.write_text("ID,Name\nW1,Wide\nW2,Narrow\n", encoding="utf-8")
-    import_people(store, parse_people(path))
+    import_people(store, parse_people(path), actor="test")
     wide, narrow = list_participants(store)
     widest = "W" * codes.BADGE_BODY_LENGTH
     with store.transaction():
         store.execute("UPDATE participants SET badge_code = ? WHERE id = ?",
                       (widest + codes.check_char(widest), wide.id))
     for person in (wide, narrow):
-        check_in(store, person.id)
+        check_in(store, person.id, actor="test")
     ops.save_settings(store, plans.TableSettings(rounds=1, table_size=2), actor="test")
     ops.allocate_and_save(store, iterations=10, actor="test")
     pdf = write_badges(tmp_path / "labels.pdf", queries.plan_view(store), layout="labels",

@@ -60,10 +60,10 @@ def people_csv(path: Path, n: int = 40, seed: int = 1) -> Path:
 
 @pytest.fixture
 def event(store: EventStore, tmp_path: Path) -> EventStore:
-    import_people(store, parse_people(people_csv(tmp_path / "people.csv")))
+    import_people(store, parse_people(people_csv(tmp_path / "people.csv")), actor="test")
     for person in list_participants(store):
         if person.ext_id not in ("P005", "P006", "P007"):  # three are late
-            check_in(store, person.id)
+            check_in(store, person.id, actor="test")
     return store
 
 
@@ -329,10 +329,10 @@ def test_rebalance_seats_latecomers_keeps_done_rounds_and_locks(
     ops.set_locked(event, plan.id, 2, locked, True, actor="test")
     plan = queries.get_plan(event, plan.id)
     for ext in ("P005", "P006", "P007"):
-        check_in(event, people[ext].id)
+        check_in(event, people[ext].id, actor="test")
     leavers = [people["P020"], people["P021"]]
     for person in leavers:
-        undo_check_in(event, person.id)
+        undo_check_in(event, person.id, actor="test")
     drift = queries.drift(event, plan)
     assert sorted(p.ext_id for p in drift.arrived) == ["P005", "P006", "P007"]
     assert sorted(p.ext_id for p in drift.departed) == ["P020", "P021"]
@@ -392,7 +392,7 @@ def test_plan_json_uses_the_lists_ids(event: EventStore) -> None:
 
 
 def test_nobody_to_seat_is_a_clear_error(store: EventStore, tmp_path: Path) -> None:
-    import_people(store, parse_people(people_csv(tmp_path / "p.csv", n=10)))
+    import_people(store, parse_people(people_csv(tmp_path / "p.csv", n=10)), actor="test")
     with pytest.raises(plans.TablesError, match="no participant is checked in"):
         queries.prepare_allocation(store, settings())
     ops.save_settings(store, settings(scope="all"), actor="test")
@@ -413,7 +413,7 @@ def test_every_op_names_its_actor_in_the_audit_log(event: EventStore) -> None:
     ops.move_person(event, plan.id, 0, a, 2, actor="desk 2")
     ops.swap_people(event, plan.id, 0, a, b, actor="desk 2")
     ops.set_locked(event, plan.id, 0, a, True, actor="desk 2")
-    check_in(event, people["P005"].id)
+    check_in(event, people["P005"].id, actor="test")
     job = queries.prepare_rebalance(event, 1)
     saved = ops.save_rebalance(event, job, queries.run_rebalance(job, iterations=500),
                                actor="desk 2")
@@ -442,7 +442,7 @@ def test_plan_view_holds_locks_marks_meetings_and_values(event: EventStore) -> N
     locked = first.seats[2][0][0]
     ops.set_locked(event, first.id, 2, locked, True, actor="test")
     for ext in ("P005", "P006"):
-        check_in(event, people[ext].id)
+        check_in(event, people[ext].id, actor="test")
     job = queries.prepare_rebalance(event, 1)
     ops.save_rebalance(event, job, queries.run_rebalance(job, iterations=2000), actor="test")
     view = queries.plan_view(event)

@@ -139,9 +139,9 @@ def test_hand_edits_never_lose_a_seat(steps: list[tuple[str, int, int, int]], tm
     csv.write_text("ID,Name,Colour\n" + "\n".join(f"X{i},Name {i},{'abc'[i % 3]}"
                                                    for i in range(20)) + "\n", encoding="utf-8")
     with EventStore.create(Path(base) / "e.facilitator", "Edits", FakeClock()) as store:
-        import_people(store, parse_people(csv))
+        import_people(store, parse_people(csv), actor="test")
         for person in list_participants(store):
-            check_in(store, person.id)
+            check_in(store, person.id, actor="test")
         ops.save_settings(store, plans.TableSettings(
             rounds=3, table_size=5, attributes=(plans.AttributeChoice("Colour"),)), actor="test")
         ops.allocate_and_save(store, iterations=500, actor="test")

@@ -30,10 +30,10 @@ def planned(store: EventStore, tmp_path: Path) -> EventStore:
         lines.append(f"A{i:02d},{name},{gender},{area}")
     path = tmp_path / "people.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    import_people(store, parse_people(path))
+    import_people(store, parse_people(path), actor="test")
     for person in list_participants(store):
         if person.ext_id not in ("A24", "A25"):
-            check_in(store, person.id)
+            check_in(store, person.id, actor="test")
     ops.save_settings(store, plans.TableSettings(
         rounds=3, table_size=6, attributes=(plans.AttributeChoice("Gender"),
                                             plans.AttributeChoice("Area")),
@@ -98,7 +98,7 @@ def test_entrance_list_and_room_plan(planned: EventStore, tmp_path: Path) -> Non
 def test_sheets_after_a_rebalance_mark_who_moved(planned: EventStore, tmp_path: Path) -> None:
     late = [p for p in list_participants(planned) if p.ext_id in ("A24", "A25")]
     for person in late:
-        check_in(planned, person.id)
+        check_in(planned, person.id, actor="test")
     job = queries.prepare_rebalance(planned, 1)
     ops.save_rebalance(planned, job, queries.run_rebalance(job), actor="test")
     plan = queries.current_plan(planned)

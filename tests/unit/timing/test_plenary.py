@@ -39,10 +39,10 @@ PEOPLE = """ID,Name,Gender,Role
 def event(store: EventStore, tmp_path: Path) -> EventStore:
     path = tmp_path / "p.csv"
     path.write_text(PEOPLE, encoding="utf-8")
-    import_people(store, parse_people(path))
+    import_people(store, parse_people(path), actor="test")
     for person in list_participants(store):
         if person.ext_id != "7":  # Gus has not arrived
-            check_in(store, person.id)
+            check_in(store, person.id, actor="test")
     return store
 
 

@@ -25,9 +25,9 @@ def stats_event(store: EventStore, tmp_path: Path, clock: FakeClock) -> EventSto
     path = tmp_path / "p.csv"
     path.write_text("ID,Name,Gender\n1,Siân Ó Súilleabháin,Woman\n2,Bob Kowalski,Man\n"
                     "3,Zoë Łukasik,Woman\n4,مريم حداد,Woman\n", encoding="utf-8")
-    import_people(store, parse_people(path))
+    import_people(store, parse_people(path), actor="test")
     for person in list_participants(store):
-        check_in(store, person.id)
+        check_in(store, person.id, actor="test")
     for ext, seconds in (("2", 150), ("1", 45), ("2", 61)):
         person = next(p.id for p in list_participants(store) if p.ext_id == ext)
         ops.enqueue(store, person, actor=ACTOR)

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -15,7 +16,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from facilitator.changes import Changes
 from facilitator.i18n import _, ngettext
-from facilitator.people import Participant, attribute_columns, get, list_participants
+from facilitator.people.model import Participant, search_words
+from facilitator.people.queries import attribute_columns, get, list_participants
 from facilitator.store import EventStore
 from facilitator.text import fold
 
@@ -63,7 +65,7 @@ def role_text(role: str) -> str:
 class ParticipantsModel(QAbstractTableModel):
     """One row per active participant; fixed columns, then the list's own columns."""
 
-    def __init__(self, store: EventStore, parent: Any = None) -> None:
+    def __init__(self, store: EventStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self._people: list[Participant] = []
@@ -173,13 +175,18 @@ class ParticipantsModel(QAbstractTableModel):
     def attributes(self) -> list[str]:
         return list(self._attributes)
 
+    @property
+    def people(self) -> list[Participant]:
+        """Everyone in the list, in row order."""
+        return list(self._people)
+
 
 class ParticipantsFilter(QSortFilterProxyModel):
     """Search-as-you-type over name, ID and badge code, plus a status filter."""
 
     STATUSES = ("all", "checked_in", "expected", "no_show", "walk_in")
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._words: list[str] = []
         self._status = "all"
@@ -187,7 +194,7 @@ class ParticipantsFilter(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         self.beginFilterChange()
-        self._words = fold(text).split()
+        self._words = search_words(text)
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_status(self, status: str) -> None:
@@ -206,4 +213,4 @@ class ParticipantsFilter(QSortFilterProxyModel):
             return False
         if self._status not in ("all", "walk_in") and person.status != self._status:
             return False
-        return all(word in person.search_key for word in self._words)
+        return person.matches(self._words)

@@ -1,10 +1,14 @@
-"""The Participants page: the list, check-in by scan or search, walk-ins, import."""
+"""The Participants page: the list, check-in by scan or search, walk-ins, import.
+
+Keyboard: the scan field has the focus; Enter checks in the scanned badge or the one match,
+↓ moves into the list (Enter there checks in), Esc goes back; Ctrl+F finds, Ctrl+U undoes a
+check-in, Ctrl+Shift+X marks a no-show, Ctrl+Shift+A adds a walk-in.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
@@ -25,31 +29,18 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator import codes
-from facilitator.changes import Changes
+from facilitator.changes import NO_CHANGES, Changes
 from facilitator.errors import UserError
 from facilitator.i18n import _, ngettext
-from facilitator.people import (
-    ImportReport,
-    NotFoundError,
-    Participant,
-    add_walk_in,
-    attendance_summary,
-    check_in,
-    clear_no_show,
-    find_by_scan,
-    import_people,
-    mark_no_show,
-    read_table,
-    undo_check_in,
-)
-from facilitator.people.importer import RawTable
+from facilitator.people import ops, queries
+from facilitator.people.importer import RawTable, read_table
+from facilitator.people.model import NotFoundError, Participant, ParticipantResult
 from facilitator.store import EventStore
 from facilitator.text import header_key
 from ui.bus import ChangeBus
-from ui.dialogs import ImportDialog, WalkInDialog
-from ui.feedback import FeedbackBanner
-from ui.pages.common import add_shortcut
-from ui.participants_model import (
+from ui.pages.base import APP_ACTOR, Page
+from ui.pages.participants.dialogs import ImportDialog, WalkInDialog
+from ui.pages.participants.model import (
     NAME_COLUMN,
     PARTICIPANT_ROLE,
     ParticipantsFilter,
@@ -68,27 +59,29 @@ def choose_people_file(parent: QWidget) -> Path | None:
     return Path(path) if path else None
 
 
-class ParticipantsPage(QWidget):
+class ParticipantsPage(Page):
     """Check-in desk and participant list in one: the scan field always has the focus."""
 
     import_finished = Signal(object)
-    """Emitted with the :class:`ImportReport` after an import was written."""
+    """Emitted with the :class:`~facilitator.people.model.ImportReport` after an import."""
 
     def __init__(
         self,
         store: EventStore,
         bus: ChangeBus,
         tasks: TaskRunner,
+        *,
+        actor: str = APP_ACTOR,
         choose_file: FileChooser = choose_people_file,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(store, bus, actor=actor, parent=parent)
         self.title = _("Participants")
-        self._store = store
-        self._bus = bus
         self._tasks = tasks
         self._choose_file = choose_file
         self._last_checked_in: int | None = None
+        self._pending: Changes = NO_CHANGES
+        """What changed since the last refresh: rows to re-read, or the whole list."""
 
         self.model = ParticipantsModel(store, self)
         self.proxy = ParticipantsFilter(self)
@@ -146,8 +139,6 @@ class ParticipantsPage(QWidget):
         self.walk_in_button.clicked.connect(self._on_walk_in_clicked)
         self.import_button.clicked.connect(self._on_import_clicked)
 
-        self.banner = FeedbackBanner(self)
-
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -182,7 +173,6 @@ class ParticipantsPage(QWidget):
         self.search_edit.textChanged.connect(self._on_search_text_changed)
         self.search_edit.returnPressed.connect(self._on_search_return_pressed)
         self.breakdown_combo.currentIndexChanged.connect(self._on_breakdown_changed)
-        bus.changes_applied.connect(self._on_bus_changes_applied)
 
         self.actions_ = self._make_actions()
         self._fill_breakdown_combo()
@@ -195,10 +185,10 @@ class ParticipantsPage(QWidget):
 
     def _make_actions(self) -> list[QAction]:
         return [
-            add_shortcut(self, _("Find or scan"), "Ctrl+F", self.focus_scan_field),
-            add_shortcut(self, _("Undo check-in"), "Ctrl+U", self._on_undo_clicked),
-            add_shortcut(self, _("Mark no-show"), "Ctrl+Shift+X", self._on_no_show_clicked),
-            add_shortcut(self, _("Add walk-in"), "Ctrl+Shift+A", self._on_walk_in_clicked),
+            self.shortcut(_("Find or scan"), "Ctrl+F", self.focus_scan_field),
+            self.shortcut(_("Undo check-in"), "Ctrl+U", self._on_undo_clicked),
+            self.shortcut(_("Mark no-show"), "Ctrl+Shift+X", self._on_no_show_clicked),
+            self.shortcut(_("Add walk-in"), "Ctrl+Shift+A", self._on_walk_in_clicked),
         ]
 
     def focus_scan_field(self) -> None:
@@ -249,22 +239,20 @@ class ParticipantsPage(QWidget):
 
     # -- commands -------------------------------------------------------------------------------
 
-    def _run(self, command: Callable[[], Any], success: Callable[[Any], str]) -> Any:
-        try:
-            result = command()
-        except UserError as exc:
-            self.banner.show_message(exc.message, "error")
-            return None
-        self._bus.publish(result.changes)
-        self.banner.show_message(success(result), "ok")
+    def _run_for(self, op: Callable[[], ParticipantResult],
+                 said: Callable[[Participant], str]) -> ParticipantResult | None:
+        """Run an op on one person (:meth:`Page.run`); say what it did, and keep it said."""
+        result = self.run(op)
+        if result is not None:
+            self.banner.show_message(said(result.participant), "ok")
         return result
 
     def check_in_person(self, person: Participant, via: str) -> bool:
-        result = self._run(
-            lambda: check_in(self._store, person.id, via=via),
-            lambda r: _("✓ {name} checked in at {time}").format(
-                name=r.participant.name,
-                time=r.participant.checked_in_at.astimezone().strftime("%H:%M")),
+        result = self._run_for(
+            lambda: ops.check_in(self.store, person.id, via=via, actor=self.actor),
+            lambda p: _("✓ {name} checked in at {time}").format(
+                name=p.name,
+                time=p.checked_in_at.astimezone().strftime("%H:%M") if p.checked_in_at else ""),
         )
         if result is not None:
             self._last_checked_in = person.id
@@ -279,7 +267,7 @@ class ParticipantsPage(QWidget):
                 self.check_in_person(person, "search")
             return
         try:
-            scanned = find_by_scan(self._store, text)
+            scanned = queries.find_by_scan(self.store, text)
         except NotFoundError as exc:
             if "/v/" in text or (codes.is_valid(codes.normalise(text)) and len(text) >= 7):
                 self.banner.show_message(exc.message, "error")
@@ -325,8 +313,8 @@ class ParticipantsPage(QWidget):
         if person is None:
             self.banner.show_message(_("Select the person whose check-in to undo."), "info")
             return
-        self._run(lambda: undo_check_in(self._store, person.id),
-                  lambda r: _("Check-in of {name} undone.").format(name=r.participant.name))
+        self._run_for(lambda: ops.undo_check_in(self.store, person.id, actor=self.actor),
+                      lambda p: _("Check-in of {name} undone.").format(name=p.name))
 
     def _on_no_show_clicked(self) -> None:
         person = self.selected_participant()
@@ -334,31 +322,30 @@ class ParticipantsPage(QWidget):
             self.banner.show_message(_("Select the person to mark as a no-show."), "info")
             return
         if person.status == "no_show":
-            self._run(lambda: clear_no_show(self._store, person.id),
-                      lambda r: _("{name} is expected again.").format(name=r.participant.name))
+            self._run_for(lambda: ops.clear_no_show(self.store, person.id, actor=self.actor),
+                          lambda p: _("{name} is expected again.").format(name=p.name))
         else:
-            self._run(lambda: mark_no_show(self._store, person.id),
-                      lambda r: _("{name} marked as a no-show.").format(
-                          name=r.participant.name))
+            self._run_for(lambda: ops.mark_no_show(self.store, person.id, actor=self.actor),
+                          lambda p: _("{name} marked as a no-show.").format(name=p.name))
 
     def _on_walk_in_clicked(self) -> None:
         columns = {c: self._values_of(c) for c in self.model.attributes}
         walk_in = WalkInDialog.ask(self, columns)
         if walk_in is None:
             return
-        result = self._run(
-            lambda: add_walk_in(self._store, walk_in.name, walk_in.attributes, role=walk_in.role,
-                                check_in_now=walk_in.check_in_now),
-            lambda r: (_("✓ Walk-in {name} added and checked in (badge {badge}).")
+        result = self._run_for(
+            lambda: ops.add_walk_in(self.store, walk_in.name, walk_in.attributes,
+                                    role=walk_in.role, check_in_now=walk_in.check_in_now,
+                                    actor=self.actor),
+            lambda p: (_("✓ Walk-in {name} added and checked in (badge {badge}).")
                        if walk_in.check_in_now else _("Walk-in {name} added (badge {badge}).")
-                       ).format(name=r.participant.name,
-                                badge=codes.pretty(r.participant.badge_code)),
+                       ).format(name=p.name, badge=codes.pretty(p.badge_code)),
         )
         if result is not None:
             self.select_participant(result.participant.id)
 
     def _values_of(self, column: str) -> list[str]:
-        values = {p.attributes.get(column, "") for p in self.model._people}
+        values = {p.attributes.get(column, "") for p in self.model.people}
         return sorted(v for v in values if v)
 
     # -- import -------------------------------------------------------------------------------
@@ -377,14 +364,10 @@ class ParticipantsPage(QWidget):
         if parsed is None:
             self.banner.clear_message()
             return
-        try:
-            report: ImportReport = import_people(self._store, parsed)
-        except UserError as exc:
-            self.banner.show_message(exc.message, "error")
-            return
-        self._bus.publish(report.changes)
-        self.banner.show_message(report.summary(), "ok")
-        self.import_finished.emit(report)
+        report = self.run(lambda: ops.import_people(self.store, parsed, actor=self.actor))
+        if report is not None:
+            self.banner.show_message(report.summary(), "ok")
+            self.import_finished.emit(report)
 
     def _on_table_failed(self, exc: Exception) -> None:
         self.import_button.setEnabled(True)
@@ -396,9 +379,21 @@ class ParticipantsPage(QWidget):
 
     # -- refresh ------------------------------------------------------------------------------
 
-    def _on_bus_changes_applied(self, changes: Changes) -> None:
-        self.model.apply_changes(changes)
-        if changes.participants or changes.event:
+    def relevant(self, changes: Changes) -> bool:
+        """Who is on the list and who is here; kept until the refresh re-reads those rows."""
+        if not (changes.participants or changes.attendance or changes.event):
+            return False
+        self._pending = self._pending | changes
+        return True
+
+    def refresh(self) -> None:
+        """Re-read the rows that changed (or the whole list), the summary and the buttons."""
+        pending, self._pending = self._pending, NO_CHANGES
+        if pending.any:
+            self.model.apply_changes(pending)
+        else:
+            self.model.reload()
+        if pending.participants or pending.event or not pending.any:
             self._fill_breakdown_combo()
             self._resize_columns()
         self._refresh_summary()
@@ -423,7 +418,7 @@ class ParticipantsPage(QWidget):
 
     def _refresh_summary(self) -> None:
         attribute = self.breakdown_combo.currentData()
-        summary = attendance_summary(self._store, attribute)
+        summary = queries.attendance_summary(self.store, attribute)
         text = _("Present: {present} of {total}").format(present=summary.present,
                                                           total=summary.total)
         if summary.groups:
@@ -435,7 +430,6 @@ class ParticipantsPage(QWidget):
         if extras:
             text += " · " + _("also: {list}").format(list=", ".join(extras))
         self.summary_label.setText(text)
-        self.summary = summary
 
     def _resize_columns(self) -> None:
         self.table.resizeColumnsToContents()

@@ -1,4 +1,5 @@
-"""Dialogs with a classmethod ``ask(...) -> Result | None`` so tests can drive or replace them."""
+"""The Participants page's dialogs (a walk-in, an import's columns), each with a classmethod
+``ask(...) -> Result | None`` so tests can drive or replace them."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from facilitator.errors import UserError
 from facilitator.i18n import _
-from facilitator.people import ParsedList, guess_columns
-from facilitator.people.importer import ROLES, RawTable, people_from_table
-from ui.participants_model import role_text
+from facilitator.people.importer import ParsedList, RawTable, guess_columns, people_from_table
+from facilitator.people.model import ROLES
+from ui.pages.participants.model import role_text
 from ui.widgets import error_label, ok_cancel
 
 
