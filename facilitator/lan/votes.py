@@ -47,7 +47,7 @@ from facilitator.clock import from_iso, to_iso
 from facilitator.errors import UserError
 from facilitator.i18n import N_, _
 from facilitator.people import Participant, get
-from facilitator.people.roster import _search_key
+from facilitator.people import search_key as _search_key
 from facilitator.store import EventStore, StoreIOError
 
 log = logging.getLogger(__name__)
