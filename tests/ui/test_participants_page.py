@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from facilitator import codes
 from facilitator.changes import Changes
+from facilitator.clock import FakeClock
 from facilitator.people import Participant, check_in, get, list_participants
+from facilitator.people.cli import cmd_people
 from facilitator.store import EventStore
 from facilitator.text import fold
 from ui.bus import ChangeBus
@@ -19,6 +22,7 @@ from ui.pages.base import Page
 from ui.pages.participants import ParticipantsPage
 from ui.pages.participants.dialogs import ImportDialog, WalkIn, WalkInDialog
 from ui.pages.participants.model import ParticipantsModel
+from ui.projector import ProjectorWindow
 from ui.tasks import TaskRunner
 
 
@@ -313,3 +317,35 @@ def test_the_page_uses_the_base_and_the_people_rooms_only() -> None:
                         "facilitator.people.model", "facilitator.people.queries"}, imported
     assert not (root / "ui" / "participants_model.py").exists()
     assert not (root / "ui" / "dialogs.py").exists()
+
+
+def test_attendance_is_one_count_on_the_page_the_projector_and_the_command_line(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore, clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A mixed event (a staff walk-in and a facilitator here, no-shows, an undone check-in):
+    every place shows the count of :func:`facilitator.people.queries.attendance_summary`."""
+    people = list_participants(demo_store)
+    expected = [p for p in people if p.status == "expected" and p.role == "participant"]
+    scan(qtbot, page, expected[0].badge_code)
+    scan(qtbot, page, expected[1].badge_code)
+    page.undo_button.click()
+    assert page.select_participant(expected[2].id)
+    page.no_show_button.click()
+    monkeypatch.setattr(WalkInDialog, "ask", lambda parent, columns: WalkIn(
+        "Sam Staff", "staff", {}, True))
+    page.walk_in_button.click()
+    people = list_participants(demo_store)
+    members = [p for p in people if p.role == "participant"]
+    present, total = sum(p.present for p in members), len(members)
+    assert any(p.present and p.role != "participant" for p in people)
+    assert page.summary_label.text().startswith(f"Present: {present} of {total}")
+
+    projector = ProjectorWindow(demo_store, page.bus, clock)
+    qtbot.addWidget(projector)
+    projector.refresh()
+    assert projector.count_label.text() == f"{present} of {total} participants here"
+
+    capsys.readouterr()
+    assert cmd_people(argparse.Namespace(event=demo_store.path, checked_in=False, csv=False)) == 0
+    assert capsys.readouterr().err.startswith(f"present: {present} of {total}")
