@@ -1,35 +1,19 @@
-"""Paper ballots: questions and decision rules, rounds, codes, entry, reconciliation.
+"""Ballot rounds: questions and their decision rules, papers printed and keyed, reconciled.
 
-The question model (:mod:`facilitator.ballots.questions`, :mod:`facilitator.ballots.marks`)
-is shared with phone voting and the counts; the rest gets every paper safely into the event
-file, once.
+The rooms (ARCHITECTURE.md): the model is ``questions`` (what is asked, how it is marked,
+how to vote on it, how it is decided), ``marks`` (a voter's answer and whether it counts),
+``codes`` (the code printed on each paper), ``errors`` (the refusals) and ``model`` (a
+round, its papers, entries, what counts, the reconciliation figures); ``convert`` turns
+answers into the counting engines' elections; ``queries`` reads (never writes); ``ops``
+makes every change, with its actor; ``cli`` is ``python -m facilitator ballots``.
+
+The question model is shared with phone voting and the counts. The public names are
+re-exported here so that ``from facilitator.ballots import get_round`` works; code inside
+the package imports from the rooms.
 """
 
 from facilitator.ballots.codes import is_ballot_code, new_ballot_code, pretty
 from facilitator.ballots.convert import answers_to, pb_election, ranked_election
-from facilitator.ballots.entry import (
-    DECISION,
-    FIRST,
-    SECOND,
-    CountedPaper,
-    Difference,
-    Entry,
-    EntryResult,
-    Mismatch,
-    Paper,
-    adjudicate,
-    counted_papers,
-    enter,
-    entries,
-    fingerprint,
-    get_entry,
-    live_entry,
-    mismatches,
-    record_rejected,
-    rejected_counts,
-    scan,
-    undo_entry,
-)
 from facilitator.ballots.errors import (
     AlreadyEnteredError,
     BallotError,
@@ -40,6 +24,68 @@ from facilitator.ballots.errors import (
     RoundStateError,
 )
 from facilitator.ballots.marks import Answer, Assessment, Status, assess, check_answer, describe
+from facilitator.ballots.model import (
+    BALLOTS,
+    CHANNEL_NAMES,
+    CHANNELS,
+    DECISION,
+    DESK,
+    FIRST,
+    ROLE_NAMES,
+    SECOND,
+    VOTER_ROLES,
+    BallotRound,
+    CountedPaper,
+    Difference,
+    Entry,
+    EntryResult,
+    HandOut,
+    Mismatch,
+    Paper,
+    PaperCode,
+    PrintResult,
+    Reconciliation,
+    RoundResult,
+    fingerprint,
+    parse_round_spec,
+    round_spec,
+    voters_text,
+)
+from facilitator.ballots.ops import (
+    adjudicate,
+    close_round,
+    create_round,
+    delete_round,
+    enter,
+    hand_out,
+    issue_codes,
+    record_counts,
+    record_rejected,
+    reopen_round,
+    set_double_entry,
+    undo_entry,
+    undo_hand_out,
+    update_round,
+    use_channel,
+)
+from facilitator.ballots.queries import (
+    counted_papers,
+    entitled_present,
+    entries,
+    find_round,
+    get_entry,
+    get_round,
+    handed_out_to,
+    handout_count,
+    list_rounds,
+    live_entry,
+    mismatches,
+    paper_codes,
+    reconcile,
+    rejected_counts,
+    scan,
+    voting_refusal,
+)
 from facilitator.ballots.questions import (
     MULTI_CHOICE,
     PB_RULES,
@@ -56,45 +102,13 @@ from facilitator.ballots.questions import (
     kind_name,
     pb_rule_name,
 )
-from facilitator.ballots.reconcile import Reconciliation, close_round, reconcile, reopen_round
-from facilitator.ballots.rounds import (
-    BALLOTS,
-    CHANNEL_NAMES,
-    CHANNELS,
-    ROLE_NAMES,
-    VOTER_ROLES,
-    BallotRound,
-    HandOut,
-    PaperCode,
-    PrintResult,
-    RoundResult,
-    create_round,
-    delete_round,
-    entitled_present,
-    find_round,
-    get_round,
-    hand_out,
-    handed_out_to,
-    handout_count,
-    issue_codes,
-    list_rounds,
-    paper_codes,
-    parse_round_spec,
-    record_counts,
-    round_spec,
-    set_double_entry,
-    undo_hand_out,
-    update_round,
-    use_channel,
-    voters_text,
-    voting_refusal,
-)
 
 __all__ = [
     "BALLOTS",
     "CHANNELS",
     "CHANNEL_NAMES",
     "DECISION",
+    "DESK",
     "FIRST",
     "MULTI_CHOICE",
     "PB_RULES",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from facilitator.ballots.entry import CountedPaper
 from facilitator.ballots.marks import Assessment
+from facilitator.ballots.model import CountedPaper
 from facilitator.ballots.questions import Kind, Question
 from facilitator.i18n import _
 from facilitator.tally import PbElection, PbVote, RankedBallot, RankedElection

@@ -423,38 +423,56 @@ class Question:
             return 1, len(self.grades)
         return 0, 1
 
-    def how_to_vote(self) -> str:
-        """The instruction printed above the options (and read on the phone page)."""
+    def how_to_vote(self, tr: Translate = _, *, phone: bool = False) -> str:
+        """How to vote on this question, in one or two sentences: printed under it on the
+        paper (in the paper's language with ``tr``), shown on the phone page (``phone``
+        True, in the voter's language) and previewed in the round editor. The one place
+        that says it; the paper speaks of boxes and crosses, the phone of choosing."""
         n = len(self.options)
+        k = self.max_choices
         if self.kind in SINGLE_CHOICE:
-            return _("Mark ONE box.")
+            return tr(N_("Choose one.") if phone else N_("Mark ONE box with a cross (X)."))
         if self.kind is Kind.APPROVAL:
-            if self.max_choices and self.max_choices < n:
-                return _("Mark up to {k} boxes.").format(k=self.max_choices)
-            return _("Mark every option you support.")
+            if k and k < n:
+                return tr(N_("Choose up to {k}.") if phone else
+                          N_("Mark a cross (X) in the box of each option you support, at most "
+                             "{k}.")).format(k=k)
+            return tr(N_("Choose every option you support.") if phone else
+                      N_("Mark a cross (X) in the box of every option you support."))
         if self.kind is Kind.RANK:
-            last = self.max_rank or n
-            text = _("Write 1 next to your first choice, 2 next to your second, and so on "
-                     "(up to {last}). Rank as few or as many as you like.").format(last=last)
+            text = tr(N_("Give your first choice the number 1, your second choice 2, and so "
+                         "on (up to {last}). Rank as few or as many as you like.") if phone else
+                      N_("Write 1 in the box of your first choice, 2 for your second, and so "
+                         "on (up to {last}). Rank as few or as many as you like.")).format(
+                             last=self.max_rank or n)
             if self.seats > 1:
-                text += " " + _("{seats} will be elected.").format(seats=self.seats)
+                text += " " + tr(N_("{seats} will be elected.")).format(seats=self.seats)
             return text
         if self.kind is Kind.SCORE:
-            return _("Write a score from {low} (lowest) to {high} (highest) for each option."
-                     ).format(low=self.score_min, high=self.score_max)
+            return tr(N_("Give each option a score from {low} (lowest) to {high} (highest).")
+                      if phone else
+                      N_("Write a score from {low} (lowest) to {high} (highest) in each box.")
+                      ).format(low=self.score_min, high=self.score_max)
         if self.kind is Kind.DOTS:
-            text = _("Share out {dots} dots: write how many you give each option.").format(
-                dots=self.dots)
+            text = tr(N_("Share out {dots} dots among the options.") if phone else
+                      N_("You have {dots} dots: write in each box how many you give that "
+                         "option ({dots} in all, at most).")).format(dots=self.dots)
             if self.max_dots_per_option:
-                text += " " + _("At most {k} on one option.").format(k=self.max_dots_per_option)
+                text += " " + tr(N_("At most {k} on one option.")).format(
+                    k=self.max_dots_per_option)
             return text
         if self.kind is Kind.BUDGET:
-            text = _("Mark the projects you support; their total cost must not exceed "
-                     "{budget}.").format(budget=format_amount(self.budget or Fraction(0)))
-            if self.max_choices:
-                text += " " + _("Mark at most {k}.").format(k=self.max_choices)
+            text = tr(N_("Choose the projects you support. Their total cost must not be more "
+                         "than {budget}.") if phone else
+                      N_("Mark a cross (X) for each project you support. Their costs must add "
+                         "up to no more than {budget}.")).format(
+                             budget=format_amount(self.budget or Fraction(0)))
+            if k:
+                text += " " + tr(N_("Choose at most {k}.") if phone else
+                                 N_("At most {k} projects.")).format(k=k)
             return text
-        return _("Give each option ONE grade: mark one box in each row.")
+        return tr(N_("Give each option one grade.") if phone else
+                  N_("Give every option ONE grade: one cross (X) in each row."))
 
     def decided_by(self, tr: Translate = _) -> str:
         """How the outcome is decided, in one sentence ("" for kinds with nothing to choose):

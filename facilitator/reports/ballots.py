@@ -12,15 +12,14 @@ from __future__ import annotations
 import gettext
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from facilitator.ballots.codes import pretty
-from facilitator.ballots.questions import PER_OPTION, Kind, Question, format_amount
-from facilitator.ballots.rounds import BallotRound, PaperCode
+from facilitator.ballots.model import BallotRound, PaperCode
+from facilitator.ballots.questions import PER_OPTION, Kind, Question, Translate, format_amount
 from facilitator.i18n import DOMAIN, N_
 from facilitator.i18n import language as ui_language
 from facilitator.paths import resource_path
@@ -37,7 +36,6 @@ INK = (0.07, 0.09, 0.15)
 GREY = (0.35, 0.38, 0.43)
 RULE = (0.6, 0.63, 0.68)
 
-Translate = Callable[[str], str]
 Draw = Callable[[Any], None]
 
 
@@ -170,7 +168,7 @@ class _Layout:
 
     def question(self, number: int, q: Question) -> None:
         title, th = self._para(f"{number}. {q.text}", self.styles.question, self.inner)
-        how = _how(q, self.tr)
+        how = q.how_to_vote(self.tr)  # the one wording, as on the phone and the editor
         decided = q.decided_by(self.tr)  # the rule is on the paper, fixed before any vote
         if decided:
             how += " " + decided
@@ -284,41 +282,6 @@ class _Layout:
                 self.pages[-1].append(partial(_box_at, x, box_y, box, box))
             self._put(para, MARGIN, (row - 3 * MM) / 2 + h / 2)
             self.y = top - row
-
-
-def _how(q: Question, tr: Translate) -> str:
-    """The instruction printed under a question, in the paper's language."""
-    if q.kind in (Kind.YES_NO, Kind.SCALE, Kind.CHOOSE_ONE):
-        return tr(N_("Mark ONE box with a cross (X)."))
-    if q.kind is Kind.APPROVAL:
-        if q.max_choices and q.max_choices < len(q.options):
-            return tr(N_("Mark a cross (X) in the box of each option you support, at most "
-                         "{k}.")).format(k=q.max_choices)
-        return tr(N_("Mark a cross (X) in the box of every option you support."))
-    if q.kind is Kind.RANK:
-        text = tr(N_("Write 1 in the box of your first choice, 2 for your second, and so on "
-                     "(up to {last}). Rank as few or as many as you like.")).format(
-                         last=q.max_rank or len(q.options))
-        if q.seats > 1:
-            text += " " + tr(N_("{seats} will be elected.")).format(seats=q.seats)
-        return text
-    if q.kind is Kind.SCORE:
-        return tr(N_("Write a score from {low} (lowest) to {high} (highest) in each box."
-                     )).format(low=q.score_min, high=q.score_max)
-    if q.kind is Kind.DOTS:
-        text = tr(N_("You have {dots} dots: write in each box how many you give that option "
-                     "({dots} in all, at most).")).format(dots=q.dots)
-        if q.max_dots_per_option:
-            text += " " + tr(N_("At most {k} on one option.")).format(k=q.max_dots_per_option)
-        return text
-    if q.kind is Kind.BUDGET:
-        text = tr(N_("Mark a cross (X) for each project you support. Their costs must add up "
-                     "to no more than {budget}.")).format(
-                         budget=format_amount(q.budget or Fraction(0)))
-        if q.max_choices:
-            text += " " + tr(N_("At most {k} projects.")).format(k=q.max_choices)
-        return text
-    return tr(N_("Give every option ONE grade: one cross (X) in each row."))
 
 
 def _lines(text: str, style: Any, width: float, most: int) -> str:

@@ -63,8 +63,8 @@ def questions() -> tuple[Question, ...]:
 
 def domain(tmp: Path, count: int) -> tuple[list[float], list[float], float]:
     store = EventStore.create(tmp / "domain.facilitator", "Bench")
-    r = create_round(store, "Vote", questions()).round
-    papers = issue_codes(store, r.id, count).papers
+    r = create_round(store, "Vote", questions(), actor="test").round
+    papers = issue_codes(store, r.id, count, actor="test").papers
     q = r.questions
     scans, saves = [], []
     for n, paper in enumerate(papers):
@@ -74,10 +74,10 @@ def domain(tmp: Path, count: int) -> tuple[list[float], list[float], float]:
         marks = [Answer.choose(q[0], n % 3), Answer.ranking(q[1], [n % 4, (n + 1) % 4]),
                  Answer.choose(q[2], n % 5)]
         started = time.perf_counter()
-        enter(store, r.id, paper.code, marks, operator="bench")
+        enter(store, r.id, paper.code, marks, actor="bench")
         saves.append((time.perf_counter() - started) * 1000)
     started = time.perf_counter()
-    write_ballot_papers(tmp / "papers.pdf", issue_codes(store, r.id, 1).round, papers,
+    write_ballot_papers(tmp / "papers.pdf", issue_codes(store, r.id, 1, actor="test").round, papers,
                         event_name=store.name)
     pdf_seconds = time.perf_counter() - started
     store.close()
@@ -98,8 +98,8 @@ def desk(tmp: Path, count: int) -> tuple[list[float], list[float], float, int]:
     assert isinstance(app, QApplication)
     apply_style(app)
     store = EventStore.create(tmp / "desk.facilitator", "Bench")
-    r = create_round(store, "Vote", questions()).round
-    codes = [p.code for p in issue_codes(store, r.id, count).papers]
+    r = create_round(store, "Vote", questions(), actor="test").round
+    codes = [p.code for p in issue_codes(store, r.id, count, actor="test").papers]
     bus, tasks = ChangeBus(), TaskRunner()
     page = VotingPage(store, bus, tasks)
     page.resize(1280, 800)

@@ -129,9 +129,9 @@ def test_sigkill_during_ballot_entry_loses_nothing_confirmed(tmp_path: Path) -> 
         questions = (Question.yes_no("Agree?", rule=DecisionRule.supermajority("60%")),
                      Question.rank("Rank", ["A", "B", "C", "D"]),
                      Question.scale("Support?"))
-        ballot_round = create_round(store, "Vote", questions).round
+        ballot_round = create_round(store, "Vote", questions, actor="test").round
         assert ballot_round.id == 1
-        issue_codes(store, ballot_round.id, PAPERS)
+        issue_codes(store, ballot_round.id, PAPERS, actor="test")
     rng = random.Random(20261122)
     schedule = [rng.uniform(0.02, MAX_DELAY) for _i in range(RANDOM_KILLS)]
     schedule += [None] * FROZEN_KILLS

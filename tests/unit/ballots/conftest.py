@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.ballots import DecisionRule, Question, create_round, issue_codes
-from facilitator.ballots.rounds import BallotRound, PaperCode
+from facilitator.ballots import (
+    BallotRound,
+    DecisionRule,
+    PaperCode,
+    Question,
+    create_round,
+    issue_codes,
+)
 from facilitator.clock import FakeClock
 from facilitator.store import EventStore
 from facilitator.tally import Project
@@ -55,6 +61,6 @@ def open_round(store: EventStore, papers: int = 10, *, double_entry: bool = Fals
                questions: tuple[Question, ...] | None = None,
                title: str = "Morning vote") -> tuple[BallotRound, list[PaperCode]]:
     created = create_round(store, title, questions or three_questions(),
-                           double_entry=double_entry).round
-    printed = issue_codes(store, created.id, papers)
+                           double_entry=double_entry, actor="test").round
+    printed = issue_codes(store, created.id, papers, actor="test")
     return printed.round, list(printed.papers)

@@ -52,7 +52,7 @@ def test_new_print_reconcile_close(event: Path, tmp_path: Path,
         r = list_rounds(store)[0]
         for p in paper_codes(store, round_id):
             enter(store, round_id, p.code, [Answer.blank(q) for q in r.questions],
-                  operator="Ann")
+                  actor="Ann")
     assert main(["ballots", "list", str(event)]) == 0
     assert "3 papers printed" in capsys.readouterr().out
     assert main(["ballots", "reconcile", str(event), "1", "--json"]) == 0

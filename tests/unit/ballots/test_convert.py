@@ -28,7 +28,7 @@ def test_ranked_papers_counted_by_irv(demo: EventStore) -> None:
     rankings = [(0, 1), (0, 2), (0,), (1, 0), (1, 0), (2, 1), (2, 1), (3, 2, 1), ()]
     for paper, ranking in zip(papers, rankings, strict=True):
         enter(demo, r.id, paper.code, [Answer.choose(q[0], 0), Answer.ranking(q[1], ranking),
-                                       Answer.blank(q[2])], operator="Ann")
+                                       Answer.blank(q[2])], actor="Ann")
     election = ranked_election(q[1], answers_to(counted_papers(demo, r.id), 1))
     assert sum(b.count for b in election.ballots) == 8  # the blank one is not a ballot
     result = count_irv(election)

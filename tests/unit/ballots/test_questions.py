@@ -130,10 +130,18 @@ def test_budget_question_reuses_the_tally_project() -> None:
     assert "100" in q.how_to_vote()
 
 
-def test_how_to_vote_speaks_per_kind() -> None:
-    texts = {q.kind: q.how_to_vote() for q in every_kind()}
-    assert texts[Kind.YES_NO] == "Mark ONE box."
-    assert "up to 2" in texts[Kind.APPROVAL]
-    assert "Write 1" in texts[Kind.RANK]
-    assert "5 dots" in texts[Kind.DOTS]
-    assert "ONE grade" in texts[Kind.JUDGMENT]
+def test_how_to_vote_speaks_per_kind_on_paper_and_on_phones() -> None:
+    paper = {q.kind: q.how_to_vote() for q in every_kind()}
+    phone = {q.kind: q.how_to_vote(phone=True) for q in every_kind()}
+    assert paper[Kind.YES_NO] == "Mark ONE box with a cross (X)."
+    assert phone[Kind.YES_NO] == "Choose one."
+    assert "at most 2" in paper[Kind.APPROVAL] and phone[Kind.APPROVAL] == "Choose up to 2."
+    assert "Write 1" in paper[Kind.RANK] and "number 1" in phone[Kind.RANK]
+    assert "5 dots" in paper[Kind.DOTS] and "5 dots" in phone[Kind.DOTS]
+    assert "ONE grade" in paper[Kind.JUDGMENT] and phone[Kind.JUDGMENT] == \
+        "Give each option one grade."
+    assert "100\u00a0000" in paper[Kind.BUDGET] and "100\u00a0000" in phone[Kind.BUDGET]
+    assert "At most 2 projects." in paper[Kind.BUDGET] and "Choose at most 2." in \
+        phone[Kind.BUDGET]
+    assert len(set(paper.values())) == len(paper) - 2  # yes/no, scale, choose one: one box
+    assert all("cross" not in text and "box" not in text for text in phone.values())

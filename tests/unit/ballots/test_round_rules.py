@@ -47,10 +47,10 @@ from facilitator.ballots import (
 from facilitator.clock import FakeClock
 from facilitator.lan import votes as lan
 from facilitator.people import Participant, add_walk_in, list_participants, undo_check_in
+from facilitator.results import count_round
 from facilitator.store import EventStore
 from facilitator.store.migrations import MIGRATIONS
 from facilitator.tally import Project
-from facilitator.tally.results import count_round
 
 from .conftest import three_questions
 
@@ -80,14 +80,14 @@ def audit_count(store: EventStore) -> int:
 
 def test_phone_votes_after_close_are_refused_and_the_fingerprint_stays(demo: EventStore
                                                                         ) -> None:
-    r = create_round(demo, "Phones", three_questions(), channel="phones").round
+    r = create_round(demo, "Phones", three_questions(), channel="phones", actor="test").round
     for index in range(3):
         lan.open_question(demo, r.id, index)
     people = participants(demo)
     for person in people[:5]:
         lan.cast_vote(demo, person.id, r.id, 0, Answer.choose(r.questions[0], 0))
     before = count_round(demo, r.id).fingerprint
-    closed = close_round(demo, r.id, note="phones only").round
+    closed = close_round(demo, r.id, note="phones only", actor="test").round
     assert closed.fingerprint == before  # sealed at close
     for person in people[5:26]:  # the 21 votes of the report
         with pytest.raises(lan.LanError) as refused:
@@ -104,36 +104,36 @@ def test_phone_votes_after_close_are_refused_and_the_fingerprint_stays(demo: Eve
 
 
 def test_a_closed_round_refuses_every_change(demo: EventStore) -> None:
-    r = create_round(demo, "Desk", three_questions(), double_entry=True).round
-    papers = issue_codes(demo, r.id, 6).papers
+    r = create_round(demo, "Desk", three_questions(), double_entry=True, actor="test").round
+    papers = issue_codes(demo, r.id, 6, actor="test").papers
     for paper in papers[:3]:
-        enter(demo, r.id, paper.code, yes(r), operator="Ann")
+        enter(demo, r.id, paper.code, yes(r), actor="Ann")
         enter(demo, r.id, paper.code, yes(r, 0 if paper is not papers[2] else 1),
-              operator="Bob", pass_=SECOND)
-    adjudicate(demo, r.id, papers[2].code, operator="Cy", keep=FIRST)
+              actor="Bob", pass_=SECOND)
+    adjudicate(demo, r.id, papers[2].code, actor="Cy", keep=FIRST)
     person = participants(demo)[0]
-    hand_out(demo, r.id, person.id)
-    record_counts(demo, r.id, issued=3, returned=3)
-    sealed = close_round(demo, r.id, note="test").round.fingerprint
+    hand_out(demo, r.id, person.id, actor="test")
+    record_counts(demo, r.id, issued=3, returned=3, actor="test")
+    sealed = close_round(demo, r.id, note="test", actor="test").round.fingerprint
     entry_id = demo.query("SELECT max(id) FROM ballot_entries")[0][0]
     before = audit_count(demo)
     refusals = [
-        lambda: enter(demo, r.id, papers[4].code, yes(r), operator="Ann"),
+        lambda: enter(demo, r.id, papers[4].code, yes(r), actor="Ann"),
         lambda: scan(demo, r.id, papers[4].code),
         lambda: scan(demo, r.id, "NOT-A-CODE"),
-        lambda: adjudicate(demo, r.id, papers[2].code, operator="Cy", keep=SECOND),
-        lambda: enter(demo, r.id, papers[2].code, yes(r), operator="Cy", pass_=DECISION),
-        lambda: undo_entry(demo, entry_id),
-        lambda: record_counts(demo, r.id, issued=4),
-        lambda: set_double_entry(demo, r.id, False),
-        lambda: issue_codes(demo, r.id, 1),
-        lambda: hand_out(demo, r.id, participants(demo)[1].id),
-        lambda: undo_hand_out(demo, r.id, person.id),
-        lambda: update_round(demo, r.id, "Desk", three_questions()),
-        lambda: delete_round(demo, r.id),
+        lambda: adjudicate(demo, r.id, papers[2].code, actor="Cy", keep=SECOND),
+        lambda: enter(demo, r.id, papers[2].code, yes(r), actor="Cy", pass_=DECISION),
+        lambda: undo_entry(demo, entry_id, actor="test"),
+        lambda: record_counts(demo, r.id, issued=4, actor="test"),
+        lambda: set_double_entry(demo, r.id, False, actor="test"),
+        lambda: issue_codes(demo, r.id, 1, actor="test"),
+        lambda: hand_out(demo, r.id, participants(demo)[1].id, actor="test"),
+        lambda: undo_hand_out(demo, r.id, person.id, actor="test"),
+        lambda: update_round(demo, r.id, "Desk", three_questions(), actor="test"),
+        lambda: delete_round(demo, r.id, actor="test"),
         lambda: record_rejected(demo, r.id, papers[0].code,
-                                BallotError("a re-scan"), operator="Ann"),
-        lambda: close_round(demo, r.id, note="again"),
+                                BallotError("a re-scan"), actor="Ann"),
+        lambda: close_round(demo, r.id, note="again", actor="test"),
     ]
     for refused in refusals:
         with pytest.raises(RoundStateError):
@@ -146,12 +146,12 @@ def test_a_closed_round_refuses_every_change(demo: EventStore) -> None:
 def test_the_funding_rule_is_not_a_setting_of_the_results(demo: EventStore) -> None:
     """Before issue 11 the Results page saved a rule per question in meta results_display,
     even after close; nothing written there changes a count now."""
-    r = create_round(demo, "Budget", (budget_question("greedy"),)).round
-    papers = issue_codes(demo, r.id, 4).papers
+    r = create_round(demo, "Budget", (budget_question("greedy"),), actor="test").round
+    papers = issue_codes(demo, r.id, 4, actor="test").papers
     q = r.questions[0]
     for paper, chosen in zip(papers, [(0, 1), (0, 1), (2,), (1,)], strict=True):
-        enter(demo, r.id, paper.code, [Answer.choose(q, *chosen)], operator="Ann")
-    close_round(demo, r.id, note="test")
+        enter(demo, r.id, paper.code, [Answer.choose(q, *chosen)], actor="Ann")
+    close_round(demo, r.id, note="test", actor="test")
     before = count_round(demo, r.id).questions[0].count
     with demo.transaction():
         demo.set_meta_json("results_display", {"pb_rules": {f"{r.id}:0": "equalshares/add1"}})
@@ -163,11 +163,11 @@ def test_a_changed_file_is_shown_loudly_not_with_another_fingerprint(
         demo: EventStore, tmp_path: Path) -> None:
     from facilitator.reports.results import write_result_sheet
 
-    r = create_round(demo, "Tamper", three_questions()).round
-    papers = issue_codes(demo, r.id, 3).papers
+    r = create_round(demo, "Tamper", three_questions(), actor="test").round
+    papers = issue_codes(demo, r.id, 3, actor="test").papers
     for paper in papers:
-        enter(demo, r.id, paper.code, yes(r), operator="Ann")
-    sealed = close_round(demo, r.id, note="test").round.fingerprint
+        enter(demo, r.id, paper.code, yes(r), actor="Ann")
+    sealed = close_round(demo, r.id, note="test", actor="test").round.fingerprint
     assert sealed is not None
     with demo.transaction():  # someone edits the file behind the app's back
         demo.execute("UPDATE ballot_entries SET answers = ? WHERE code = ?",
@@ -183,19 +183,19 @@ def test_a_changed_file_is_shown_loudly_not_with_another_fingerprint(
 
 
 def test_reopening_is_audited_and_releases_the_fingerprint(demo: EventStore) -> None:
-    r = create_round(demo, "Late paper", three_questions()).round
-    papers = issue_codes(demo, r.id, 2).papers
-    enter(demo, r.id, papers[0].code, yes(r), operator="Ann")
-    sealed = close_round(demo, r.id, note="one missing").round.fingerprint
-    reopened = reopen_round(demo, r.id, operator="Ann", note="the paper came back").round
+    r = create_round(demo, "Late paper", three_questions(), actor="test").round
+    papers = issue_codes(demo, r.id, 2, actor="test").papers
+    enter(demo, r.id, papers[0].code, yes(r), actor="Ann")
+    sealed = close_round(demo, r.id, note="one missing", actor="test").round.fingerprint
+    reopened = reopen_round(demo, r.id, actor="Ann", note="the paper came back").round
     assert reopened.fingerprint is None and reopened.is_open
     row = demo.query_one("SELECT old, new, actor FROM audit_log WHERE action = "
                          "'ballot_round_reopen'")
     assert row is not None and row["actor"] == "Ann"
     assert json.loads(row["new"]) == {"note": "the paper came back",
                                       "fingerprint_released": sealed}
-    enter(demo, r.id, papers[1].code, yes(r), operator="Ann")
-    resealed = close_round(demo, r.id, note="all in").round.fingerprint
+    enter(demo, r.id, papers[1].code, yes(r), actor="Ann")
+    resealed = close_round(demo, r.id, note="all in", actor="test").round.fingerprint
     assert resealed is not None and resealed != sealed
 
 
@@ -208,13 +208,14 @@ def test_the_funding_rule_is_part_of_the_question_and_locked_once_open(
     from facilitator.lan.text import translation
     from facilitator.reports.ballots import write_ballot_papers
 
-    r = create_round(demo, "Budget", (budget_question("greedy"),)).round
-    r = update_round(demo, r.id, "Budget", (budget_question("equalshares/add1"),)).round
+    r = create_round(demo, "Budget", (budget_question("greedy"),), actor="test").round
+    r = update_round(demo, r.id, "Budget", (budget_question("equalshares/add1"),),
+                     actor="test").round
     assert r.questions[0].pb_rule.value == "equalshares/add1"
     assert r.spec()["questions"][0]["pb_rule"] == "equalshares/add1"
-    printed = issue_codes(demo, r.id, 1)
+    printed = issue_codes(demo, r.id, 1, actor="test")
     with pytest.raises(RoundStateError, match="can no longer change"):
-        update_round(demo, r.id, "Budget", (budget_question("greedy"),))
+        update_round(demo, r.id, "Budget", (budget_question("greedy"),), actor="test")
     pdf = write_ballot_papers(tmp_path / "papers.pdf", printed.round, list(printed.papers),
                               event_name="Demo")
     paper = " ".join(PdfReader(pdf).pages[0].extract_text().split())
@@ -222,10 +223,11 @@ def test_the_funding_rule_is_part_of_the_question_and_locked_once_open(
     q = Question.yes_no("Close the centre?", rule=replace(
         Question.yes_no("x").rule, threshold=Fraction(2, 3), inclusive=True))
     phones = create_round(demo, "Phones", (q, budget_question("greedy-no-skip")),
-                          channel="phones").round
+                          channel="phones", actor="test").round
     lan.open_question(demo, phones.id, 0)
     with pytest.raises(RoundStateError):  # a phone round freezes its rules the same way
-        update_round(demo, phones.id, "Phones", (Question.yes_no("Close the centre?"),))
+        update_round(demo, phones.id, "Phones", (Question.yes_no("Close the centre?"),),
+                     actor="test")
     pq = lan.phone_question(demo, phones.id, 0)
     assert pq is not None
     page = question_body(translation("en"), "/v/x", "k", pq, voted=False, vote=None,
@@ -282,10 +284,10 @@ def others(demo: EventStore) -> dict[str, Participant]:
 
 def test_only_those_entitled_vote_by_phone_or_on_paper(
         demo: EventStore, others: dict[str, Participant]) -> None:
-    phones = create_round(demo, "Phones", three_questions(), channel="phones").round
-    paper = create_round(demo, "Paper", three_questions(), channel="paper").round
+    phones = create_round(demo, "Phones", three_questions(), channel="phones", actor="test").round
+    paper = create_round(demo, "Paper", three_questions(), channel="paper", actor="test").round
     lan.open_question(demo, phones.id, 0)
-    issue_codes(demo, paper.id, 5)
+    issue_codes(demo, paper.id, 5, actor="test")
     q = phones.questions[0]
     for role, person in others.items():
         with pytest.raises(lan.LanError) as refused:
@@ -294,12 +296,12 @@ def test_only_those_entitled_vote_by_phone_or_on_paper(
         assert "not entitled to vote" in refused.value.message
         assert "only participants vote" in refused.value.message
         with pytest.raises(BallotError, match="not entitled to vote"):
-            hand_out(demo, paper.id, person.id)
+            hand_out(demo, paper.id, person.id, actor="test")
     assert lan.phone_voters(demo, phones.id) == set()
     assert demo.query("SELECT count(*) FROM ballot_handouts")[0][0] == 0
     member = participants(demo)[0]
     lan.cast_vote(demo, member.id, phones.id, 0, Answer.choose(q, 0))
-    hand_out(demo, paper.id, member.id)
+    hand_out(demo, paper.id, member.id, actor="test")
     # "Present" is those present who may vote, not everyone checked in.
     assert entitled_present(demo, phones) == len(participants(demo))
     assert reconcile(demo, phones.id).present == len(participants(demo))
@@ -308,7 +310,7 @@ def test_only_those_entitled_vote_by_phone_or_on_paper(
 def test_a_round_can_let_other_roles_vote(demo: EventStore,
                                           others: dict[str, Participant]) -> None:
     r = create_round(demo, "Everyone", three_questions(), channel="phones",
-                     voters=("participant", "observer", "expert")).round
+                     voters=("participant", "observer", "expert"), actor="test").round
     lan.open_question(demo, r.id, 0)
     q = r.questions[0]
     lan.cast_vote(demo, others["observer"].id, r.id, 0, Answer.choose(q, 0))
@@ -327,22 +329,22 @@ def test_a_round_can_let_other_roles_vote(demo: EventStore,
 
 
 def test_by_default_a_round_is_paper_or_phones_never_both(demo: EventStore) -> None:
-    on_paper = create_round(demo, "Printed first", three_questions()).round
+    on_paper = create_round(demo, "Printed first", three_questions(), actor="test").round
     assert on_paper.channel is None
-    issue_codes(demo, on_paper.id, 3)
+    issue_codes(demo, on_paper.id, 3, actor="test")
     assert get_round(demo, on_paper.id).channel == "paper"
     with pytest.raises(RoundStateError, match="paper only"):
         lan.open_question(demo, on_paper.id, 0)
-    on_phones = create_round(demo, "Opened first", three_questions()).round
+    on_phones = create_round(demo, "Opened first", three_questions(), actor="test").round
     lan.open_question(demo, on_phones.id, 0)
     assert get_round(demo, on_phones.id).channel == "phones"
     with pytest.raises(RoundStateError, match="phones only"):
-        issue_codes(demo, on_phones.id, 3)
+        issue_codes(demo, on_phones.id, 3, actor="test")
     person = participants(demo)[0]
     with pytest.raises(RoundStateError, match="phones only"):
-        hand_out(demo, on_phones.id, person.id)
+        hand_out(demo, on_phones.id, person.id, actor="test")
     with pytest.raises(RoundStateError, match="phones only"):
-        record_counts(demo, on_phones.id, issued=1)
+        record_counts(demo, on_phones.id, issued=1, actor="test")
     assert lan.phone_questions(demo) and all(
         pq.round_id == on_phones.id for pq in lan.phone_questions(demo))
     actions = [row[0] for row in demo.query(
@@ -351,28 +353,28 @@ def test_by_default_a_round_is_paper_or_phones_never_both(demo: EventStore) -> N
 
 
 def test_both_channels_check_each_other(demo: EventStore) -> None:
-    r = create_round(demo, "Both", three_questions(), channel="both").round
-    papers = issue_codes(demo, r.id, 5).papers
+    r = create_round(demo, "Both", three_questions(), channel="both", actor="test").round
+    papers = issue_codes(demo, r.id, 5, actor="test").papers
     lan.open_question(demo, r.id, 0)
     a, b, c, d = participants(demo)[:4]
     # A paper beyond the hand-outs recorded is refused: no one can slip in a second vote.
     with pytest.raises(RoundStateError, match="handed out at the desk"):
-        enter(demo, r.id, papers[0].code, yes(r), operator="Ann")
-    hand_out(demo, r.id, a.id)
-    enter(demo, r.id, papers[0].code, yes(r), operator="Ann")
-    enter(demo, r.id, papers[1].code, [], operator="Ann", spoiled=True)  # replaced at the desk
+        enter(demo, r.id, papers[0].code, yes(r), actor="Ann")
+    hand_out(demo, r.id, a.id, actor="test")
+    enter(demo, r.id, papers[0].code, yes(r), actor="Ann")
+    enter(demo, r.id, papers[1].code, [], actor="Ann", spoiled=True)  # replaced at the desk
     with pytest.raises(RoundStateError, match="1 hand-out is recorded and 1 papers"):
-        enter(demo, r.id, papers[2].code, yes(r), operator="Ann")
+        enter(demo, r.id, papers[2].code, yes(r), actor="Ann")
     with pytest.raises(lan.LanError) as refused:  # a paper, so no phone vote
         lan.cast_vote(demo, a.id, r.id, 0, Answer.choose(r.questions[0], 0))
     assert refused.value.reason == "paper"
     lan.cast_vote(demo, b.id, r.id, 0, Answer.choose(r.questions[0], 1))
     with pytest.raises(BallotError, match="already voted by phone"):  # a phone vote: no paper
-        hand_out(demo, r.id, b.id)
-    hand_out(demo, r.id, c.id)
-    enter(demo, r.id, papers[2].code, yes(r), operator="Ann")
+        hand_out(demo, r.id, b.id, actor="test")
+    hand_out(demo, r.id, c.id, actor="test")
+    enter(demo, r.id, papers[2].code, yes(r), actor="Ann")
     with pytest.raises(RoundStateError, match="cannot be taken back"):
-        undo_hand_out(demo, r.id, c.id)  # c could then vote by phone too
+        undo_hand_out(demo, r.id, c.id, actor="test")  # c could then vote by phone too
     figures = reconcile(demo, r.id)
     assert (figures.entered, figures.phone_voters, figures.handed_out) == (2, 1, 2)
     assert ("Voted by phone (people)", "1") in figures.lines()
@@ -380,7 +382,7 @@ def test_both_channels_check_each_other(demo: EventStore) -> None:
 
 
 def test_reconciliation_counts_phone_voters_against_those_present(demo: EventStore) -> None:
-    r = create_round(demo, "Phones", three_questions(), channel="phones").round
+    r = create_round(demo, "Phones", three_questions(), channel="phones", actor="test").round
     lan.open_question(demo, r.id, 0)
     people = participants(demo)
     for person in people[:4]:
@@ -398,13 +400,13 @@ def test_reconciliation_counts_phone_voters_against_those_present(demo: EventSto
         "More people voted (0 on paper, 4 by phone) than people entitled to vote are "
         "present (2).",)
     with pytest.raises(BallotError, match="needs a note"):
-        close_round(demo, r.id)
+        close_round(demo, r.id, actor="test")
 
 
 def test_a_hand_out_racing_a_phone_vote_gets_a_sentence(
         demo: EventStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    r = create_round(demo, "Both", three_questions(), channel="both").round
-    issue_codes(demo, r.id, 2)
+    r = create_round(demo, "Both", three_questions(), channel="both", actor="test").round
+    issue_codes(demo, r.id, 2, actor="test")
     lan.open_question(demo, r.id, 0)
     person = participants(demo)[0]
     lan.cast_vote(demo, person.id, r.id, 0, Answer.choose(r.questions[0], 0))
@@ -413,7 +415,7 @@ def test_a_hand_out_racing_a_phone_vote_gets_a_sentence(
     monkeypatch.setattr(lan, "paper_refusal", lambda *_args: None)
     before = audit_count(demo)
     with pytest.raises(BallotError, match="already voted by phone") as refused:
-        hand_out(demo, r.id, person.id)
+        hand_out(demo, r.id, person.id, actor="test")
     assert not isinstance(refused.value, sqlite3.Error)
     assert demo.query("SELECT count(*) FROM ballot_handouts")[0][0] == 0
     assert audit_count(demo) == before

@@ -1,6 +1,7 @@
 """``python -m facilitator ballots …``: define rounds, print papers, reconcile, close.
 
-Registered by :mod:`facilitator.cli`; the GUI calls the same functions.
+Argparse only: registered by :mod:`facilitator.cli`, it calls the same queries and ops as
+the Voting page.
 """
 
 from __future__ import annotations
@@ -10,33 +11,26 @@ import json
 from pathlib import Path
 from typing import Any
 
+from facilitator.ballots import ops, queries
 from facilitator.ballots.codes import pretty
 from facilitator.ballots.errors import BallotError
+from facilitator.ballots.model import parse_round_spec
 from facilitator.ballots.questions import kind_name
-from facilitator.ballots.reconcile import close_round, reconcile
-from facilitator.ballots.rounds import (
-    create_round,
-    find_round,
-    issue_codes,
-    list_rounds,
-    paper_codes,
-    parse_round_spec,
-    record_counts,
-)
-from facilitator.i18n import N_, _
+from facilitator.i18n import _
 from facilitator.store import EventStore
 
-STATUS_NAMES = {"draft": N_("draft"), "open": N_("open"), "closed": N_("closed")}
+ACTOR = "cli"
+"""Who the audit log names for a change made from the command line."""
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     with EventStore.open(args.event, read_only=True) as store:
-        rounds = list_rounds(store)
+        rounds = queries.list_rounds(store)
         if not rounds:
             print(_("No ballot rounds yet."))
         for r in rounds:
             print(_("{id}. {title} [{status}] — {n} questions, {printed} papers printed").format(
-                id=r.id, title=r.title, status=_(STATUS_NAMES[r.status]), n=len(r.questions),
+                id=r.id, title=r.title, status=r.status_text(), n=len(r.questions),
                 printed=r.printed))
             print("   " + _("How people vote: {channel}. Who may vote: {voters}.").format(
                 channel=r.channel_text(), voters=r.voters_text()))
@@ -60,7 +54,7 @@ def cmd_new(args: argparse.Namespace) -> int:
                                      msg=exc.msg)) from exc
     title, questions, options = parse_round_spec(data)
     with EventStore.open(args.event) as store:
-        result = create_round(store, title, questions, operator="cli", **options)
+        result = ops.create_round(store, title, questions, actor=ACTOR, **options)
     print(_("Created ballot round {id}: {title}.").format(id=result.round.id,
                                                          title=result.round.title))
     return 0
@@ -71,14 +65,14 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     # Printing a batch again only reads; new papers are issued (written) first.
     with EventStore.open(args.event, read_only=args.batch is not None) as store:
-        ballot_round = find_round(store, args.round)
+        ballot_round = queries.find_round(store, args.round)
         if args.batch is not None:
-            papers = paper_codes(store, ballot_round.id, args.batch)
+            papers = queries.paper_codes(store, ballot_round.id, args.batch)
             if not papers:
                 raise BallotError(_("Round {id} has no print batch {batch}.").format(
                     id=ballot_round.id, batch=args.batch))
         else:
-            result = issue_codes(store, ballot_round.id, args.count, operator="cli")
+            result = ops.issue_codes(store, ballot_round.id, args.count, actor=ACTOR)
             ballot_round, papers = result.round, list(result.papers)
         write_ballot_papers(args.out, ballot_round, papers, event_name=store.name,
                             page_size=args.page_size)
@@ -89,20 +83,20 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def _figures(store: EventStore, ref: str) -> dict[str, Any]:
-    ballot_round = find_round(store, ref)
-    figures = reconcile(store, ballot_round.id)
+    ballot_round = queries.find_round(store, ref)
+    figures = queries.reconcile(store, ballot_round.id)
     return {"round": ballot_round.id, "title": ballot_round.title,
             "status": ballot_round.status, **figures.to_json()}
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
     with EventStore.open(args.event, read_only=True) as store:
-        ballot_round = find_round(store, args.round)
-        figures = reconcile(store, ballot_round.id)
+        ballot_round = queries.find_round(store, args.round)
+        figures = queries.reconcile(store, ballot_round.id)
         if args.json:
             print(json.dumps(_figures(store, args.round), ensure_ascii=False, indent=1))
             return 0
-        print(f"{ballot_round.id}. {ballot_round.title} [{_(STATUS_NAMES[ballot_round.status])}]")
+        print(f"{ballot_round.id}. {ballot_round.title} [{ballot_round.status_text()}]")
         for label, value in figures.lines():
             print(f"  {label:<28} {value:>6}")
         for problem in figures.blocking + figures.discrepancies:
@@ -114,9 +108,9 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 def cmd_counts(args: argparse.Namespace) -> int:
     with EventStore.open(args.event) as store:
-        ballot_round = find_round(store, args.round)
-        result = record_counts(store, ballot_round.id, issued=args.issued,
-                               returned=args.returned, operator="cli")
+        ballot_round = queries.find_round(store, args.round)
+        result = ops.record_counts(store, ballot_round.id, issued=args.issued,
+                                   returned=args.returned, actor=ACTOR)
     print(_("Handed out: {issued}; returned: {returned}.").format(
         issued="-" if result.round.issued is None else result.round.issued,
         returned="-" if result.round.returned is None else result.round.returned))
@@ -125,8 +119,8 @@ def cmd_counts(args: argparse.Namespace) -> int:
 
 def cmd_close(args: argparse.Namespace) -> int:
     with EventStore.open(args.event) as store:
-        ballot_round = find_round(store, args.round)
-        close_round(store, ballot_round.id, operator="cli", note=args.note or "")
+        ballot_round = queries.find_round(store, args.round)
+        ops.close_round(store, ballot_round.id, actor=ACTOR, note=args.note or "")
     print(_("Closed the round “{title}”.").format(title=ballot_round.title))
     return 0
 
