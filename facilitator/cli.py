@@ -13,14 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from facilitator import __version__
-from facilitator.ballots.commands import add_ballot_commands
+from facilitator.ballots.cli import add_ballot_commands
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.people.cli import add_people_commands
 from facilitator.qa.cli import add_qa_commands
+from facilitator.results.cli import add_results_commands
 from facilitator.store import EventStore, set_program
 from facilitator.tables.cli import add_table_commands
-from facilitator.tally.commands import add_count_commands
+from facilitator.tally.cli import add_count_commands
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_qa_commands(sub)
     add_ballot_commands(sub)
     add_count_commands(sub)
+    add_results_commands(sub)
     return parser
 
 

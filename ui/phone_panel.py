@@ -39,8 +39,8 @@ from facilitator.i18n import _
 from facilitator.lan import votes as lan
 from facilitator.lan.server import LanServer, ServerError, local_addresses
 from facilitator.people import find_by_scan
+from facilitator.results import RoundResults, count_round, option_figures, round_turnouts
 from facilitator.store import EventStore
-from facilitator.tally.results import RoundResults, count_round, option_figures, round_turnouts
 from ui.bus import ChangeBus
 
 PUBLISH_MS = 300

@@ -32,7 +32,7 @@ from facilitator.timing.countdown import (
 )
 from facilitator.timing.model import PlenaryState
 from ui.bus import ChangeBus
-from ui.results_view import ProjectorResults
+from ui.pages.results.view import ProjectorResults
 
 
 def _label(parent_layout: QVBoxLayout, name: str) -> QLabel:

@@ -1,10 +1,10 @@
 """Phone voting over the venue's local network (the server, its pages, the votes).
 
 For the counts: :func:`phone_ballots` gives the phone ballots of a round (one per vote on
-one question), which :func:`facilitator.tally.results.round_ballots` adds to the papers of
+one question), which :func:`facilitator.results.round_ballots` adds to the papers of
 :func:`facilitator.ballots.counted_papers` (a person is on paper or on a phone for a round,
 never both). Every figure shown about them (turnout, ballots counted, per-option figures)
-comes from :mod:`facilitator.tally.results`, never from here.
+comes from :mod:`facilitator.results`, never from here.
 """
 
 from facilitator.lan.votes import (

@@ -30,8 +30,8 @@ from facilitator.lan.security import FormKeys, GuessBudget, RateLimiter, TokenIn
 from facilitator.lan.text import LANGUAGES, PageText, from_accept_language, pick, translation
 from facilitator.paths import resource_path
 from facilitator.people import Participant
+from facilitator.results import RoundResults, count_round, option_figures
 from facilitator.store import EventStore
-from facilitator.tally.results import RoundResults, count_round, option_figures
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from string import Template
 
 from facilitator.ballots.marks import Answer
@@ -27,7 +26,7 @@ from facilitator.ballots.questions import (
 from facilitator.lan.text import LANGUAGES, PageText
 from facilitator.lan.votes import PhoneQuestion, PhoneVote
 from facilitator.paths import resource_path
-from facilitator.tally.results import OptionFigure
+from facilitator.results import OptionFigure
 
 _template: Template | None = None
 
@@ -150,38 +149,6 @@ def home_body(t: PageText, name: str, base: str, form_key: str,
 # -- a question --------------------------------------------------------------------------------
 
 
-def instructions(t: PageText, q: Question) -> str:
-    n = len(q.options)
-    if q.kind in SINGLE_CHOICE:
-        return t("Choose one.")
-    if q.kind is Kind.APPROVAL:
-        if q.max_choices and q.max_choices < n:
-            return t("Choose up to {k}.").format(k=q.max_choices)
-        return t("Choose every option you support.")
-    if q.kind is Kind.RANK:
-        last = q.max_rank or n
-        text = t("Give your first choice the number 1, your second choice 2, and so on "
-                 "(up to {last}). Rank as few or as many as you like.").format(last=last)
-        if q.seats > 1:
-            text += " " + t("{seats} will be elected.").format(seats=q.seats)
-        return text
-    if q.kind is Kind.SCORE:
-        return t("Give each option a score from {low} (lowest) to {high} (highest).").format(
-            low=q.score_min, high=q.score_max)
-    if q.kind is Kind.DOTS:
-        text = t("Share out {dots} dots among the options.").format(dots=q.dots)
-        if q.max_dots_per_option:
-            text += " " + t("At most {k} on one option.").format(k=q.max_dots_per_option)
-        return text
-    if q.kind is Kind.BUDGET:
-        text = t("Choose the projects you support. Their total cost must not be more than "
-                 "{budget}.").format(budget=format_amount(q.budget or Fraction(0)))
-        if q.max_choices:
-            text += " " + t("Choose at most {k}.").format(k=q.max_choices)
-        return text
-    return t("Give each option one grade.")
-
-
 def _select(name: str, label_id: str, values: Sequence[tuple[str, str]], chosen: str) -> str:
     options = "".join(
         f'<option value="{esc(v)}"{" selected" if v == chosen else ""}>{esc(text)}</option>'
@@ -254,6 +221,10 @@ def question_body(t: PageText, base: str, form_key: str, pq: PhoneQuestion, *,
     parts.append(f'<h1 id="qtext" dir="auto">{esc(q.text)}</h1>')
     if q.note:
         parts.append(f'<p class="note" dir="auto">{esc(q.note)}</p>')
+    decided = q.decided_by(t)  # the rule fixed with the question, as on the paper
+    if decided:
+        parts.append(f'<p class="note rule" dir="auto">{esc(t("How it is decided:"))} '
+                     f"{esc(decided)}</p>")
     if error:
         parts.append(message("error", error))
     can_vote = pq.is_open and (not voted or (allow_change and vote is not None))
@@ -273,7 +244,7 @@ def question_body(t: PageText, base: str, form_key: str, pq: PhoneQuestion, *,
             f'data-budget="{float(q.budget or 0)}" '
             f'data-label="{esc(t("Used: {used} of {limit}"))}">'
             f"{_hidden_key(form_key)}"
-            f'<fieldset><legend id="how">{esc(instructions(t, q))}</legend>'
+            f'<fieldset><legend id="how">{esc(q.how_to_vote(t, phone=True))}</legend>'
             f"{_fields(t, q, answer or (vote.answer if vote else None))}</fieldset>"
             f'<p class="live" aria-live="polite"></p>'
             f'<button class="primary" type="submit">'
@@ -288,7 +259,7 @@ def question_body(t: PageText, base: str, form_key: str, pq: PhoneQuestion, *,
 @dataclass(frozen=True)
 class PhoneResults:
     """What a phone shows of a question's result: the count's own per-option figures and
-    ballots counted (:func:`facilitator.tally.results.option_figures`, :class:`Turnout`),
+    ballots counted (:func:`facilitator.results.option_figures`, :class:`Turnout`),
     so a phone never shows another number than the Results page or the result sheet."""
 
     figures: tuple[OptionFigure, ...]

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from facilitator.ballots.questions import format_amount, format_share
+from facilitator.ballots import format_amount, format_share
 from facilitator.i18n import _
 from facilitator.reports.ballots import draw_qr
 from facilitator.reports.fonts import register
 from facilitator.reports.layout import page_size as page_size_of
-from facilitator.tally.results import QuestionResult, RoundResults, figure_text
+from facilitator.results.model import QuestionResult, RoundResults, figure_text
 from facilitator.tally.stv import StageAction, StvResult
 
 MM = 72 / 25.4
@@ -201,6 +201,8 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
         if not results.visible:
             story.append(p(_("PROVISIONAL — the round is still open; these are the ballots "
                              "entered so far."), style("prov", bold, 9.5, 12, RED)))
+        if results.fingerprint_mismatch:  # the file changed after the round was sealed
+            story.append(p(results.mismatch_text(), style("tampered", bold, 11, 14, RED)))
         story.append(p(_("Method: {method}").format(method=r.count.method), heading))
         story.append(p(r.count.rules, small))
         # the figures, with a bar each
@@ -239,7 +241,9 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
         fp = r.fingerprint
         check = [
             p(_("Counted at {time}").format(time=_local(results.counted_at)), body),
-            p(_("Fingerprint of the ballot list (SHA-256):"), small),
+            p(_("Fingerprint of the ballot list (SHA-256), sealed when the round was "
+                "closed:") if results.round.is_closed and results.round.fingerprint else
+              _("Fingerprint of the ballot list (SHA-256):"), small),
             Paragraph(f'<font face="Courier" size="8">{fp[:32]}<br/>{fp[32:]}</font>', body),
             p(_("Seed for any lot: {seed}").format(seed=r.seed), small),
         ]

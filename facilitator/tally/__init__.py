@@ -1,7 +1,10 @@
 """Counting methods: ranked (Scottish STV, IRV) and participatory budgeting (Pabulib rules).
 
-Pure functions over in-memory ballots, exact arithmetic only, no I/O except the file
-readers and writers. The GUI and the command line call the same functions.
+A pure library at the bottom of the core, beside the utilities: functions over in-memory
+ballots, exact arithmetic only, no I/O except the ballot-file readers and writers (BLT,
+Pabulib ``.pb``) and ``cli`` (``python -m facilitator count``). It knows no event, no
+store and no ballot model (a test imports it in a fresh interpreter and checks): turning
+an event's ballots into these elections and counting them is :mod:`facilitator.results`.
 """
 
 from facilitator.tally.blt import format_blt, parse_blt, read_blt, write_blt

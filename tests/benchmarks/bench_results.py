@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from facilitator.clock import FakeClock  # noqa: E402
-from facilitator.demo import create_demo_event  # noqa: E402
+from facilitator.demo import create_demo_event, sample_round  # noqa: E402
 from facilitator.reports.results import write_result_sheet  # noqa: E402
+from facilitator.results.queries import count_round  # noqa: E402
 from facilitator.tally import (  # noqa: E402
     PbElection,
     PbVote,
@@ -33,8 +34,6 @@ from facilitator.tally import (  # noqa: E402
     count_stv,
     read_blt,
 )
-from facilitator.tally.results import count_round  # noqa: E402
-from facilitator.tally.sample import sample_round  # noqa: E402
 
 GLASGOW = (ROOT / ".." / "shared" / "reference-data" / "stv" / "glasgow-2007").resolve()
 T = TypeVar("T")

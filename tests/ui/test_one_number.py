@@ -25,14 +25,15 @@ from facilitator.lan import votes as lan
 from facilitator.lan.app import PhoneApp
 from facilitator.people import list_participants
 from facilitator.reports.results import write_result_sheet
+from facilitator.results.exports import ballots_csv
+from facilitator.results.ops import set_live, set_projected
+from facilitator.results.queries import count_round
 from facilitator.store import EventStore
 from facilitator.tally import Project
-from facilitator.tally.exports import ballots_csv
-from facilitator.tally.results import count_round, set_live, set_projected
 from ui.bus import ChangeBus
 from ui.pages.results import ResultsPage
+from ui.pages.results.view import ProjectorResults, number_text
 from ui.phone_panel import PhonePanel
-from ui.results_view import ProjectorResults, number_text
 
 from ..unit.lan.test_phone_secrecy import call
 
@@ -49,10 +50,10 @@ def mixed_event(store: EventStore) -> int:
     """Six papers (one blank, one spoiled) and eleven phones (a blank vote, changed votes,
     someone who skipped the ranking); everything visible, nothing closed."""
     yes, rank, budget = QUESTIONS
-    round_id = create_round(store, "Mixed vote", QUESTIONS, channel="both").round.id
+    round_id = create_round(store, "Mixed vote", QUESTIONS, channel="both", actor="test").round.id
     people = [p for p in list_participants(store) if p.present and p.role == "participant"]
     on_paper, on_phone = people[:6], people[6:17]
-    papers = [p.code for p in issue_codes(store, round_id, 6).papers]
+    papers = [p.code for p in issue_codes(store, round_id, 6, actor="test").papers]
     marked = [
         [Answer.choose(yes, 0), Answer.ranking(rank, [0, 1]), Answer.choose(budget, 0, 1)],
         [Answer.choose(yes, 1), Answer.ranking(rank, [2]), Answer.choose(budget, 2)],
@@ -61,10 +62,10 @@ def mixed_event(store: EventStore) -> int:
         [Answer.blank(yes), Answer.blank(rank), Answer.blank(budget)],  # a blank paper
     ]
     for person in on_paper:
-        hand_out(store, round_id, person.id)
+        hand_out(store, round_id, person.id, actor="test")
     for code, answers in zip(papers, marked, strict=False):
-        enter(store, round_id, code, answers, operator="desk")
-    enter(store, round_id, papers[5], [], operator="desk", spoiled=True)
+        enter(store, round_id, code, answers, actor="desk")
+    enter(store, round_id, papers[5], [], actor="desk", spoiled=True)
     lan.save_settings(store, lan.LanSettings(allow_change=True, results_live=True))
     for index in range(len(QUESTIONS)):
         lan.open_question(store, round_id, index)
@@ -77,7 +78,7 @@ def mixed_event(store: EventStore) -> int:
     for person in on_phone[:3]:  # changed votes count once, as changed
         lan.cast_vote(store, person.id, round_id, 0, Answer.choose(yes, 0))
         lan.cast_vote(store, person.id, round_id, 2, Answer.choose(budget, 1))
-    set_live(store, round_id, True)
+    set_live(store, round_id, True, actor="test")
     return round_id
 
 
@@ -136,7 +137,7 @@ def test_every_place_shows_the_same_figures(qtbot: QtBot, demo_store: EventStore
         cells = re.findall(r"<th scope='row' dir='auto'>[^<]*</th><td>([^< ]+)", page)
         add("phone page", present, counted_in(page), cells)
         # The projector.
-        set_projected(store, (round_id, index))
+        set_projected(store, (round_id, index), actor="test")
         assert projector.refresh(store)
         add("projector", present, counted_in(projector.counted_label.text()),
             [number_text(line) for line in projector.chart.lines])

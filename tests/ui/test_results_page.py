@@ -13,13 +13,14 @@ from pytestqt.qtbot import QtBot
 
 from facilitator.ballots import Answer, close_round, enter, issue_codes
 from facilitator.clock import FakeClock
+from facilitator.demo import sample_round
+from facilitator.results.queries import projected
 from facilitator.store import EventStore
-from facilitator.tally.results import projected
-from facilitator.tally.sample import sample_round
 from ui.bus import ChangeBus
+from ui.pages.base import Page
 from ui.pages.results import ResultsPage
+from ui.pages.results.printing import print_pdf
 from ui.projector import ProjectorWindow
-from ui.results_print import print_pdf
 
 
 class Saver:
@@ -65,7 +66,7 @@ def test_hidden_until_live_then_shows_every_question(page: ResultsPage, qtbot: Q
     assert page.panel.verdict_label.text().startswith("Elected: ")
     assert len(page.panel.chart.lines) == 6
     page.question_list.setCurrentRow(8)
-    assert page.rule_combo.isVisible()
+    assert page.rule_label.isVisible() and "Greedy by votes" in page.rule_label.text()
 
 
 def test_updates_as_ballots_arrive(page: ResultsPage, demo_store: EventStore) -> None:
@@ -74,11 +75,11 @@ def test_updates_as_ballots_arrive(page: ResultsPage, demo_store: EventStore) ->
     assert results is not None
     before = results.questions[0].count.lines[0].value
     rid = results.round.id
-    code = issue_codes(demo_store, rid, 1).papers[0].code
+    code = issue_codes(demo_store, rid, 1, actor="test").papers[0].code
     answers = [Answer.choose(q, 0) if i == 0 else Answer.blank(q)
                for i, q in enumerate(results.round.questions)]
-    changes = enter(demo_store, rid, code, answers, operator="t").changes
-    page._bus.publish(changes)
+    changes = enter(demo_store, rid, code, answers, actor="t").changes
+    page.bus.publish(changes)
     assert page.results is not None
     assert page.results.questions[0].count.lines[0].value == before + 1
 
@@ -102,10 +103,10 @@ def test_save_pdf_print_and_export(page: ResultsPage, tmp_path: Path) -> None:
 def test_projector_shows_the_chosen_result(page: ResultsPage, demo_store: EventStore,
                                            clock: FakeClock, qtbot: QtBot) -> None:
     assert page.results is not None
-    close_round(demo_store, page.results.round.id, note="test")
+    close_round(demo_store, page.results.round.id, note="test", actor="test")
     page.refresh()
     assert "final results" in page.status_label.text()
-    projector = ProjectorWindow(demo_store, page._bus, clock)
+    projector = ProjectorWindow(demo_store, page.bus, clock)
     qtbot.addWidget(projector)
     projector.show()  # a hidden projector only catches up when shown
     page.question_list.setCurrentRow(2)
@@ -132,3 +133,33 @@ def test_no_round_yet(qtbot: QtBot, demo_store: EventStore) -> None:
     qtbot.addWidget(widget)
     assert widget.results is None and "No ballot round" in widget.status_label.text()
     assert not widget.print_button.isEnabled()
+
+
+def test_a_page_on_the_base_its_ops_name_its_actor(qtbot: QtBot, demo_store: EventStore) -> None:
+    """Live results and the projector go through Page.run with the page's actor."""
+    rid = sample_round(demo_store, 6)
+    widget = ResultsPage(demo_store, ChangeBus(), actor="desk 2")
+    qtbot.addWidget(widget)
+    widget.show()
+    assert isinstance(widget, Page)
+    widget.live_box.click()
+    widget.toggle_projector()
+    assert projected(demo_store) == (rid, 0)
+    rows = demo_store.query("SELECT action, actor FROM audit_log WHERE action LIKE 'results_%' "
+                            "ORDER BY id")
+    assert [(r["action"], r["actor"]) for r in rows] == [("results_live", "desk 2"),
+                                                         ("results_projector", "desk 2")]
+
+
+def test_hidden_page_is_stale_and_recounts_when_shown(page: ResultsPage,
+                                                      demo_store: EventStore) -> None:
+    page.live_box.click()
+    assert page.results is not None
+    rid, counted = page.results.round.id, page.results.questions[0].turnout.voted
+    page.hide()
+    code = issue_codes(demo_store, rid, 1, actor="test").papers[0].code
+    paper = [Answer.blank(q) for q in page.results.round.questions]
+    page.bus.publish(enter(demo_store, rid, code, paper, actor="t").changes)
+    assert page.stale and page.results.questions[0].turnout.voted == counted  # no recount
+    page.show()
+    assert not page.stale and page.results.questions[0].turnout.voted == counted + 1

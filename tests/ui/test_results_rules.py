@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from facilitator.ballots import close_round, counted_papers
 from facilitator.changes import Changes
+from facilitator.demo import sample_questions, sample_round
 from facilitator.store import EventStore
-from facilitator.tally.sample import sample_questions, sample_round
 from ui.bus import ChangeBus
 from ui.pages.results import ResultsPage
 
@@ -22,7 +22,7 @@ def test_rule_shown_as_text_and_a_changed_file_flagged(qtbot: QtBot, demo_store:
     questions = tuple(dataclasses.replace(q, pb_rule="equalshares/add1")
                       if q.kind.value == "budget" else q for q in sample_questions())
     rid = sample_round(demo_store, 12, questions=questions)
-    close_round(demo_store, rid, note="test")
+    close_round(demo_store, rid, note="test", actor="test")
     bus = ChangeBus()
     page = ResultsPage(demo_store, bus, choose_save=lambda *_args: tmp_path / "x.pdf")
     qtbot.addWidget(page)

@@ -17,17 +17,16 @@ from pathlib import Path
 import pytest
 
 from facilitator import csvsafe
-from facilitator.ballots import Answer, enter
+from facilitator.ballots import Answer, create_round, enter, issue_codes
 from facilitator.ballots.questions import Question
-from facilitator.ballots.rounds import create_round, issue_codes
 from facilitator.cli import main
 from facilitator.people import import_people, list_participants, parse_people
 from facilitator.qa import ops as qa
 from facilitator.qa.export import qa_csv
+from facilitator.results import count_round
+from facilitator.results.exports import ballots_csv, question_pb
 from facilitator.store import EventStore
-from facilitator.tally.exports import ballots_csv, question_pb
 from facilitator.tally.pb import PbElection, PbVote, Project, format_pb, parse_pb
-from facilitator.tally.results import count_round
 from facilitator.timing.stats import GroupStats, PersonStats, SpeakingStats, stats_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,9 +151,9 @@ def test_people_listing_neutralises_names_and_attributes(store: EventStore, tmp_
 def test_ballot_export_neutralises_options(store: EventStore) -> None:
     question = Question.choose_one("=Which one?", ["=HYPERLINK(\"http://x\")", "+Anne",
                                                    "-1+2", "@SUM(A1)"])
-    rid = create_round(store, "@Round", [question]).round.id
-    for n, paper in enumerate(issue_codes(store, rid, 4).papers):
-        enter(store, rid, paper.code, [Answer.choose(question, n)], operator="t")
+    rid = create_round(store, "@Round", [question], actor="test").round.id
+    for n, paper in enumerate(issue_codes(store, rid, 4, actor="test").papers):
+        enter(store, rid, paper.code, [Answer.choose(question, n)], actor="t")
     rows = assert_safe(ballots_csv(count_round(store, rid)), [])
     assert rows[0][3] == 'q1: =HYPERLINK("http://x")'
 
@@ -185,9 +184,9 @@ def test_pabulib_file_is_data_not_a_spreadsheet_and_reads_back_exactly() -> None
 def test_the_app_pb_export_reads_back(store: EventStore) -> None:
     question = Question.pb_budget("Spend it", [Project("p1", Fraction(40), "=1+2"),
                                                Project("p2", Fraction(60), "+Benches")], 100)
-    rid = create_round(store, "Budget", [question]).round.id
-    for paper in issue_codes(store, rid, 3).papers:
-        enter(store, rid, paper.code, [Answer.choose(question, 0)], operator="t")
+    rid = create_round(store, "Budget", [question], actor="test").round.id
+    for paper in issue_codes(store, rid, 3, actor="test").papers:
+        enter(store, rid, paper.code, [Answer.choose(question, 0)], actor="t")
     text = question_pb(count_round(store, rid), 0)
     names = [p.name for p in parse_pb(text).projects]
     assert names == ["=1+2", "+Benches"]

@@ -5,22 +5,21 @@ from __future__ import annotations
 import pytest
 
 from facilitator import lan
-from facilitator.ballots import Question, create_round, hand_out, issue_codes
-from facilitator.ballots.entry import enter
+from facilitator.ballots import Question, create_round, enter, hand_out, issue_codes
 from facilitator.ballots.errors import BallotError
 from facilitator.ballots.marks import Answer
 from facilitator.errors import UserError
 from facilitator.people import list_participants
+from facilitator.results import answers_for, count_round
+from facilitator.results.exports import ballots_csv
 from facilitator.store import EventStore
-from facilitator.tally.exports import ballots_csv
-from facilitator.tally.results import answers_for, count_round
 
 
 def test_mixed_round_counts_phones_and_papers(demo: EventStore) -> None:
     yes_no = Question.yes_no("Close the centre to cars on Saturdays?")
     where = Question.choose_one("Where next?", ["Town hall", "Library"])
-    ballot_round = create_round(demo, "Mixed", (yes_no, where)).round
-    papers = [p.code for p in issue_codes(demo, ballot_round.id, 3).papers]
+    ballot_round = create_round(demo, "Mixed", (yes_no, where), channel="both", actor="test").round
+    papers = [p.code for p in issue_codes(demo, ballot_round.id, 3, actor="test").papers]
     lan.open_question(demo, ballot_round.id, 0)
     lan.open_question(demo, ballot_round.id, 1)
     people = [p for p in list_participants(demo) if p.present and p.role == "participant"]
@@ -28,13 +27,15 @@ def test_mixed_round_counts_phones_and_papers(demo: EventStore) -> None:
     lan.cast_vote(demo, phone_a.id, ballot_round.id, 0, Answer.choose(yes_no, 0))
     lan.cast_vote(demo, phone_a.id, ballot_round.id, 1, Answer.choose(where, 1))
     lan.cast_vote(demo, phone_b.id, ballot_round.id, 0, Answer.choose(yes_no, 1))  # q1 only
-    hand_out(demo, ballot_round.id, paper_person.id)
+    hand_out(demo, ballot_round.id, paper_person.id, actor="test")
+    # both channels: every paper handed out
+    hand_out(demo, ballot_round.id, people[4].id, actor="test")
     with pytest.raises((UserError, BallotError)):
         lan.cast_vote(demo, paper_person.id, ballot_round.id, 0, Answer.choose(yes_no, 0))
     enter(demo, ballot_round.id, papers[0], [Answer.choose(yes_no, 0), Answer.choose(where, 0)],
-          operator="desk")
+          actor="desk")
     enter(demo, ballot_round.id, papers[1], [Answer.choose(yes_no, 0), Answer.blank(where)],
-          operator="desk")
+          actor="desk")
     first = answers_for(demo, ballot_round.id, 0)
     assert first.turnout.voted == 4 and dict(first.turnout.by_source) == {"paper": 2, "phone": 2}
     second = answers_for(demo, ballot_round.id, 1)

@@ -1,14 +1,14 @@
 """Results from the event file: answers_for, turnout, fingerprint, visibility, exports,
-the result sheet PDF (read back, QR decoded) and the ``count``/``results`` commands."""
+the result sheet PDF (read back, QR decoded) and the ``results`` command."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import subprocess
 from collections.abc import Iterator
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -16,25 +16,22 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from facilitator.ballots import Answer, close_round, counted_papers, enter, fingerprint
-from facilitator.ballots.rounds import issue_codes
+from facilitator.ballots import (
+    Answer,
+    close_round,
+    counted_papers,
+    enter,
+    fingerprint,
+    issue_codes,
+)
 from facilitator.cli import main
 from facilitator.clock import FakeClock
+from facilitator.demo import sample_questions, sample_round
+from facilitator.results.exports import ballots_csv, ballots_json, question_blt, question_pb
+from facilitator.results.ops import set_live, set_projected
+from facilitator.results.queries import answers_for, count_round, is_live, pb_rule_of, projected
 from facilitator.store import EventStore
 from facilitator.tally import count_stv, parse_blt, parse_pb
-from facilitator.tally.exports import ballots_csv, ballots_json, question_blt, question_pb
-from facilitator.tally.results import (
-    answers_for,
-    count_round,
-    is_live,
-    projected,
-    set_live,
-    set_pb_rule,
-    set_projected,
-)
-from facilitator.tally.sample import sample_round
-
-from .conftest import GLASGOW, PABULIB
 
 
 @pytest.fixture
@@ -61,15 +58,15 @@ def test_results_hidden_until_closed_or_live(demo: EventStore) -> None:
     rid = sample_round(demo, 12)
     assert not count_round(demo, rid).visible
     with pytest.raises(Exception, match="hidden"):
-        set_projected(demo, (rid, 0))
-    set_live(demo, rid, True)
+        set_projected(demo, (rid, 0), actor="test")
+    set_live(demo, rid, True, actor="test")
     assert is_live(demo, rid) and count_round(demo, rid).visible
-    set_projected(demo, (rid, 2))
+    set_projected(demo, (rid, 2), actor="test")
     assert projected(demo) == (rid, 2)
-    set_projected(demo, None)
-    set_live(demo, rid, False)
+    set_projected(demo, None, actor="test")
+    set_live(demo, rid, False, actor="test")
     assert not count_round(demo, rid).visible
-    close_round(demo, rid, note="test: figures not recorded")
+    close_round(demo, rid, note="test: figures not recorded", actor="test")
     assert count_round(demo, rid).visible
 
 
@@ -84,23 +81,25 @@ def test_count_is_deterministic_and_the_seed_comes_from_the_fingerprint(
 def test_live_results_follow_new_ballots(demo: EventStore) -> None:
     rid = sample_round(demo, 10)
     before = count_round(demo, rid).questions[0]
-    extra = issue_codes(demo, rid, 1).papers[0]
+    extra = issue_codes(demo, rid, 1, actor="test").papers[0]
     q = count_round(demo, rid).round.questions
     enter(demo, rid, extra.code, [Answer.choose(x, 0) if x.kind.value in (
         "yes_no", "scale", "choose_one", "approval") else Answer.blank(x) for x in q],
-        operator="t")
+        actor="t")
     after = count_round(demo, rid).questions[0]
     assert after.count.lines[0].value == before.count.lines[0].value + 1
     assert after.fingerprint != before.fingerprint
 
 
-def test_pb_rule_is_chosen_per_question(demo: EventStore) -> None:
-    rid = sample_round(demo, 20)
-    set_pb_rule(demo, rid, 8, "equalshares/add1")
+def test_pb_rule_is_part_of_the_question(demo: EventStore) -> None:
+    questions = tuple(dataclasses.replace(q, pb_rule="equalshares/add1")
+                      if q.kind.value == "budget" else q for q in sample_questions())
+    rid = sample_round(demo, 20, questions=questions)
+    assert pb_rule_of(demo, rid, 8).value == "equalshares/add1"
     r = count_round(demo, rid).questions[8]
     assert r.count.pb is not None and r.count.pb.rule.value == "equalshares/add1"
     with pytest.raises(Exception, match="budget"):
-        set_pb_rule(demo, rid, 0, "greedy")
+        pb_rule_of(demo, rid, 0)
 
 
 def test_exports_are_anonymous_and_read_back(demo: EventStore) -> None:
@@ -159,7 +158,7 @@ def test_result_sheet_one_question_on_letter(demo: EventStore, tmp_path: Path) -
     from facilitator.reports.results import write_result_sheet
 
     rid = sample_round(demo, 10)
-    close_round(demo, rid, note="test")
+    close_round(demo, rid, note="test", actor="test")
     pdf = write_result_sheet(tmp_path / "one.pdf", [count_round(demo, rid)],
                              page_size="letter", questions=[0])
     reader = PdfReader(pdf)
@@ -170,52 +169,6 @@ def test_result_sheet_one_question_on_letter(demo: EventStore, tmp_path: Path) -
 
 
 # -- the command line -----------------------------------------------------------------------
-
-
-def test_count_stv_prints_the_elected_and_json_stages(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    blt = GLASGOW / "Calton-2007.blt"
-    election = parse_blt(blt.read_text())
-    reference = count_stv(election, seed=0)
-    assert main(["count", "stv", str(blt)]) == 0
-    assert capsys.readouterr().out.splitlines() == list(reference.elected_names)
-    assert main(["count", "stv", str(blt), "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert data["elected"] == list(reference.elected_names)
-    moving = [s for s in reference.stages if s.action.value in (
-        "first preferences", "transfer surplus", "exclude")]
-    assert len(data["stages"]) == len(moving)
-    for stage, ref in zip(data["stages"], moving, strict=True):
-        assert stage["action"] == ref.action.value
-        assert set(stage["votes"]) == set(election.candidates)
-        for c, name in enumerate(election.candidates):
-            assert stage["votes"][name] == f"{ref.votes[c]:.5f}"
-            assert len(stage["votes"][name].split(".")[1]) == 5
-        assert stage["nontransferable"] == f"{ref.non_transferable:.5f}"
-
-
-def test_count_pb_uses_the_files_rule_and_votes(capsys: pytest.CaptureFixture[str]) -> None:
-    pb = PABULIB / "Poland_Swiecie_2023.pb"
-    election = parse_pb(pb.read_text(encoding="utf-8"))
-    selected = [p.id for p in election.projects if p.extra.get("selected") == "1"]
-    assert main(["count", "pb", str(pb), "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert sorted(data["selected"]) == sorted(selected)
-    cost = {p.id: p.cost for p in election.projects}
-    assert set(data) == {"selected", "spent"}
-    assert Fraction(data["spent"]) == sum(cost[p] for p in selected)
-    assert main(["count", "pb", str(pb), "--rule", "greedy"]) == 0
-    assert capsys.readouterr().out.split()
-
-
-def test_count_pb_malformed_file_names_the_line(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    bad = tmp_path / "bad.pb"
-    bad.write_text("META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost\np1;abc\n"
-                   "VOTES\nvoter_id;vote\n1;p1\n", encoding="utf-8")
-    assert main(["count", "pb", str(bad)]) == 1
-    err = capsys.readouterr().err
-    assert "line 6" in err and "bad.pb" in err
 
 
 def test_results_command_writes_sheet_and_exports(demo: EventStore, tmp_path: Path,

@@ -1,9 +1,12 @@
-"""Count one question of any kind from its valid answers, exactly (fractions, never floats).
+"""Count a question of any kind from its answers, exactly (fractions, never floats): pure.
 
-Every method reads :class:`facilitator.ballots.Assessment` values, whatever the source
-(paper or phone), and returns a :class:`Count`: one :class:`Line` per option (the figure a
-bar chart shows, its share, a detail such as a mean), the headline verdict, the winners and
-any notes about ties. Methods and their tie rules, as printed on a result sheet:
+:func:`answer_sets` turns a round's ballots into one :class:`AnswerSet` per question (its
+assessed answers and turnout); :func:`count_answers` counts one of them, by the rules in
+the question's definition. :func:`count` is the counting itself: every method reads
+:class:`facilitator.ballots.Assessment` values, whatever the source (paper or phone), and
+returns a :class:`Count`: one :class:`Line` per option (the figure a bar chart shows, its
+share, a detail such as a mean), the headline verdict, the winners and any notes about
+ties. Methods and their tie rules, as printed on a result sheet:
 
 ``yes_no``      Yes / No / Abstain counted; the question's decision rule (threshold, base,
                 abstentions, quorum) gives PASSED / NOT PASSED / NO DECISION.
@@ -14,11 +17,13 @@ any notes about ties. Methods and their tie rules, as printed on a result sheet:
                 share is enough. A tie for most votes is settled by lot.
 ``approval``    Approvals per option; the ``seats`` options with most approvals win. A tie
                 at the last winning place is settled by lot.
-``rank``        One seat: instant-runoff; several: Scottish STV (:mod:`.stv`, its own
-                tie rules). Borda and Dowdall scores are given for information.
+``rank``        One seat: instant-runoff; several: Scottish STV
+                (:mod:`facilitator.tally.stv`, its own tie rules). Borda and Dowdall
+                scores are given for information.
 ``score``       Sum and mean of the scores; highest sum wins, a tie settled by lot.
 ``dots``        Dots per option; most dots wins, a tie settled by lot.
-``budget``      Participatory budgeting by the chosen rule (:mod:`.pb`, its own tie rules).
+``budget``      Participatory budgeting by the question's funding rule
+                (:mod:`facilitator.tally.pb`, its own tie rules).
 ``judgment``    Majority judgment: each option's median grade (an ungraded option counts as
                 the lowest grade; with an even number of ballots the lower of the two middle
                 grades). Options with the same median are separated by the standard
@@ -40,65 +45,40 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from facilitator.ballots.convert import pb_election, ranked_election
-from facilitator.ballots.marks import Assessment
-from facilitator.ballots.questions import (
+from facilitator.ballots import (
     Abstentions,
+    Assessment,
+    BallotRound,
     Base,
     Kind,
     Question,
+    Status,
+    assess,
     format_amount,
     format_share,
+    pb_election,
+    ranked_election,
 )
 from facilitator.i18n import _
-from facilitator.tally.pb import PbResult, PbRule, count_pb, describe_pb_rule, format_number
+from facilitator.results.model import (
+    AnswerSet,
+    Ballot,
+    Count,
+    Line,
+    QuestionResult,
+    Table,
+    Turnout,
+    ballots_fingerprint,
+    seed_of,
+)
+from facilitator.tally.pb import PbRule, count_pb, describe_pb_rule
 from facilitator.tally.stv import (
     Method,
     StageAction,
-    StvResult,
     count_irv,
     count_stv,
     describe_rules,
 )
-
-
-@dataclass(frozen=True)
-class Line:
-    """One option's figure: what the bar shows, its share of the base, a short detail."""
-
-    label: str
-    value: Fraction
-    share: Fraction | None = None
-    detail: str = ""
-    winner: bool = False
-
-
-@dataclass(frozen=True)
-class Table:
-    """A secondary table (Borda/Dowdall scores, grade distributions), for information."""
-
-    title: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Count:
-    method: str
-    rules: str
-    unit: str
-    """What the figures count ("votes", "approvals", "points", "dots"…)."""
-    lines: tuple[Line, ...]
-    verdict: str
-    passed: bool | None = None
-    winners: tuple[int, ...] = ()
-    notes: tuple[str, ...] = ()
-    tables: tuple[Table, ...] = ()
-    stv: StvResult | None = None
-    pb: PbResult | None = None
-    lots: int = 0
-    working: str = ""
-    """How the verdict's percentage was worked out, for an observer to re-check."""
 
 
 @dataclass
@@ -174,6 +154,44 @@ def count(question: Question, answers: Sequence[Assessment], *, seed: int,
         return dataclasses.replace(result, notes=(*result.notes, *lot.notes),
                                    lots=result.lots + lot.draws)
     return result
+
+
+def answer_sets(ballot_round: BallotRound, ballots: Sequence[Ballot], *, present: int,
+                rejected_duplicates: int) -> list[AnswerSet]:
+    """One :class:`AnswerSet` per question of the round: its answers assessed, its turnout
+    (``present`` and ``rejected_duplicates`` are the round's, from its reconciliation)."""
+    fp = ballots_fingerprint(ballots)
+    spoiled = sum(1 for b in ballots if b.spoiled)
+    live = [b for b in ballots if not b.spoiled]
+    sets = []
+    for index, question in enumerate(ballot_round.questions):
+        counted = [(b.source, assess(question, answer)) for b in live
+                   if (answer := b.answers[index]) is not None]
+        assessed = tuple(a for _source, a in counted)
+        sources: dict[str, int] = {}
+        for source, _a in counted:
+            sources[source] = sources.get(source, 0) + 1
+        turnout = Turnout(
+            present=present, voted=len(assessed),
+            valid=sum(1 for a in assessed if a.status is Status.VALID),
+            blank=sum(1 for a in assessed if a.status is Status.BLANK),
+            invalid=sum(1 for a in assessed if a.status is Status.INVALID),
+            spoiled=spoiled, rejected_duplicates=rejected_duplicates,
+            by_source=tuple(sorted(sources.items())))
+        sets.append(AnswerSet(ballot_round.id, index, question, assessed, turnout, fp,
+                              seed_of(fp)))
+    return sets
+
+
+def count_answers(answers: AnswerSet, *, pb_rule: PbRule | str | None = None
+                  ) -> QuestionResult:
+    """Count one question (a budget question by its own funding rule unless ``pb_rule``
+    says otherwise, for a what-if outside the event)."""
+    result = count(answers.question, answers.assessments, seed=answers.seed,
+                   present=answers.turnout.present,
+                   pb_rule=pb_rule or answers.question.pb_rule)
+    return QuestionResult(answers.round_id, answers.index, answers.question, result,
+                          answers.turnout, answers.fingerprint, answers.seed)
 
 
 # -- single choice ------------------------------------------------------------------------
@@ -420,10 +438,6 @@ def _budget(question: Question, valid: Sequence[Assessment], rule: PbRule | str)
     return Count(_("Participatory budgeting: {rule}").format(rule=names[result.rule]),
                  describe_pb_rule(result.rule), _("votes"), lines, verdict, None,
                  tuple(position[p] for p in result.funded), result.notes, pb=result)
-
-
-def spent_text(result: PbResult) -> str:
-    return format_number(result.spent)
 
 
 # -- majority judgment ---------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Widgets that show a counted question: a painted bar chart, the result panel, the
-projector's results view. Thin views over :mod:`facilitator.tally.results`."""
+projector's results view. Thin views over :mod:`facilitator.results`."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from facilitator.ballots.questions import format_amount, format_share
+from facilitator.ballots import format_amount, format_share
 from facilitator.errors import UserError
 from facilitator.i18n import _
+from facilitator.results.model import Line, QuestionResult, figure_text
+from facilitator.results.queries import count_round, projected
 from facilitator.store import EventStore
-from facilitator.tally.methods import Line
-from facilitator.tally.results import QuestionResult, count_round, figure_text, projected
-from facilitator.tally.results import results_visible as round_visible
 
 
 def number_text(line: Line) -> str:
@@ -196,7 +195,7 @@ class ProjectorResults(QWidget):
             results = count_round(store, target[0])
         except UserError:  # a deleted round: show nothing rather than fail
             return False
-        if not round_visible(store, results.round) or target[1] >= len(results.questions):
+        if not results.visible or target[1] >= len(results.questions):
             return False
         r = results.questions[target[1]]
         self.question_label.setText(r.question.text)

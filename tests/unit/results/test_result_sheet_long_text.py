@@ -14,16 +14,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from facilitator.ballots import enter
-from facilitator.ballots.questions import Question
-from facilitator.ballots.rounds import create_round, issue_codes
+from facilitator.ballots import Question, create_round, enter, issue_codes
 from facilitator.cli import main
 from facilitator.clock import FakeClock
+from facilitator.demo import random_answer
 from facilitator.reports.results import write_result_sheet
+from facilitator.results.queries import count_round
 from facilitator.store import EventStore
 from facilitator.tally.pb import Project
-from facilitator.tally.results import count_round
-from facilitator.tally.sample import random_answer
 
 TEXTS = {
     "long": ("lorem ipsum dolor sit amet " * 80)[:2000],
@@ -58,10 +56,10 @@ def test_result_sheet_lays_out_and_keeps_any_text(name: str, tmp_path: Path) -> 
     text = TEXTS[name]
     store = EventStore.create(tmp_path / "e.facilitator", text[:300], FakeClock())
     questions = every_kind(text)
-    rid = create_round(store, text, questions).round.id
+    rid = create_round(store, text, questions, actor="test").round.id
     rng = random.Random(1)
-    for paper in issue_codes(store, rid, 12).papers:
-        enter(store, rid, paper.code, [random_answer(q, rng) for q in questions], operator="t")
+    for paper in issue_codes(store, rid, 12, actor="test").papers:
+        enter(store, rid, paper.code, [random_answer(q, rng) for q in questions], actor="t")
     results = count_round(store, rid)
     store.close()
     pdf = write_result_sheet(tmp_path / "sheet.pdf", [results])

@@ -4,7 +4,13 @@ Counts are recomputed from the event file whenever ballots change (only while th
 on screen; otherwise on the next show), so what is shown is always what a re-count would
 give. A round's results are hidden until it is closed unless the facilitator turns on live
 results. From here: the result sheet (save as PDF, or print through the Qt print dialog),
-the open-data exports, and putting a question's result on the projector.
+the open-data exports, and putting a question's result on the projector. Every change
+(live results, the projector) is an op of :mod:`facilitator.results.ops`, run through
+:meth:`Page.run` with the page's actor.
+
+A budget question's funding rule is shown, not chosen: it is part of the question, fixed
+when the round was defined. A closed round whose ballots no longer match the fingerprint
+sealed at close says so in red above everything else.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,51 +36,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.ballots import Kind, Question, list_rounds
+from facilitator.ballots import Kind, Question, list_rounds, pb_rule_name
 from facilitator.changes import Changes
 from facilitator.errors import UserError
-from facilitator.i18n import N_, _
+from facilitator.i18n import _
 from facilitator.reports.results import write_result_sheet
+from facilitator.results import exports, ops
+from facilitator.results.model import RoundResults
+from facilitator.results.queries import count_round, is_live, projected
 from facilitator.store import EventStore
-from facilitator.tally import PbRule, exports
-from facilitator.tally.results import (
-    RoundResults,
-    count_round,
-    is_live,
-    pb_rule_of,
-    projected,
-    set_live,
-    set_pb_rule,
-    set_projected,
-)
 from ui.bus import ChangeBus
-from ui.feedback import FeedbackBanner
-from ui.pages.common import add_shortcut, choose_save_path, run_command, save_export
-from ui.results_print import ask_printer, print_pdf
-from ui.results_view import ResultPanel
+from ui.pages.base import APP_ACTOR, Page
+from ui.pages.common import SaveChooser, choose_save_path, save_export
+from ui.pages.results.printing import ask_printer, print_pdf
+from ui.pages.results.view import ResultPanel
 
-SaveChooser = Callable[[QWidget, str, str], Path | None]
 PrinterAsker = Callable[[QWidget, str], QPrinter | None]
-PB_RULE_NAMES = {PbRule.GREEDY: N_("Greedy by votes"),
-                 PbRule.GREEDY_NO_SKIP: N_("Greedy, stop at the first that does not fit"),
-                 PbRule.EQUAL_SHARES_ADD1: N_("Method of Equal Shares")}
 
 
-class ResultsPage(QWidget):
+class ResultsPage(Page):
     results_counted = Signal(object)
     """Emitted with the :class:`RoundResults` after each (re)count shown."""
 
-    def __init__(self, store: EventStore, bus: ChangeBus, *,
+    def __init__(self, store: EventStore, bus: ChangeBus, *, actor: str = APP_ACTOR,
                  choose_save: SaveChooser = choose_save_path,
                  ask_print: PrinterAsker = ask_printer,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(store, bus, actor=actor, parent=parent)
         self.title = _("Results")
-        self._store = store
-        self._bus = bus
         self._choose_save = choose_save
         self._ask_print = ask_print
-        self._dirty = True
         self.results: RoundResults | None = None
 
         heading = QLabel(self.title)
@@ -104,21 +94,22 @@ class ResultsPage(QWidget):
         top.addWidget(round_label)
         top.addWidget(self.round_combo)
         top.addWidget(self.live_box)
-        self.banner = FeedbackBanner(self)
         self.status_label = QLabel()
         self.status_label.setObjectName("resultStatus")
         self.status_label.setWordWrap(True)
+        self.tamper_label = QLabel()
+        self.tamper_label.setObjectName("fingerprintMismatch")
+        self.tamper_label.setWordWrap(True)
+        self.tamper_label.setVisible(False)
         actions = QHBoxLayout()
+        self.rule_label = QLabel()
+        self.rule_label.setObjectName("fundingRule")
+        self.rule_label.setToolTip(_("Fixed when the round was defined, and printed on the "
+                                     "paper: it cannot be changed once the round is open."))
+        actions.addWidget(self.rule_label)
         actions.addStretch(1)
-        self.rule_combo = QComboBox()
-        self.rule_combo.setAccessibleName(_("Funding rule"))
-        for rule, name in PB_RULE_NAMES.items():
-            self.rule_combo.addItem(_(name), rule.value)
-        self.rule_label = QLabel(_("F&unding rule:"))
-        self.rule_label.setBuddy(self.rule_combo)
-        for widget in (self.rule_label, self.rule_combo, self.project_button,
-                       self.paper_combo, self.pdf_button, self.print_button,
-                       self.export_button):
+        for widget in (self.project_button, self.paper_combo, self.pdf_button,
+                       self.print_button, self.export_button):
             actions.addWidget(widget)
 
         self.question_list = QListWidget()
@@ -141,6 +132,7 @@ class ResultsPage(QWidget):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addLayout(top)
         layout.addWidget(self.banner)
+        layout.addWidget(self.tamper_label)
         layout.addLayout(actions)
         layout.addWidget(self.status_label)
         layout.addWidget(splitter, 1)
@@ -149,20 +141,19 @@ class ResultsPage(QWidget):
             " #resultVerdict { font-size: 17pt; font-weight: 700; padding: 4px 0; }"
             " #resultVerdict[passed=\"yes\"] { color: #166534; }"
             " #resultVerdict[passed=\"no\"] { color: #991b1b; }"
-            " #resultStatus { color: #4b5563; }")
+            " #resultStatus { color: #4b5563; }"
+            " #fingerprintMismatch { color: #991b1b; font-weight: 700; font-size: 13pt; }")
 
         self.round_combo.currentIndexChanged.connect(self._on_round_combo_changed)
         self.question_list.currentRowChanged.connect(self._on_question_list_row_changed)
         self.live_box.clicked.connect(self._on_live_box_clicked)
-        self.rule_combo.activated.connect(self._on_rule_combo_activated)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_sheet)
         self.project_button.clicked.connect(self.toggle_projector)
         self.export_menu.aboutToShow.connect(self._fill_export_menu)
-        add_shortcut(self, _("Print the result sheet"), "Ctrl+P", self.print_sheet)
-        add_shortcut(self, _("Save the result sheet as PDF"), "Ctrl+Shift+S", self.save_pdf)
-        add_shortcut(self, _("Show on the projector"), "Ctrl+J", self.toggle_projector)
-        bus.changes_applied.connect(self._on_bus_changes_applied)
+        self.shortcut(_("Print the result sheet"), "Ctrl+P", self.print_sheet)
+        self.shortcut(_("Save the result sheet as PDF"), "Ctrl+Shift+S", self.save_pdf)
+        self.shortcut(_("Show on the projector"), "Ctrl+J", self.toggle_projector)
         self.refresh()
 
     # -- reading ----------------------------------------------------------------------------
@@ -174,10 +165,12 @@ class ResultsPage(QWidget):
     def current_index(self) -> int:
         return max(0, self.question_list.currentRow())
 
+    def relevant(self, changes: Changes) -> bool:
+        return changes.ballots or changes.phones or changes.attendance or changes.event
+
     def refresh(self) -> None:
         """Re-read the rounds and re-count the current one."""
-        self._dirty = False
-        rounds = [r for r in list_rounds(self._store) if r.status != "draft"]
+        rounds = [r for r in list_rounds(self.store) if r.status != "draft"]
         wanted = self.current_round_id()
         if wanted is None and rounds:
             wanted = rounds[-1].id
@@ -206,9 +199,10 @@ class ResultsPage(QWidget):
             self.panel.verdict_label.setText("")
             self.panel.details_label.setText("")
             self.panel.chart.set_lines(())
-            self._update_rule_combo()
+            self.tamper_label.setVisible(False)
+            self._update_rule_label()
             return
-        results = count_round(self._store, round_id)
+        results = count_round(self.store, round_id)
         self.results = results
         row = self.current_index()
         self.question_list.blockSignals(True)
@@ -221,8 +215,11 @@ class ResultsPage(QWidget):
             self.question_list.addItem(item)
         self.question_list.setCurrentRow(min(row, len(results.questions) - 1))
         self.question_list.blockSignals(False)
-        self.live_box.setChecked(is_live(self._store, round_id))
+        self.live_box.setChecked(is_live(self.store, round_id))
         self.live_box.setEnabled(not results.round.is_closed)
+        self.tamper_label.setText(results.mismatch_text() if results.fingerprint_mismatch
+                                  else "")
+        self.tamper_label.setVisible(results.fingerprint_mismatch)
         self._show_current()
         self.results_counted.emit(results)
 
@@ -246,21 +243,20 @@ class ResultsPage(QWidget):
             self.panel.show_result(r)
         else:
             self.panel.show_hidden(r)
-        self._update_rule_combo()
-        shown = projected(self._store)
+        self._update_rule_label()
+        shown = projected(self.store)
         on = shown == (r.round_id, r.index)
         self.project_button.setText(_("Take off pro&jector") if on
                                     else _("Show on pro&jector"))
         self.project_button.setEnabled(self.results.visible or on)
 
-    def _update_rule_combo(self) -> None:
-        r = self._current_result_question()
-        budget = r is not None and r.kind is Kind.BUDGET
+    def _update_rule_label(self) -> None:
+        q = self._current_result_question()
+        budget = q is not None and q.kind is Kind.BUDGET
         self.rule_label.setVisible(budget)
-        self.rule_combo.setVisible(budget)
-        if budget and self.results is not None:
-            rule = pb_rule_of(self._store, self.results.round.id, self.current_index())
-            self.rule_combo.setCurrentIndex(max(0, self.rule_combo.findData(rule.value)))
+        if q is not None and budget:
+            self.rule_label.setText(_("Funding rule: {rule} (fixed with the question)").format(
+                rule=pb_rule_name(q.pb_rule)))
 
     def _current_result_question(self) -> Question | None:
         if self.results is None or not self.results.questions:
@@ -268,32 +264,24 @@ class ResultsPage(QWidget):
         return self.results.round.questions[min(self.current_index(),
                                                 len(self.results.questions) - 1)]
 
-    # -- commands ---------------------------------------------------------------------------
-
-    def _run(self, command: Callable[[], Changes], success: str = "") -> bool:
-        return run_command(self.banner, self._bus, command, success)
+    # -- ops ----------------------------------------------------------------------------------
 
     def _on_live_box_clicked(self, checked: bool) -> None:
         round_id = self.current_round_id()
         if round_id is not None:
-            self._run(lambda: set_live(self._store, round_id, checked))
-
-    def _on_rule_combo_activated(self, index: int) -> None:
-        round_id = self.current_round_id()
-        if round_id is not None:
-            rule = str(self.rule_combo.itemData(index))
-            question = self.current_index()
-            self._run(lambda: set_pb_rule(self._store, round_id, question, rule))
+            self.run(lambda: ops.set_live(self.store, round_id, checked, actor=self.actor))
 
     def toggle_projector(self) -> None:
         if self.results is None:
             return
         target = (self.results.round.id, self.current_index())
-        if projected(self._store) == target:
-            self._run(lambda: set_projected(self._store, None))
+        if projected(self.store) == target:
+            self.run(lambda: ops.set_projected(self.store, None, actor=self.actor))
         else:
-            self._run(lambda: set_projected(self._store, target),
-                      _("On the projector (open it with F5)."))
+            self.run(lambda: ops.set_projected(self.store, target, actor=self.actor),
+                     _("On the projector (open it with F5)."))
+
+    # -- the sheet and the exports -------------------------------------------------------------
 
     def _sheet_rounds(self) -> list[RoundResults]:
         if self.results is None:
@@ -311,19 +299,19 @@ class ResultsPage(QWidget):
         try:
             rounds = self._sheet_rounds()
         except UserError as exc:
-            self.banner.show_message(exc.message, "error")
+            self.refuse(exc.message)
             return None
         path = self._choose_save(self, _("Save the result sheet"),
                                  f"{self._file_stem()}-results.pdf")
         page = str(self.paper_combo.currentData())
         return save_export(self.banner, path, lambda p: write_result_sheet(
-            p, rounds, page_size=page, printed_at=self._store.clock.now()))
+            p, rounds, page_size=page, printed_at=self.store.clock.now()))
 
     def print_sheet(self) -> bool:
         try:
             rounds = self._sheet_rounds()
         except UserError as exc:
-            self.banner.show_message(exc.message, "error")
+            self.refuse(exc.message)
             return False
         page = str(self.paper_combo.currentData())
         printer = self._ask_print(self, page)
@@ -331,11 +319,11 @@ class ResultsPage(QWidget):
             return False
         with tempfile.TemporaryDirectory() as folder:
             pdf = write_result_sheet(Path(folder) / "results.pdf", rounds, page_size=page,
-                                     printed_at=self._store.clock.now())
+                                     printed_at=self.store.clock.now())
             try:
                 pages = print_pdf(pdf, printer)
             except UserError as exc:
-                self.banner.show_message(exc.message, "error")
+                self.refuse(exc.message)
                 return False
         self.banner.show_message(_("Sent {n} pages to the printer.").format(n=pages), "ok",
                                  seconds=6)
@@ -372,10 +360,10 @@ class ResultsPage(QWidget):
                     "json": lambda: exports.ballots_json(results),
                     "blt": lambda: exports.question_blt(results, index),
                     "pb": lambda: exports.question_pb(
-                        results, index, pb_rule_of(self._store, results.round.id, index).value),
+                        results, index, results.round.questions[index].pb_rule.value),
                     }[what]()
         except UserError as exc:
-            self.banner.show_message(exc.message, "error")
+            self.refuse(exc.message)
             return None
         path = self._choose_save(self, _("Export"), suggested)
         return save_export(self.banner, path, lambda p: p.write_text(text, encoding="utf-8"))
@@ -389,16 +377,3 @@ class ResultsPage(QWidget):
     def _on_question_list_row_changed(self, row: int) -> None:
         if row >= 0:
             self._show_current()
-
-    def _on_bus_changes_applied(self, changes: Changes) -> None:
-        if not (changes.ballots or changes.phones or changes.attendance or changes.event):
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()

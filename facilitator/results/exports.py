@@ -1,5 +1,5 @@
 """Open data: a round's ballots, anonymised, as CSV and JSON; ranked ballots as BLT; budget
-ballots as a Pabulib ``.pb`` file.
+ballots as a Pabulib ``.pb`` file. Pure: text from a counted round, nothing read or written.
 
 Anonymised means: no ballot code, no paper number, no entry time or operator, and the
 ballots listed in an order that says nothing about when they were entered (sorted by the
@@ -11,20 +11,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from facilitator import csvsafe
-from facilitator.ballots.convert import pb_election, ranked_election
-from facilitator.ballots.marks import assess
-from facilitator.ballots.questions import Kind
+from facilitator.ballots import Kind, assess, pb_election, ranked_election
 from facilitator.i18n import _
+from facilitator.results.model import Ballot, ResultsError, RoundResults, answer_json
 from facilitator.tally.blt import format_blt
-from facilitator.tally.errors import TallyInputError
 from facilitator.tally.pb import format_pb
-from facilitator.tally.results import Ballot, RoundResults, answer_json
 
 
 def _anonymous_order(results: RoundResults) -> list[Ballot]:
@@ -85,7 +79,7 @@ def question_blt(results: RoundResults, index: int) -> str:
     """A ranking question's valid ballots as BLT (identical rankings grouped)."""
     q = results.round.questions[index]
     if q.kind is not Kind.RANK:
-        raise TallyInputError(_("Only a ranking question can be saved as BLT."))
+        raise ResultsError(_("Only a ranking question can be saved as BLT."))
     return format_blt(ranked_election(q, _answers(results, index)))
 
 
@@ -93,47 +87,10 @@ def question_pb(results: RoundResults, index: int, rule: str = "greedy") -> str:
     """A budget question's valid ballots as a Pabulib file (META, PROJECTS, VOTES)."""
     q = results.round.questions[index]
     if q.kind is not Kind.BUDGET:
-        raise TallyInputError(_("Only a budget question can be saved as a Pabulib file."))
+        raise ResultsError(_("Only a budget question can be saved as a Pabulib file."))
     election = pb_election(q, _answers(results, index))
     meta = dict(election.meta)
     meta.update({"country": "", "unit": results.event, "instance": results.round.title,
                  "rule": rule, "date_begin": results.counted_at.date().isoformat()})
     meta = {k: v for k, v in meta.items() if v}
     return format_pb(type(election)(meta, election.projects, election.votes))
-
-
-def check_request(rounds: Sequence[RoundResults], question: int | None, *, blt: bool = False,
-                  pb: bool = False, targets: Sequence[Path | None] = ()) -> None:
-    """Refuse, before anything is written, a ``results`` request that cannot be met:
-    ``question`` (1-based) is not in the rounds, a BLT/Pabulib export of a question of
-    another kind (or of none), or a target file that cannot be written. Raises
-    :class:`TallyInputError` with one sentence."""
-    for target in targets:
-        if target is None:
-            continue
-        folder = target.parent
-        if target.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-            raise TallyInputError(
-                _("Cannot write {path}: {why}").format(path=target, why=(
-                    _("it is a folder") if target.is_dir() else
-                    _("the folder {folder} does not exist").format(folder=folder)
-                    if not folder.is_dir() else _("the folder is read-only"))))
-    if not rounds:
-        raise TallyInputError(_("This event has no ballot round with papers yet."))
-    if question is not None:
-        most = max(len(r.round.questions) for r in rounds)
-        if not 1 <= question <= most:
-            raise TallyInputError(
-                _("There is no question {n}: the questions are numbered 1 to {most}.").format(
-                    n=question, most=most) if most else
-                _("There is no question {n}: the round has no questions.").format(n=question))
-    if (blt or pb) and question is None:
-        raise TallyInputError(_("Say which question with --question N."))
-    first = rounds[0]
-    if (blt or pb) and question is not None and question > len(first.round.questions):
-        raise TallyInputError(
-            _("Round {title} has no question {n}.").format(title=first.round.title, n=question))
-    if blt and question is not None:
-        question_blt(first, question - 1)  # refuses another kind, or a name BLT can't hold
-    if pb and question is not None:
-        question_pb(first, question - 1)

@@ -7,10 +7,17 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facilitator.ballots import Answer, Assessment, DecisionRule, Question, assess
-from facilitator.ballots.convert import pb_election, ranked_election
+from facilitator.ballots import (
+    Answer,
+    Assessment,
+    DecisionRule,
+    Question,
+    assess,
+    pb_election,
+    ranked_election,
+)
+from facilitator.results.count import borda, count, dowdall, median_sequence
 from facilitator.tally import PbElection, PbRule, PbVote, Project, count_pb, count_stv
-from facilitator.tally.methods import borda, count, dowdall, median_sequence
 from facilitator.tally.ranked import RankedBallot, RankedElection
 
 
@@ -143,7 +150,7 @@ def test_budget_question_funds_within_budget() -> None:
 
 
 def test_no_votes_gives_no_decision_for_every_kind() -> None:
-    from facilitator.tally.sample import sample_questions
+    from facilitator.demo import sample_questions
 
     for q in sample_questions():
         c = count(q, [assess(q, Answer.blank(q))], seed=1)
