@@ -8,7 +8,6 @@ import dataclasses
 import io
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,22 +24,12 @@ from facilitator.ballots import (
     issue_codes,
 )
 from facilitator.cli import main
-from facilitator.clock import FakeClock
 from facilitator.demo import sample_questions, sample_round
 from facilitator.results.exports import ballots_csv, ballots_json, question_blt, question_pb
 from facilitator.results.ops import set_live, set_projected
 from facilitator.results.queries import answers_for, count_round, is_live, pb_rule_of, projected
 from facilitator.store import EventStore
 from facilitator.tally import count_stv, parse_blt, parse_pb
-
-
-@pytest.fixture
-def demo(tmp_path: Path, clock: FakeClock) -> Iterator[EventStore]:
-    from facilitator.demo import create_demo_event
-
-    store = create_demo_event(tmp_path / "demo.facilitator", clock)
-    yield store
-    store.close()
 
 
 def test_answers_for_counts_every_paper_once_with_turnout(demo: EventStore) -> None:

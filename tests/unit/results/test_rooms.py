@@ -7,26 +7,17 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from facilitator.changes import Changes
-from facilitator.clock import FakeClock
-from facilitator.demo import create_demo_event, sample_round
+from facilitator.demo import sample_round
 from facilitator.errors import UserError
 from facilitator.results import ops, queries
 from facilitator.results.model import ResultsError
 from facilitator.store import EventStore
 
 ACTOR = "desk 2"
-
-
-@pytest.fixture
-def demo(tmp_path: Path, clock: FakeClock) -> Iterator[EventStore]:
-    store = create_demo_event(tmp_path / "demo.facilitator", clock)
-    yield store
-    store.close()
 
 
 def audit_rows(store: EventStore) -> list[tuple[str, str]]:
