@@ -32,11 +32,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(_("{id}. {title} [{status}] — {n} questions, {printed} papers printed").format(
                 id=r.id, title=r.title, status=r.status_text(), n=len(r.questions),
                 printed=r.printed))
-            print("   " + _("How people vote: {channel}. Who may vote: {voters}.").format(
-                channel=r.channel_text(), voters=r.voters_text()))
-            if r.fingerprint:
-                print("   " + _("Sealed at close, fingerprint {fp}…").format(
-                    fp=r.fingerprint[:16]))
+            print("   " + r.voting_text())
+            if r.sealed_text():
+                print("   " + r.sealed_text())
             for number, q in enumerate(r.questions, start=1):
                 print(f"   {number}. {q.text}  ({kind_name(q.kind)})")
     return 0

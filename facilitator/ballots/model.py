@@ -119,6 +119,17 @@ class BallotRound:
     def status_text(self) -> str:
         return _(STATUS_NAMES[self.status])
 
+    def voting_text(self) -> str:
+        """How the round is voted and who may vote, in one sentence (the page, the CLI)."""
+        return _("How people vote: {channel}. Who may vote: {voters}.").format(
+            channel=self.channel_text(), voters=self.voters_text())
+
+    def sealed_text(self) -> str:
+        """The fingerprint sealed when the round closed, shortened ("" when not sealed)."""
+        if not self.fingerprint:
+            return ""
+        return _("Sealed at close, fingerprint {fp}…").format(fp=self.fingerprint[:16])
+
     def spec(self) -> dict[str, Any]:
         """The round as a JSON-able definition (what ``ballots new`` reads)."""
         return round_spec(self.title, self.questions, instructions=self.instructions,
@@ -281,6 +292,10 @@ class Entry:
     @property
     def live(self) -> bool:
         return self.undone_at is None
+
+    @property
+    def pretty(self) -> str:
+        return ballot_codes.pretty(self.code)
 
     def same_marks(self, other: Entry) -> bool:
         """Both keyings say the same thing, mark for mark (what double entry compares)."""

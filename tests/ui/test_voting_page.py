@@ -41,9 +41,15 @@ from facilitator.ballots import (
 from facilitator.clock import FakeClock
 from facilitator.people import check_in, import_people, list_participants, parse_people
 from facilitator.store import EventStore
-from ui.ballot_dialogs import PrintRequest, RoundDefinition, RoundDialog, question_from_draft
 from ui.bus import ChangeBus
 from ui.pages.voting import HAND_OUT, VotingPage
+from ui.pages.voting.dialogs import (
+    PrintRequest,
+    RoundDefinition,
+    RoundDialog,
+    blank_draft,
+    question_from_draft,
+)
 from ui.tasks import TaskRunner
 
 
@@ -128,9 +134,9 @@ def desk(qtbot: QtBot, demo_store: EventStore, tmp_path: Path) -> Desk:
 
 def opened(desk: Desk, papers: int = 10, double_entry: bool = False) -> list[str]:
     created = create_round(desk.store, "Morning vote", three_questions(),
-                           double_entry=double_entry).round
-    codes = [p.code for p in issue_codes(desk.store, created.id, papers).papers]
-    desk.bus.publish(issue_codes(desk.store, created.id, 1).changes)  # a second batch
+                           double_entry=double_entry, actor="test").round
+    codes = [p.code for p in issue_codes(desk.store, created.id, papers, actor="test").papers]
+    desk.bus.publish(issue_codes(desk.store, created.id, 1, actor="test").changes)  # a second batch
     return codes
 
 
@@ -154,8 +160,8 @@ def test_scan_key_and_save_from_the_keyboard(desk: Desk) -> None:
     assert entry.answers == (Answer.choose(q[0], 0), Answer.ranking(q[1], [2, 0]),
                              Answer.choose(q[2], 1))
     assert entry.operator == "desk"
-    assert desk.page.recent_table.rowCount() == 1
-    assert desk.page.recent_table.item(0, 1).text() == pretty(codes[0])
+    assert desk.page.recent.table.rowCount() == 1
+    assert desk.page.recent.table.item(0, 1).text() == pretty(codes[0])
 
 
 def test_a_rescanned_paper_is_refused_with_time_and_operator(desk: Desk,
@@ -176,9 +182,9 @@ def test_a_rescanned_paper_is_refused_with_time_and_operator(desk: Desk,
 
 def test_unknown_and_other_round_codes_are_refused(desk: Desk) -> None:
     codes = opened(desk)
-    other = create_round(desk.store, "Afternoon", three_questions()).round
-    other_code = issue_codes(desk.store, other.id, 2).papers[1].code
-    desk.bus.publish(issue_codes(desk.store, other.id, 1).changes)
+    other = create_round(desk.store, "Afternoon", three_questions(), actor="test").round
+    other_code = issue_codes(desk.store, other.id, 2, actor="test").papers[1].code
+    desk.bus.publish(issue_codes(desk.store, other.id, 1, actor="test").changes)
     desk.page.select_round(get_round(desk.store, 1).id)
     desk.scanner(other_code)
     assert "belongs to the round “Afternoon” (paper 2)" in desk.page.banner.text()
@@ -223,9 +229,9 @@ def test_editor_keys_per_kind(desk: Desk) -> None:
         Question.judgment("Grade", ["P", "Q"], ["Good", "Fair", "Poor"]),
         Question.dot_vote("Dots", ["D", "E"], dots=3),
     )
-    created = create_round(desk.store, "Kinds", questions).round
-    code = issue_codes(desk.store, created.id, 1).papers[0].code
-    desk.bus.publish(issue_codes(desk.store, created.id, 1).changes)
+    created = create_round(desk.store, "Kinds", questions, actor="test").round
+    code = issue_codes(desk.store, created.id, 1, actor="test").papers[0].code
+    desk.bus.publish(issue_codes(desk.store, created.id, 1, actor="test").changes)
     desk.page.select_round(created.id)
     desk.scanner(code)
     # approval: toggle 1, 3, 1 again, 2 → B, C; Tab. score: 4 then 0 (a real zero).
@@ -257,13 +263,13 @@ def test_double_entry_adjudication_from_the_page(desk: Desk) -> None:
     assert "adjudication list" in page.banner.text()
     desk.paper(codes[2], "1" "21\t" "1")
     page.tabs.setCurrentIndex(1)
-    assert page.adjudication_table.rowCount() == 2
+    assert page.adjudication.table.rowCount() == 2
     assert page.tabs.tabText(1) == "Adjudication (2)"
     page.operator_edit.setText("Cai")
-    page.adjudication_table.selectRow(0)
-    page.keep_first_button.click()
+    page.adjudication.table.selectRow(0)
+    page.adjudication.keep_first_button.click()
     assert [m.code for m in mismatches(desk.store, desk.round.id)] == [codes[2]]
-    page.decide_button.click()  # key it from the paper
+    page.adjudication.decide_button.click()  # key it from the paper
     assert page.mode() == DECISION and page.editor.loaded
     assert "differ on" in page.banner.text()
     desk.keys("3" "12\t" "1\n")
@@ -316,20 +322,20 @@ def test_reconcile_and_close_with_a_note(desk: Desk) -> None:
         desk.paper(code, "1")
     page = desk.page
     page.tabs.setCurrentIndex(2)
-    page.issued_spin.setValue(4)
-    page.returned_spin.setValue(4)
-    page.save_counts_button.click()
-    assert "1 returned paper is not keyed in yet." in page.problems_label.text()
+    page.reconciliation.issued_spin.setValue(4)
+    page.reconciliation.returned_spin.setValue(4)
+    page.reconciliation.save_counts_button.click()
+    assert "1 returned paper is not keyed in yet." in page.reconciliation.problems_label.text()
     desk.note = None
-    page.close_button.click()  # the operator cancelled the note
+    page.reconciliation.close_button.click()  # the operator cancelled the note
     assert not get_round(desk.store, desk.round.id).is_closed
     assert desk.notes_asked[-1][1] is True
     desk.note = "One paper was torn up by its voter."
-    page.close_button.click()
+    page.reconciliation.close_button.click()
     closed = get_round(desk.store, desk.round.id)
     assert closed.is_closed and closed.close_note == desk.note
-    assert "Closed at" in page.problems_label.text()
-    assert not page.scan_edit.isEnabled() and page.reopen_button.isEnabled()
+    assert "Closed at" in page.reconciliation.problems_label.text()
+    assert not page.scan_edit.isEnabled() and page.reconciliation.reopen_button.isEnabled()
 
 
 def test_round_dialog_builds_every_kind(qtbot: QtBot) -> None:
@@ -361,9 +367,7 @@ def test_round_dialog_builds_every_kind(qtbot: QtBot) -> None:
 
 
 def test_draft_with_a_bad_project_line_names_it() -> None:
-    from ui.ballot_dialogs import _blank_draft
-
-    draft = _blank_draft(Kind.BUDGET)
+    draft = blank_draft(Kind.BUDGET)
     draft.update(text="Budget", options="Playground 40000", budget="100")
     with pytest.raises(QuestionError, match="Project line 1"):
         question_from_draft(draft)
@@ -441,23 +445,23 @@ def test_done_when_120_papers_printed_keyed_twice_reconciled_closed(
 
     page.tabs.setCurrentIndex(1)
     page.operator_edit.setText("Cai")
-    page.adjudication_table.selectRow(0)
-    page.keep_first_button.click()  # Cai looks at paper 8: Ann was right
-    page.decide_button.click()  # paper 100: Cai keys it from the paper
+    page.adjudication.table.selectRow(0)
+    page.adjudication.keep_first_button.click()  # Cai looks at paper 8: Ann was right
+    page.adjudication.decide_button.click()  # paper 100: Cai keys it from the paper
     desk.keys(marks(99) + "\n")
     assert mismatches(desk.store, desk.round.id) == []
 
     page.tabs.setCurrentIndex(2)
-    page.issued_spin.setValue(120)
-    page.returned_spin.setValue(120)
-    page.save_counts_button.click()
+    page.reconciliation.issued_spin.setValue(120)
+    page.reconciliation.returned_spin.setValue(120)
+    page.reconciliation.save_counts_button.click()
     figures = reconcile(desk.store, desk.round.id)
     assert figures.balanced and not figures.blocking, figures.discrepancies
     assert (figures.printed, figures.entered, figures.second_keyed, figures.adjudicated,
             figures.counted, figures.rejected, figures.present) == (
                 120, 120, 120, 2, 120, {"duplicate": 1}, 120)
     desk.note = ""
-    page.close_button.click()
+    page.reconciliation.close_button.click()
     assert get_round(desk.store, desk.round.id).is_closed
     assert desk.notes_asked[-1][1] is False  # balanced: the note was optional
 
@@ -511,7 +515,7 @@ def test_editing_a_draft_keeps_every_rule_the_menus_do_not_offer(qtbot: QtBot,
     not silently turn them into a simple majority without quorum."""
     rule = DecisionRule.supermajority("70%", quorum_share=Fraction(1, 2))
     created = create_round(demo_store, "From a file", (Question.yes_no("Go?", rule=rule),),
-                           channel="phones", voters=("participant", "expert")).round
+                           channel="phones", voters=("participant", "expert"), actor="test").round
     dialog = RoundDialog(created)
     qtbot.addWidget(dialog)
     assert dialog.threshold_combo.currentText() == "at least 70%"
@@ -536,13 +540,14 @@ def test_the_desk_shows_the_channel_and_refuses_who_may_not_vote(desk: Desk) -> 
 def test_a_phones_only_round_has_no_paper_controls(desk: Desk) -> None:
     from facilitator.lan import votes as lan
 
-    created = create_round(desk.store, "Phones", three_questions(), channel="phones").round
+    created = create_round(desk.store, "Phones", three_questions(), channel="phones",
+                           actor="test").round
     desk.bus.publish(lan.open_question(desk.store, created.id, 0))
     desk.page.select_round(created.id)
     page = desk.page
     assert "Phones only" in page.round_info.text()
     assert not page.print_button.isEnabled() and not page.mode_buttons[HAND_OUT].isEnabled()
-    assert not page.save_counts_button.isEnabled()
+    assert not page.reconciliation.save_counts_button.isEnabled()
     assert "phones only" in page.scan_edit.placeholderText()
 
 
@@ -550,11 +555,49 @@ def test_closing_seals_and_reopening_says_the_fingerprint_is_released(desk: Desk
     codes = opened(desk, 1)
     desk.paper(codes[0], "1")
     desk.note = "test"
-    desk.page.close_button.click()
+    desk.page.reconciliation.close_button.click()
     sealed = get_round(desk.store, desk.round.id).fingerprint
     assert sealed and f"fingerprint {sealed[:16]}" in desk.page.round_info.text()
     desk.note = "A paper turned up."
-    desk.page.reopen_button.click()
+    desk.page.reconciliation.reopen_button.click()
     assert "releases the fingerprint" in desk.notes_asked[-1][0]
     assert "sealed fingerprint is released" in desk.page.banner.text()
     assert get_round(desk.store, desk.round.id).fingerprint is None
+
+
+# -- issue 12: the page on the Page base --------------------------------------------------------
+
+
+def test_every_change_from_the_desk_names_who_made_it(desk: Desk) -> None:
+    """Every op runs through Page.run with the actor: the operator typed, else the desk."""
+    before = desk.store.query_one("SELECT max(id) AS n FROM audit_log")
+    first_new = int(before["n"] or 0) + 1 if before else 1
+    desk.definition = RoundDefinition("Desk vote", three_questions(), "", None, False)
+    desk.page.new_button.click()
+    desk.print_request = PrintRequest(3, None, "A4")
+    desk.page.print_button.click()
+    desk.qtbot.waitUntil(lambda: not desk.page.printing, timeout=20_000)
+    codes = [p.code for p in paper_codes(desk.store, desk.round.id)]
+    desk.paper(codes[0], "1")
+    desk.page.operator_edit.setText("  Ann  Jones ")
+    desk.paper(codes[1], "2")
+    desk.note = "two papers are still out"
+    desk.page.reconciliation.close_button.click()
+    assert get_round(desk.store, desk.round.id).is_closed
+    rows = desk.store.query("SELECT action, actor FROM audit_log WHERE id >= ? ORDER BY id",
+                            (first_new,))
+    assert [(r["action"], r["actor"]) for r in rows] == [
+        ("ballot_round_create", "desk"), ("ballot_round_channel", "desk"),
+        ("ballot_codes_issue", "desk"), ("ballot_enter", "desk"),
+        ("ballot_enter", "Ann Jones"), ("ballot_round_close", "Ann Jones")]
+    assert [e.operator for e in entries(desk.store, desk.round.id)] == ["Ann Jones", "desk"]
+
+
+def test_a_hidden_voting_page_is_refreshed_when_shown(desk: Desk) -> None:
+    desk.page.hide()
+    created = create_round(desk.store, "While away", three_questions(), actor="test")
+    desk.bus.publish(created.changes)
+    assert desk.page.stale and desk.page.current_round() is None  # no work while hidden
+    desk.page.show()
+    assert not desk.page.stale
+    assert desk.page.current_round() == created.round

@@ -1,7 +1,8 @@
 """Dialogs of the Voting page, each with ``ask(...) -> Result | None`` so tests can drive them.
 
 :class:`RoundDialog` defines a round and its questions (every kind, with its decision rule or
-funding rule), how it is voted (paper, phones or both) and who may vote;
+funding rule, and a preview of how to vote on it as the paper and the phones will say it),
+how it is voted (paper, phones or both) and who may vote;
 :class:`PrintDialog` asks how many papers to print (or which batch to print again);
 :class:`NoteDialog` asks for the note that closing with a discrepancy, or reopening, needs.
 """
@@ -45,9 +46,12 @@ from facilitator.ballots import (
 )
 from facilitator.ballots.questions import default_grades, default_scale, format_share
 from facilitator.i18n import _
-from facilitator.people.importer import ROLES
+from facilitator.people import ROLES
 from ui.widgets import error_label, ok_cancel
 
+KEPT = ("max_rank", "support_points", "oppose_points")
+"""Question fields the form does not offer (set in a round file): kept as they are when the
+question is edited, unless its kind changes."""
 THRESHOLDS = (("1/2", False), ("3/5", True), ("2/3", True), ("3/4", True), ("4/5", True),
               ("1", True))
 
@@ -84,16 +88,17 @@ class RoundDefinition:
     voters: tuple[str, ...] = VOTER_ROLES
 
 
-def _blank_draft(kind: Kind = Kind.YES_NO) -> dict[str, Any]:
+def blank_draft(kind: Kind = Kind.YES_NO) -> dict[str, Any]:
     return {"kind": kind.value, "text": "", "options": "", "allow_abstain": True,
             "max_choices": 0, "seats": 1, "score_min": 0, "score_max": 5, "dots": 5,
             "max_dots": 0, "budget": "", "grades": "\n".join(default_grades()),
             "threshold": THRESHOLDS[0], "base": "votes_cast", "abstentions": "excluded",
-            "quorum": 0, "quorum_share": None, "note": "", "pb_rule": PB_RULES[0].value}
+            "quorum": 0, "quorum_share": None, "note": "", "pb_rule": PB_RULES[0].value,
+            "kept": None}
 
 
 def _draft_from_question(q: Question) -> dict[str, Any]:
-    draft = _blank_draft(q.kind)
+    draft = blank_draft(q.kind)
     draft.update({
         "text": q.text, "allow_abstain": q.allow_abstain, "max_choices": q.max_choices or 0,
         "seats": q.seats, "score_min": q.score_min, "score_max": q.score_max,
@@ -105,11 +110,25 @@ def _draft_from_question(q: Question) -> dict[str, Any]:
         "quorum": q.rule.quorum, "note": q.note, "pb_rule": q.pb_rule.value,
         "quorum_share": None if q.rule.quorum_share is None else str(q.rule.quorum_share),
     })
+    unedited = KEPT + (("seats",) if q.kind is Kind.APPROVAL else ())  # approval: winners
+    draft["kept"] = {"kind": q.kind.value, **{k: v for k, v in q.to_json().items()
+                                              if k in unedited}}
     if q.kind is Kind.BUDGET:
         draft["options"] = "\n".join(f"{p.name or p.id}; {p.cost}" for p in q.projects)
     elif q.kind is not Kind.YES_NO:
         draft["options"] = "\n".join(q.options)
     return draft
+
+
+def how_to_vote_preview(question: Question) -> str:
+    """What voters will read under the question, on the paper and on their phones (the very
+    texts :meth:`Question.how_to_vote` gives both), and how it is decided."""
+    lines = [_("On the paper: {how}").format(how=question.how_to_vote()),
+             _("On phones: {how}").format(how=question.how_to_vote(phone=True))]
+    decided = question.decided_by()
+    if decided:
+        lines.append(decided)
+    return "\n".join(lines)
 
 
 def question_from_draft(draft: dict[str, Any]) -> Question:
@@ -153,6 +172,9 @@ def question_from_draft(draft: dict[str, Any]) -> Question:
         data["grades"] = [g.strip() for g in str(draft["grades"]).splitlines() if g.strip()]
     if kind is Kind.SCALE and not lines:
         data["options"] = list(default_scale())
+    kept = draft.get("kept") or {}
+    if kept.get("kind") == kind.value:
+        data.update({k: v for k, v in kept.items() if k != "kind"})
     return Question.from_json(data)
 
 
@@ -282,10 +304,14 @@ class RoundDialog(QDialog):
         rule_form.addRow(_("Abstentions:"), self.abstentions_combo)
         rule_form.addRow(_("&Quorum (people taking part):"), self.quorum_spin)
         self.question_error = error_label()
+        self.preview_label = QLabel()
+        self.preview_label.setObjectName("howToVote")
+        self.preview_label.setWordWrap(True)
         right = QVBoxLayout()
         right.addLayout(self.form)
         right.addWidget(self.rule_box)
         right.addWidget(self.question_error)
+        right.addWidget(self.preview_label)
         right.addStretch(1)
         self.editor = QWidget()
         self.editor.setLayout(right)
@@ -329,7 +355,7 @@ class RoundDialog(QDialog):
                 box.setChecked(role in existing.voters)
             self.drafts = [_draft_from_question(q) for q in existing.questions]
         else:
-            self.drafts = [_blank_draft()]
+            self.drafts = [blank_draft()]
         for _draft in self.drafts:
             self.question_list.addItem(QListWidgetItem())
         self._refresh_items()
@@ -346,7 +372,7 @@ class RoundDialog(QDialog):
         self.remove_button.setEnabled(len(self.drafts) > 1)
 
     def _on_add_clicked(self) -> None:
-        self.drafts.append(_blank_draft())
+        self.drafts.append(blank_draft())
         self.question_list.addItem(QListWidgetItem())
         self._refresh_items()
         self.question_list.setCurrentRow(len(self.drafts) - 1)
@@ -429,6 +455,7 @@ class RoundDialog(QDialog):
             "abstentions": self.abstentions_combo.currentData(),
             "quorum": self.quorum_spin.value(), "note": self.note_edit.text(),
             "quorum_share": self.drafts[row].get("quorum_share"),
+            "kept": self.drafts[row].get("kept"),
             "pb_rule": self.pb_rule_combo.currentData(),
         }
         self._refresh_items()
@@ -464,13 +491,15 @@ class RoundDialog(QDialog):
     def _check_current(self) -> None:
         row = self.question_list.currentRow()
         try:
-            question_from_draft(self.drafts[row])
+            question = question_from_draft(self.drafts[row])
         except QuestionError as exc:
             self.question_error.setText(exc.message)
             self.question_error.setVisible(True)
+            self.preview_label.setText("")
         else:
             self.question_error.setText("")
             self.question_error.setVisible(False)
+            self.preview_label.setText(how_to_vote_preview(question))
 
     # -- result ------------------------------------------------------------------------------
 

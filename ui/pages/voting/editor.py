@@ -76,11 +76,11 @@ class BallotEditor(QWidget):
         self.body_layout.setContentsMargins(0, 0, 0, 0)
         self.body_layout.setSpacing(8)
         self.labels: list[QLabel] = []
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setWidget(self.body)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll_area.setWidget(self.body)
         self.keys = QLabel(_(
             "Digits: mark · ↑↓ option · ←→ number · Tab next question · Del clear · "
             "/ unreadable · * spoiled paper · Enter save · Esc put aside"))
@@ -90,7 +90,7 @@ class BallotEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addWidget(self.idle)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.keys)
         self.clear()
 
@@ -117,7 +117,7 @@ class BallotEditor(QWidget):
             self.labels.append(label)
         self.body_layout.addStretch(1)
         self.idle.setVisible(False)
-        self.scroll.setVisible(True)
+        self.scroll_area.setVisible(True)
         self.keys.setVisible(True)
         self._render_all()
 
@@ -136,7 +136,7 @@ class BallotEditor(QWidget):
         self.header.setText("")
         self.header.setVisible(False)
         self.idle.setVisible(True)
-        self.scroll.setVisible(False)
+        self.scroll_area.setVisible(False)
         self.keys.setVisible(False)
 
     @property
@@ -285,7 +285,7 @@ class BallotEditor(QWidget):
         before, self.current, self.option = self.current, target, 0
         self._render(before)
         self._render(self.current)
-        self.scroll.ensureWidgetVisible(self.labels[self.current])
+        self.scroll_area.ensureWidgetVisible(self.labels[self.current])
 
     def go_to(self, question: int, option: int = 0) -> None:
         before, self.current, self.option = self.current, question, option
