@@ -29,7 +29,7 @@ from facilitator.store.errors import (
     translate,
 )
 from facilitator.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from facilitator.store.owner import OwnerLock
+from facilitator.store.owner import OwnerLock, is_held
 
 APPLICATION_ID = 0x46434C54  # "FCLT": marks a SQLite file as a Facilitator event
 FILE_SUFFIX = ".facilitator"
@@ -112,7 +112,7 @@ class EventStore:
         owner = OwnerLock.acquire(path, clock.now())
         try:
             _check_header(path)
-            _read(path, lambda conn: _require_event(conn, path))
+            _read(path, lambda conn: _require_event(conn, path), owned=True)
             return cls._connect(path, clock, create=False, owner=owner)
         except BaseException:
             owner.release()
@@ -128,7 +128,7 @@ class EventStore:
                 _require_event(source, path)
                 source.backup(memory)
 
-            _read(path, copy)
+            _read(path, copy, owned=False)
             store = cls(memory, path, clock)
             store._migrate(create=False)  # an older file: the copy is upgraded, not the file
             memory.execute("PRAGMA query_only = ON")
@@ -393,30 +393,28 @@ def _require_event(conn: sqlite3.Connection, path: Path) -> None:
         raise _not_an_event(path)
 
 
-def _read(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+def _read(path: Path, work: Callable[[sqlite3.Connection], T], *, owned: bool) -> T:
     """Run ``work`` on a connection that cannot write the file, checkpoint or delete its WAL.
 
-    While a writer has the event open (its ``-wal`` and ``-shm`` exist), read through the
-    shared WAL index without ever writing to it (``readonly_shm``). A file with no WAL was
-    closed cleanly: read it as it lies (``immutable``: no ``-wal`` or ``-shm`` is made), and
-    start again if a writer changed it meanwhile."""
+    While another process owns the event (so its ``-wal`` and ``-shm`` are live), read
+    through the shared WAL index without ever writing to it (``readonly_shm``); that
+    writer's index is sound, and must not be rebuilt under it. With no owner (or when we are
+    the owner, ``owned``), read normally: SQLite may rebuild an index a crash left stale,
+    never the data. A file with no WAL was closed cleanly: read it as it lies
+    (``immutable``: no ``-wal`` or ``-shm`` is made), and start again if a writer changed it
+    meanwhile."""
     wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
     for _attempt in range(5):
         before = _signature(path)
         immutable = not wal.exists()
         if immutable:
             params = "mode=ro&immutable=1"
-        elif shm.exists():
+        elif shm.exists() and not owned and is_held(path):
             params = "mode=ro&readonly_shm=1"
         else:
-            params = "mode=ro"  # a WAL without its index (a crash): SQLite rebuilds -shm
+            params = "mode=ro"
         try:
-            source = sqlite3.connect(f"{path.resolve().as_uri()}?{params}", uri=True,
-                                     isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-            try:
-                result = work(source)
-            finally:
-                source.close()
+            result = _read_with(path, params, work)
         except sqlite3.Error as exc:
             if _signature(path) != before or wal.exists() != (not immutable):
                 continue  # a writer was at work; read again
@@ -426,6 +424,15 @@ def _read(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
         return result
     raise LockedError(
         _("{path} kept changing while it was read; try again.").format(path=path))
+
+
+def _read_with(path: Path, params: str, work: Callable[[sqlite3.Connection], T]) -> T:
+    source = sqlite3.connect(f"{path.resolve().as_uri()}?{params}", uri=True,
+                             isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        return work(source)
+    finally:
+        source.close()
 
 
 def _signature(path: Path) -> tuple[int, int, int, int]:

@@ -37,6 +37,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,13 +46,14 @@ from typing import Any
 from facilitator.i18n import _
 from facilitator.store.errors import EventInUseError, StoreError, StoreIOError
 
-__all__ = ["EventInUseError", "Holder", "OwnerLock", "canonical", "is_held_here",
+__all__ = ["EventInUseError", "Holder", "OwnerLock", "canonical", "is_held", "is_held_here",
            "read_holder", "set_program", "sidecar_path"]
 
 _WINDOWS_LOCK_OFFSET = 1 << 20
 """Windows locks are mandatory: lock a byte far past the holder text, so others can read it."""
 
 _HOLDER_LIMIT = 4096
+_BINARY = getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
 
 _held: dict[str, OwnerLock] = {}
 _held_guard = threading.Lock()
@@ -204,6 +206,28 @@ def is_held_here(path: Path | str) -> bool:
         return str(canonical(path)) in _held
 
 
+def is_held(path: Path | str) -> bool:
+    """True if some process, this one included, owns ``path`` now. Writes nothing (it
+    only tries, for an instant, a lock on the sidecar if there is one)."""
+    if is_held_here(path):
+        return True
+    try:
+        fd = os.open(sidecar_path(path), os.O_RDONLY | _BINARY)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: assume the careful answer
+    try:
+        if _try_lock(fd):
+            _unlock(fd)
+            return False
+        return True
+    except OSError:
+        return True
+    finally:
+        _close_quietly(fd)
+
+
 def _user() -> str:
     try:
         return getpass.getuser()
@@ -212,8 +236,12 @@ def _user() -> str:
 
 
 def _lock_sidecar(sidecar: Path, event: Path) -> int:
-    """Open and lock the sidecar; return its descriptor, or raise naming the holder."""
-    for _attempt in range(10):
+    """Open and lock the sidecar; return its descriptor, or raise naming the holder.
+
+    A lock held by no one we can name is tried again a few times over ~50 ms: a new owner
+    writes its name just after locking, and :func:`is_held` locks for an instant."""
+    unnamed = 0
+    for _attempt in range(20):
         fd = _open_sidecar(sidecar, event)
         try:
             locked = _try_lock(fd)
@@ -226,6 +254,10 @@ def _lock_sidecar(sidecar: Path, event: Path) -> int:
         if not locked:
             _close_quietly(fd)
             holder = read_holder(event)
+            if holder is None and unnamed < 10:
+                unnamed += 1
+                time.sleep(0.005)
+                continue
             if holder is None:
                 raise EventInUseError(
                     _("{path} is already open in another program; close it there "
@@ -235,7 +267,7 @@ def _lock_sidecar(sidecar: Path, event: Path) -> int:
             return fd
         _unlock(fd)  # its holder removed it on release: take the folder's new one
         _close_quietly(fd)
-    raise EventInUseError(  # pragma: no cover - ten releases in a row while we try
+    raise EventInUseError(  # pragma: no cover - twenty releases in a row while we try
         _("{path} is being opened and closed by another program; try again.").format(
             path=event))
 
@@ -249,7 +281,7 @@ def _still_in_folder(fd: int, sidecar: Path) -> bool:
 
 
 def _open_sidecar(sidecar: Path, event: Path) -> int:
-    binary = getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
+    binary = _BINARY
     try:
         return os.open(sidecar, os.O_RDWR | os.O_CREAT | binary, 0o666)
     except PermissionError:
