@@ -218,8 +218,6 @@ def hand_out(store: EventStore, round_id: int, participant_id: int, *, actor: st
     secret). Refused for someone not entitled to vote, a second paper for the same person,
     and someone who voted by phone in the round (checked here, in the same transaction,
     and by a trigger in the event file whatever code path tries)."""
-    from facilitator.lan.votes import paper_refusal  # phone voting builds on the ballots
-
     who = desk_name(actor)
     with store.transaction():
         ballot_round = queries.require_round(store, round_id, "open")
@@ -234,7 +232,7 @@ def hand_out(store: EventStore, round_id: int, participant_id: int, *, actor: st
                                 "(by {operator}).").format(
                 name=person.name, title=ballot_round.title, time=local_time(earlier.at),
                 operator=earlier.operator or _("desk")))
-        refusal = paper_refusal(store, round_id, participant_id)
+        refusal = queries.paper_refusal(store, round_id, participant_id)
         if refusal is not None:
             raise BallotError(refusal)
         try:

@@ -42,7 +42,7 @@ from facilitator.ballots.model import (
 from facilitator.ballots.questions import Question
 from facilitator.clock import from_iso
 from facilitator.i18n import _, ngettext
-from facilitator.people import Participant
+from facilitator.people import Participant, get
 from facilitator.store import EventStore
 
 _ENTRY_COLUMNS = ("e.id, e.round_id, e.code, c.serial, e.pass, e.spoiled, e.answers, e.operator, "
@@ -183,11 +183,22 @@ def keyed_ballots(store: EventStore, round_id: int) -> int:
     return int(row["n"]) if row else 0
 
 
-def phone_voter_count(store: EventStore, round_id: int) -> int:
-    """People who voted by phone on at least one question of the round (never what)."""
-    from facilitator.lan.votes import phone_voters  # phone voting builds on the ballots
+def phone_voters(store: EventStore, round_id: int) -> set[int]:
+    """Who voted by phone on any question of the round (never what): the phone channel's
+    list of voters, which the phone server writes with each vote."""
+    return {int(r["participant_id"]) for r in store.query(
+        "SELECT DISTINCT participant_id FROM lan_voted WHERE round_id = ?", (round_id,))}
 
-    return len(phone_voters(store, round_id))
+
+def paper_refusal(store: EventStore, round_id: int, participant_id: int) -> str | None:
+    """Why this person may not be handed a paper for the round (they voted by phone), or
+    None. The hand-out desk shows it; the event file refuses the hand-out anyway. (No time:
+    the file does not keep when anyone voted.)"""
+    if participant_id not in phone_voters(store, round_id):
+        return None
+    person = get(store, participant_id)
+    return _("{name} already voted by phone in this round; no paper ballot for them.").format(
+        name=person.name)
 
 
 # -- entries --------------------------------------------------------------------------------------
@@ -423,7 +434,7 @@ def reconcile(store: EventStore, round_id: int) -> Reconciliation:
     handed = handout_count(store, round_id)
     issued, returned = ballot_round.issued, ballot_round.returned
     keyed = entered + spoiled
-    phone = phone_voter_count(store, round_id)
+    phone = len(phone_voters(store, round_id))
     paper = ballot_round.channel != PHONES
 
     problems: list[str] = []

@@ -8,7 +8,7 @@ page turns into a sentence in the voter's own language.
 Who votes: an active participant, checked in, whose badge has not been revoked. One vote
 per person per question. A person is on paper *or* on a phone for a round: a phone vote is
 refused after a paper was handed out, and the hand-out desk is refused after a phone vote (a
-trigger in the event file, plus :func:`paper_refusal` for a clear message).
+trigger in the event file, plus :func:`facilitator.ballots.paper_refusal` for a clear message).
 
 **A phone vote is secret in the file**, as a paper in a ballot box is. *Who* has voted on a
 question (``lan_voter_lists``: one row per question holding the sorted list of participant
@@ -38,10 +38,16 @@ from datetime import datetime
 from typing import Any
 
 from facilitator import codes
+from facilitator.ballots import (
+    BallotRound,
+    get_round,
+    handed_out_to,
+    use_channel,
+    voting_refusal,
+)
 from facilitator.ballots.errors import BallotError
 from facilitator.ballots.marks import Answer, Status, assess, check_answer
 from facilitator.ballots.questions import Kind, Question
-from facilitator.ballots.rounds import BallotRound, get_round, handed_out_to
 from facilitator.changes import Changes
 from facilitator.clock import from_iso, to_iso
 from facilitator.errors import UserError
@@ -206,6 +212,7 @@ def open_question(store: EventStore, round_id: int, index: int, *,
         if not 0 <= index < len(ballot_round.questions):
             raise LanError(_("The round “{title}” has no question {n}.").format(
                 title=ballot_round.title, n=index + 1), "unknown")
+        use_channel(store, ballot_round, "phones", actor=operator or "")  # refused: paper only
         now = to_iso(store.clock.now())
         if ballot_round.status == "draft":
             store.execute("UPDATE ballot_rounds SET status = 'open', opened_at = ? "
@@ -313,7 +320,15 @@ def cast_vote(store: EventStore, participant_id: int, round_id: int, index: int,
     when changes are not allowed, a person handed a paper for the round, an answer that
     breaks the question's rules (the phone can say why and let the voter fix it)."""
     with store.transaction():
-        voter(store, participant_id)
+        person = voter(store, participant_id)
+        ballot_round = get_round(store, round_id)  # a closed round takes no vote, ever
+        if ballot_round.is_closed:
+            raise LanError(_("Voting on this question has closed."), "closed")
+        if not ballot_round.is_open:
+            raise LanError(_("This question is not open to phones."), "not_open")
+        refusal = voting_refusal(store, ballot_round, person)
+        if refusal is not None:
+            raise LanError(refusal, "not_entitled")
         current = phone_question(store, round_id, index)
         if current is None:
             raise LanError(_("This question is not open to phones."), "not_open")
@@ -462,17 +477,6 @@ def _store_ballot(store: EventStore, participant_id: int, round_id: int, index: 
     return PhoneVote(round_id, index, answer, receipt), replaced, not allow_change
 
 
-def paper_refusal(store: EventStore, round_id: int, participant_id: int) -> str | None:
-    """Why this person may not be handed a paper for the round (they voted by phone), or
-    None. The hand-out desk shows it; the event file refuses the hand-out anyway. (No time:
-    the file does not keep when anyone voted.)"""
-    if participant_id not in phone_voters(store, round_id):
-        return None
-    person = get(store, participant_id)
-    return _("{name} already voted by phone in this round; no paper ballot for them.").format(
-        name=person.name)
-
-
 # -- what counts -------------------------------------------------------------------------------
 
 
@@ -495,12 +499,6 @@ def phone_answers(store: EventStore, round_id: int, question_index: int) -> list
 def phone_receipts(store: EventStore, round_id: int, question_index: int) -> list[str]:
     """The receipts of the ballots, sorted: a voter can check theirs is counted."""
     return [v.receipt for v in phone_ballots(store, round_id) if v.index == question_index]
-
-
-def phone_voters(store: EventStore, round_id: int) -> set[int]:
-    """Who voted by phone on any question of the round (never what)."""
-    return {int(r["participant_id"]) for r in store.query(
-        "SELECT DISTINCT participant_id FROM lan_voted WHERE round_id = ?", (round_id,))}
 
 
 def _refuse_zero_marks(question: Question, answer: Answer) -> None:

@@ -63,8 +63,8 @@ def questions() -> tuple[Question, ...]:
 
 def domain(tmp: Path, count: int) -> tuple[list[float], list[float], float]:
     store = EventStore.create(tmp / "domain.facilitator", "Bench")
-    r = create_round(store, "Vote", questions(), actor="test").round
-    papers = issue_codes(store, r.id, count, actor="test").papers
+    r = create_round(store, "Vote", questions(), actor="bench").round
+    papers = issue_codes(store, r.id, count, actor="bench").papers
     q = r.questions
     scans, saves = [], []
     for n, paper in enumerate(papers):
@@ -77,8 +77,8 @@ def domain(tmp: Path, count: int) -> tuple[list[float], list[float], float]:
         enter(store, r.id, paper.code, marks, actor="bench")
         saves.append((time.perf_counter() - started) * 1000)
     started = time.perf_counter()
-    write_ballot_papers(tmp / "papers.pdf", issue_codes(store, r.id, 1, actor="test").round, papers,
-                        event_name=store.name)
+    write_ballot_papers(tmp / "papers.pdf", issue_codes(store, r.id, 1, actor="bench").round,
+                        papers, event_name=store.name)
     pdf_seconds = time.perf_counter() - started
     store.close()
     return scans, saves, pdf_seconds
@@ -98,8 +98,8 @@ def desk(tmp: Path, count: int) -> tuple[list[float], list[float], float, int]:
     assert isinstance(app, QApplication)
     apply_style(app)
     store = EventStore.create(tmp / "desk.facilitator", "Bench")
-    r = create_round(store, "Vote", questions(), actor="test").round
-    codes = [p.code for p in issue_codes(store, r.id, count, actor="test").papers]
+    r = create_round(store, "Vote", questions(), actor="bench").round
+    codes = [p.code for p in issue_codes(store, r.id, count, actor="bench").papers]
     bus, tasks = ChangeBus(), TaskRunner()
     page = VotingPage(store, bus, tasks)
     page.resize(1280, 800)

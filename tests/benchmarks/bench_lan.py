@@ -115,7 +115,7 @@ def make_event(folder: Path, phones: int) -> tuple[Any, int, list[str]]:
     for row in store.query("SELECT id FROM participants"):
         check_in(store, int(row["id"]), actor="bench")
     ballot = create_round(store, "Bench", [
-        Question.choose_one("Where next?", ["Town hall", "Library", "School"])]).round
+        Question.choose_one("Where next?", ["Town hall", "Library", "School"])], actor="test").round
     open_question(store, ballot.id, 0)
     tokens = [str(r["token"]) for r in store.query("SELECT token FROM participants ORDER BY id")]
     return store, ballot.id, tokens

@@ -70,9 +70,9 @@ op = done
 while True:
     code = codes[op % len(codes)]
     if (op // len(codes)) % 2 == 0:
-        enter(store, 1, code, marks(op), operator=f"op{op}")
+        enter(store, 1, code, marks(op), actor=f"op{op}")
     else:
-        undo_entry(store, live_entry(store, code, 1).id, operator="durability")
+        undo_entry(store, live_entry(store, code, 1).id, actor="durability")
     print("OK", op, code, flush=True)
     op += 1
 """

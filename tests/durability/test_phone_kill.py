@@ -76,7 +76,8 @@ def make_event(path: Path) -> tuple[int, list[tuple[int, str]]]:
         for row in store.query("SELECT id FROM participants"):
             check_in(store, int(row["id"]), actor="test")
         question = Question.choose_one("Where next?", ["Town hall", "Library", "School"])
-        round_id = create_round(store, "Burst", (question, question), channel="phones").round.id
+        round_id = create_round(store, "Burst", (question, question), channel="phones",
+                                actor="test").round.id
         lan.open_question(store, round_id, 0)
         lan.open_question(store, round_id, 1)
         voters = [(int(r["id"]), str(r["token"])) for r in store.query(

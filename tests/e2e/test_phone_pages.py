@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from facilitator.ballots import create_round
-from facilitator.ballots.rounds import BallotRound
+from facilitator.ballots import BallotRound, create_round
 from facilitator.clock import FakeClock
 from facilitator.lan import votes as lan
 from facilitator.people import Participant, list_participants
@@ -43,7 +42,7 @@ def demo(tmp_path: Path, clock: FakeClock) -> Iterator[EventStore]:
 
 @pytest.fixture
 def phone_round(demo: EventStore) -> BallotRound:
-    return create_round(demo, "Phone vote", every_kind()).round
+    return create_round(demo, "Phone vote", every_kind(), actor="test").round
 
 
 @pytest.fixture

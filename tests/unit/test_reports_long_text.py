@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from facilitator.ballots import create_round, get_round, issue_codes
 from facilitator.ballots.questions import Question
-from facilitator.ballots.rounds import create_round, get_round, issue_codes
 from facilitator.clock import FakeClock
 from facilitator.errors import UserError
 from facilitator.people import check_in, import_people, list_participants, parse_people
@@ -95,8 +95,8 @@ def test_ballot_papers_flow_long_text(event: tuple[EventStore, str], tmp_path: P
     questions = (Question.yes_no(text), Question.choose_one(text, [text, "B" + text, "C"]),
                  Question.pb_budget(text, [Project("p1", Fraction(40), text)], 100),
                  Question.judgment(text, [text, "B" + text]))
-    rid = create_round(store, text, questions, instructions=text).round.id
-    papers = issue_codes(store, rid, 1).papers
+    rid = create_round(store, text, questions, instructions=text, actor="test").round.id
+    papers = issue_codes(store, rid, 1, actor="test").papers
     pdf = write_ballot_papers(tmp_path / "ballots.pdf", get_round(store, rid), papers,
                               event_name=text)
     extracted = check_pdf(pdf, tmp_path)

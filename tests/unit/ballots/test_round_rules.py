@@ -32,6 +32,7 @@ from facilitator.ballots import (
     hand_out,
     issue_codes,
     parse_round_spec,
+    queries,
     reconcile,
     record_counts,
     record_rejected,
@@ -297,7 +298,7 @@ def test_only_those_entitled_vote_by_phone_or_on_paper(
         assert "only participants vote" in refused.value.message
         with pytest.raises(BallotError, match="not entitled to vote"):
             hand_out(demo, paper.id, person.id, actor="test")
-    assert lan.phone_voters(demo, phones.id) == set()
+    assert queries.phone_voters(demo, phones.id) == set()
     assert demo.query("SELECT count(*) FROM ballot_handouts")[0][0] == 0
     member = participants(demo)[0]
     lan.cast_vote(demo, member.id, phones.id, 0, Answer.choose(q, 0))
@@ -378,7 +379,7 @@ def test_both_channels_check_each_other(demo: EventStore) -> None:
     figures = reconcile(demo, r.id)
     assert (figures.entered, figures.phone_voters, figures.handed_out) == (2, 1, 2)
     assert ("Voted by phone (people)", "1") in figures.lines()
-    assert d.id not in lan.phone_voters(demo, r.id)
+    assert d.id not in queries.phone_voters(demo, r.id)
 
 
 def test_reconciliation_counts_phone_voters_against_those_present(demo: EventStore) -> None:
@@ -412,7 +413,7 @@ def test_a_hand_out_racing_a_phone_vote_gets_a_sentence(
     lan.cast_vote(demo, person.id, r.id, 0, Answer.choose(r.questions[0], 0))
     # The phone vote lands between the desk's check and its write: only the event file's
     # trigger stands in the way, and the desk still reads a sentence.
-    monkeypatch.setattr(lan, "paper_refusal", lambda *_args: None)
+    monkeypatch.setattr(queries, "paper_refusal", lambda *_args: None)
     before = audit_count(demo)
     with pytest.raises(BallotError, match="already voted by phone") as refused:
         hand_out(demo, r.id, person.id, actor="test")

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.ballots import Question, create_round
-from facilitator.ballots.rounds import BallotRound
+from facilitator.ballots import BallotRound, Question, create_round
 from facilitator.clock import FakeClock
 from facilitator.people import Participant, list_participants
 from facilitator.store import EventStore
@@ -47,7 +46,7 @@ def every_kind() -> tuple[Question, ...]:
 
 @pytest.fixture
 def phone_round(demo: EventStore) -> BallotRound:
-    return create_round(demo, "Phone vote", every_kind()).round
+    return create_round(demo, "Phone vote", every_kind(), actor="test").round
 
 
 def present(store: EventStore) -> list[Participant]:

@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from facilitator.ballots import Answer, close_round, create_round
+from facilitator.ballots import Answer, close_round, create_round, paper_refusal, phone_voters
 from facilitator.ballots.questions import Question
 from facilitator.clock import FakeClock
 from facilitator.lan import votes as lan
@@ -75,7 +75,7 @@ def receipt_on(page: str) -> str | None:
 def test_the_phone_page_never_shows_a_past_vote(demo: EventStore) -> None:
     q = Question.choose_one("Where should the next assembly meet?",
                             ["Town hall", "Library", "School"])
-    ballot_round = create_round(demo, "Secret", (q, q), channel="phones").round
+    ballot_round = create_round(demo, "Secret", (q, q), channel="phones", actor="test").round
     app = PhoneApp(demo)
     person = present(demo)[0]
     lan.save_settings(demo, lan.LanSettings(allow_change=True))
@@ -122,7 +122,7 @@ def test_a_rank_or_grade_of_zero_from_a_phone_is_refused_clearly(
         demo: EventStore, index: int, fields: dict[str, str]) -> None:
     """A hostile form: the page offers ranks and grades from 1, so a 0 was typed by hand.
     It used to be stored as a blank vote; now it is refused with a sentence saying why."""
-    ballot_round = create_round(demo, "Hostile", every_kind(), channel="phones").round
+    ballot_round = create_round(demo, "Hostile", every_kind(), channel="phones", actor="test").round
     lan.open_question(demo, ballot_round.id, index)
     person = present(demo)[0]
     status, page = phone_vote(PhoneApp(demo), person, ballot_round.id, index, fields)
@@ -154,7 +154,7 @@ def test_the_closed_event_file_links_no_voter_to_a_choice(demo: EventStore, tmp_
                                                           clock: FakeClock) -> None:
     people = present(demo)[:12]
     kinds = every_kind()
-    first = create_round(demo, "Morning", kinds, channel="phones").round
+    first = create_round(demo, "Morning", kinds, channel="phones", actor="test").round
     replaced: list[tuple[str, Answer]] = []
     receipts: dict[str, Answer] = {}
 
@@ -199,10 +199,10 @@ def test_the_closed_event_file_links_no_voter_to_a_choice(demo: EventStore, tmp_
         if c.values[1:3] == [first.id, 2]]
     assert len(question_two) == 12 and not _key_ordered(question_two), \
         "the test would see arrival order if the file kept it"
-    close_round(demo, first.id, note="secrecy test")
+    close_round(demo, first.id, note="secrecy test", actor="test")
 
     # A second round stays open, votes secret while open.
-    second = create_round(demo, "Afternoon", kinds[:3], channel="phones").round
+    second = create_round(demo, "Afternoon", kinds[:3], channel="phones", actor="test").round
     lan.open_question(demo, second.id, 0)
     for n, person in enumerate(people[3:9]):
         cast(person, second.id, 0, Answer.choose(kinds[0], n % 3 == 0))
@@ -349,7 +349,7 @@ def test_an_older_file_is_migrated_and_its_history_zeroed(tmp_path: Path,
         vote = lan.my_vote(store, 1, 1, 1)
         assert vote is not None and vote.receipt == "LIVERCP3"
         assert lan.my_vote(store, 1, 1, 0) is None
-        assert lan.paper_refusal(store, 1, 2) is not None and lan.phone_voters(store, 1) == {1, 2}
+        assert paper_refusal(store, 1, 2) is not None and phone_voters(store, 1) == {1, 2}
         assert store.integrity_check() == "ok"
     data = path.read_bytes()
     assert b"OLDRCPT1" not in data and b'{"m": [null, null, 1]}' not in data

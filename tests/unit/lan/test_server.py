@@ -11,8 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from facilitator import codes
-from facilitator.ballots import Answer
-from facilitator.ballots.rounds import BallotRound
+from facilitator.ballots import Answer, BallotRound
 from facilitator.changes import Changes
 from facilitator.lan import votes as lan
 from facilitator.lan.app import Limits
@@ -212,7 +211,7 @@ def test_pages_escape_and_set_security_headers(server: LanServer, demo: EventSto
 
     ballot_round = create_round(demo, "<script>alert(1)</script>", [
         Question.choose_one('Pick "one" <img src=x onerror=alert(1)>', ["<i>A</i>", "B&C"])
-    ]).round
+    ], actor="test").round
     lan.open_question(demo, ballot_round.id, 0)
     page = request(server.base_url, "GET", f"/v/{present(demo)[0].token}/q/{ballot_round.id}/0")
     assert "<script>alert" not in page.body and "<img src=x" not in page.body

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 
 from facilitator import codes
-from facilitator.ballots.entry import scan
+from facilitator.ballots import scan
 from facilitator.ballots.errors import CodeError
 from facilitator.lan import votes as lan
 from facilitator.lan.app import Limits
@@ -202,7 +202,7 @@ def test_new_badges_have_long_codes_the_desk_reads(demo: EventStore) -> None:
 def test_a_badge_scanned_at_ballot_entry_is_named(demo: EventStore) -> None:
     from facilitator.ballots import Question, create_round
 
-    round_id = create_round(demo, "R", [Question.yes_no("Q?")]).round.id
+    round_id = create_round(demo, "R", [Question.yes_no("Q?")], actor="test").round.id
     for code in (present(demo)[0].badge_code, codes.new_code(6)):
         with pytest.raises(CodeError, match="participant's badge"):
             scan(demo, round_id, codes.pretty(code))

@@ -8,14 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.ballots import Answer, get_round, hand_out, issue_codes
-from facilitator.ballots.rounds import BallotRound
+from facilitator.ballots import (
+    Answer,
+    BallotError,
+    BallotRound,
+    create_round,
+    get_round,
+    hand_out,
+    issue_codes,
+    paper_refusal,
+)
 from facilitator.lan import votes as lan
 from facilitator.people import get
+from facilitator.results import count_round, option_figures, question_turnout
 from facilitator.store import EventStore
-from facilitator.tally.results import count_round, option_figures, question_turnout
 
-from .conftest import absent, present
+from .conftest import absent, every_kind, present
 
 
 def test_open_question_freezes_a_draft_round(demo: EventStore, phone_round: BallotRound) -> None:
@@ -106,21 +114,23 @@ def test_invalid_answers_are_refused_with_the_reason(demo: EventStore,
     assert lan.phone_answers(demo, phone_round.id, 3) == []
 
 
-def test_paper_or_phone_never_both(demo: EventStore, phone_round: BallotRound) -> None:
-    issue_codes(demo, phone_round.id, 5)
+def test_paper_or_phone_never_both(demo: EventStore) -> None:
+    # Both channels only when the round is defined so (issue 11: the safe path is one channel)
+    phone_round = create_round(demo, "Both", every_kind(), channel="both", actor="test").round
+    issue_codes(demo, phone_round.id, 5, actor="test")
     lan.open_question(demo, phone_round.id, 0)
     on_paper, on_phone = present(demo)[:2]
     q = phone_round.questions[0]
-    hand_out(demo, phone_round.id, on_paper.id)
+    hand_out(demo, phone_round.id, on_paper.id, actor="test")
     with pytest.raises(lan.LanError) as refused:
         lan.cast_vote(demo, on_paper.id, phone_round.id, 0, Answer.choose(q, 0))
     assert refused.value.reason == "paper"
     lan.cast_vote(demo, on_phone.id, phone_round.id, 0, Answer.choose(q, 0))
-    reason = lan.paper_refusal(demo, phone_round.id, on_phone.id)
+    reason = paper_refusal(demo, phone_round.id, on_phone.id)
     assert reason is not None and on_phone.name in reason and "phone" in reason
-    assert lan.paper_refusal(demo, phone_round.id, on_paper.id) is None
-    with pytest.raises(sqlite3.IntegrityError, match="voted by phone"):
-        hand_out(demo, phone_round.id, on_phone.id)
+    assert paper_refusal(demo, phone_round.id, on_paper.id) is None
+    with pytest.raises(BallotError, match="voted by phone"):  # a sentence, not IntegrityError
+        hand_out(demo, phone_round.id, on_phone.id, actor="test")
 
 
 def test_turnout_counts_people_present(demo: EventStore, phone_round: BallotRound) -> None:
@@ -240,7 +250,7 @@ def test_who_voted_is_apart_from_what(demo: EventStore, phone_round: BallotRound
 
 def test_links_go_when_the_question_or_round_closes_or_changing_stops(
         demo: EventStore, phone_round: BallotRound) -> None:
-    from facilitator.ballots.reconcile import close_round
+    from facilitator.ballots import close_round
 
     lan.save_settings(demo, lan.LanSettings(allow_change=True))
     for index in range(3):
@@ -262,7 +272,7 @@ def test_links_go_when_the_question_or_round_closes_or_changing_stops(
         lan.cast_vote(demo, person.id, phone_round.id, 1,
                       Answer.choose(phone_round.questions[1], 1))
     assert refused.value.reason == "already_voted"
-    close_round(demo, phone_round.id, note="test")
+    close_round(demo, phone_round.id, note="test", actor="test")
     assert demo.query("SELECT count(*) FROM lan_links")[0][0] == 0
     assert lan.phone_questions(demo, open_only=True) == []
 
