@@ -102,7 +102,8 @@ def _run(args: argparse.Namespace) -> int:
     except EventInUseError as exc:
         return _hand_over(target, exc)
     except (UserError, OSError) as exc:
-        problem = (_("Cannot open the event"), str(exc))
+        problem = (_("Cannot open the demo event") if target == context.demo_path
+                   else _("Cannot open the event"), str(exc))
     window = MainWindow(context, store)
     listen_for_second_launches(window)
 
