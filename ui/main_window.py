@@ -128,13 +128,19 @@ class MainWindow(QMainWindow):
     # -- menus and shortcuts ---------------------------------------------------------------------
 
     def _action(self, menu: QMenu, text: str, shortcut: str | QKeySequence.StandardKey | None,
-                slot: Callable[[], None]) -> QAction:
+                slot: Callable[[], object]) -> QAction:
         act = QAction(text, self)
         if shortcut is not None:
             act.setShortcut(QKeySequence(shortcut))
         act.triggered.connect(slot)
         menu.addAction(act)
         return act
+
+    def _page_shower(self, key: str) -> Callable[[], None]:
+        def show() -> None:
+            self.show_page(key)
+
+        return show
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -157,7 +163,7 @@ class MainWindow(QMainWindow):
         titles = self._page_titles()
         for number, key in enumerate(PAGE_KEYS, start=1):
             act = self._action(view_menu, titles[key], f"Ctrl+{number}",
-                               lambda checked=False, k=key: self.show_page(k))
+                               self._page_shower(key))
             self.page_actions.append(act)
         view_menu.addSeparator()
         self.projector_action = self._action(view_menu, _("&Projector window"), "F5",

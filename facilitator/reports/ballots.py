@@ -48,8 +48,8 @@ def translator(language: str | None) -> Translate:
 
 def qr_matrix(text: str) -> list[list[bool]]:
     """The QR modules for ``text`` (medium error correction, no quiet zone)."""
-    import qrcode  # type: ignore[import-untyped]
-    from qrcode.constants import ERROR_CORRECT_M  # type: ignore[import-untyped]
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
 
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
     qr.add_data(text)
