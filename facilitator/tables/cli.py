@@ -321,7 +321,7 @@ def allocate_pool(args: argparse.Namespace) -> int:
 
 def allocate_event(args: argparse.Namespace) -> int:
     with EventStore.open(args.event) as store:
-        settings = replace(queries.load_settings(store), rounds=args.rounds, seed=args.seed)
+        settings = replace(queries.settings(store), rounds=args.rounds, seed=args.seed)
         if args.table_size is not None:
             settings = replace(settings, table_size=args.table_size, n_tables=None)
         elif args.tables is not None:

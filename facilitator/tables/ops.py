@@ -210,7 +210,7 @@ def _movable(store: EventStore, plan: StoredPlan, round_: int, pid: int) -> int:
     if (round_, pid) in plan.locked:
         raise TablesError(_("{name} is locked to table {t} in round {n}; unlock them first.")
                           .format(name=name, t=table + 1, n=round_ + 1))
-    for pin in queries.load_settings(store).rules.pins:
+    for pin in queries.settings(store).rules.pins:
         if pin.participant_id == pid and pin.applies(round_) and pin.table == table:
             raise TablesError(
                 _("{name} is pinned to table {t} in round {n}; change the pin in the "

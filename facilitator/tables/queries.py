@@ -73,7 +73,7 @@ def default_settings(store: EventStore) -> TableSettings:
     return TableSettings(attributes=tuple(chosen))
 
 
-def load_settings(store: EventStore) -> TableSettings:
+def settings(store: EventStore) -> TableSettings:
     data = store.meta_json(SETTINGS_KEY)
     if not data:
         return default_settings(store)
@@ -275,7 +275,7 @@ def check_plan(store: EventStore, plan: StoredPlan) -> list[str]:
     seated = [pid for pid in dict.fromkeys(p for table in plan.seats[-1] for p in table)
               if pid in everyone]
     here = {pid: names[pid] for pid in seated}
-    rules = load_settings(store).rules
+    rules = settings(store).rules
     constraints, _notes = _constraints(rules, here, names, plan.rounds, plan.tables)
     try:
         problem = Problem([_person(everyone[pid]) for pid in seated], rounds=plan.rounds,
@@ -320,36 +320,37 @@ class AllocationOutcome:
 
 
 def prepare_allocation(
-    store: EventStore, settings: TableSettings | None = None, *, keep_locks: bool = True
+    store: EventStore, chosen: TableSettings | None = None, *, keep_locks: bool = True
 ) -> AllocationJob:
     """Read the people and rules for a new plan; refused with a clear message if impossible.
 
     Seats locked in the current plan stay where they are (as pins for that round) when
     ``keep_locks``.
     """
-    settings = settings or load_settings(store)
-    check_settings(settings)
-    people = pool(store, settings)
+    table_settings = chosen or settings(store)
+    check_settings(table_settings)
+    people = pool(store, table_settings)
     if not people:
         raise TablesError(
-            _("No one to seat: no participant is checked in yet.") if settings.scope ==
+            _("No one to seat: no participant is checked in yet.") if table_settings.scope ==
             "checked_in" else _("No one to seat: the participant list is empty."))
     names = {pid: label(p) for pid, p in _everyone(store).items()}
     here = {p.id: label(p) for p in people}
-    tables = settings.table_count(len(people))
-    constraints, notes = _constraints(settings.rules, here, names, settings.rounds, tables)
+    tables = table_settings.table_count(len(people))
+    constraints, notes = _constraints(table_settings.rules, here, names,
+                                      table_settings.rounds, tables)
     locks: frozenset[tuple[int, int]] = frozenset()
     current = current_plan(store) if keep_locks else None
     if current is not None and current.locked:
         constraints, locks = _locks_as_pins(current, here, constraints,
-                                            rounds=settings.rounds, tables=tables)
+                                            rounds=table_settings.rounds, tables=tables)
     try:
         problem = Problem(
-            [_person(p) for p in people], rounds=settings.rounds,
-            n_tables=tables, diversify=settings.diversify(), constraints=constraints)
+            [_person(p) for p in people], rounds=table_settings.rounds,
+            n_tables=tables, diversify=table_settings.diversify(), constraints=constraints)
     except AllocationError as exc:
         raise TablesError(exc.message) from exc
-    return AllocationJob(settings, problem, {v: k for k, v in here.items()}, tuple(notes),
+    return AllocationJob(table_settings, problem, {v: k for k, v in here.items()}, tuple(notes),
                          locks)
 
 
@@ -374,8 +375,8 @@ def run_allocation(
 
 def drift(store: EventStore, plan: StoredPlan) -> Drift:
     """Latecomers (to be seated, not in the plan's last round) and leavers (seated, gone)."""
-    settings = replace(plan.settings, rules=load_settings(store).rules)
-    now = {p.id: p for p in pool(store, settings)}
+    settings_now = replace(plan.settings, rules=settings(store).rules)
+    now = {p.id: p for p in pool(store, settings_now)}
     last = {pid for table in plan.seats[-1] for pid in table}
     everyone = _everyone(store)
     arrived = tuple(sorted((p for pid, p in now.items() if pid not in last),
@@ -417,28 +418,28 @@ def prepare_rebalance(store: EventStore, from_round: int, plan: StoredPlan | Non
         raise TablesError(_("There is no plan to re-balance yet: allocate tables first."))
     if not 0 <= from_round < plan.rounds:
         raise TablesError(_("There is no round {n} in this plan.").format(n=from_round + 1))
-    settings = replace(plan.settings, rules=load_settings(store).rules)
-    people = pool(store, settings)
+    settings_now = replace(plan.settings, rules=settings(store).rules)
+    people = pool(store, settings_now)
     if not people:
         raise TablesError(_("No one to seat: no participant is checked in."))
     everyone = _everyone(store)
     names = {pid: label(p) for pid, p in everyone.items()}
     here = {p.id: label(p) for p in people}
-    constraints, notes = _constraints(settings.rules, here, names, plan.rounds, plan.tables)
+    constraints, notes = _constraints(settings_now.rules, here, names, plan.rounds, plan.tables)
     constraints, locks = _locks_as_pins(plan, here, constraints, rounds=plan.rounds,
                                         tables=plan.tables, from_round=from_round)
     former_ids = [pid for pid in plan.people() if pid not in here and pid in everyone]
     former = tuple(_person(everyone[pid]) for pid in former_ids)
     try:
         problem = Problem([_person(p) for p in people], rounds=plan.rounds,
-                          n_tables=plan.tables, diversify=settings.diversify(),
+                          n_tables=plan.tables, diversify=settings_now.diversify(),
                           constraints=constraints)
     except AllocationError as exc:
         raise TablesError(exc.message) from exc
     engine_plan = Plan(tuple(tuple(tuple(names[pid] for pid in table) for table in rnd)
                              for rnd in plan.seats))
     ids = {names[pid]: pid for pid in [*here, *former_ids]}
-    return RebalanceJob(plan.id, from_round, settings, problem, engine_plan, former, ids,
+    return RebalanceJob(plan.id, from_round, settings_now, problem, engine_plan, former, ids,
                         tuple(notes), locks)
 
 

@@ -276,7 +276,7 @@ def test_constraints_dialog_and_refusal(qtbot: QtBot, harness: Harness,
         apart=((people[0].id, people[1].id),), closed=((7, 1),))
     monkeypatch.setattr(ConstraintsDialog, "ask", classmethod(lambda cls, *a, **k: rules))
     page.edit_constraints()
-    assert queries.load_settings(store).rules == rules
+    assert queries.settings(store).rules == rules
     assert ("1 pin, 1 keep-apart pair, 1 cluster, 1 closed table"
             in page.form.constraints_label.text())
     allocate(qtbot, page)
@@ -286,7 +286,7 @@ def test_constraints_dialog_and_refusal(qtbot: QtBot, harness: Harness,
     assert page.card(1, 7).seats.count() == 0 and not page.card(1, 7).seats.accepting
     page.undo()  # back to no plan
     page.undo()  # and no constraints
-    assert queries.load_settings(store).rules == plans.SeatingRules()
+    assert queries.settings(store).rules == plans.SeatingRules()
     # Too many pins for one table: refused before any search, nothing saved.
     crowd = tuple(plans.PinRule(p.id, 0) for p in people[:9])
     page.save_rules(plans.SeatingRules(pins=crowd))

@@ -99,7 +99,7 @@ def engine_view(store: EventStore, plan: plans.StoredPlan) -> tuple[Problem, Pla
         grid[row["round"]][row["table_index"]].append(ext[row["participant_id"]])
     seated = sorted({pid for table in grid[-1] for pid in table})
     persons = [Person(e, dict(people[e].attributes)) for e in seated]
-    rules = queries.load_settings(store).rules
+    rules = queries.settings(store).rules
     pid_ext = {p.id: p.ext_id for p in people.values()}
     here = set(seated)
 
@@ -127,7 +127,7 @@ def test_the_schema_has_the_plan_tables(store: EventStore) -> None:
 
 
 def test_default_settings_pick_columns_with_few_values(event: EventStore) -> None:
-    chosen = [a.name for a in queries.load_settings(event).attributes]
+    chosen = [a.name for a in queries.settings(event).attributes]
     assert chosen == ["Gender", "Area", "Language"]  # Age has too many distinct values
 
 
@@ -136,7 +136,7 @@ def test_settings_round_trip_and_a_refusal_changes_nothing(event: EventStore) ->
         pins=(plans.PinRule(1, 0, (0, 2)),), apart=((2, 3),), together=((4, 5),),
         clusters=(("Language", "Welsh"),), closed=((1, 2),)))
     assert ops.save_settings(event, wanted, actor="test").tables
-    assert queries.load_settings(event) == wanted
+    assert queries.settings(event) == wanted
     before = snapshot(event)
     for bad in (settings(rounds=0), settings(table_size=None), settings(table_size=1),
                 settings(attributes=(plans.AttributeChoice("Gender", -1.0),)),

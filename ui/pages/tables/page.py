@@ -195,7 +195,7 @@ class TablesPage(Page):
         plan = queries.current_plan(self.store)
         view = None if plan is None else queries.plan_view(self.store, plan)
         self._plan, self._view = plan, view
-        self.form.show_rules(queries.load_settings(self.store).rules)
+        self.form.show_rules(queries.settings(self.store).rules)
         self.round_tabs.setVisible(view is not None)
         self.empty_label.setVisible(view is None)
         if plan is None or view is None:
@@ -223,7 +223,7 @@ class TablesPage(Page):
         self._update_buttons()
 
     def _fill_settings(self) -> None:
-        self.form.fill(queries.load_settings(self.store), attribute_columns(self.store))
+        self.form.fill(queries.settings(self.store), attribute_columns(self.store))
 
     def _set_round_tabs(self, count: int) -> None:
         while self.round_tabs.count() > count:
@@ -432,7 +432,7 @@ class TablesPage(Page):
         menu.deleteLater()
 
     def edit_constraints(self) -> SeatingRules | None:
-        saved = queries.load_settings(self.store)
+        saved = queries.settings(self.store)
         people = list_participants(self.store)
         columns: dict[str, list[str]] = {}
         for column in attribute_columns(self.store):
@@ -453,10 +453,10 @@ class TablesPage(Page):
 
         def use(chosen: SeatingRules) -> Op:
             return lambda: ops.save_settings(
-                store, replace(queries.load_settings(store), rules=chosen), actor=actor)
+                store, replace(queries.settings(store), rules=chosen), actor=actor)
 
         return self._do(
-            Edit(_("change the constraints"), use(queries.load_settings(store).rules),
+            Edit(_("change the constraints"), use(queries.settings(store).rules),
                  use(rules)),
             _("Constraints saved; they apply to the next allocation or re-balance."))
 
@@ -470,7 +470,7 @@ class TablesPage(Page):
         """Save the form's settings and start a search; False if refused or already busy."""
         if self.busy:
             return False
-        settings = self.form.settings(queries.load_settings(self.store))
+        settings = self.form.settings(queries.settings(self.store))
         if self.run(lambda: ops.save_settings(self.store, settings, actor=self.actor)) is None:
             return False
         return self._launch(
