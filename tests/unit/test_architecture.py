@@ -52,3 +52,70 @@ def test_cli_runs_without_qt(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, check=True)
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def _subsystem(module: str) -> str:
+    """``facilitator.ballots.ops`` → ``facilitator.ballots``; ``ui.pages.qa.page`` →
+    ``ui.pages.qa``; a top-level module is its own subsystem."""
+    parts = module.split(".")
+    depth = 3 if parts[:2] == ["ui", "pages"] else 2
+    return ".".join(parts[:depth])
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+PUBLIC_UNDERSCORE = {"_"}
+"""gettext's ``_`` is public by convention."""
+
+
+def test_no_private_name_is_used_across_packages() -> None:
+    """A ``_name`` is its package's business: another package that needs it gets a public
+    function instead (issue 12). Checks ``from x import _y`` and ``module._y``."""
+    import ast
+    import importlib.util
+
+    problems = []
+    for path in sorted([*ROOT.joinpath("facilitator").rglob("*.py"),
+                        *ROOT.joinpath("ui").rglob("*.py")]):
+        here = _module_name(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules: dict[str, str] = {}  # local name → imported module
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and \
+                    node.module.split(".")[0] in ("facilitator", "ui"):
+                for alias in node.names:
+                    target = f"{node.module}.{alias.name}"
+                    if alias.name.startswith("_") and alias.name not in PUBLIC_UNDERSCORE and \
+                            not alias.name.startswith("__") and \
+                            _subsystem(node.module) != _subsystem(here):
+                        problems.append(f"{here} imports {target}")
+                    elif importlib.util.find_spec(node.module) is not None and \
+                            _is_module(target):
+                        modules[alias.asname or alias.name] = target
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] in ("facilitator", "ui") and alias.asname:
+                        modules[alias.asname] = alias.name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+                    node.value.id in modules and node.attr.startswith("_") and \
+                    not node.attr.startswith("__"):
+                target = modules[node.value.id]
+                if _subsystem(target) != _subsystem(here):
+                    problems.append(f"{here} uses {target}.{node.attr}")
+    assert not problems, "private names used across packages:\n" + "\n".join(problems)
+
+
+def _is_module(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
