@@ -94,6 +94,10 @@ def reason_text(t: PageText, exc: lan.LanError) -> str:
         "not_present": t("You are not checked in yet. Please check in at the desk first."),
         "unknown": t("This link does not work. Ask at the desk for help."),
         "bad_code": t("That code was not recognised. Check it and try again."),
+        "typo": t("There is a typing mistake in that code: check each character against "
+                  "your badge."),
+        "old_code": t("That code is from an older badge and cannot be used on a phone. "
+                      "Ask at the desk for a new badge."),
         "not_open": t("This question is not open for voting."),
         "closed": t("Voting on this question has closed."),
         "already_voted": t("You have already voted on this question. Your first vote counts."),
@@ -103,6 +107,7 @@ def reason_text(t: PageText, exc: lan.LanError) -> str:
         "hand_waiting": t("Your hand is already raised."),
         "hand_gone": t("Your hand is no longer raised."),
         "no_panel": t("There is no expert panel yet."),
+        "not_entitled": t("You are not among the people voting in this round."),
     }
     return texts.get(exc.reason, exc.message)
 
