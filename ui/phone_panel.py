@@ -5,9 +5,16 @@ The server runs in its own thread (:class:`facilitator.lan.server.LanServer`) an
 back on that thread; :class:`_Relay` brings what changed to the GUI thread by a queued
 signal, and the panel publishes it on the bus at most every ``PUBLISH_MS`` (500 phones
 voting in ten seconds must not mean 500 page refreshes).
+
+The panel is the Phones tab of the Voting page: every op it makes goes through that page's
+:meth:`ui.pages.base.Page.run` with the page's actor (a refusal in the page's banner, what
+changed published once). A panel on its own (tests, the benchmark) runs them itself.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QPixmap
@@ -33,17 +40,20 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.ballots import list_rounds
-from facilitator.changes import Changes
+from facilitator.changes import Changes, OpResult, changes_of
 from facilitator.errors import UserError
 from facilitator.i18n import _
-from facilitator.lan import votes as lan
+from facilitator.lan import ops, queries
+from facilitator.lan.model import LanSettings
 from facilitator.lan.server import LanServer, ServerError, local_addresses
 from facilitator.people import find_by_scan
 from facilitator.results import RoundResults, count_round, option_figures, round_turnouts
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
+from ui.pages.base import APP_ACTOR, Page
 
 PUBLISH_MS = 300
+R = TypeVar("R", bound=OpResult)
 
 
 class _Relay(QObject):
@@ -85,11 +95,12 @@ class PhonePanel(QWidget):
     """Emitted with the join page's address once the server listens."""
     server_stopped = Signal()
 
-    def __init__(self, store: EventStore, bus: ChangeBus, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, store: EventStore, bus: ChangeBus, *, page: Page | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self._bus = bus
+        self._page = page
         self.server: LanServer | None = None
         self._pending: Changes | None = None
         self._relay = _Relay(self)
@@ -97,7 +108,7 @@ class PhonePanel(QWidget):
         self._publish_timer.setSingleShot(True)
         self._publish_timer.setInterval(PUBLISH_MS)
         self._publish_timer.timeout.connect(self._on_publish_timer_timeout)
-        settings = lan.settings(store)
+        settings = queries.settings(store)
 
         # -- server
         self.address_combo = QComboBox()
@@ -190,7 +201,7 @@ class PhonePanel(QWidget):
         layout.addWidget(questions_box, 2)
 
         self.start_button.clicked.connect(self._on_start_clicked)
-        self.round_combo.currentIndexChanged.connect(lambda _i: self.refresh_questions())
+        self.round_combo.currentIndexChanged.connect(self._on_round_combo_changed)
         self.open_button.clicked.connect(self._on_open_clicked)
         self.close_button.clicked.connect(self._on_close_clicked)
         self.change_box.clicked.connect(self._on_settings_clicked)
@@ -223,12 +234,15 @@ class PhonePanel(QWidget):
         server = LanServer(self._store, host, port, on_changes=self._relay.arrived.emit)
         try:
             server.start()
-            self._publish(lan.save_settings(self._store, lan.LanSettings(
-                allow_change=self.change_box.isChecked(),
-                results_live=self.live_box.isChecked(), port=port, host=host)))
-        except UserError as exc:
+        except UserError as exc:  # the address is taken, not this machine's…
             server.stop()
             self.status_label.setText(exc.message)
+            return
+        settings = LanSettings(allow_change=self.change_box.isChecked(),
+                               results_live=self.live_box.isChecked(), port=port, host=host)
+        if self._run(lambda: ops.save_settings(self._store, settings,
+                                               actor=self.actor)) is None:
+            server.stop()
             return
         self.server = server
         url = f"{server.base_url}/"
@@ -271,8 +285,25 @@ class PhonePanel(QWidget):
         if pending is not None:
             self._bus.publish(pending)
 
-    def _publish(self, changes: Changes) -> None:
-        self._bus.publish(changes)
+    # -- running ops -----------------------------------------------------------------------------
+
+    @property
+    def actor(self) -> str:
+        """Who the audit log names for what the panel does: its page's actor."""
+        return self._page.actor if self._page is not None else APP_ACTOR
+
+    def _run(self, op: Callable[[], R]) -> R | None:
+        """Run an op through the page (:meth:`Page.run`); on its own, the panel shows a refusal
+        under the badge field and publishes what changed itself."""
+        if self._page is not None:
+            return self._page.run(op)
+        try:
+            result = op()
+        except UserError as exc:
+            self.badge_label.setText(exc.message)
+            return None
+        self._bus.publish(changes_of(result))
+        return result
 
     def _on_bus_changes_applied(self, changes: Changes) -> None:
         if changes.participants and self.server is not None:
@@ -298,6 +329,9 @@ class PhonePanel(QWidget):
         self.refresh_questions()
         self.refresh_hands()
 
+    def _on_round_combo_changed(self, _index: int) -> None:
+        self.refresh_questions()
+
     def refresh_questions(self) -> None:
         round_id = self.round_combo.currentData()
         selected = self.selected_index()
@@ -308,12 +342,12 @@ class PhonePanel(QWidget):
         ballot_round = next((r for r in list_rounds(self._store) if r.id == round_id), None)
         if ballot_round is None:
             return
-        live = lan.settings(self._store).results_live
+        live = queries.settings(self._store).results_live
         # The figures of the Results page and the phones, from the same functions.
         turnouts = round_turnouts(self._store, round_id)
         counted: RoundResults | None = None
         for index, question in enumerate(ballot_round.questions):
-            state = lan.phone_question(self._store, round_id, index)
+            state = queries.phone_question(self._store, round_id, index)
             status = (_("not open") if state is None else
                       _("OPEN") if state.is_open else _("closed"))
             if state is not None and (live or not state.is_open):
@@ -342,37 +376,34 @@ class PhonePanel(QWidget):
     def _update_buttons(self) -> None:
         index = self.selected_index()
         round_id = self.round_combo.currentData()
-        state = (lan.phone_question(self._store, round_id, index)
+        state = (queries.phone_question(self._store, round_id, index)
                  if index is not None and round_id is not None else None)
         self.open_button.setEnabled(index is not None and (state is None or not state.is_open))
         self.close_button.setEnabled(state is not None and state.is_open)
 
-    def _run(self, command: object) -> None:
-        try:
-            changes = command() if callable(command) else None
-        except UserError as exc:
-            self.badge_label.setText(exc.message)
-            return
-        if isinstance(changes, Changes):
-            self._publish(changes)
+    def _selected_question(self) -> tuple[int, int] | None:
+        """The round and question (0-based) chosen in the table, if any."""
+        round_id, index = self.round_combo.currentData(), self.selected_index()
+        return None if round_id is None or index is None else (int(round_id), index)
 
     def _on_open_clicked(self) -> None:
-        index = self.selected_index()
-        if index is not None:
-            self._run(lambda: lan.open_question(self._store, self.round_combo.currentData(),
-                                                index))
+        chosen = self._selected_question()
+        if chosen is not None:
+            round_id, index = chosen
+            self._run(lambda: ops.open_question(self._store, round_id, index, actor=self.actor))
 
     def _on_close_clicked(self) -> None:
-        index = self.selected_index()
-        if index is not None:
-            self._run(lambda: lan.close_question(self._store, self.round_combo.currentData(),
-                                                 index))
+        chosen = self._selected_question()
+        if chosen is not None:
+            round_id, index = chosen
+            self._run(lambda: ops.close_question(self._store, round_id, index,
+                                                 actor=self.actor))
 
     def _on_settings_clicked(self) -> None:
-        old = lan.settings(self._store)
-        self._run(lambda: lan.save_settings(self._store, lan.LanSettings(
-            allow_change=self.change_box.isChecked(), results_live=self.live_box.isChecked(),
-            port=old.port, host=old.host)))
+        old = queries.settings(self._store)
+        new = LanSettings(allow_change=self.change_box.isChecked(),
+                          results_live=self.live_box.isChecked(), port=old.port, host=old.host)
+        self._run(lambda: ops.save_settings(self._store, new, actor=self.actor))
 
     # -- badges and hands ----------------------------------------------------------------------
 
@@ -385,8 +416,8 @@ class PhonePanel(QWidget):
 
     def _on_revoke_clicked(self) -> None:
         pid = self._badge_person()
-        if pid is not None:
-            self._run(lambda: lan.revoke(self._store, pid))
+        if pid is not None and self._run(
+                lambda: ops.revoke(self._store, pid, actor=self.actor)) is not None:
             self.badge_label.setText(_("Badge revoked: its QR code and code no longer work. "
                                        "Reissue it to print a new badge."))
             self.badge_edit.clear()
@@ -395,12 +426,10 @@ class PhonePanel(QWidget):
         pid = self._badge_person()
         if pid is None:
             return
-        try:
-            changes, person = lan.reissue(self._store, pid)
-        except UserError as exc:
-            self.badge_label.setText(exc.message)
+        result = self._run(lambda: ops.reissue(self._store, pid, actor=self.actor))
+        if result is None:
             return
-        self._publish(changes)
+        person = result.participant
         self.badge_edit.clear()
         self.badge_label.setText(_("New badge for {name}: code {code}. Print it from the "
                                    "Tables page (badges).").format(name=person.name,
@@ -408,7 +437,7 @@ class PhonePanel(QWidget):
 
     def refresh_hands(self) -> None:
         self.hands_list.clear()
-        for hand in lan.hands(self._store):
+        for hand in queries.hands(self._store):
             item = QListWidgetItem(_("{name} (since {time})").format(
                 name=hand.participant.name, time=hand.at.astimezone().strftime("%H:%M")))
             item.setData(Qt.ItemDataRole.UserRole, hand.id)
@@ -424,12 +453,12 @@ class PhonePanel(QWidget):
     def _on_approve_clicked(self) -> None:
         hand = self._selected_hand()
         if hand is not None:
-            self._run(lambda: lan.approve_hand(self._store, hand))
+            self._run(lambda: ops.approve_hand(self._store, hand, actor=self.actor))
 
     def _on_dismiss_clicked(self) -> None:
         hand = self._selected_hand()
         if hand is not None:
-            self._run(lambda: lan.dismiss_hand(self._store, hand))
+            self._run(lambda: ops.dismiss_hand(self._store, hand, actor=self.actor))
 
 
 __all__ = ["PhonePanel", "ServerError", "qr_pixmap"]

@@ -1,5 +1,7 @@
 """Ballot rounds as values: a round, its printed papers, hand-outs, keyed entries, what counts
-and the reconciliation figures, with the pure rules over them.
+(the ballots of a round from both channels: :class:`Ballot`, a phone's :class:`PhoneVote`, the
+sealed :func:`ballots_fingerprint`) and the reconciliation figures, with the pure rules over
+them.
 
 The question model (what is asked, how it is marked, how it is decided) is in
 :mod:`facilitator.ballots.questions` and :mod:`facilitator.ballots.marks`; the codes printed on
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from facilitator import codes as badge_codes
 from facilitator.ballots import codes as ballot_codes
 from facilitator.ballots.errors import QuestionError
 from facilitator.ballots.marks import Answer, Assessment, Status, describe
@@ -372,6 +375,55 @@ def fingerprint(papers: Sequence[CountedPaper]) -> str:
     printed result can be checked against the event file."""
     canonical = [[p.code, p.spoiled, [a.to_json() for a in p.answers]]
                  for p in sorted(papers, key=lambda p: p.code)]
+    data = json.dumps(canonical, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+# -- the ballot box: every ballot of a round, paper and phone -----------------------------------
+
+
+@dataclass(frozen=True)
+class PhoneVote:
+    """A ballot cast by phone: what it says and its receipt (no voter, no time). It answers
+    one question (``index``) of the round."""
+
+    round_id: int
+    index: int
+    answer: Answer
+    receipt: str
+
+    @property
+    def pretty_receipt(self) -> str:
+        return badge_codes.pretty(self.receipt)
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One ballot as it counts, from any source. ``answers`` is empty when spoiled."""
+
+    source: str
+    """"paper" or "phone"."""
+    code: str
+    spoiled: bool
+    answers: tuple[Answer | None, ...]
+    """One per question; None where a phone voter did not vote on that question."""
+
+
+def answer_json(answer: Answer | None) -> Any:
+    return None if answer is None else answer.to_json()
+
+
+def ballots_fingerprint(ballots: Sequence[Ballot]) -> str:
+    """SHA-256 of the canonical ballot list, sealed when a round closes. For paper ballots
+    alone it equals :func:`fingerprint` (code, spoiled, answers, sorted by code); ballots
+    from another source are listed after them with their source."""
+    papers = sorted((b for b in ballots if b.source == "paper"), key=lambda b: b.code)
+    others = sorted((b for b in ballots if b.source != "paper"),
+                    key=lambda b: (b.source, b.code))
+    canonical: list[list[Any]] = [[b.code, b.spoiled, [answer_json(a) for a in b.answers]]
+                                  for b in papers]
+    canonical += [[b.source, b.code, b.spoiled, [answer_json(a) for a in b.answers]]
+                  for b in others]
     data = json.dumps(canonical, separators=(",", ":"), sort_keys=True)
     return hashlib.sha256(data.encode()).hexdigest()
 

@@ -48,6 +48,7 @@ from facilitator.ballots.model import (
     PaperCode,
     PrintResult,
     RoundResult,
+    ballots_fingerprint,
     check_channel,
     check_round,
     check_voters,
@@ -435,8 +436,6 @@ def close_round(store: EventStore, round_id: int, *, actor: str, note: str = "")
     adjudication, and refused without a note when the figures do not agree. Once committed,
     the file's write-ahead log is cleared (:meth:`EventStore.scrub`) so no history of the
     phone votes stays behind."""
-    from facilitator.results import ballots_fingerprint, round_ballots  # every ballot, sealed
-
     note = note.strip()
     with store.transaction():
         ballot_round = queries.require_round(store, round_id, "open")
@@ -455,7 +454,7 @@ def close_round(store: EventStore, round_id: int, *, actor: str, note: str = "")
             "present_at_close = ? WHERE id = ?", (now, note or None, figures.present, round_id))
         # Sealed after the status change, so whatever closing does to the phone questions
         # (the event file closes them) is what the fingerprint covers.
-        sealed = ballots_fingerprint(round_ballots(store, round_id))
+        sealed = ballots_fingerprint(queries.round_ballots(store, round_id))
         store.execute("UPDATE ballot_rounds SET fingerprint = ? WHERE id = ?",
                       (sealed, round_id))
         store.audit("ballot_round_close", "ballot_round", round_id, None,

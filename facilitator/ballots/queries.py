@@ -5,6 +5,15 @@ What counts (:func:`counted_papers`) is, per paper: the adjudication if there is
 the first keying, unless its second keying differs (then nothing until someone decides).
 Each paper counts once, ever: the ops refuse a re-scanned paper, and a unique index in the
 event file makes a second live entry impossible even if a caller skipped the check.
+
+**The ballot box is one, whatever the channel.** :func:`round_ballots` is the only place
+that reads what was voted in a round: the papers as they count, then the phone ballots
+(:func:`phone_ballots`, one per vote on one question; a person is on paper or on a phone for
+a round, never both). The phone server (:mod:`facilitator.lan`) writes them; the counts,
+turnout, fingerprint, exports and result sheets (:mod:`facilitator.results`) read them here.
+Who voted by phone is kept apart from what was voted (``lan_voter_lists`` and its view
+``lan_voted`` vs ``lan_ballots``; see ``_V_PHONE_SECRECY`` in
+:mod:`facilitator.store.migrations`): nothing here pairs a voter with a ballot.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from facilitator.ballots.model import (
     FIRST,
     PHONES,
     SECOND,
+    Ballot,
     BallotRound,
     CountedPaper,
     Entry,
@@ -34,6 +44,7 @@ from facilitator.ballots.model import (
     Mismatch,
     Paper,
     PaperCode,
+    PhoneVote,
     Reconciliation,
     desk_name,
     differences,
@@ -188,6 +199,14 @@ def phone_voters(store: EventStore, round_id: int) -> set[int]:
     list of voters, which the phone server writes with each vote."""
     return {int(r["participant_id"]) for r in store.query(
         "SELECT DISTINCT participant_id FROM lan_voted WHERE round_id = ?", (round_id,))}
+
+
+def question_phone_voters(store: EventStore, round_id: int, index: int) -> list[int]:
+    """Who voted by phone on one question (0-based), sorted (never what): the one row the
+    phone server rewrites with each vote."""
+    row = store.query_one("SELECT participants FROM lan_voter_lists WHERE round_id = ? AND "
+                          "question_index = ?", (round_id, index))
+    return [] if row is None else [int(p) for p in json.loads(row["participants"])]
 
 
 def paper_refusal(store: EventStore, round_id: int, participant_id: int) -> str | None:
@@ -403,6 +422,56 @@ def counted_papers(store: EventStore, round_id: int) -> list[CountedPaper]:
         papers.append(CountedPaper(chosen.code, chosen.serial, chosen.spoiled, chosen.answers,
                                    assessments, chosen.id, chosen.pass_, verified))
     return sorted(papers, key=lambda p: p.serial)
+
+
+# -- the ballot box: paper and phone --------------------------------------------------------------
+
+
+def _phone_vote(row: Any) -> PhoneVote:
+    return PhoneVote(int(row["round_id"]), int(row["question_index"]),
+                     Answer.from_json(json.loads(row["answer"])), str(row["receipt"]))
+
+
+def phone_ballots(store: EventStore, round_id: int) -> list[PhoneVote]:
+    """Every phone ballot of the round, one per vote on one question, sorted by receipt.
+
+    A phone ballot answers one question: grouping a person's answers to several questions
+    would need a link between them kept until the round closes, after their first question
+    has closed. The receipt is random, so the order says nothing about who voted or when."""
+    return [_phone_vote(r) for r in store.query(
+        "SELECT * FROM lan_ballots WHERE round_id = ? ORDER BY receipt", (round_id,))]
+
+
+def phone_ballot(store: EventStore, receipt: str) -> PhoneVote | None:
+    """The phone ballot with this receipt, if it is in the ballot box."""
+    row = store.query_one("SELECT * FROM lan_ballots WHERE receipt = ?", (receipt,))
+    return None if row is None else _phone_vote(row)
+
+
+def phone_answers(store: EventStore, round_id: int, question_index: int) -> list[Answer]:
+    """Every phone vote on a question (one per person; blank ones included), as the counts
+    take them: the same :class:`Answer` a keyed paper gives. Ordered by receipt."""
+    return [v.answer for v in phone_ballots(store, round_id) if v.index == question_index]
+
+
+def phone_receipts(store: EventStore, round_id: int, question_index: int) -> list[str]:
+    """The receipts of the ballots, sorted: a voter can check theirs is counted."""
+    return [v.receipt for v in phone_ballots(store, round_id) if v.index == question_index]
+
+
+def round_ballots(store: EventStore, round_id: int) -> list[Ballot]:
+    """Every ballot of the round that counts, once: papers, then phone votes.
+
+    Nobody is in both: a phone vote is refused to someone handed a paper, and a paper is
+    refused to someone who voted by phone (the event file enforces it too).
+    """
+    ballots = [Ballot("paper", p.code, p.spoiled, tuple(p.answers))
+               for p in counted_papers(store, round_id)]
+    questions = len(get_round(store, round_id).questions)
+    ballots += [Ballot("phone", vote.receipt, False,
+                       tuple(vote.answer if i == vote.index else None for i in range(questions)))
+                for vote in phone_ballots(store, round_id)]
+    return ballots
 
 
 # -- reconciliation -------------------------------------------------------------------------------

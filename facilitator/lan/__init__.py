@@ -1,49 +1,69 @@
-"""Phone voting over the venue's local network (the server, its pages, the votes).
+"""Phone voting over the venue's local network: the server, its pages, the votes.
 
-For the counts: :func:`phone_ballots` gives the phone ballots of a round (one per vote on
-one question), which :func:`facilitator.results.round_ballots` adds to the papers of
-:func:`facilitator.ballots.counted_papers` (a person is on paper or on a phone for a round,
-never both). Every figure shown about them (turnout, ballots counted, per-option figures)
-comes from :mod:`facilitator.results`, never from here.
+The rooms (ARCHITECTURE.md): ``model`` (settings, a question open to phones, what the ops
+hand back, the refusals, pure rules), ``queries`` (reads: the settings, the questions open
+to phones, who may use the phone pages, a voter's own vote while they may change it, raised
+hands, the language; never writes), ``ops`` (every change, with its actor: ``"phone"`` for
+what a person does on their own phone). The web layer sits on top: ``app`` (the WSGI
+application), ``pages`` (the HTML), ``text`` (the phone pages' languages), ``security``
+(tokens, rate limits, form keys) and ``server`` (waitress in its own thread).
+
+The ballot box is the ballots subsystem's, whatever the channel: the phone ballots and who
+voted by phone are read by :mod:`facilitator.ballots.queries` (:func:`~facilitator.ballots.
+phone_ballots`, :func:`~facilitator.ballots.round_ballots`, …), and every figure shown about
+them (turnout, ballots counted, per-option figures) comes from :mod:`facilitator.results`.
+
+The public names of the model, queries and ops are re-exported here so that
+``from facilitator.lan import cast_vote`` works; code inside the package imports from the
+rooms.
 """
 
-from facilitator.lan.votes import (
+from facilitator.lan.model import (
+    PHONE,
     PHONES,
+    BadgeReissued,
     Hand,
     LanError,
     LanSettings,
     PhoneQuestion,
-    PhoneVote,
     VoteResult,
+)
+from facilitator.lan.ops import (
     approve_hand,
     cast_vote,
     close_question,
     dismiss_hand,
-    hands,
-    has_voted,
-    join,
-    my_vote,
+    lower_hand,
     open_question,
-    phone_answers,
-    phone_ballots,
-    phone_question,
-    phone_questions,
-    phone_receipts,
     raise_hand,
     reissue,
     revoke,
     save_settings,
-    settings,
+    set_language,
     vote_from_phone,
+)
+from facilitator.lan.queries import (
+    hands,
+    has_voted,
+    is_revoked,
+    join,
+    language_of,
+    my_vote,
+    phone_question,
+    phone_questions,
+    settings,
+    voter,
+    waiting_hand,
 )
 
 __all__ = [
+    "PHONE",
     "PHONES",
+    "BadgeReissued",
     "Hand",
     "LanError",
     "LanSettings",
     "PhoneQuestion",
-    "PhoneVote",
     "VoteResult",
     "approve_hand",
     "cast_vote",
@@ -51,18 +71,21 @@ __all__ = [
     "dismiss_hand",
     "hands",
     "has_voted",
+    "is_revoked",
     "join",
+    "language_of",
+    "lower_hand",
     "my_vote",
     "open_question",
-    "phone_answers",
-    "phone_ballots",
     "phone_question",
     "phone_questions",
-    "phone_receipts",
     "raise_hand",
     "reissue",
     "revoke",
     "save_settings",
+    "set_language",
     "settings",
     "vote_from_phone",
+    "voter",
+    "waiting_hand",
 ]

@@ -21,15 +21,18 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from facilitator import codes
+from facilitator.ballots import PhoneVote
 from facilitator.changes import Changes
 from facilitator.errors import UserError
 from facilitator.i18n import _
-from facilitator.lan import pages
-from facilitator.lan import votes as lan
+from facilitator.lan import ops, pages, queries
+from facilitator.lan.model import MAX_QUESTION_CHARS, PHONE, PHONE_TABLE, PHONES, LanError
 from facilitator.lan.security import FormKeys, GuessBudget, RateLimiter, TokenIndex, client_key
 from facilitator.lan.text import LANGUAGES, PageText, from_accept_language, pick, translation
 from facilitator.paths import resource_path
 from facilitator.people import Participant
+from facilitator.qa.ops import add_question, upvote
+from facilitator.qa.queries import latest_panel_id, questions, supported_by
 from facilitator.results import RoundResults, count_round, option_figures
 from facilitator.store import EventStore
 
@@ -86,7 +89,7 @@ _REASONS = {200: "OK", 303: "See Other", 400: "Bad Request", 403: "Forbidden",
             500: "Internal Server Error"}
 
 
-def reason_text(t: PageText, exc: lan.LanError) -> str:
+def reason_text(t: PageText, exc: LanError) -> str:
     """A refusal in the voter's language."""
     texts = {
         "revoked": t("This badge was cancelled. Ask at the desk for a new one."),
@@ -120,16 +123,16 @@ class _JustCast:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[int, int, int], lan.PhoneVote] = OrderedDict()
+        self._items: OrderedDict[tuple[int, int, int], PhoneVote] = OrderedDict()
 
-    def put(self, key: tuple[int, int, int], vote: lan.PhoneVote) -> None:
+    def put(self, key: tuple[int, int, int], vote: PhoneVote) -> None:
         with self._lock:
             self._items[key] = vote
             self._items.move_to_end(key)
             while len(self._items) > self.LIMIT:
                 self._items.popitem(last=False)
 
-    def take(self, key: tuple[int, int, int]) -> lan.PhoneVote | None:
+    def take(self, key: tuple[int, int, int]) -> PhoneVote | None:
         with self._lock:
             return self._items.pop(key, None)
 
@@ -308,8 +311,8 @@ class PhoneApp:
             return again(t("Too many wrong codes were tried just now. Wait a minute and try "
                            "again, or ask at the desk."), 429, [("Retry-After", "60")])
         try:
-            person = lan.join(self.store, typed)
-        except lan.LanError as exc:
+            person = queries.join(self.store, typed)
+        except LanError as exc:
             if exc.reason != "bad_code":  # a real badge (revoked, not checked in): no miss
                 self._guesses.refund(client)
             return again(reason_text(t, exc), 403 if exc.reason != "bad_code" else 400)
@@ -322,11 +325,11 @@ class PhoneApp:
                      token: str, pid: int, rest: str) -> tuple[int, list[tuple[str, str]], bytes]:
         base = f"/v/{token}"
         try:
-            person = lan.voter(self.store, pid)
-        except lan.LanError as exc:
+            person = queries.voter(self.store, pid)
+        except LanError as exc:
             t = translation(self._browser_language(environ))
             raise _Reply(403, f"<h1>{pages.esc(reason_text(t, exc))}</h1>") from exc
-        t = translation(pick(lan.language_of(self.store, person),
+        t = translation(pick(queries.language_of(self.store, person),
                              self._browser_language(environ)))
         key = self.form_keys.key(token)
         if method == "POST" and not self.form_keys.check(token, form.get("k", "")):
@@ -342,7 +345,7 @@ class PhoneApp:
             chosen = form.get("lang", "")
             if chosen not in LANGUAGES:
                 raise _Reply(400)
-            lan.set_language(self.store, pid, chosen)
+            ops.set_language(self.store, pid, chosen, actor=PHONE)
             return 303, [("Location", base)], b""
         if head == "q" and len(parts) == 3 and all(p.isascii() and p.isdigit() and len(p) < 7
                                                       for p in parts[1:]):
@@ -360,9 +363,9 @@ class PhoneApp:
         if head == "hand" and method == "POST" and (
                 len(parts) == 1 or (len(parts) == 2 and parts[1] == "lower")):
             try:
-                changes = (lan.raise_hand(self.store, pid) if len(parts) == 1
-                           else lan.lower_hand(self.store, pid))
-            except lan.LanError as exc:
+                changes = (ops.raise_hand(self.store, pid, actor=PHONE) if len(parts) == 1
+                           else ops.lower_hand(self.store, pid, actor=PHONE))
+            except LanError as exc:
                 return self._home(t, person, base, key, lang_form, error=reason_text(t, exc))
             self._write(changes)
             return 303, [("Location", base)], b""
@@ -370,10 +373,10 @@ class PhoneApp:
 
     def _home(self, t: PageText, person: Participant, base: str, key: str, lang_form: str, *,
               error: str = "") -> tuple[int, list[tuple[str, str]], bytes]:
-        items = [(q, lan.has_voted(self.store, person.id, q.round_id, q.index))
-                 for q in lan.phone_questions(self.store)]
+        items = [(q, queries.has_voted(self.store, person.id, q.round_id, q.index))
+                 for q in queries.phone_questions(self.store)]
         body = pages.home_body(t, person.name, base, key, items,
-                               lan.waiting_hand(self.store, person.id) is not None)
+                               queries.waiting_hand(self.store, person.id) is not None)
         if error:
             body = pages.message("error", error) + body
         return self._html(t, t("Vote on your phone"), body, lang_form=lang_form,
@@ -382,7 +385,7 @@ class PhoneApp:
     def _question(self, t: PageText, person: Participant, base: str, key: str, lang_form: str,
                   round_id: int, index: int, method: str, form: Mapping[str, str],
                   environ: Mapping[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
-        pq = lan.phone_question(self.store, round_id, index)
+        pq = queries.phone_question(self.store, round_id, index)
         if pq is None:
             raise _Reply(404)
         error, status, answer = "", 200, None
@@ -395,16 +398,16 @@ class PhoneApp:
                 error, status = t("Choose something first, or press “Vote blank”."), 422
             else:
                 try:
-                    result = lan.vote_from_phone(self.store, person.id, round_id, index,
-                                                 answer)
-                except lan.LanError as exc:
+                    result = ops.vote_from_phone(self.store, person.id, round_id, index,
+                                                 answer, actor=PHONE)
+                except LanError as exc:
                     error = reason_text(t, exc)
                     status = 422 if exc.reason == "invalid" else 409
                 else:
                     self._write(result.changes)
                     self._just_cast.put((person.id, round_id, index), result.vote)
                     return 303, [("Location", f"{base}/q/{round_id}/{index}?voted=1")], b""
-        settings = lan.settings(self.store)
+        settings = queries.settings(self.store)
         query = dict(parse_qsl(str(environ.get("QUERY_STRING", ""))[:200]))
         just_cast = (self._just_cast.take((person.id, round_id, index))
                      if query.get("voted") == "1" and not error else None)
@@ -412,8 +415,8 @@ class PhoneApp:
         if settings.results_live or not pq.is_open:
             results = self._results(round_id, index)
         body = pages.question_body(
-            t, base, key, pq, voted=lan.has_voted(self.store, person.id, round_id, index),
-            vote=lan.my_vote(self.store, person.id, round_id, index),
+            t, base, key, pq, voted=queries.has_voted(self.store, person.id, round_id, index),
+            vote=queries.my_vote(self.store, person.id, round_id, index),
             allow_change=settings.allow_change, error=error, just_cast=just_cast,
             results=results, answer=answer)
         return self._html(t, pq.question.text[:60], body, status=status, lang_form=lang_form,
@@ -442,13 +445,10 @@ class PhoneApp:
     # -- Q&A -----------------------------------------------------------------------------------
 
     def _qa_list(self, person: Participant) -> tuple[int | None, list[tuple[int, str, int, bool]]]:
-        from facilitator.qa.queries import latest_panel_id, questions
-
         panel = latest_panel_id(self.store)
         if panel is None:
             return None, []
-        mine = {int(r["question_id"]) for r in self.store.query(
-            "SELECT question_id FROM question_votes WHERE participant_id = ?", (person.id,))}
+        mine = supported_by(self.store, person.id)
         shown = [(q.id, q.text, q.votes, q.id in mine) for q in questions(self.store, panel)
                  if q.merged_into is None and q.status in ("approved", "now")]
         return panel, shown
@@ -456,25 +456,23 @@ class PhoneApp:
     def _ask(self, t: PageText, person: Participant, base: str, key: str, lang_form: str,
              method: str, form: Mapping[str, str], *, notice: str = "", error: str = "",
              ) -> tuple[int, list[tuple[str, str]], bytes]:
-        from facilitator.qa.ops import add_question
-
         panel, shown = self._qa_list(person)
         text, status = "", 200
         if method == "POST":
             text = " ".join(form.get("text", "").split())
             if panel is None:
                 error, status = t("There is no expert panel yet."), 409
-            elif not text or len(text) > lan.MAX_QUESTION_CHARS:
+            elif not text or len(text) > MAX_QUESTION_CHARS:
                 error, status = t("Write a question of at most 500 characters."), 422
             else:
                 try:
-                    changes = add_question(self.store, panel, _(lan.PHONE_TABLE), text,
+                    changes = add_question(self.store, panel, _(PHONE_TABLE), text,
                                            asker_id=person.id, source="phone",
-                                           actor="phone").changes
+                                           actor=PHONE).changes
                 except UserError as exc:
                     error, status = exc.message, 409
                 else:
-                    self._write(changes | lan.PHONES)
+                    self._write(changes | PHONES)
                     return 303, [("Location", f"{base}/ask?sent=1")], b""
         body = pages.ask_body(t, base, key, shown, notice=notice, error=error,
                               text=text if error else "", panel_open=panel is not None)
@@ -483,15 +481,13 @@ class PhoneApp:
 
     def _upvote(self, t: PageText, person: Participant, base: str, key: str, lang_form: str,
                 question_id: int) -> tuple[int, list[tuple[str, str]], bytes]:
-        from facilitator.qa.ops import upvote
-
         _panel, shown = self._qa_list(person)
         if question_id not in {qid for qid, *_rest in shown}:
             raise _Reply(404)
         try:
-            changes = upvote(self.store, question_id, person.id, actor="phone")
+            changes = upvote(self.store, question_id, person.id, actor=PHONE)
         except UserError:
             return self._ask(t, person, base, key, lang_form, "GET", {},
                              error=t("You already support this question."))
-        self._write(changes | lan.PHONES)
+        self._write(changes | PHONES)
         return 303, [("Location", f"{base}/ask")], b""

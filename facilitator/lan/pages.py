@@ -15,16 +15,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from string import Template
 
-from facilitator.ballots.marks import Answer
-from facilitator.ballots.questions import (
+from facilitator.ballots import (
     MULTI_CHOICE,
     SINGLE_CHOICE,
+    Answer,
     Kind,
+    PhoneVote,
     Question,
     format_amount,
 )
+from facilitator.lan.model import PhoneQuestion
 from facilitator.lan.text import LANGUAGES, PageText
-from facilitator.lan.votes import PhoneQuestion, PhoneVote
 from facilitator.paths import resource_path
 from facilitator.results import OptionFigure
 

@@ -46,6 +46,7 @@ from facilitator.people.queries import (
     get,
     list_participants,
     search,
+    unique_badge_code,
 )
 
 __all__ = [
@@ -80,4 +81,5 @@ __all__ = [
     "search_key",
     "search_words",
     "undo_check_in",
+    "unique_badge_code",
 ]

@@ -27,7 +27,7 @@ from facilitator.people.model import (
     search_key,
     status_refusal,
 )
-from facilitator.people.queries import get
+from facilitator.people.queries import get, unique_badge_code
 from facilitator.store import EventStore
 
 # -- attendance --------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def add_walk_in(
             if store.query_one("SELECT 1 FROM participants WHERE ext_id = ?", (ext_id,)) is None:
                 break
         store.set_meta("walk_in_counter", str(number))
-        badge = _unique_badge_code(store, set())
+        badge = unique_badge_code(store)
         now = to_iso(store.clock.now())
         cursor = store.execute(
             "INSERT INTO participants (ext_id, name, role, attributes, source, status, status_at,"
@@ -127,16 +127,6 @@ def add_walk_in(
     return ParticipantResult(
         Changes(participants=True, attendance=check_in_now, participant_ids=frozenset({pid})),
         person)
-
-
-def _unique_badge_code(store: EventStore, taken: set[str]) -> str:
-    while True:
-        code = codes.new_badge_code()
-        if code in taken:
-            continue
-        if store.query_one("SELECT 1 FROM participants WHERE badge_code = ?", (code,)) is None:
-            taken.add(code)
-            return code
 
 
 # -- import and merge --------------------------------------------------------------------------
@@ -179,7 +169,7 @@ def import_people(store: EventStore, parsed: ParsedList, *, actor: str) -> Impor
             attrs_json = json.dumps(person.attributes, ensure_ascii=False)
             old = existing.get(person.ext_id)
             if old is None:
-                badge = _unique_badge_code(store, taken_codes)
+                badge = unique_badge_code(store, taken_codes)
                 inserts.append((person.ext_id, person.name, person.role, attrs_json, badge,
                                 codes.new_token(),
                                 search_key(person.ext_id, person.name, badge), now))

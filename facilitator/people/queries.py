@@ -94,6 +94,20 @@ def find_by_scan(store: EventStore, scanned: str) -> Participant:
     return _from_row(row)
 
 
+def unique_badge_code(store: EventStore, taken: set[str] | None = None) -> str:
+    """A new badge code that no one in the event has, nor any of ``taken`` (codes handed out
+    in the same transaction; the new one is added to it). Import, walk-ins and a reissued
+    phone badge (:func:`facilitator.lan.ops.reissue`) all draw their codes here."""
+    taken = set() if taken is None else taken
+    while True:
+        code = codes.new_badge_code()
+        if code in taken:
+            continue
+        if store.query_one("SELECT 1 FROM participants WHERE badge_code = ?", (code,)) is None:
+            taken.add(code)
+            return code
+
+
 def attendance_summary(store: EventStore, attribute: str | None = None) -> AttendanceSummary:
     """Who is here: the one count the Participants page, the projector and the CLI show."""
     people = list_participants(store)

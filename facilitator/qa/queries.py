@@ -122,6 +122,12 @@ def questions(store: EventStore, panel_id: int) -> list[QaQuestion]:
     return result
 
 
+def supported_by(store: EventStore, participant_id: int) -> set[int]:
+    """The questions a person supports (voted for from their phone), by id."""
+    return {int(r["question_id"]) for r in store.query(
+        "SELECT question_id FROM question_votes WHERE participant_id = ?", (participant_id,))}
+
+
 def question(store: EventStore, question_id: int) -> QaQuestion:
     row = question_row(store, question_id)
     return next(q for q in questions(store, int(row["panel_id"])) if q.id == question_id)

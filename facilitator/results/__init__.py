@@ -1,14 +1,15 @@
 """An event's results: its ballots read once, counted by the rules fixed with each question.
 
-Above ``ballots`` (and the phone ballots) and below the pages, the projector, the phone
-pages, the result sheet and the command line, which all take their figures from here
-(ARCHITECTURE.md, "one fact, one function"). The counting itself is :mod:`facilitator.tally`.
+Above ``ballots`` (whose :func:`facilitator.ballots.round_ballots` is the one door to a
+round's ballots, paper and phone) and below the pages, the projector, the phone pages, the
+result sheet and the command line, which all take their figures from here (ARCHITECTURE.md,
+"one fact, one function"). The counting itself is :mod:`facilitator.tally`.
 
-The rooms (ARCHITECTURE.md): ``model`` (Ballot, Turnout, Count, RoundResults …, the
-fingerprint and the figures' text), the pure engines ``count`` (a question's count from its
-answers) and ``exports`` (a round's ballots as CSV, JSON, BLT, Pabulib), ``queries`` (reads:
-the ballots, counts, turnout, who may see them), ``ops`` (live results, the projector, with
-their actor) and ``cli`` (``python -m facilitator results``).
+The rooms (ARCHITECTURE.md): ``model`` (Turnout, Count, RoundResults …, the seed and the
+figures' text), the pure engines ``count`` (a question's count from its answers) and
+``exports`` (a round's ballots as CSV, JSON, BLT, Pabulib), ``queries`` (reads: counts,
+turnout, who may see them), ``ops`` (live results, the projector, with their actor) and
+``cli`` (``python -m facilitator results``).
 
 The public names are re-exported here so that ``from facilitator.results import count_round``
 works; code inside the package imports from the rooms.
@@ -17,7 +18,6 @@ works; code inside the package imports from the rooms.
 from facilitator.results.count import count_answers
 from facilitator.results.model import (
     AnswerSet,
-    Ballot,
     Count,
     Line,
     OptionFigure,
@@ -26,7 +26,6 @@ from facilitator.results.model import (
     RoundResults,
     Table,
     Turnout,
-    ballots_fingerprint,
     figure_text,
     option_figures,
     seed_of,
@@ -40,13 +39,11 @@ from facilitator.results.queries import (
     projected,
     question_turnout,
     results_visible,
-    round_ballots,
     round_turnouts,
 )
 
 __all__ = [
     "AnswerSet",
-    "Ballot",
     "Count",
     "Line",
     "OptionFigure",
@@ -56,7 +53,6 @@ __all__ = [
     "Table",
     "Turnout",
     "answers_for",
-    "ballots_fingerprint",
     "count_answers",
     "count_round",
     "figure_text",
@@ -66,7 +62,6 @@ __all__ = [
     "projected",
     "question_turnout",
     "results_visible",
-    "round_ballots",
     "round_turnouts",
     "seed_of",
     "set_live",

@@ -48,12 +48,14 @@ from typing import Any
 from facilitator.ballots import (
     Abstentions,
     Assessment,
+    Ballot,
     BallotRound,
     Base,
     Kind,
     Question,
     Status,
     assess,
+    ballots_fingerprint,
     format_amount,
     format_share,
     pb_election,
@@ -62,13 +64,11 @@ from facilitator.ballots import (
 from facilitator.i18n import _
 from facilitator.results.model import (
     AnswerSet,
-    Ballot,
     Count,
     Line,
     QuestionResult,
     Table,
     Turnout,
-    ballots_fingerprint,
     seed_of,
 )
 from facilitator.tally.pb import PbRule, count_pb, describe_pb_rule

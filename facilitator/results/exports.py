@@ -14,9 +14,16 @@ import json
 from typing import Any
 
 from facilitator import csvsafe
-from facilitator.ballots import Kind, assess, pb_election, ranked_election
+from facilitator.ballots import (
+    Ballot,
+    Kind,
+    answer_json,
+    assess,
+    pb_election,
+    ranked_election,
+)
 from facilitator.i18n import _
-from facilitator.results.model import Ballot, ResultsError, RoundResults, answer_json
+from facilitator.results.model import ResultsError, RoundResults
 from facilitator.tally.blt import format_blt
 from facilitator.tally.pb import format_pb
 

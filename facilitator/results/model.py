@@ -4,7 +4,9 @@
 tab, the phone pages, the projector, the result sheet, the command line, the exports) takes
 it from these values: the turnout of a question and its ballots counted from
 :class:`Turnout`, the per-option figures from :func:`option_figures`, a figure's text from
-:func:`figure_text`, a round's fingerprint from :func:`ballots_fingerprint`.
+:func:`figure_text`. The ballots themselves (:class:`facilitator.ballots.Ballot`) and a
+round's fingerprint (:func:`facilitator.ballots.ballots_fingerprint`) are the ballots
+subsystem's: the ballot box is one, whatever the channel.
 
 **Seed.** The lot that settles a tie is seeded from the round's fingerprint (its first 15
 hexadecimal digits, :func:`seed_of`), so the same ballots always give the same draw and
@@ -13,15 +15,11 @@ anyone holding the ballot file can repeat it; the seed is printed on every resul
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
-from typing import Any
 
-from facilitator.ballots import Answer, Assessment, BallotRound, Question, format_share
+from facilitator.ballots import Assessment, Ballot, BallotRound, Question, format_share
 from facilitator.errors import UserError
 from facilitator.i18n import _, ngettext
 from facilitator.tally.pb import PbResult
@@ -75,19 +73,7 @@ class Count:
     """How the verdict's percentage was worked out, for an observer to re-check."""
 
 
-# -- ballots and turnout ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Ballot:
-    """One ballot as it counts, from any source. ``answers`` is empty when spoiled."""
-
-    source: str
-    """"paper" or "phone"."""
-    code: str
-    spoiled: bool
-    answers: tuple[Answer | None, ...]
-    """One per question; None where a phone voter did not vote on that question."""
+# -- turnout ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -190,26 +176,7 @@ class RoundResults:
                      title=self.round.title, recount=self.recounted_fingerprint[:16])
 
 
-# -- the fingerprint -------------------------------------------------------------------------
-
-
-def answer_json(answer: Answer | None) -> Any:
-    return None if answer is None else answer.to_json()
-
-
-def ballots_fingerprint(ballots: Sequence[Ballot]) -> str:
-    """SHA-256 of the canonical ballot list. For paper ballots alone it equals
-    :func:`facilitator.ballots.fingerprint` (code, spoiled, answers, sorted by code);
-    ballots from another source are listed after them with their source."""
-    papers = sorted((b for b in ballots if b.source == "paper"), key=lambda b: b.code)
-    others = sorted((b for b in ballots if b.source != "paper"),
-                    key=lambda b: (b.source, b.code))
-    canonical: list[list[Any]] = [[b.code, b.spoiled, [answer_json(a) for a in b.answers]]
-                                  for b in papers]
-    canonical += [[b.source, b.code, b.spoiled, [answer_json(a) for a in b.answers]]
-                  for b in others]
-    data = json.dumps(canonical, separators=(",", ":"), sort_keys=True)
-    return hashlib.sha256(data.encode()).hexdigest()
+# -- the seed --------------------------------------------------------------------------------
 
 
 def seed_of(fingerprint: str) -> int:

@@ -1,12 +1,10 @@
 """Reading an event's results: its ballots, their counts, who may see them. Never writes.
 
-**One door for ballots.** :func:`round_ballots` is the only place that reads what was voted;
-:func:`answers_for` (one question) and :func:`count_round` (a whole round) go through it.
-Paper ballots come from :func:`facilitator.ballots.counted_papers` (one per paper,
-adjudicated). Phone ballots are added there as further :class:`Ballot` values with
-``source="phone"``, one per vote on one question (see
-:func:`facilitator.lan.votes.phone_ballots`); everything downstream (counts, turnout,
-fingerprint, exports, result sheets, the Results page) then includes them unchanged.
+**One door for ballots.** :func:`facilitator.ballots.round_ballots` is the only place that
+reads what was voted, paper and phone (the ballot box is the ballots subsystem's, whatever
+the channel); :func:`answers_for` (one question) and :func:`count_round` (a whole round) go
+through it, and everything downstream (counts, turnout, fingerprint, exports, result sheets,
+the Results page) then includes the phone ballots unchanged.
 
 **One fact, one function.** The turnout of a question and its ballots counted come from
 :func:`round_turnouts`, :func:`question_turnout` or a counted :class:`QuestionResult`, and
@@ -31,22 +29,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from facilitator.ballots import (
+    Ballot,
     BallotRound,
     Kind,
-    counted_papers,
+    ballots_fingerprint,
     get_round,
     reconcile,
     rejected_counts,
+    round_ballots,
 )
 from facilitator.i18n import _
 from facilitator.results.count import answer_sets, count_answers
 from facilitator.results.model import (
     AnswerSet,
-    Ballot,
     ResultsError,
     RoundResults,
     Turnout,
-    ballots_fingerprint,
     seed_of,
 )
 from facilitator.store import EventStore
@@ -56,24 +54,7 @@ DISPLAY_KEY = "results_display"
 """The event-file setting holding which rounds are live and what is on the projector."""
 
 
-# -- the one door for ballots -------------------------------------------------------------------
-
-
-def round_ballots(store: EventStore, round_id: int) -> list[Ballot]:
-    """Every ballot of the round that counts, once: papers, then phone votes.
-
-    Nobody is in both: a phone vote is refused to someone handed a paper, and a paper is
-    refused to someone who voted by phone (the event file enforces it too).
-    """
-    from facilitator.lan.votes import phone_ballots  # phone voting builds on the ballots
-
-    ballots = [Ballot("paper", p.code, p.spoiled, tuple(p.answers))
-               for p in counted_papers(store, round_id)]
-    questions = len(get_round(store, round_id).questions)
-    ballots += [Ballot("phone", vote.receipt, False,
-                       tuple(vote.answer if i == vote.index else None for i in range(questions)))
-                for vote in phone_ballots(store, round_id)]
-    return ballots
+# -- counts and turnout, from the ballot box ---------------------------------------------------
 
 
 def _answer_sets(store: EventStore, ballot_round: BallotRound, ballots: Sequence[Ballot]

@@ -116,7 +116,7 @@ def make_event(folder: Path, phones: int) -> tuple[Any, int, list[str]]:
         check_in(store, int(row["id"]), actor="bench")
     ballot = create_round(store, "Bench", [
         Question.choose_one("Where next?", ["Town hall", "Library", "School"])], actor="test").round
-    open_question(store, ballot.id, 0)
+    open_question(store, ballot.id, 0, actor="bench")
     tokens = [str(r["token"]) for r in store.query("SELECT token FROM participants ORDER BY id")]
     return store, ballot.id, tokens
 
@@ -140,7 +140,7 @@ def main() -> int:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from facilitator.lan import phone_answers
+    from facilitator.ballots import phone_answers
     from ui.bus import ChangeBus
     from ui.phone_panel import PhonePanel
 

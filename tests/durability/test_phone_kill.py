@@ -25,8 +25,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from facilitator import lan
 from facilitator.ballots import Question, create_round
-from facilitator.lan import votes as lan
 from facilitator.people import ParsedList, ParsedPerson, check_in, import_people
 from facilitator.store import EventStore
 
@@ -78,8 +78,8 @@ def make_event(path: Path) -> tuple[int, list[tuple[int, str]]]:
         question = Question.choose_one("Where next?", ["Town hall", "Library", "School"])
         round_id = create_round(store, "Burst", (question, question), channel="phones",
                                 actor="test").round.id
-        lan.open_question(store, round_id, 0)
-        lan.open_question(store, round_id, 1)
+        lan.open_question(store, round_id, 0, actor="test")
+        lan.open_question(store, round_id, 1, actor="test")
         voters = [(int(r["id"]), str(r["token"])) for r in store.query(
             "SELECT id, token FROM participants ORDER BY id")]
     return round_id, voters
@@ -218,7 +218,7 @@ def test_kill_during_a_burst_of_phone_votes(tmp_path: Path) -> None:
         waiting = run_burst(path, round_id, waiting, 0, 1, rng.uniform(0.4, 1.2), burst)
         check(path, round_id, burst)
     with EventStore.open(path) as store:
-        lan.save_settings(store, lan.LanSettings(allow_change=True))
+        lan.save_settings(store, lan.LanSettings(allow_change=True), actor="test")
     waiting = people[PEOPLE // 2:]
     for _kill in range(CHANGE_KILLS):
         waiting = run_burst(path, round_id, waiting, 1, 2, rng.uniform(0.4, 1.2), burst)

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from facilitator.ballots import BallotRound, create_round
+from facilitator import lan
+from facilitator.ballots import BallotRound, create_round, phone_answers
 from facilitator.clock import FakeClock
-from facilitator.lan import votes as lan
 from facilitator.people import Participant, list_participants
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
@@ -122,7 +122,7 @@ def test_vote_on_every_kind_and_the_tally_follows(
         page.get_by_role("button", name="Send my vote").click()
         status = page.get_by_role("status").first
         assert "Your vote is recorded" in status.inner_text()
-        assert len(lan.phone_answers(demo, phone_round.id, index)) == 1
+        assert len(phone_answers(demo, phone_round.id, index)) == 1
         if index == 0:
             shot = tmp_path / "phone-receipt.png"
             page.screenshot(path=str(shot), full_page=True)
@@ -157,7 +157,7 @@ def test_a_second_vote_with_the_same_token_does_not_count(
     second.get_by_role("radio", name="No").check()
     second.get_by_role("button", name="Send my vote").click()
     assert "already voted" in second.get_by_role("alert").inner_text()
-    answers = lan.phone_answers(demo, phone_round.id, 0)
+    answers = phone_answers(demo, phone_round.id, 0)
     assert len(answers) == 1 and answers[0].marks == (1, None, None)
     QApplication.processEvents()
     qtbot.waitUntil(lambda: "1 of" in turnout_text(panel, 0), timeout=3000)
@@ -166,7 +166,7 @@ def test_a_second_vote_with_the_same_token_does_not_count(
 
 def test_ranking_without_javascript(browser: Any, demo: EventStore,
                                     phone_round: BallotRound, panel: PhonePanel) -> None:
-    lan.open_question(demo, phone_round.id, 4)
+    lan.open_question(demo, phone_round.id, 4, actor="test")
     assert panel.server is not None
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
@@ -175,14 +175,14 @@ def test_ranking_without_javascript(browser: Any, demo: EventStore,
     page.get_by_role("combobox", name="Pavements").select_option("3")
     page.get_by_role("button", name="Send my vote").click()
     assert "1. Trams, 2. Buses, 3. Pavements" in page.inner_text("main")
-    assert [a.marks for a in lan.phone_answers(demo, phone_round.id, 4)] == [(2, 1, None, 3)]
+    assert [a.marks for a in phone_answers(demo, phone_round.id, 4)] == [(2, 1, None, 3)]
     context.close()
 
 
 def test_arabic_is_right_to_left_and_welsh_is_complete(
         browser: Any, demo: EventStore, phone_round: BallotRound, panel: PhonePanel,
         tmp_path: Path) -> None:
-    lan.open_question(demo, phone_round.id, 0)
+    lan.open_question(demo, phone_round.id, 0, actor="test")
     assert panel.server is not None
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
@@ -212,7 +212,7 @@ def test_axe_finds_no_violations(browser: Any, demo: EventStore, phone_round: Ba
     from facilitator.qa.ops import add_question, approve, create_panel
 
     for index in range(len(phone_round.questions)):
-        lan.open_question(demo, phone_round.id, index)
+        lan.open_question(demo, phone_round.id, index, actor="test")
     qa_panel = create_panel(demo, "Experts", actor="test").panel_id
     qid = add_question(demo, qa_panel, "3", "Why not trams?", actor="test").question_id
     approve(demo, qid, actor="test")
@@ -252,7 +252,7 @@ def test_axe_finds_no_violations(browser: Any, demo: EventStore, phone_round: Ba
 def test_every_page_is_small(browser: Any, demo: EventStore, phone_round: BallotRound,
                              panel: PhonePanel) -> None:
     for index in range(len(phone_round.questions)):
-        lan.open_question(demo, phone_round.id, index)
+        lan.open_question(demo, phone_round.id, index, actor="test")
     assert panel.server is not None
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()

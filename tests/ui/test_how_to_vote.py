@@ -14,9 +14,9 @@ from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from facilitator.ballots import BallotRound, DecisionRule, Kind, Question, ops
+from facilitator.lan.model import PhoneQuestion
 from facilitator.lan.pages import question_body
 from facilitator.lan.text import translation
-from facilitator.lan.votes import PhoneQuestion
 from facilitator.reports.ballots import translator, write_ballot_papers
 from facilitator.store import EventStore
 from facilitator.tally import Project

@@ -20,8 +20,8 @@ import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
+from facilitator import lan
 from facilitator.ballots import Answer, Question, create_round, enter, hand_out, issue_codes
-from facilitator.lan import votes as lan
 from facilitator.lan.app import PhoneApp
 from facilitator.people import list_participants
 from facilitator.reports.results import write_result_sheet
@@ -66,18 +66,19 @@ def mixed_event(store: EventStore) -> int:
     for code, answers in zip(papers, marked, strict=False):
         enter(store, round_id, code, answers, actor="desk")
     enter(store, round_id, papers[5], [], actor="desk", spoiled=True)
-    lan.save_settings(store, lan.LanSettings(allow_change=True, results_live=True))
+    lan.save_settings(store, lan.LanSettings(allow_change=True, results_live=True), actor="test")
     for index in range(len(QUESTIONS)):
-        lan.open_question(store, round_id, index)
+        lan.open_question(store, round_id, index, actor="test")
     for n, person in enumerate(on_phone):
         lan.cast_vote(store, person.id, round_id, 0,
-                      Answer.blank(yes) if n == 0 else Answer.choose(yes, n % 2))
+                      Answer.blank(yes) if n == 0 else Answer.choose(yes, n % 2), actor="phone")
         if n != 1:  # one phone voter skips the ranking
-            lan.cast_vote(store, person.id, round_id, 1, Answer.ranking(rank, [n % 3]))
-        lan.cast_vote(store, person.id, round_id, 2, Answer.choose(budget, n % 3))
+            lan.cast_vote(store, person.id, round_id, 1, Answer.ranking(rank, [n % 3]),
+                          actor="phone")
+        lan.cast_vote(store, person.id, round_id, 2, Answer.choose(budget, n % 3), actor="phone")
     for person in on_phone[:3]:  # changed votes count once, as changed
-        lan.cast_vote(store, person.id, round_id, 0, Answer.choose(yes, 0))
-        lan.cast_vote(store, person.id, round_id, 2, Answer.choose(budget, 1))
+        lan.cast_vote(store, person.id, round_id, 0, Answer.choose(yes, 0), actor="phone")
+        lan.cast_vote(store, person.id, round_id, 2, Answer.choose(budget, 1), actor="phone")
     set_live(store, round_id, True, actor="test")
     return round_id
 

@@ -538,11 +538,11 @@ def test_the_desk_shows_the_channel_and_refuses_who_may_not_vote(desk: Desk) -> 
 
 
 def test_a_phones_only_round_has_no_paper_controls(desk: Desk) -> None:
-    from facilitator.lan import votes as lan
+    from facilitator import lan
 
     created = create_round(desk.store, "Phones", three_questions(), channel="phones",
                            actor="test").round
-    desk.bus.publish(lan.open_question(desk.store, created.id, 0))
+    desk.bus.publish(lan.open_question(desk.store, created.id, 0, actor="test"))
     desk.page.select_round(created.id)
     page = desk.page
     assert "Phones only" in page.round_info.text()

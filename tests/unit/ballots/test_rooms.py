@@ -6,8 +6,8 @@ import inspect
 import json
 from pathlib import Path
 
+from facilitator import lan
 from facilitator.ballots import FIRST, SECOND, Answer, ops, queries
-from facilitator.lan import votes as lan
 from facilitator.people import list_participants
 from facilitator.store import EventStore
 
@@ -39,9 +39,10 @@ def test_every_query_reads_a_snapshot_that_cannot_be_written(demo: EventStore,
               actor="Bob", pass_=SECOND)
     phones = ops.create_round(demo, "Phones", three_questions(), channel="phones",
                               actor="test").round
-    lan.open_question(demo, phones.id, 0)
+    lan.open_question(demo, phones.id, 0, actor="test")
     person = next(p for p in list_participants(demo) if p.present and p.role == "participant")
-    lan.cast_vote(demo, person.id, phones.id, 0, Answer.choose(phones.questions[0], 0))
+    lan.cast_vote(demo, person.id, phones.id, 0, Answer.choose(phones.questions[0], 0),
+                  actor="phone")
     path = demo.path
     audit = demo.query_one("SELECT count(*) AS n FROM audit_log")
     demo.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from facilitator import lan
 from facilitator.ballots import (
     DECISION,
     FIRST,
@@ -46,7 +47,6 @@ from facilitator.ballots import (
     voting_refusal,
 )
 from facilitator.clock import FakeClock
-from facilitator.lan import votes as lan
 from facilitator.people import Participant, add_walk_in, list_participants, undo_check_in
 from facilitator.results import count_round
 from facilitator.store import EventStore
@@ -83,19 +83,19 @@ def test_phone_votes_after_close_are_refused_and_the_fingerprint_stays(demo: Eve
                                                                         ) -> None:
     r = create_round(demo, "Phones", three_questions(), channel="phones", actor="test").round
     for index in range(3):
-        lan.open_question(demo, r.id, index)
+        lan.open_question(demo, r.id, index, actor="test")
     people = participants(demo)
     for person in people[:5]:
-        lan.cast_vote(demo, person.id, r.id, 0, Answer.choose(r.questions[0], 0))
+        lan.cast_vote(demo, person.id, r.id, 0, Answer.choose(r.questions[0], 0), actor="phone")
     before = count_round(demo, r.id).fingerprint
     closed = close_round(demo, r.id, note="phones only", actor="test").round
     assert closed.fingerprint == before  # sealed at close
     for person in people[5:26]:  # the 21 votes of the report
         with pytest.raises(lan.LanError) as refused:
-            lan.cast_vote(demo, person.id, r.id, 1, Answer.choose(r.questions[1], 0))
+            lan.cast_vote(demo, person.id, r.id, 1, Answer.choose(r.questions[1], 0), actor="phone")
         assert refused.value.reason == "closed"
     with pytest.raises(lan.LanError):
-        lan.open_question(demo, r.id, 0)
+        lan.open_question(demo, r.id, 0, actor="test")
     after = count_round(demo, r.id)
     assert after.fingerprint == before and not after.fingerprint_mismatch
     assert after.questions[0].turnout.voted == 5 and after.questions[1].turnout.voted == 0
@@ -225,7 +225,7 @@ def test_the_funding_rule_is_part_of_the_question_and_locked_once_open(
         Question.yes_no("x").rule, threshold=Fraction(2, 3), inclusive=True))
     phones = create_round(demo, "Phones", (q, budget_question("greedy-no-skip")),
                           channel="phones", actor="test").round
-    lan.open_question(demo, phones.id, 0)
+    lan.open_question(demo, phones.id, 0, actor="test")
     with pytest.raises(RoundStateError):  # a phone round freezes its rules the same way
         update_round(demo, phones.id, "Phones", (Question.yes_no("Close the centre?"),),
                      actor="test")
@@ -287,12 +287,12 @@ def test_only_those_entitled_vote_by_phone_or_on_paper(
         demo: EventStore, others: dict[str, Participant]) -> None:
     phones = create_round(demo, "Phones", three_questions(), channel="phones", actor="test").round
     paper = create_round(demo, "Paper", three_questions(), channel="paper", actor="test").round
-    lan.open_question(demo, phones.id, 0)
+    lan.open_question(demo, phones.id, 0, actor="test")
     issue_codes(demo, paper.id, 5, actor="test")
     q = phones.questions[0]
     for role, person in others.items():
         with pytest.raises(lan.LanError) as refused:
-            lan.cast_vote(demo, person.id, phones.id, 0, Answer.choose(q, 0))
+            lan.cast_vote(demo, person.id, phones.id, 0, Answer.choose(q, 0), actor="phone")
         assert refused.value.reason == "not_entitled", role
         assert "not entitled to vote" in refused.value.message
         assert "only participants vote" in refused.value.message
@@ -301,7 +301,7 @@ def test_only_those_entitled_vote_by_phone_or_on_paper(
     assert queries.phone_voters(demo, phones.id) == set()
     assert demo.query("SELECT count(*) FROM ballot_handouts")[0][0] == 0
     member = participants(demo)[0]
-    lan.cast_vote(demo, member.id, phones.id, 0, Answer.choose(q, 0))
+    lan.cast_vote(demo, member.id, phones.id, 0, Answer.choose(q, 0), actor="phone")
     hand_out(demo, paper.id, member.id, actor="test")
     # "Present" is those present who may vote, not everyone checked in.
     assert entitled_present(demo, phones) == len(participants(demo))
@@ -312,12 +312,12 @@ def test_a_round_can_let_other_roles_vote(demo: EventStore,
                                           others: dict[str, Participant]) -> None:
     r = create_round(demo, "Everyone", three_questions(), channel="phones",
                      voters=("participant", "observer", "expert"), actor="test").round
-    lan.open_question(demo, r.id, 0)
+    lan.open_question(demo, r.id, 0, actor="test")
     q = r.questions[0]
-    lan.cast_vote(demo, others["observer"].id, r.id, 0, Answer.choose(q, 0))
-    lan.cast_vote(demo, others["expert"].id, r.id, 0, Answer.choose(q, 1))
+    lan.cast_vote(demo, others["observer"].id, r.id, 0, Answer.choose(q, 0), actor="phone")
+    lan.cast_vote(demo, others["expert"].id, r.id, 0, Answer.choose(q, 1), actor="phone")
     with pytest.raises(lan.LanError, match="only participants, experts and observers"):
-        lan.cast_vote(demo, others["staff"].id, r.id, 0, Answer.choose(q, 0))
+        lan.cast_vote(demo, others["staff"].id, r.id, 0, Answer.choose(q, 0), actor="phone")
     experts = sum(1 for p in list_participants(demo) if p.present and p.role == "expert")
     assert entitled_present(demo, r.id) == len(participants(demo)) + experts + 1
     absentee = next(p for p in list_participants(demo)
@@ -335,9 +335,9 @@ def test_by_default_a_round_is_paper_or_phones_never_both(demo: EventStore) -> N
     issue_codes(demo, on_paper.id, 3, actor="test")
     assert get_round(demo, on_paper.id).channel == "paper"
     with pytest.raises(RoundStateError, match="paper only"):
-        lan.open_question(demo, on_paper.id, 0)
+        lan.open_question(demo, on_paper.id, 0, actor="test")
     on_phones = create_round(demo, "Opened first", three_questions(), actor="test").round
-    lan.open_question(demo, on_phones.id, 0)
+    lan.open_question(demo, on_phones.id, 0, actor="test")
     assert get_round(demo, on_phones.id).channel == "phones"
     with pytest.raises(RoundStateError, match="phones only"):
         issue_codes(demo, on_phones.id, 3, actor="test")
@@ -356,7 +356,7 @@ def test_by_default_a_round_is_paper_or_phones_never_both(demo: EventStore) -> N
 def test_both_channels_check_each_other(demo: EventStore) -> None:
     r = create_round(demo, "Both", three_questions(), channel="both", actor="test").round
     papers = issue_codes(demo, r.id, 5, actor="test").papers
-    lan.open_question(demo, r.id, 0)
+    lan.open_question(demo, r.id, 0, actor="test")
     a, b, c, d = participants(demo)[:4]
     # A paper beyond the hand-outs recorded is refused: no one can slip in a second vote.
     with pytest.raises(RoundStateError, match="handed out at the desk"):
@@ -367,9 +367,9 @@ def test_both_channels_check_each_other(demo: EventStore) -> None:
     with pytest.raises(RoundStateError, match="1 hand-out is recorded and 1 papers"):
         enter(demo, r.id, papers[2].code, yes(r), actor="Ann")
     with pytest.raises(lan.LanError) as refused:  # a paper, so no phone vote
-        lan.cast_vote(demo, a.id, r.id, 0, Answer.choose(r.questions[0], 0))
+        lan.cast_vote(demo, a.id, r.id, 0, Answer.choose(r.questions[0], 0), actor="phone")
     assert refused.value.reason == "paper"
-    lan.cast_vote(demo, b.id, r.id, 0, Answer.choose(r.questions[0], 1))
+    lan.cast_vote(demo, b.id, r.id, 0, Answer.choose(r.questions[0], 1), actor="phone")
     with pytest.raises(BallotError, match="already voted by phone"):  # a phone vote: no paper
         hand_out(demo, r.id, b.id, actor="test")
     hand_out(demo, r.id, c.id, actor="test")
@@ -384,10 +384,10 @@ def test_both_channels_check_each_other(demo: EventStore) -> None:
 
 def test_reconciliation_counts_phone_voters_against_those_present(demo: EventStore) -> None:
     r = create_round(demo, "Phones", three_questions(), channel="phones", actor="test").round
-    lan.open_question(demo, r.id, 0)
+    lan.open_question(demo, r.id, 0, actor="test")
     people = participants(demo)
     for person in people[:4]:
-        lan.cast_vote(demo, person.id, r.id, 0, Answer.choose(r.questions[0], 0))
+        lan.cast_vote(demo, person.id, r.id, 0, Answer.choose(r.questions[0], 0), actor="phone")
     figures = reconcile(demo, r.id)
     assert figures.phone_voters == 4 and figures.voters == 4
     assert figures.discrepancies == ()  # no paper figures asked of a phone round
@@ -408,9 +408,9 @@ def test_a_hand_out_racing_a_phone_vote_gets_a_sentence(
         demo: EventStore, monkeypatch: pytest.MonkeyPatch) -> None:
     r = create_round(demo, "Both", three_questions(), channel="both", actor="test").round
     issue_codes(demo, r.id, 2, actor="test")
-    lan.open_question(demo, r.id, 0)
+    lan.open_question(demo, r.id, 0, actor="test")
     person = participants(demo)[0]
-    lan.cast_vote(demo, person.id, r.id, 0, Answer.choose(r.questions[0], 0))
+    lan.cast_vote(demo, person.id, r.id, 0, Answer.choose(r.questions[0], 0), actor="phone")
     # The phone vote lands between the desk's check and its write: only the event file's
     # trigger stands in the way, and the desk still reads a sentence.
     monkeypatch.setattr(queries, "paper_refusal", lambda *_args: None)

@@ -20,18 +20,20 @@ def test_mixed_round_counts_phones_and_papers(demo: EventStore) -> None:
     where = Question.choose_one("Where next?", ["Town hall", "Library"])
     ballot_round = create_round(demo, "Mixed", (yes_no, where), channel="both", actor="test").round
     papers = [p.code for p in issue_codes(demo, ballot_round.id, 3, actor="test").papers]
-    lan.open_question(demo, ballot_round.id, 0)
-    lan.open_question(demo, ballot_round.id, 1)
+    lan.open_question(demo, ballot_round.id, 0, actor="test")
+    lan.open_question(demo, ballot_round.id, 1, actor="test")
     people = [p for p in list_participants(demo) if p.present and p.role == "participant"]
     phone_a, phone_b, paper_person = people[0], people[1], people[2]
-    lan.cast_vote(demo, phone_a.id, ballot_round.id, 0, Answer.choose(yes_no, 0))
-    lan.cast_vote(demo, phone_a.id, ballot_round.id, 1, Answer.choose(where, 1))
-    lan.cast_vote(demo, phone_b.id, ballot_round.id, 0, Answer.choose(yes_no, 1))  # q1 only
+    lan.cast_vote(demo, phone_a.id, ballot_round.id, 0, Answer.choose(yes_no, 0), actor="phone")
+    lan.cast_vote(demo, phone_a.id, ballot_round.id, 1, Answer.choose(where, 1), actor="phone")
+    lan.cast_vote(demo, phone_b.id, ballot_round.id, 0, Answer.choose(yes_no, 1),
+                  actor="phone")  # q1 only
     hand_out(demo, ballot_round.id, paper_person.id, actor="test")
     # both channels: every paper handed out
     hand_out(demo, ballot_round.id, people[4].id, actor="test")
     with pytest.raises((UserError, BallotError)):
-        lan.cast_vote(demo, paper_person.id, ballot_round.id, 0, Answer.choose(yes_no, 0))
+        lan.cast_vote(demo, paper_person.id, ballot_round.id, 0, Answer.choose(yes_no, 0),
+                      actor="phone")
     enter(demo, ballot_round.id, papers[0], [Answer.choose(yes_no, 0), Answer.choose(where, 0)],
           actor="desk")
     enter(demo, ballot_round.id, papers[1], [Answer.choose(yes_no, 0), Answer.blank(where)],
@@ -50,5 +52,5 @@ def test_mixed_round_counts_phones_and_papers(demo: EventStore) -> None:
     assert len(csv_rows) == 1 + 5 and sum("not voted" in row for row in csv_rows) == 3
     # A later phone vote changes the fingerprint: the count is of a different ballot set.
     before = results.fingerprint
-    lan.cast_vote(demo, people[3].id, ballot_round.id, 0, Answer.choose(yes_no, 0))
+    lan.cast_vote(demo, people[3].id, ballot_round.id, 0, Answer.choose(yes_no, 0), actor="phone")
     assert count_round(demo, ballot_round.id).fingerprint != before

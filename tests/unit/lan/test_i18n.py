@@ -228,7 +228,7 @@ def _refusal_reasons() -> set[str]:
 
 def test_every_refusal_a_phone_can_meet_is_said_in_its_language() -> None:
     from facilitator.lan.app import reason_text
-    from facilitator.lan.votes import LanError
+    from facilitator.lan.model import LanError
 
     reasons = _refusal_reasons()
     assert {"not_entitled", "bad_code", "closed"} <= reasons

@@ -19,10 +19,17 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from facilitator.ballots import Answer, close_round, create_round, paper_refusal, phone_voters
+from facilitator import lan
+from facilitator.ballots import (
+    Answer,
+    close_round,
+    create_round,
+    paper_refusal,
+    phone_answers,
+    phone_voters,
+)
 from facilitator.ballots.questions import Question
 from facilitator.clock import FakeClock
-from facilitator.lan import votes as lan
 from facilitator.lan.app import PhoneApp
 from facilitator.people import Participant
 from facilitator.store import EventStore
@@ -78,8 +85,8 @@ def test_the_phone_page_never_shows_a_past_vote(demo: EventStore) -> None:
     ballot_round = create_round(demo, "Secret", (q, q), channel="phones", actor="test").round
     app = PhoneApp(demo)
     person = present(demo)[0]
-    lan.save_settings(demo, lan.LanSettings(allow_change=True))
-    lan.open_question(demo, ballot_round.id, 0)
+    lan.save_settings(demo, lan.LanSettings(allow_change=True), actor="test")
+    lan.open_question(demo, ballot_round.id, 0, actor="test")
     status, page = phone_vote(app, person, ballot_round.id, 0, {"choice": "1"})
     receipt = receipt_on(page)
     assert status == 200 and receipt is not None  # shown once, when the vote is cast
@@ -93,14 +100,14 @@ def test_the_phone_page_never_shows_a_past_vote(demo: EventStore) -> None:
     assert changed is not None and changed != receipt and "School" in page
     home = call(app, "GET", f"/v/{person.token}")[2]
     assert "Voted" in home and changed not in home and "School" not in home
-    lan.close_question(demo, ballot_round.id, 0)
+    lan.close_question(demo, ballot_round.id, 0, actor="test")
     page = call(app, "GET", url)[2]
     assert "You have voted on this question." in page
     assert "Your vote" not in page and 'class="summary"' not in page
     assert changed not in page and receipt not in page
     # Changing off: the vote is secret at once; the page knows the person voted, not what.
-    lan.save_settings(demo, lan.LanSettings(allow_change=False))
-    lan.open_question(demo, ballot_round.id, 1)
+    lan.save_settings(demo, lan.LanSettings(allow_change=False), actor="test")
+    lan.open_question(demo, ballot_round.id, 1, actor="test")
     status, page = phone_vote(app, person, ballot_round.id, 1, {"choice": "0"})
     assert receipt_on(page) is not None and "Town hall" in page
     page = call(app, "GET", f"/v/{person.token}/q/{ballot_round.id}/1")[2]
@@ -123,12 +130,12 @@ def test_a_rank_or_grade_of_zero_from_a_phone_is_refused_clearly(
     """A hostile form: the page offers ranks and grades from 1, so a 0 was typed by hand.
     It used to be stored as a blank vote; now it is refused with a sentence saying why."""
     ballot_round = create_round(demo, "Hostile", every_kind(), channel="phones", actor="test").round
-    lan.open_question(demo, ballot_round.id, index)
+    lan.open_question(demo, ballot_round.id, index, actor="test")
     person = present(demo)[0]
     status, page = phone_vote(PhoneApp(demo), person, ballot_round.id, index, fields)
     assert status == 422
     assert re.search(r"(rank|grade) 0; (ranks|grades) start at 1", page)
-    assert lan.phone_answers(demo, ballot_round.id, index) == []
+    assert phone_answers(demo, ballot_round.id, index) == []
     assert not lan.has_voted(demo, person.id, ballot_round.id, index)
 
 
@@ -159,14 +166,14 @@ def test_the_closed_event_file_links_no_voter_to_a_choice(demo: EventStore, tmp_
     receipts: dict[str, Answer] = {}
 
     def cast(person: Participant, round_id: int, index: int, answer: Answer) -> None:
-        result = lan.cast_vote(demo, person.id, round_id, index, answer)
+        result = lan.cast_vote(demo, person.id, round_id, index, answer, actor="phone")
         receipts[result.vote.receipt] = answer
         clock.advance(7)
 
     # Changing allowed: votes on a yes/no and a score question; five people change theirs.
-    lan.save_settings(demo, lan.LanSettings(allow_change=True))
-    lan.open_question(demo, first.id, 0)
-    lan.open_question(demo, first.id, 5)
+    lan.save_settings(demo, lan.LanSettings(allow_change=True), actor="test")
+    lan.open_question(demo, first.id, 0, actor="test")
+    lan.open_question(demo, first.id, 5, actor="test")
     for n, person in enumerate(people):
         cast(person, first.id, 0, Answer.choose(kinds[0], n % 2))
         # the five who change first give answers no final ballot has: (0, 0) … (4, 0)
@@ -177,20 +184,20 @@ def test_the_closed_event_file_links_no_voter_to_a_choice(demo: EventStore, tmp_
         replaced.append((earlier.receipt, earlier.answer))
         cast(person, first.id, 5, Answer((5, 5 - n % 2)))  # the final answers end in 5 or 4
     # A distinctive answer that is replaced at once: it must leave no trace at all.
-    lan.open_question(demo, first.id, 4)
-    lan.cast_vote(demo, people[0].id, first.id, 4, Answer((3, 1, 4, 2)))
+    lan.open_question(demo, first.id, 4, actor="test")
+    lan.cast_vote(demo, people[0].id, first.id, 4, Answer((3, 1, 4, 2)), actor="phone")
     gone = lan.my_vote(demo, people[0].id, first.id, 4)
     assert gone is not None
     replaced.append((gone.receipt, gone.answer))
     cast(people[0], first.id, 4, Answer((1, 2, None, None)))
     assert demo.query("SELECT count(*) FROM lan_links")[0][0] == 2 * 12 + 1
-    lan.close_question(demo, first.id, 0)
+    lan.close_question(demo, first.id, 0, actor="test")
 
     # Changing switched off: the links go at once; from now on votes are secret while open,
     # and the write-ahead log is emptied after each one.
-    lan.save_settings(demo, lan.LanSettings(allow_change=False))
+    lan.save_settings(demo, lan.LanSettings(allow_change=False), actor="test")
     assert demo.query("SELECT count(*) FROM lan_links")[0][0] == 0
-    lan.open_question(demo, first.id, 2)
+    lan.open_question(demo, first.id, 2, actor="test")
     for n, person in enumerate(reversed(people)):
         cast(person, first.id, 2, Answer.choose(kinds[2], n % 3))
         assert _wal(demo.path).stat().st_size == 0
@@ -203,7 +210,7 @@ def test_the_closed_event_file_links_no_voter_to_a_choice(demo: EventStore, tmp_
 
     # A second round stays open, votes secret while open.
     second = create_round(demo, "Afternoon", kinds[:3], channel="phones", actor="test").round
-    lan.open_question(demo, second.id, 0)
+    lan.open_question(demo, second.id, 0, actor="test")
     for n, person in enumerate(people[3:9]):
         cast(person, second.id, 0, Answer.choose(kinds[0], n % 3 == 0))
     voters = {(r, q): {p.id for p in people} for r, q in

@@ -10,10 +10,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from facilitator import codes
-from facilitator.ballots import Answer, BallotRound
+from facilitator import codes, lan
+from facilitator.ballots import Answer, BallotRound, phone_answers
 from facilitator.changes import Changes
-from facilitator.lan import votes as lan
 from facilitator.lan.app import Limits
 from facilitator.lan.server import LanServer, local_addresses
 from facilitator.people import get
@@ -64,7 +63,7 @@ def test_healthz_and_static(server: LanServer) -> None:
 def test_every_kind_by_form(server: LanServer, demo: EventStore,
                             phone_round: BallotRound) -> None:
     for index in range(len(phone_round.questions)):
-        lan.open_question(demo, phone_round.id, index)
+        lan.open_question(demo, phone_round.id, index, actor="test")
     token = present(demo)[0].token
     forms = [{"choice": "0"}, {"choice": "1"}, {"choice": "2"}, {"o0": "1", "o2": "1"},
              {"o0": "2", "o1": "1", "o2": "", "o3": "3"}, {"o0": "5", "o1": "0"},
@@ -74,15 +73,15 @@ def test_every_kind_by_form(server: LanServer, demo: EventStore,
         assert status == 303, body
         assert "Your vote is recorded" in body and "receipt" in body.lower()
     q = phone_round.questions
-    assert lan.phone_answers(demo, phone_round.id, 4) == [Answer((2, 1, None, 3))]
-    assert lan.phone_answers(demo, phone_round.id, 3) == [Answer.choose(q[3], 0, 2)]
-    assert lan.phone_answers(demo, phone_round.id, 8) == [Answer((1, 4))]
+    assert phone_answers(demo, phone_round.id, 4) == [Answer((2, 1, None, 3))]
+    assert phone_answers(demo, phone_round.id, 3) == [Answer.choose(q[3], 0, 2)]
+    assert phone_answers(demo, phone_round.id, 8) == [Answer((1, 4))]
 
 
 def test_second_vote_does_not_count(server: LanServer, demo: EventStore,
                                     phone_round: BallotRound,
                                     changes_seen: list[Changes]) -> None:
-    lan.open_question(demo, phone_round.id, 0)
+    lan.open_question(demo, phone_round.id, 0, actor="test")
     token = present(demo)[0].token
     assert vote(server, token, phone_round.id, 0, {"choice": "0"})[0] == 303
     assert changes_seen and changes_seen[-1].phones
@@ -92,23 +91,23 @@ def test_second_vote_does_not_count(server: LanServer, demo: EventStore,
     again = request(server.base_url, "POST", path, form={"k": form_key(page.body),
                                                          "choice": "1"})
     assert again.status == 409 and "already voted" in again.body
-    assert lan.phone_answers(demo, phone_round.id, 0) == [
+    assert phone_answers(demo, phone_round.id, 0) == [
         Answer.choose(phone_round.questions[0], 0)]
 
 
 def test_an_invalid_answer_is_explained_and_kept(server: LanServer, demo: EventStore,
                                                  phone_round: BallotRound) -> None:
-    lan.open_question(demo, phone_round.id, 3)
+    lan.open_question(demo, phone_round.id, 3, actor="test")
     status, body = vote(server, present(demo)[0].token, phone_round.id, 3,
                         {"o0": "1", "o1": "1", "o2": "1"})
     assert status == 422 and "over-marked" in body
     assert body.count("checked") == 3  # the voter's choices are still ticked
     status, body = vote(server, present(demo)[0].token, phone_round.id, 3, {})
     assert status == 422 and "Vote blank" in body
-    assert lan.phone_answers(demo, phone_round.id, 3) == []
+    assert phone_answers(demo, phone_round.id, 3) == []
     status, _body = vote(server, present(demo)[0].token, phone_round.id, 3, {"blank": "1"})
     assert status == 303
-    assert lan.phone_answers(demo, phone_round.id, 3) == [Answer((None,) * 4)]
+    assert phone_answers(demo, phone_round.id, 3) == [Answer((None,) * 4)]
 
 
 def test_join_with_the_badge_code(server: LanServer, demo: EventStore) -> None:
@@ -129,9 +128,9 @@ def test_people_not_checked_in_or_revoked_are_told(server: LanServer,
     reply = request(server.base_url, "GET", f"/v/{absent(demo)[0].token}")
     assert reply.status == 403 and "check in" in reply.body
     person = present(demo)[0]
-    lan.revoke(demo, person.id)
+    lan.revoke(demo, person.id, actor="test")
     assert request(server.base_url, "GET", f"/v/{person.token}").status == 403
-    lan.reissue(demo, person.id)
+    lan.reissue(demo, person.id, actor="test")
     server.tokens_changed()
     assert request(server.base_url, "GET", f"/v/{get(demo, person.id).token}").status == 200
 
@@ -190,7 +189,7 @@ def test_raise_hand_from_a_phone(server: LanServer, demo: EventStore) -> None:
 
 def test_forged_posts_are_refused(server: LanServer, demo: EventStore,
                                   phone_round: BallotRound) -> None:
-    lan.open_question(demo, phone_round.id, 0)
+    lan.open_question(demo, phone_round.id, 0, actor="test")
     token = present(demo)[0].token
     path = f"/v/{token}/q/{phone_round.id}/0"
     key = form_key(request(server.base_url, "GET", path).body)
@@ -203,7 +202,7 @@ def test_forged_posts_are_refused(server: LanServer, demo: EventStore,
                          headers={"Content-Type": "text/plain"})
     assert (no_key.status, other_site.status, cross.status, wrong_type.status) == (
         403, 403, 403, 415)
-    assert lan.phone_answers(demo, phone_round.id, 0) == []
+    assert phone_answers(demo, phone_round.id, 0) == []
 
 
 def test_pages_escape_and_set_security_headers(server: LanServer, demo: EventStore) -> None:
@@ -212,7 +211,7 @@ def test_pages_escape_and_set_security_headers(server: LanServer, demo: EventSto
     ballot_round = create_round(demo, "<script>alert(1)</script>", [
         Question.choose_one('Pick "one" <img src=x onerror=alert(1)>', ["<i>A</i>", "B&C"])
     ], actor="test").round
-    lan.open_question(demo, ballot_round.id, 0)
+    lan.open_question(demo, ballot_round.id, 0, actor="test")
     page = request(server.base_url, "GET", f"/v/{present(demo)[0].token}/q/{ballot_round.id}/0")
     assert "<script>alert" not in page.body and "<img src=x" not in page.body
     assert "&lt;i&gt;A&lt;/i&gt;" in page.body and "B&amp;C" in page.body
@@ -253,7 +252,7 @@ def _raw(server: LanServer, data: bytes) -> bytes:
 def test_fuzzing_accepts_nothing_and_keeps_serving(server: LanServer, demo: EventStore,
                                                    phone_round: BallotRound) -> None:
     for index in range(len(phone_round.questions)):
-        lan.open_question(demo, phone_round.id, index)
+        lan.open_question(demo, phone_round.id, index, actor="test")
     rng = random.Random(8)
     people = present(demo)
     real = people[0].token
@@ -293,7 +292,7 @@ def test_fuzzing_accepts_nothing_and_keeps_serving(server: LanServer, demo: Even
         answer = _raw(server, data)
         assert answer == b"" or answer.split(b" ")[1].startswith(b"4"), answer[:80]
     # Nothing was accepted, and the server still serves.
-    assert all(lan.phone_answers(demo, phone_round.id, i) == []
+    assert all(phone_answers(demo, phone_round.id, i) == []
                for i in range(len(phone_round.questions)))
     assert request(server.base_url, "GET", "/healthz").status == 200
     assert vote(server, people[1].token, phone_round.id, 0, {"choice": "0"})[0] == 303

@@ -15,10 +15,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from facilitator import codes
+from facilitator import codes, lan
 from facilitator.ballots import scan
 from facilitator.ballots.errors import CodeError
-from facilitator.lan import votes as lan
 from facilitator.lan.app import Limits
 from facilitator.lan.security import (
     ASSUMED_MAX_BADGES,
@@ -179,7 +178,7 @@ def test_an_old_short_code_checks_in_but_does_not_join(strict: LanServer,
         lan.join(demo, old)
     assert refused.value.reason == "old_code"
     # A new badge for them joins.
-    _changes, renewed = lan.reissue(demo, person.id)
+    renewed = lan.reissue(demo, person.id, actor="test").participant
     assert len(renewed.badge_code) == codes.BADGE_LENGTH
     status, location, _body = post_code(strict, codes.pretty(renewed.badge_code), "127.0.0.9")
     assert status == 303 and location == f"/v/{renewed.token}"

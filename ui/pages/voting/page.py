@@ -169,7 +169,7 @@ class VotingPage(Page):
         self.recent = RecentTab()
         self.adjudication = AdjudicationTab()
         self.reconciliation = ReconciliationTab()
-        self.phone_panel = PhonePanel(store, bus)  # phone voting (facilitator.lan)
+        self.phone_panel = PhonePanel(store, bus, page=self)  # phone voting (facilitator.lan)
         self.tabs = QTabWidget()
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(self.recent, _("Recent entries"))
