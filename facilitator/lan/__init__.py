@@ -43,6 +43,7 @@ from facilitator.lan.ops import (
     vote_from_phone,
 )
 from facilitator.lan.queries import (
+    hand,
     hands,
     has_voted,
     is_revoked,
@@ -69,6 +70,7 @@ __all__ = [
     "cast_vote",
     "close_question",
     "dismiss_hand",
+    "hand",
     "hands",
     "has_voted",
     "is_revoked",

@@ -1,0 +1,85 @@
+"""The Phones tab of the Voting page runs every op through the page (ARCHITECTURE.md): what
+changed is published once, a refusal is the page's banner, and the audit log names the
+operator at the desk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from facilitator import lan
+from facilitator.ballots import Question, create_round
+from facilitator.changes import Changes
+from facilitator.people import list_participants
+from facilitator.store import EventStore
+from ui.bus import ChangeBus
+from ui.pages.voting import VotingPage
+from ui.tasks import TaskRunner
+
+
+class Desk:
+    def __init__(self, qtbot: QtBot, store: EventStore) -> None:
+        self.store = store
+        self.bus = ChangeBus()
+        self.published: list[Changes] = []
+        self.bus.changes_applied.connect(self.published.append)
+        self.tasks = TaskRunner()
+        self.page = VotingPage(store, self.bus, self.tasks)
+        qtbot.addWidget(self.page)
+        self.page.operator_edit.setText("Ann")
+        self.panel = self.page.phone_panel
+        self.page.tabs.setCurrentWidget(self.panel)
+
+    def actors(self, action: str) -> list[str]:
+        return [r["actor"] for r in self.store.query(
+            "SELECT actor FROM audit_log WHERE action = ? ORDER BY id", (action,))]
+
+
+@pytest.fixture
+def desk(qtbot: QtBot, demo_store: EventStore) -> Iterator[Desk]:
+    yield Desk(qtbot, demo_store)
+
+
+def choose(desk: Desk, round_id: int, row: int) -> None:
+    desk.panel.reload()
+    desk.panel.round_combo.setCurrentIndex(desk.panel.round_combo.findData(round_id))
+    desk.panel.question_table.selectRow(row)
+
+
+def test_opening_a_question_names_the_operator_and_publishes_once(desk: Desk) -> None:
+    phones = create_round(desk.store, "Phones", (Question.yes_no("Trams?"),), channel="phones",
+                          actor="test").round
+    choose(desk, phones.id, 0)
+    desk.published.clear()
+    desk.panel.open_button.click()
+    assert lan.phone_question(desk.store, phones.id, 0) is not None
+    assert desk.actors("lan_open_question") == ["Ann"]
+    assert len(desk.published) == 1 and desk.published[0].phones
+    desk.panel.close_button.click()
+    assert desk.actors("lan_close_question") == ["Ann"]
+
+
+def test_a_refusal_is_the_pages_banner_and_changes_nothing(desk: Desk) -> None:
+    paper = create_round(desk.store, "Paper", (Question.yes_no("Trams?"),), channel="paper",
+                         actor="test").round
+    choose(desk, paper.id, 0)
+    desk.published.clear()
+    desk.panel.open_button.click()
+    assert desk.page.banner.kind == "error" and "paper" in desk.page.banner.text().lower()
+    assert desk.published == [] and lan.phone_question(desk.store, paper.id, 0) is None
+
+
+def test_reissue_shows_the_new_code_and_names_the_operator(desk: Desk) -> None:
+    person = next(p for p in list_participants(desk.store) if p.present)
+    desk.panel.badge_edit.setText(person.badge_code)
+    desk.panel.reissue_button.click()
+    renewed = lan.voter(desk.store, person.id)
+    assert renewed.badge_code != person.badge_code
+    assert renewed.badge_code in desk.panel.badge_label.text()
+    assert desk.actors("lan_reissue") == ["Ann"]
+    desk.panel.badge_edit.setText(renewed.badge_code)
+    desk.panel.revoke_button.click()
+    assert lan.is_revoked(desk.store, person.id) and desk.actors("lan_revoke") == ["Ann"]
+    assert "revoked" in desk.panel.badge_label.text()
