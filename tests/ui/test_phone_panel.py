@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from facilitator import lan
-from facilitator.ballots import Question, create_round
+from facilitator.ballots import BallotRound, Question, create_round
 from facilitator.changes import Changes
 from facilitator.people import list_participants
 from facilitator.store import EventStore
@@ -42,18 +42,20 @@ def desk(qtbot: QtBot, demo_store: EventStore) -> Iterator[Desk]:
     yield Desk(qtbot, demo_store)
 
 
-def choose(desk: Desk, round_id: int, row: int) -> None:
+def open_on_the_tab(desk: Desk, channel: str) -> BallotRound:
+    """A new round voted on ``channel``; its question opened to phones from the tab."""
+    created = create_round(desk.store, channel, (Question.yes_no("Trams?"),), channel=channel,
+                           actor="test").round
     desk.panel.reload()
-    desk.panel.round_combo.setCurrentIndex(desk.panel.round_combo.findData(round_id))
-    desk.panel.question_table.selectRow(row)
+    desk.panel.round_combo.setCurrentIndex(desk.panel.round_combo.findData(created.id))
+    desk.panel.question_table.selectRow(0)
+    desk.published.clear()
+    desk.panel.open_button.click()
+    return created
 
 
 def test_opening_a_question_names_the_operator_and_publishes_once(desk: Desk) -> None:
-    phones = create_round(desk.store, "Phones", (Question.yes_no("Trams?"),), channel="phones",
-                          actor="test").round
-    choose(desk, phones.id, 0)
-    desk.published.clear()
-    desk.panel.open_button.click()
+    phones = open_on_the_tab(desk, "phones")
     assert lan.phone_question(desk.store, phones.id, 0) is not None
     assert desk.actors("lan_open_question") == ["Ann"]
     assert len(desk.published) == 1 and desk.published[0].phones
@@ -62,11 +64,7 @@ def test_opening_a_question_names_the_operator_and_publishes_once(desk: Desk) ->
 
 
 def test_a_refusal_is_the_pages_banner_and_changes_nothing(desk: Desk) -> None:
-    paper = create_round(desk.store, "Paper", (Question.yes_no("Trams?"),), channel="paper",
-                         actor="test").round
-    choose(desk, paper.id, 0)
-    desk.published.clear()
-    desk.panel.open_button.click()
+    paper = open_on_the_tab(desk, "paper")
     assert desk.page.banner.kind == "error" and "paper" in desk.page.banner.text().lower()
     assert desk.published == [] and lan.phone_question(desk.store, paper.id, 0) is None
 
