@@ -1,4 +1,8 @@
-"""Fixtures shared by every test: temporary events, a fake clock, the reference data."""
+"""Fixtures shared by every test: temporary events, a fake clock, the reference data.
+
+Every file a test reads is inside the repository: the reference data (real elections and
+sample pools, with their sources and licences) is in ``tests/data`` (see its README.md).
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,15 @@ from facilitator.clock import FakeClock
 from facilitator.store import EventStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_DATA = PROJECT_ROOT.parent / "shared" / "reference-data"
+TEST_DATA = PROJECT_ROOT / "tests" / "data"
 
 
 @pytest.fixture
 def reference_data() -> Path:
-    if not REFERENCE_DATA.is_dir():
-        pytest.fail(f"reference data missing: expected it at {REFERENCE_DATA}")
-    return REFERENCE_DATA
+    """``tests/data``: the reference data the tests check against (see its README.md)."""
+    if not TEST_DATA.is_dir():
+        pytest.fail(f"test data missing: expected it at {TEST_DATA}")
+    return TEST_DATA
 
 
 @pytest.fixture

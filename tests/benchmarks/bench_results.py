@@ -35,7 +35,7 @@ from facilitator.tally import (  # noqa: E402
     read_blt,
 )
 
-GLASGOW = (ROOT / ".." / "shared" / "reference-data" / "stv" / "glasgow-2007").resolve()
+GLASGOW = ROOT / "tests" / "data" / "stv" / "glasgow-2007"
 T = TypeVar("T")
 
 

@@ -9,7 +9,7 @@ attribute-by-attribute reference (deal each attribute alone round-robin: about t
 plan can do), and wall time. GroupSelect's figures for a 110-person pool, tables of 8, 4
 rounds: greedy 413 repeats / L1 0.236; plain annealing 6 repeats / 0.104.
 
-Cases: the real 100-person GroupSelect pool (../shared/reference-data/tables); a synthetic
+Cases: the real 100-person GroupSelect pool (tests/data/tables); a synthetic
 110-person pool drawn column by column from it (GroupSelect's own 110 pool is not
 published); 1,000 synthetic people with 6 skewed attributes in tables of 10 over 4 rounds
 and in 125 tables over 6 rounds; the social golfer problem (32 people, 8 tables of 4); a
@@ -39,7 +39,7 @@ from facilitator.tables import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-POOL_100 = (ROOT / ".." / "shared" / "reference-data" / "tables" / "100i_4j_3k_3d_data.csv")
+POOL_100 = ROOT / "tests" / "data" / "tables" / "100i_4j_3k_3d_data.csv"
 
 
 @dataclass
@@ -57,8 +57,8 @@ class Row:
 def read_pool(path: Path) -> list[Person]:
     path = path.resolve()
     if not path.is_file():
-        sys.exit(f"Reference data not found: {path} (expected ../shared/reference-data "
-                 "relative to the project root; see its README.md)")
+        sys.exit(f"Reference data not found: {path} (tests/data/tables in the repository; "
+                 "see its README.md)")
     with path.open(newline="", encoding="utf-8") as handle:
         return [Person(r["ID"], {k: v for k, v in r.items() if k != "ID"})
                 for r in csv.DictReader(handle)]

@@ -1,7 +1,7 @@
 """Time the counting code on the reference elections: python tests/benchmarks/bench_tally.py
 
 Not a pytest test (the name keeps pytest from collecting it). Reads the 21 Glasgow 2007 STV
-wards and the 23 Pabulib PB files from ../shared/reference-data, and prints, per election
+wards and the 23 Pabulib PB files from tests/data (stv/, pb/), and prints, per election
 and in total, the time to read the file and the time to count it (best of ``--repeat``).
 """
 
@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from facilitator.tally import count_pb, count_stv, read_blt, read_pb  # noqa: E402
 
-REFERENCE_DATA = (ROOT / ".." / "shared" / "reference-data").resolve()
+REFERENCE_DATA = ROOT / "tests" / "data"
 T = TypeVar("T")
 
 
@@ -72,7 +72,7 @@ def main() -> int:
     if not glasgow or not pabulib:
         print(
             f"Reference data not found under {REFERENCE_DATA} "
-            "(expected ../shared/reference-data next to the project).",
+            "(tests/data/stv and tests/data/pb in the repository).",
             file=sys.stderr,
         )
         return 1

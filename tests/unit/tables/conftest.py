@@ -30,19 +30,18 @@ from facilitator.tables import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
-TABLES_DATA = (PROJECT_ROOT / ".." / "shared" / "reference-data" / "tables").resolve()
+TABLES_DATA = PROJECT_ROOT / "tests" / "data" / "tables"
 POOL_100 = "100i_4j_3k_3d_data.csv"
 POOL_30 = "30i_4j_3k_3d_data.csv"
 
 
 def _read_pool(name: str, id_column: str = "ID") -> list[Person]:
-    """A GroupSelect sample pool from ../shared/reference-data/tables; fails if missing."""
+    """A GroupSelect sample pool from tests/data/tables; fails if missing."""
     path = TABLES_DATA / name
     if not path.is_file():
         pytest.fail(
             f"Reference data not found: {path}\nThe allocation tests read GroupSelect's "
-            "sample pools from ../shared/reference-data/tables (relative to the project root; "
-            "see its README.md).",
+            "sample pools from tests/data/tables (see its README.md).",
             pytrace=False,
         )
     with path.open(newline="", encoding="utf-8") as handle:

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[3]
-POOL_100 = (ROOT / ".." / "shared" / "reference-data" / "tables" / "100i_4j_3k_3d_data.csv")
+POOL_100 = ROOT / "tests" / "data" / "tables" / "100i_4j_3k_3d_data.csv"
 POOL_30 = POOL_100.with_name("30i_4j_3k_3d_data.csv")
 
 

@@ -1,7 +1,7 @@
 """Reference data for the counting tests: real elections counted by others.
 
-The data lives next to the project, in ``../shared/reference-data`` (see its README), and is
-never copied into the repository. If it is missing the tests fail, loudly: a count that was
+The data is in the repository, in ``tests/data`` (``stv/`` and ``pb/``; each folder's README
+gives its source and licence). If it is missing the tests fail, loudly: a count that was
 never checked against published results is not a count we can ship.
 """
 
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
-REFERENCE_DATA = (PROJECT_ROOT / ".." / "shared" / "reference-data").resolve()
+REFERENCE_DATA = PROJECT_ROOT / "tests" / "data"
 GLASGOW = REFERENCE_DATA / "stv" / "glasgow-2007"
 PABULIB = REFERENCE_DATA / "pb"
-MISSING = "reference-data-missing"
+MISSING = "test-data-missing"
 
 
 def require(path: Path) -> Path:
@@ -24,8 +24,8 @@ def require(path: Path) -> Path:
         pytest.fail(
             f"Reference data not found: {path}\n"
             f"The counting tests read real elections from {REFERENCE_DATA} "
-            "(../shared/reference-data relative to the project root; see its README.md). "
-            "Put the shared reference data there and run the tests again.",
+            "(tests/data in the repository; see its README.md). "
+            "Restore it from the repository and run the tests again.",
             pytrace=False,
         )
     return path
