@@ -9,9 +9,9 @@ application), ``pages`` (the HTML), ``text`` (the phone pages' languages), ``sec
 (tokens, rate limits, form keys) and ``server`` (waitress in its own thread).
 
 The ballot box is the ballots subsystem's, whatever the channel: the phone ballots and who
-voted by phone are read by :mod:`facilitator.ballots.queries` (:func:`~facilitator.ballots.
-phone_ballots`, :func:`~facilitator.ballots.round_ballots`, …), and every figure shown about
-them (turnout, ballots counted, per-option figures) comes from :mod:`facilitator.results`.
+voted by phone are read by :mod:`facilitator.ballots.queries` (``phone_ballots``,
+``round_ballots``, ``phone_voters`` …), and every figure shown about them (turnout, ballots
+counted, per-option figures) comes from :mod:`facilitator.results`.
 
 The public names of the model, queries and ops are re-exported here so that
 ``from facilitator.lan import cast_vote`` works; code inside the package imports from the
