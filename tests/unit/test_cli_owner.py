@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .dbfiles import empty_database, foreign_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
@@ -163,24 +165,11 @@ def _zero_bytes(path: Path) -> None:
     path.write_bytes(b"")
 
 
-def _empty_database(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("VACUUM")
-    conn.close()
-
-
-def _foreign_database(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("CREATE TABLE t (x)")
-    conn.execute("INSERT INTO t VALUES (1)")
-    conn.commit()
-    conn.close()
 
 
 @pytest.mark.parametrize("command", [("people",), ("ballots", "list"), ("results",),
                                      ("tables",), ("check-in", "P001")], ids=" ".join)
-@pytest.mark.parametrize("make", [_zero_bytes, _empty_database, _foreign_database],
+@pytest.mark.parametrize("make", [_zero_bytes, empty_database, foreign_database],
                          ids=["0 bytes", "empty database", "foreign database"])
 def test_a_file_that_is_not_an_event_is_refused_and_left_as_it_was(
         tmp_path: Path, make: object, command: tuple[str, ...]) -> None:

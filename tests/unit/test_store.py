@@ -23,6 +23,8 @@ from facilitator.store import (
     migrations,
 )
 
+from .dbfiles import empty_database, foreign_database
+
 
 def test_new_file_is_wal_full_sync_and_versioned(tmp_path: Path, clock: FakeClock) -> None:
     with EventStore.create(tmp_path / "e.facilitator", "Assembly", clock) as store:
@@ -325,23 +327,10 @@ def test_a_newer_file_is_refused_read_only_too(tmp_path: Path) -> None:
         EventStore.open(path, read_only=True)
 
 
-def _empty_database(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("VACUUM")  # a valid SQLite file: a header and one empty page
-    conn.close()
-
-
-def _foreign_database(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("CREATE TABLE t (x)")
-    conn.execute("INSERT INTO t VALUES (1)")
-    conn.commit()
-    conn.close()
 
 
 @pytest.mark.parametrize("read_only", [True, False], ids=["read-only", "writer"])
-@pytest.mark.parametrize("make", [_empty_database, _foreign_database], ids=["empty", "foreign"])
+@pytest.mark.parametrize("make", [empty_database, foreign_database], ids=["empty", "foreign"])
 def test_a_database_that_is_not_an_event_is_refused_untouched(
         tmp_path: Path, make: object, read_only: bool) -> None:
     """Before: an empty database became an event; a foreign one was left in WAL mode."""
