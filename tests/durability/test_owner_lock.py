@@ -17,7 +17,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -229,10 +228,9 @@ def test_reading_after_a_crash_mid_checkpoint_works_and_changes_nothing(tmp_path
     else:
         pytest.fail("no crash left a stale index in 500 tries")
     before = files(event)
-    started = time.monotonic()
     listing = cli("people", event)
-    # A reader that may not rebuild the index gives up only after ~10 s of retries.
-    assert time.monotonic() - started < 5
+    # A reader that may not rebuild the index fails ("locking protocol") after ~10 s of
+    # retries: the exit code says so, whatever the machine's speed.
     assert listing.returncode == 0, listing.stderr
     assert len(listing.stdout.splitlines()) == PEOPLE + 1
     assert files(event) == before
