@@ -6,8 +6,10 @@ sample pools, with their sources and licences) is in ``tests/data`` (see its REA
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -24,6 +26,17 @@ def reference_data() -> Path:
     if not TEST_DATA.is_dir():
         pytest.fail(f"test data missing: expected it at {TEST_DATA}")
     return TEST_DATA
+
+
+@pytest.fixture
+def seeded_codes(monkeypatch: pytest.MonkeyPatch) -> random.Random:
+    """Ballot codes drawn from a seeded generator instead of ``secrets``: a test that prints
+    and scans papers sees the same codes on every run (change the seed, not the luck)."""
+    from facilitator.ballots import codes as ballot_codes
+
+    rng = random.Random(14)
+    monkeypatch.setattr(ballot_codes, "secrets", SimpleNamespace(choice=rng.choice))
+    return rng
 
 
 @pytest.fixture

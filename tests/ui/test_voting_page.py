@@ -4,15 +4,13 @@ adjudication, reconciliation, printing — and the whole 120-paper round of the 
 from __future__ import annotations
 
 import json
-import subprocess
+import random
 from collections import Counter
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
-import zxingcpp
-from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -51,6 +49,8 @@ from ui.pages.voting.dialogs import (
     question_from_draft,
 )
 from ui.tasks import TaskRunner
+
+from ..scan import paper_codes_scanned
 
 
 def three_questions() -> tuple[Question, ...]:
@@ -373,19 +373,6 @@ def test_draft_with_a_bad_project_line_names_it() -> None:
         question_from_draft(draft)
 
 
-def decode_codes(pdf: Path, out: Path) -> list[str]:
-    """What a scanner would read: the QR code of every page, in page order."""
-    subprocess.run(["pdftoppm", "-r", "50", "-gray", "-png", str(pdf), str(out / "pg")],
-                   check=True, capture_output=True)
-    found = []
-    for page in sorted(out.glob("pg-*.png"), key=lambda p: int(p.stem.split("-")[-1])):
-        with Image.open(page) as image:
-            results = zxingcpp.read_barcodes(image)
-        assert len(results) == 1, page
-        found.append(results[0].text)
-    return found
-
-
 @pytest.fixture
 def assembly_of_120(tmp_path: Path, clock: FakeClock) -> Iterator[EventStore]:
     """An event of 120 participants, all checked in."""
@@ -402,7 +389,8 @@ def assembly_of_120(tmp_path: Path, clock: FakeClock) -> Iterator[EventStore]:
 
 @pytest.mark.slow
 def test_done_when_120_papers_printed_keyed_twice_reconciled_closed(
-        qtbot: QtBot, assembly_of_120: EventStore, tmp_path: Path) -> None:
+        qtbot: QtBot, assembly_of_120: EventStore, seeded_codes: random.Random,
+        tmp_path: Path) -> None:
     """The issue's "done when": a 120-person round of 3 questions is printed, keyed in twice
     with two deliberate mistakes and one re-scanned paper, reconciled and closed, and nothing
     is counted twice."""
@@ -414,7 +402,7 @@ def test_done_when_120_papers_printed_keyed_twice_reconciled_closed(
     desk.print_request = PrintRequest(120, None, "A4")
     page.print_button.click()
     desk.qtbot.waitUntil(lambda: not page.printing, timeout=60_000)
-    scanned = decode_codes(desk.pdf, tmp_path)
+    scanned = paper_codes_scanned(desk.pdf, tmp_path / "scan")  # what a hand scanner reads
     per_paper = len(scanned) // 120
     codes = scanned[::per_paper]
     assert len(set(codes)) == 120 and set(scanned) == set(codes)
