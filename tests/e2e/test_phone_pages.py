@@ -113,13 +113,15 @@ def test_vote_on_every_kind_and_the_tally_follows(
     keep_screenshot(shot)
     for index, question in enumerate(phone_round.questions):
         assert f"0 of {present} present have voted" in turnout_text(panel, index)
-        page.get_by_role("link", name=question.text).click()
+        with page.expect_navigation():
+            page.get_by_role("link", name=question.text).click()
         fill(page, question.kind.value)
         if index == 4:
             shot = tmp_path / "phone-rank.png"
             page.screenshot(path=str(shot), full_page=True)
             keep_screenshot(shot)
-        page.get_by_role("button", name="Send my vote").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send my vote").click()
         status = page.get_by_role("status").first
         assert "Your vote is recorded" in status.inner_text()
         assert len(phone_answers(demo, phone_round.id, index)) == 1
@@ -129,14 +131,16 @@ def test_vote_on_every_kind_and_the_tally_follows(
             keep_screenshot(shot)
         qtbot.waitUntil(lambda i=index: f"1 of {present} present have voted"
                         in turnout_text(panel, i), timeout=3000)
-        page.get_by_role("link", name="Back to all questions").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Back to all questions").click()
     # The home page says which questions are voted on, never the receipts (shown once).
     assert page.get_by_text("Voted", exact=True).count() == len(phone_round.questions)
     # Results show once a question closes: the panel and the phone agree.
     panel.question_table.selectRow(2)
     panel.close_button.click()
     assert "Library: 1" in panel.question_table.item(2, 3).text()
-    page.get_by_role("link", name=phone_round.questions[2].text).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=phone_round.questions[2].text).click()
     assert page.get_by_role("table").get_by_role("row", name="Library 1 (100%)").count() == 1
     assert "1 ballot counted" in page.locator("p.counted").inner_text()
     context.close()
@@ -153,9 +157,11 @@ def test_a_second_vote_with_the_same_token_does_not_count(
     first.goto(url)
     second.goto(url)  # the same ballot open twice (another tab, a second phone)
     first.get_by_role("radio", name="Yes").check()
-    first.get_by_role("button", name="Send my vote").click()
+    with first.expect_navigation():
+        first.get_by_role("button", name="Send my vote").click()
     second.get_by_role("radio", name="No").check()
-    second.get_by_role("button", name="Send my vote").click()
+    with second.expect_navigation():
+        second.get_by_role("button", name="Send my vote").click()
     assert "already voted" in second.get_by_role("alert").inner_text()
     answers = phone_answers(demo, phone_round.id, 0)
     assert len(answers) == 1 and answers[0].marks == (1, None, None)
@@ -173,7 +179,8 @@ def test_ranking_without_javascript(browser: Any, demo: EventStore,
     page.goto(f"{panel.server.badge_url(voters(demo)[1].token)}/q/{phone_round.id}/4")
     fill(page, "rank")
     page.get_by_role("combobox", name="Pavements").select_option("3")
-    page.get_by_role("button", name="Send my vote").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my vote").click()
     assert "1. Trams, 2. Buses, 3. Pavements" in page.inner_text("main")
     assert [a.marks for a in phone_answers(demo, phone_round.id, 4)] == [(2, 1, None, 3)]
     context.close()
@@ -187,7 +194,8 @@ def test_arabic_is_right_to_left_and_welsh_is_complete(
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(panel.server.badge_url(voters(demo)[2].token))
-    page.get_by_role("button", name="العربية").click()
+    with page.expect_navigation():  # the Arabic page loaded, not just requested
+        page.get_by_role("button", name="العربية").click()
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     link = page.get_by_role("link", name=phone_round.questions[0].text).bounding_box()
     raise_hand = page.get_by_role("button", name="ارفع يدي لأتحدث").bounding_box()
@@ -195,7 +203,8 @@ def test_arabic_is_right_to_left_and_welsh_is_complete(
     shot = tmp_path / "phone-home-ar.png"
     page.screenshot(path=str(shot), full_page=True)
     keep_screenshot(shot)
-    page.get_by_role("button", name="Cymraeg").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Cymraeg").click()
     assert page.get_by_role("button", name="Codi fy llaw i siarad").count() == 1
     assert page.evaluate("document.documentElement.lang") == "cy"
     context.close()
@@ -228,11 +237,13 @@ def test_axe_finds_no_violations(browser: Any, demo: EventStore, phone_round: Ba
         page.goto(base)
     elif which == "home-ar":
         page.goto(base)
-        page.get_by_role("button", name="العربية").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="العربية").click()
     elif which == "receipt":
         page.goto(f"{base}/q/{phone_round.id}/0")
         page.get_by_role("radio").first.check()
-        page.get_by_role("button", name="Send my vote").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send my vote").click()
     elif which == "ask":
         page.goto(f"{base}/ask")
     else:
