@@ -10,7 +10,7 @@ from facilitator.errors import UserError
 from facilitator.i18n import _
 
 if TYPE_CHECKING:
-    from facilitator.store.owner import Holder
+    from facilitator.store.holder import Holder
 
 
 class StoreError(UserError):

@@ -32,19 +32,17 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import json
 import os
 import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from facilitator.i18n import _
 from facilitator.store.errors import EventInUseError, StoreError, StoreIOError
+from facilitator.store.holder import Holder
 
 __all__ = ["EventInUseError", "Holder", "OwnerLock", "canonical", "is_held", "is_held_here",
            "read_holder", "set_program", "sidecar_path"]
@@ -86,44 +84,6 @@ def canonical(path: Path | str) -> Path:
 def sidecar_path(path: Path | str) -> Path:
     real = canonical(path)
     return real.with_name(f".{real.name}.lock")
-
-
-@dataclass(frozen=True)
-class Holder:
-    """Who owns an event file, as written in its sidecar."""
-
-    program: str
-    pid: int
-    user: str
-    host: str
-    since: str
-    """ISO 8601 with the holder's UTC offset."""
-
-    def to_json(self) -> str:
-        return json.dumps({"program": self.program, "pid": self.pid, "user": self.user,
-                           "host": self.host, "since": self.since}, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> Holder | None:
-        try:
-            data: Any = json.loads(text)
-            return cls(program=str(data["program"]), pid=int(data["pid"]),
-                       user=str(data["user"]), host=str(data["host"]),
-                       since=str(data["since"]))
-        except (ValueError, TypeError, KeyError):
-            return None
-
-    def since_text(self) -> str:
-        try:
-            return datetime.fromisoformat(self.since).strftime("%Y-%m-%d %H:%M")
-        except ValueError:
-            return self.since
-
-    def sentence(self, path: Path | str) -> str:
-        return _("{path} is already open in {program} (process {pid} of {user} on {host}, "
-                 "since {since}); close it there first.").format(
-            path=path, program=self.program, pid=self.pid, user=self.user, host=self.host,
-            since=self.since_text())
 
 
 def read_holder(path: Path | str) -> Holder | None:
