@@ -119,3 +119,17 @@ def _is_module(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         return False
+
+
+def test_no_import_cycles_in_the_core() -> None:
+    """Not one module of facilitator/ imports, directly or through others, a module that
+    imports it back (type-only imports included): issue 12's "no cycles"."""
+    import grimp
+
+    graph = grimp.build_graph("facilitator")
+    cycles = []
+    for module in sorted(graph.modules):
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported != module and graph.chain_exists(importer=imported, imported=module):
+                cycles.append(f"{module} -> {imported} -> … -> {module}")
+    assert not cycles, "import cycles:\n" + "\n".join(cycles)
