@@ -6,18 +6,30 @@ sample pools, with their sources and licences) is in ``tests/data`` (see its REA
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings
 
 from facilitator.clock import FakeClock
 from facilitator.store import EventStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
+
+# Property tests run the same examples on every machine and every run (a failure can be
+# reproduced, and a fresh machine sees what CI saw), keep no example database, and have no
+# deadline (a loaded machine is slow, not wrong). Loaded here, before any test module is
+# imported, so each @settings(...) takes what it does not set from this profile. To hunt
+# for new counterexamples: HYPOTHESIS_PROFILE=explore.
+settings.register_profile("repeatable", derandomize=True, database=None, deadline=None,
+                          print_blob=True)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture

@@ -6,13 +6,12 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 from facilitator.changes import NO_CHANGES
-from facilitator.clock import FakeClock, SystemClock
+from facilitator.clock import FakeClock
 from facilitator.people import check_in, import_people, list_participants, parse_people
 from facilitator.store import EventStore
 from facilitator.timing import ops, queries
@@ -237,16 +236,19 @@ def test_session_scope_and_event_scope(event: EventStore, clock: FakeClock) -> N
 
 def test_running_turn_survives_a_crash(event: EventStore, tmp_path: Path,
                                        clock: FakeClock) -> None:
-    """A real process starts a turn and dies; reopening resumes with the right time left."""
+    """A real process starts a turn and dies; reopening resumes with the right time left.
+    Both processes read injected clocks: the child starts the turn at 09:00:00 (monotonic
+    1000), the reopening is 1.5 s later on a monotonic clock that restarted (a new process)."""
     ops.enqueue(event, pid(event, "1"), actor=ACTOR)
     ops.enqueue(event, pid(event, "2"), actor=ACTOR)
     path = event.path
     event.close()
     child = textwrap.dedent(f"""
         import os
+        from facilitator.clock import FakeClock
         from facilitator.store import EventStore
         from facilitator.timing import ops
-        store = EventStore.open({str(path)!r})
+        store = EventStore.open({str(path)!r}, FakeClock())
         ops.start_next(store, planned=120, actor="facilitator")
         print("started", flush=True)
         os._exit(9)  # no close, no checkpoint: like a crash
@@ -254,15 +256,14 @@ def test_running_turn_survives_a_crash(event: EventStore, tmp_path: Path,
     result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[3])
     assert result.stdout.strip() == "started", result.stderr
-    time.sleep(0.3)
-    real = SystemClock()
-    reopened = EventStore.open(path, real)
+    later = FakeClock(monotonic_start=5.0)
+    later.advance(1.5)
+    reopened = EventStore.open(path, later)
     try:
-        ops.resume_after_restart(reopened, real, actor=ACTOR)
+        ops.resume_after_restart(reopened, later, actor=ACTOR)
         turn = queries.current_turn(reopened)
         assert turn is not None and turn.participant.name == "Ann" and turn.countdown.running
-        remaining = turn.countdown.remaining(real)
-        assert 118.0 < remaining < 119.9
+        assert turn.countdown.remaining(later) == pytest.approx(118.5)
         assert [e.participant.name for e in queries.state(reopened).queue] == ["Bob"]
     finally:
         reopened.close()
