@@ -1,4 +1,5 @@
-"""Every change to the participants: check-in, undo, no-shows, walk-ins, import and merge.
+"""Every change to the participants: check-in, undo, no-shows, walk-ins, edit and remove,
+import and merge.
 
 Each op runs in one transaction, writes its audit entries (naming the actor: ``app``,
 ``cli``, ``phone``, a desk…) in that same transaction, and returns what changed: a
@@ -13,7 +14,7 @@ import json
 from typing import Any
 
 from facilitator import codes
-from facilitator.changes import Changes
+from facilitator.changes import NO_CHANGES, Changes
 from facilitator.clock import to_iso
 from facilitator.errors import UserError
 from facilitator.i18n import _
@@ -127,6 +128,90 @@ def add_walk_in(
     return ParticipantResult(
         Changes(participants=True, attendance=check_in_now, participant_ids=frozenset({pid})),
         person)
+
+
+# -- edit and remove --------------------------------------------------------------------------
+
+
+def edit_participant(
+    store: EventStore,
+    participant_id: int,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    attributes: dict[str, str] | None = None,
+    actor: str,
+) -> ParticipantResult:
+    """Correct a person's name, role or columns (``None``: leave as is); audited old → new.
+
+    Validated as the importer does: a name that is not blank, a role Facilitator knows. A
+    role changed after the person voted leaves the votes already cast as they are (a ballot
+    is not re-judged by who its voter is now); only what they may do from now on changes.
+    """
+    with store.transaction():
+        person = get(store, participant_id)
+        new_name = person.name if name is None else " ".join(name.split())
+        if not new_name:
+            raise UserError(_("A person needs a name; {name} keeps theirs.").format(
+                name=person.name))
+        new_role = person.role if role is None else role
+        if new_role not in ROLES:
+            raise UserError(_("'{role}' is not a role Facilitator knows.").format(role=new_role))
+        new_attrs = dict(person.attributes) if attributes is None else {
+            k: v.strip() for k, v in attributes.items()}
+        old: dict[str, Any] = {}
+        new: dict[str, Any] = {}
+        if new_name != person.name:
+            old["name"], new["name"] = person.name, new_name
+        if new_role != person.role:
+            old["role"], new["role"] = person.role, new_role
+        if new_attrs != person.attributes:
+            old["attributes"], new["attributes"] = person.attributes, new_attrs
+        if not new:
+            return ParticipantResult(NO_CHANGES, person)
+        store.execute(
+            "UPDATE participants SET name = ?, role = ?, attributes = ?, search_key = ? "
+            "WHERE id = ?",
+            (new_name, new_role, json.dumps(new_attrs, ensure_ascii=False),
+             search_key(person.ext_id, new_name, person.badge_code), participant_id))
+        store.audit("edit_participant", "participant", participant_id, old, new, actor=actor)
+        updated = get(store, participant_id)
+    return ParticipantResult(
+        Changes(participants=True, participant_ids=frozenset({participant_id})), updated)
+
+
+def _set_active(store: EventStore, participant_id: int, active: bool, action: str,
+                actor: str) -> ParticipantResult:
+    with store.transaction():
+        person = get(store, participant_id)
+        if person.active == active:
+            raise UserError(
+                (_("{name} is already on the list.") if active else
+                 _("{name} was already removed from the list.")).format(name=person.name))
+        store.execute("UPDATE participants SET active = ? WHERE id = ?",
+                      (int(active), participant_id))
+        store.audit(action, "participant", participant_id, {"active": person.active},
+                    {"active": active, "status": person.status}, actor=actor)
+        updated = get(store, participant_id)
+    return ParticipantResult(
+        Changes(participants=True, attendance=True, participant_ids=frozenset({participant_id})),
+        updated)
+
+
+def remove_participant(store: EventStore, participant_id: int, *,
+                       actor: str) -> ParticipantResult:
+    """Take someone off the list (never deleted): they can no longer check in or use a phone.
+
+    Their check-in, votes, raised hands and history stay as they are; a table plan that
+    seats them reports them as a leaver. :func:`restore_participant` undoes it.
+    """
+    return _set_active(store, participant_id, False, "remove_participant", actor)
+
+
+def restore_participant(store: EventStore, participant_id: int, *,
+                        actor: str) -> ParticipantResult:
+    """Put a removed person back on the list, with the status they had."""
+    return _set_active(store, participant_id, True, "restore_participant", actor)
 
 
 # -- import and merge --------------------------------------------------------------------------

@@ -20,8 +20,15 @@ from facilitator.text import fold
 from ui.bus import ChangeBus
 from ui.pages.base import Page
 from ui.pages.participants import ParticipantsPage
-from ui.pages.participants.dialogs import ImportDialog, WalkIn, WalkInDialog
-from ui.pages.participants.model import ParticipantsModel
+from ui.pages.participants.dialogs import (
+    EditPersonDialog,
+    ImportDialog,
+    PersonEdit,
+    RemovePersonDialog,
+    WalkIn,
+    WalkInDialog,
+)
+from ui.pages.participants.model import NAME_COLUMN, ParticipantsModel
 from ui.projector import ProjectorWindow
 from ui.tasks import TaskRunner
 
@@ -349,3 +356,131 @@ def test_attendance_is_one_count_on_the_page_the_projector_and_the_command_line(
     capsys.readouterr()
     assert cmd_people(argparse.Namespace(event=demo_store.path, checked_in=False, csv=False)) == 0
     assert capsys.readouterr().err.startswith(f"present: {present} of {total}")
+
+
+# -- edit and remove (issue 13) ----------------------------------------------------------------
+
+
+def test_f2_edits_the_selected_person_and_the_row_shows_the_new_name(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    person = expected_person(demo_store)
+    asked: list[Participant] = []
+
+    def fake_ask(parent: object, who: Participant, columns: dict[str, list[str]]) -> PersonEdit:
+        asked.append(who)
+        assert "Woman" in columns["Gender"]
+        return PersonEdit("Zed Misspelt-Fixed", "expert", dict(who.attributes))
+
+    monkeypatch.setattr(EditPersonDialog, "ask", fake_ask)
+    assert page.select_participant(person.id)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_F2)
+    assert asked == [person]
+    edited = get(demo_store, person.id)
+    assert (edited.name, edited.role) == ("Zed Misspelt-Fixed", "expert")
+    assert page.selected_participant() == edited
+    row = page.table.currentIndex().row()
+    assert page.proxy.index(row, NAME_COLUMN).data() == "Zed Misspelt-Fixed"
+    assert "Zed Misspelt-Fixed updated" in page.banner.text()
+    actors = demo_store.query("SELECT actor FROM audit_log WHERE action = 'edit_participant'")
+    assert [r["actor"] for r in actors] == ["app"]
+
+
+def test_edit_dialog_starts_from_the_person_and_requires_a_name(
+    qtbot: QtBot, demo_store: EventStore
+) -> None:
+    person = expected_person(demo_store)
+    dialog = EditPersonDialog(person, {"Gender": ["Man", "Woman"]})
+    qtbot.addWidget(dialog)
+    assert dialog.result_value() == PersonEdit(person.name, person.role, person.attributes)
+    dialog.name_edit.clear()
+    dialog._on_buttons_accepted()
+    assert dialog.error_label.text() == "Enter the person's name."
+    qtbot.keyClicks(dialog.name_edit, "Bob")
+    dialog.role_combo.setCurrentIndex(dialog.role_combo.findData("observer"))
+    dialog._on_buttons_accepted()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.result_value().name == "Bob" and dialog.result_value().role == "observer"
+
+
+def test_delete_removes_after_confirmation_and_removed_people_can_be_restored(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    person = expected_person(demo_store)
+    answers: list[bool | None] = [None, True]
+    shown: list[Participant] = []
+
+    def fake_ask(parent: object, who: Participant, notes: list[str]) -> bool | None:
+        shown.append(who)
+        return answers.pop(0)
+
+    monkeypatch.setattr(RemovePersonDialog, "ask", fake_ask)
+    assert page.select_participant(person.id)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)  # cancelled: nothing changes
+    assert get(demo_store, person.id).active and shown == [person]
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert not get(demo_store, person.id).active
+    assert "removed from the list" in page.banner.text()
+    assert page.select_participant(person.id) is False  # hidden from the list…
+    assert page.summary_label.text().startswith("Present: 64 of 95")
+    removed = next(b for b in page.filter_group.buttons()
+                   if b.property("filterKey") == "removed")
+    removed.click()  # …shown under "Removed"
+    assert [p.id for p in page._visible_people()] == [person.id]
+    assert page.select_participant(person.id)
+    assert page.remove_button.text() == "Re&store to list"
+    page.remove_button.click()
+    assert get(demo_store, person.id).active
+    assert page._visible_people() == []
+    assert page.summary_label.text().startswith("Present: 64 of 96")
+    actions = [r["action"] for r in demo_store.query(
+        "SELECT action FROM audit_log WHERE object_id = ? ORDER BY id", (str(person.id),))]
+    assert actions[-2:] == ["remove_participant", "restore_participant"]
+
+
+def test_delete_in_the_scan_field_deletes_characters_not_people(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(RemovePersonDialog, "ask",
+                        lambda *args: pytest.fail("asked to remove"))  # pragma: no cover
+    person = expected_person(demo_store)
+    assert page.select_participant(person.id)
+    page.search_edit.setFocus()
+    qtbot.keyClicks(page.search_edit, "ab")
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Home)
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Delete)
+    assert page.search_edit.text() == "b"
+    assert get(demo_store, person.id).active
+
+
+def test_removing_someone_seated_in_the_plan_says_so_and_the_plan_lists_them_as_left(
+    qtbot: QtBot, page: ParticipantsPage, demo_store: EventStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from facilitator.tables import ops as tables_ops
+    from facilitator.tables import queries as tables
+
+    job = tables.prepare_allocation(demo_store)
+    saved = tables_ops.save_allocation(demo_store, job, tables.run_allocation(job, iterations=50),
+                                       actor="app")
+    plan = tables.current_plan(demo_store)
+    assert plan is not None and saved is not None
+    seated = plan.seats[0][1][0]
+    notes_seen: list[list[str]] = []
+
+    def fake_ask(parent: object, who: Participant, notes: list[str]) -> bool:
+        notes_seen.append(notes)
+        return True
+
+    monkeypatch.setattr(RemovePersonDialog, "ask", fake_ask)
+    assert page.select_participant(seated)
+    page.remove_button.click()
+    assert len(notes_seen) == 1 and len(notes_seen[0]) == 1
+    assert "seated at table" in notes_seen[0][0] and "2" in notes_seen[0][0]
+    assert "seated at table" in page.banner.text()
+    assert seated in {p.id for p in tables.drift(demo_store, plan).departed}

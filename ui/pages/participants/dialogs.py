@@ -1,5 +1,5 @@
-"""The Participants page's dialogs (a walk-in, an import's columns), each with a classmethod
-``ask(...) -> Result | None`` so tests can drive or replace them."""
+"""The Participants page's dialogs (a walk-in, an edit, a removal, an import's columns),
+each with a classmethod ``ask(...) -> Result | None`` so tests can drive or replace them."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.people.importer import ParsedList, RawTable, guess_columns, people_from_table
-from facilitator.people.model import ROLES
+from facilitator.people.model import ROLES, Participant
 from ui.pages.participants.model import role_text
 from ui.widgets import error_label, ok_cancel
 
@@ -89,6 +89,111 @@ class WalkInDialog(QDialog):
         dialog = cls(columns, parent)
         try:
             return dialog.result_value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+
+@dataclass(frozen=True)
+class PersonEdit:
+    """What the edit dialog hands back: the person's fields as they should be."""
+
+    name: str
+    role: str
+    attributes: dict[str, str]
+
+
+class EditPersonDialog(QDialog):
+    """Correct a person's name, role or columns (a misspelt name, a wrong role)."""
+
+    def __init__(self, person: Participant, columns: dict[str, list[str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.person = person
+        self.setWindowTitle(_("Edit {name}").format(name=person.name))
+        form = QFormLayout()
+        self.name_edit = QLineEdit(person.name)
+        form.addRow(_("&Name:"), self.name_edit)
+        self.role_combo = QComboBox()
+        for role in ROLES:
+            self.role_combo.addItem(role_text(role), role)
+        self.role_combo.setCurrentIndex(max(self.role_combo.findData(person.role), 0))
+        form.addRow(_("&Role:"), self.role_combo)
+        self.attribute_edits: dict[str, QComboBox] = {}
+        for column in dict.fromkeys([*columns, *person.attributes]):
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.addItem("")
+            combo.addItems(columns.get(column, []))
+            combo.setCurrentText(person.attributes.get(column, ""))
+            form.addRow(f"{column}:", combo)
+            self.attribute_edits[column] = combo
+        note = QLabel(_("Votes already cast stay as they are whatever the role becomes."))
+        note.setWordWrap(True)
+        self.error_label = error_label()
+        buttons = ok_cancel(self, self._on_buttons_accepted)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.name_edit.selectAll()
+
+    def _on_buttons_accepted(self) -> None:
+        if not self.name_edit.text().strip():
+            self.error_label.setText(_("Enter the person's name."))
+            self.error_label.setVisible(True)
+            self.name_edit.setFocus()
+            return
+        self.accept()
+
+    def result_value(self) -> PersonEdit:
+        return PersonEdit(
+            name=self.name_edit.text().strip(),
+            role=str(self.role_combo.currentData()),
+            attributes={c: e.currentText().strip() for c, e in self.attribute_edits.items()},
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, person: Participant,
+            columns: dict[str, list[str]]) -> PersonEdit | None:
+        dialog = cls(person, columns, parent)
+        try:
+            return dialog.result_value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+
+class RemovePersonDialog(QDialog):
+    """Confirm taking someone off the list, saying what is kept and what follows."""
+
+    def __init__(self, person: Participant, notes: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Remove {name} from the list").format(name=person.name))
+        lines = [
+            _("Remove {name} from the participant list?").format(name=person.name),
+            _("They will no longer be able to check in or vote on a phone. Nothing is deleted: "
+              "their check-in, votes already cast, raised hands and history are kept, and "
+              "\"Removed\" lists them to restore."),
+            *notes,
+        ]
+        self.message_label = QLabel("\n\n".join(lines))
+        self.message_label.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Remove"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message_label)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, person: Participant, notes: list[str]) -> bool | None:
+        """``True`` to remove, ``None`` if cancelled."""
+        dialog = cls(person, notes, parent)
+        try:
+            return True if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:
             dialog.deleteLater()
 

@@ -33,6 +33,8 @@ _NO_SHOW = QColor("#9a3412")
 
 
 def status_text(person: Participant) -> str:
+    if not person.active:
+        return _("Removed")
     if person.status == "checked_in":
         return _("✓ Here")
     if person.status == "no_show":
@@ -63,7 +65,8 @@ def role_text(role: str) -> str:
 
 
 class ParticipantsModel(QAbstractTableModel):
-    """One row per active participant; fixed columns, then the list's own columns."""
+    """One row per active participant (and the removed, on request); fixed columns, then
+    the list's own columns."""
 
     def __init__(self, store: EventStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,13 +74,20 @@ class ParticipantsModel(QAbstractTableModel):
         self._people: list[Participant] = []
         self._row_of: dict[int, int] = {}
         self._attributes: list[str] = []
+        self._include_removed = False
         self.reload()
+
+    def set_include_removed(self, include: bool) -> None:
+        """List the people removed from the list too (the "Removed" filter shows them)."""
+        if include != self._include_removed:
+            self._include_removed = include
+            self.reload()
 
     # -- refresh --------------------------------------------------------------------------
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._people = list_participants(self._store)
+        self._people = list_participants(self._store, include_removed=self._include_removed)
         self._row_of = {p.id: row for row, p in enumerate(self._people)}
         self._attributes = attribute_columns(self._store)
         self.endResetModel()
@@ -184,7 +194,8 @@ class ParticipantsModel(QAbstractTableModel):
 class ParticipantsFilter(QSortFilterProxyModel):
     """Search-as-you-type over name, ID and badge code, plus a status filter."""
 
-    STATUSES = ("all", "checked_in", "expected", "no_show", "walk_in")
+    STATUSES = ("all", "checked_in", "expected", "no_show", "walk_in", "removed")
+    """``removed``: only the people taken off the list; every other filter hides them."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -209,8 +220,10 @@ class ParticipantsFilter(QSortFilterProxyModel):
         person = model.participant(source_row)
         if person is None:
             return False
+        if person.active == (self._status == "removed"):
+            return False
         if self._status == "walk_in" and not person.walk_in:
             return False
-        if self._status not in ("all", "walk_in") and person.status != self._status:
+        if self._status not in ("all", "walk_in", "removed") and person.status != self._status:
             return False
         return person.matches(self._words)

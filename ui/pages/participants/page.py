@@ -2,7 +2,8 @@
 
 Keyboard: the scan field has the focus; Enter checks in the scanned badge or the one match,
 ↓ moves into the list (Enter there checks in), Esc goes back; Ctrl+F finds, Ctrl+U undoes a
-check-in, Ctrl+Shift+X marks a no-show, Ctrl+Shift+A adds a walk-in.
+check-in, Ctrl+Shift+X marks a no-show, Ctrl+Shift+A adds a walk-in, F2 edits the selected
+person, Delete (in the list) removes them from the list after a confirmation.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -36,10 +37,16 @@ from facilitator.people import ops, queries
 from facilitator.people.importer import RawTable, read_table
 from facilitator.people.model import NotFoundError, Participant, ParticipantResult
 from facilitator.store import EventStore
+from facilitator.tables.queries import current_plan
 from facilitator.text import header_key
 from ui.bus import ChangeBus
 from ui.pages.base import APP_ACTOR, Page
-from ui.pages.participants.dialogs import ImportDialog, WalkInDialog
+from ui.pages.participants.dialogs import (
+    EditPersonDialog,
+    ImportDialog,
+    RemovePersonDialog,
+    WalkInDialog,
+)
 from ui.pages.participants.model import (
     NAME_COLUMN,
     PARTICIPANT_ROLE,
@@ -110,7 +117,7 @@ class ParticipantsPage(Page):
         filter_row = QHBoxLayout()
         for key, label in (("all", _("All")), ("checked_in", _("Here")),
                            ("expected", _("Not yet arrived")), ("no_show", _("No-shows")),
-                           ("walk_in", _("Walk-ins"))):
+                           ("walk_in", _("Walk-ins")), ("removed", _("Removed"))):
             button = QPushButton(label)
             button.setCheckable(True)
             button.setProperty("filterKey", key)
@@ -128,9 +135,12 @@ class ParticipantsPage(Page):
         self.no_show_button = QPushButton(_("&No-show"))
         self.walk_in_button = QPushButton(_("Add &walk-in…"))
         self.import_button = QPushButton(_("Im&port list…"))
+        self.edit_button = QPushButton(_("&Edit person…"))
+        self.remove_button = QPushButton(_("Remo&ve from list…"))
         actions = QHBoxLayout()
         for button in (self.check_in_button, self.undo_button, self.no_show_button,
-                       self.walk_in_button, self.import_button):
+                       self.walk_in_button, self.edit_button, self.remove_button,
+                       self.import_button):
             actions.addWidget(button)
         actions.addStretch(1)
         self.check_in_button.clicked.connect(self._on_check_in_clicked)
@@ -138,6 +148,8 @@ class ParticipantsPage(Page):
         self.no_show_button.clicked.connect(self._on_no_show_clicked)
         self.walk_in_button.clicked.connect(self._on_walk_in_clicked)
         self.import_button.clicked.connect(self._on_import_clicked)
+        self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.remove_button.clicked.connect(self._on_remove_clicked)
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -189,7 +201,19 @@ class ParticipantsPage(Page):
             self.shortcut(_("Undo check-in"), "Ctrl+U", self._on_undo_clicked),
             self.shortcut(_("Mark no-show"), "Ctrl+Shift+X", self._on_no_show_clicked),
             self.shortcut(_("Add walk-in"), "Ctrl+Shift+A", self._on_walk_in_clicked),
+            self.shortcut(_("Edit person…"), "F2", self._on_edit_clicked),
+            self._remove_action(),
         ]
+
+    def _remove_action(self) -> QAction:
+        """Delete removes the selected person, only while the list has the focus (in the
+        scan field it deletes characters)."""
+        action = QAction(_("Remove from list…"), self.table)
+        action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(self._on_remove_clicked)
+        self.table.addAction(action)
+        return action
 
     def focus_scan_field(self) -> None:
         self.search_edit.setFocus()
@@ -344,6 +368,58 @@ class ParticipantsPage(Page):
         if result is not None:
             self.select_participant(result.participant.id)
 
+    # -- edit and remove ------------------------------------------------------------------------
+
+    def _on_edit_clicked(self) -> None:
+        person = self.selected_participant()
+        if person is None:
+            self.banner.show_message(_("Select the person to edit."), "info")
+            return
+        columns = {c: self._values_of(c) for c in self.model.attributes}
+        edit = EditPersonDialog.ask(self, person, columns)
+        if edit is None:
+            return
+        result = self._run_for(
+            lambda: ops.edit_participant(self.store, person.id, name=edit.name, role=edit.role,
+                                         attributes=edit.attributes, actor=self.actor),
+            lambda p: _("{name} updated.").format(name=p.name))
+        if result is not None:
+            self.select_participant(person.id)
+
+    def _on_remove_clicked(self) -> None:
+        person = self.selected_participant()
+        if person is None:
+            self.banner.show_message(_("Select the person to remove or restore."), "info")
+            return
+        if not person.active:
+            self._run_for(
+                lambda: ops.restore_participant(self.store, person.id, actor=self.actor),
+                lambda p: _("{name} is back on the list.").format(name=p.name))
+            return
+        notes = self._removal_notes(person)
+        if RemovePersonDialog.ask(self, person, notes) is None:
+            return
+        self._run_for(
+            lambda: ops.remove_participant(self.store, person.id, actor=self.actor),
+            lambda p: " ".join([_("{name} removed from the list (shown under "
+                                  "\"Removed\").").format(name=p.name), *notes]))
+
+    def _removal_notes(self, person: Participant) -> list[str]:
+        """What removing ``person`` means beyond the list: a seat in the current plan."""
+        plan = current_plan(self.store)
+        if plan is None:
+            return []
+        tables = sorted({t + 1 for round_ in plan.seats for t, seated in enumerate(round_)
+                         if person.id in seated})
+        if not tables:
+            return []
+        return [ngettext(
+            "{name} is seated at table {tables} in the current table plan; the Tables page "
+            "will list them as having left, to re-balance.",
+            "{name} is seated at tables {tables} in the current table plan; the Tables page "
+            "will list them as having left, to re-balance.", len(tables)).format(
+                name=person.name, tables=", ".join(str(t) for t in tables))]
+
     def _values_of(self, column: str) -> list[str]:
         values = {p.attributes.get(column, "") for p in self.model.people}
         return sorted(v for v in values if v)
@@ -438,7 +514,9 @@ class ParticipantsPage(Page):
             header.resizeSection(column, min(max(header.sectionSize(column), 70), 260))
 
     def _on_filter_group_clicked(self, button: QPushButton) -> None:
-        self.proxy.set_status(str(button.property("filterKey")))
+        key = str(button.property("filterKey"))
+        self.model.set_include_removed(key == "removed")
+        self.proxy.set_status(key)
         self._update_buttons()
 
     def _on_search_text_changed(self, text: str) -> None:
@@ -460,7 +538,12 @@ class ParticipantsPage(Page):
         self.no_show_button.setText(
             _("Clear &no-show") if person is not None and person.status == "no_show"
             else _("&No-show"))
-        self.no_show_button.setEnabled(person is not None and not person.present)
+        self.no_show_button.setEnabled(person is not None and not person.present
+                                       and person.active)
+        self.edit_button.setEnabled(person is not None)
+        self.remove_button.setText(_("Re&store to list") if person is not None
+                                   and not person.active else _("Remo&ve from list…"))
+        self.remove_button.setEnabled(person is not None)
 
     def select_participant(self, participant_id: int) -> bool:
         row = self.model.row_of(participant_id)
