@@ -223,10 +223,146 @@ def test_choosing_a_suggested_name_queues_that_person(qtbot: QtBot, harness: Har
     page, store = harness.page, harness.store
     person = present(store)[5]
     label = f"{person.name} ({person.ext_id})"
-    page.add_edit.completer().activated.emit(label)
+    page.completer.activated.emit(label)
     qtbot.waitUntil(lambda: bool(queries.state(store).queue), timeout=2000)
     assert queries.state(store).queue[0].participant.id == person.id
     assert page.add_edit.text() == ""
+
+
+# -- Enter in the name field: the suggestions never swallow it ---------------------------------
+
+
+def suggestions(page: PlenaryPage) -> list[str]:
+    """The labels the suggestion popup lists, top to bottom."""
+    popup = page.completer.popup()
+    model = popup.model()
+    return [str(model.index(row, 0).data()) for row in range(model.rowCount())]
+
+
+def type_into_field(qtbot: QtBot, page: PlenaryPage, text: str) -> None:
+    """Type as a person does: once the suggestions show, the keys go to the popup."""
+    page.add_edit.setFocus()
+    popup = page.completer.popup()
+    for char in text:
+        qtbot.keyClicks(popup if popup.isVisible() else page.add_edit, char)
+
+
+def press_in_field(qtbot: QtBot, page: PlenaryPage, key: Qt.Key,
+                   mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    popup = page.completer.popup()
+    qtbot.keyClick(popup if popup.isVisible() else page.add_edit, key, mods)
+
+
+def person_labelled(store: EventStore, label: str) -> Participant:
+    return next(p for p in list_participants(store) if f"{p.name} ({p.ext_id})" == label)
+
+
+def queued_ids(store: EventStore) -> list[int]:
+    return [e.participant.id for e in queries.state(store).queue]
+
+
+def test_enter_in_the_suggestions_queues_the_first_then_the_highlighted_match(
+    qtbot: QtBot, harness: Harness
+) -> None:
+    page, store = harness.page, harness.store
+    popup = page.completer.popup()
+    type_into_field(qtbot, page, "grac")  # Grace Kaur, Grace Khan, …
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    shown = suggestions(page)
+    assert len(shown) >= 2 and all("grac" in fold(label) for label in shown)
+    first = person_labelled(store, shown[0])
+    press_in_field(qtbot, page, Qt.Key.Key_Return)  # nothing highlighted: the first match
+    qtbot.waitUntil(lambda: queued_ids(store) == [first.id], timeout=2000)
+    assert page.add_edit.text() == "" and not popup.isVisible()
+    assert page.banner.kind == "ok" and first.name in page.banner.text()
+
+    type_into_field(qtbot, page, "joa")  # Joan Khan, Joan Kowalski
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    shown = suggestions(page)
+    assert len(shown) >= 2
+    press_in_field(qtbot, page, Qt.Key.Key_Down)  # the first suggestion
+    press_in_field(qtbot, page, Qt.Key.Key_Down)  # the second
+    highlighted = person_labelled(store, shown[1])
+    press_in_field(qtbot, page, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(queued_ids(store)) == 2, timeout=2000)
+    assert queued_ids(store) == [first.id, highlighted.id]
+    assert page.add_edit.text() == "" and not popup.isVisible()
+
+
+def test_typing_on_after_queueing_starts_a_new_name(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    popup = page.completer.popup()
+    type_into_field(qtbot, page, "moh")
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    press_in_field(qtbot, page, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(queued_ids(store)) == 1, timeout=2000)
+    type_into_field(qtbot, page, "ffi")
+    assert page.add_edit.text() == "ffi"
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    assert suggestions(page) and all("ffi" in fold(label) for label in suggestions(page))
+    press_in_field(qtbot, page, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(queued_ids(store)) == 2, timeout=2000)
+    assert page.add_edit.text() == ""
+    assert "ffi" in fold(queries.state(store).queue[1].participant.name)
+
+
+def test_ctrl_enter_in_the_suggestions_queues_a_direct_reply(
+    qtbot: QtBot, harness: Harness
+) -> None:
+    page, store = harness.page, harness.store
+    a = present(store)[0]
+    type_and_enter(qtbot, page, a.ext_id)
+    popup = page.completer.popup()
+    type_into_field(qtbot, page, "olivia")
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    first = person_labelled(store, suggestions(page)[0])
+    press_in_field(qtbot, page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(queued_ids(store)) == 2, timeout=2000)
+    head = queries.state(store).queue[0]
+    assert head.participant.id == first.id and head.is_reply
+    assert page.add_edit.text() == ""
+
+
+def test_enter_on_an_unknown_name_is_refused_and_changes_nothing(
+    qtbot: QtBot, harness: Harness
+) -> None:
+    page, store = harness.page, harness.store
+    a = present(store)[0]
+    type_and_enter(qtbot, page, a.ext_id)
+    before = queries.state(store).queue
+    popup = page.completer.popup()
+    type_into_field(qtbot, page, "zebedee")
+    assert not popup.isVisible()
+    press_in_field(qtbot, page, Qt.Key.Key_Return)
+    assert page.banner.kind == "error"
+    assert "No one on the list matches 'zebedee'" in page.banner.text()
+    assert queries.state(store).queue == before
+    assert page.add_edit.text() == "zebedee"  # left to correct
+
+
+def test_a_scanned_badge_code_queues_its_owner(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    person = present(store)[3]
+    type_into_field(qtbot, page, person.badge_code)
+    press_in_field(qtbot, page, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: queued_ids(store) == [person.id], timeout=2000)
+    assert page.add_edit.text() == ""
+
+
+def test_suggestions_follow_the_search_rule_of_every_search_box(
+    qtbot: QtBot, harness: Harness
+) -> None:
+    """Accents, case and word order do not matter (Participant.matches), as at check-in."""
+    page, store = harness.page, harness.store
+    person = next(p for p in present(store) if not p.name.isascii())
+    first, last = fold(person.name).split()[0], fold(person.name).split()[-1]
+    popup = page.completer.popup()
+    type_into_field(qtbot, page, f"{last} {first}")
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    assert f"{person.name} ({person.ext_id})" in suggestions(page)
+    press_in_field(qtbot, page, Qt.Key.Key_Escape)  # closes the list, keeps the text
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=2000)
+    assert page.add_edit.text() == f"{last} {first}" and queued_ids(store) == []
 
 
 def _file_state(watcher: sqlite3.Connection) -> tuple[int, int, int, list[str]]:

@@ -1,7 +1,8 @@
 """The Plenary page: the speaker queue, the countdown, the agenda and who is being heard.
 
 Everything runs from the keyboard: type a name (or scan a badge) and Enter to queue someone,
-Ctrl+Enter for a direct reply, F6 next speaker, F7 pause, F8 +30 s, Shift+F8 +1 min, F9 end
+Ctrl+Enter for a direct reply (Enter queues the highlighted suggestion, or the first; ↓ moves
+down the suggestions), F6 next speaker, F7 pause, F8 +30 s, Shift+F8 +1 min, F9 end
 the turn, F10 next agenda item, Delete removes from the queue, Alt+↑/↓ reorders.
 
 It only reads until the facilitator acts: an event whose plenary was never used shows the
@@ -35,7 +36,13 @@ from PySide6.QtWidgets import (
 from facilitator.changes import Changes
 from facilitator.clock import Clock
 from facilitator.i18n import _
-from facilitator.people import NotFoundError, Participant, attribute_columns, find_by_scan
+from facilitator.people import (
+    NotFoundError,
+    Participant,
+    attribute_columns,
+    find_by_scan,
+    search_words,
+)
 from facilitator.people import list_participants as all_people
 from facilitator.reports.speaking import write_speaking_report
 from facilitator.store import EventStore
@@ -82,7 +89,8 @@ class PlenaryPage(Page):
         self._state: PlenaryState | None = None
         self._last_remaining: float | None = None
         self._last_turn_id: int | None = None
-        self._people_by_label: dict[str, int] = {}
+        self._people: list[Participant] = []  # present first, then by name
+        self._people_by_label: dict[str, Participant] = {}
         self._people_stale = False
         self._filling = False
 
@@ -144,12 +152,20 @@ class PlenaryPage(Page):
         self.add_edit.setPlaceholderText(
             _("Name or badge — Enter queues, Ctrl+Enter for a direct reply"))
         self.add_edit.setAccessibleName(_("Add to the speaker queue"))
+        # The page fills the suggestions itself (the one search rule, Participant.matches)
+        # and handles Enter: the completer is attached with setWidget, not setCompleter, so
+        # the line edit never rewrites its text behind the page's back.
         self._completer_model = QStringListModel(self)
-        completer = QCompleter(self._completer_model, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.activated.connect(self._on_completer_activated)
-        self.add_edit.setCompleter(completer)
+        self.completer = QCompleter(self._completer_model, self)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setWidget(self.add_edit)
+        self.completer.activated.connect(self._on_completer_activated)
+        popup = self.completer.popup()  # the completer's own list, made here
+        assert popup is not None
+        self.suggestions = popup
+        # Installed after the completer's own filter, so it sees Enter first.
+        self.suggestions.installEventFilter(self)
+        self.add_edit.textEdited.connect(self._on_add_text_edited)
         self.add_edit.installEventFilter(self)
         self.policy_combo = QComboBox()
         self.policy_combo.setAccessibleName(_("Queue order"))
@@ -249,11 +265,11 @@ class PlenaryPage(Page):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key, mods = event.key(), event.modifiers()
-            popup = self.add_edit.completer().popup()
-            suggesting = popup is not None and popup.isVisible()
-            if watched is self.add_edit and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if popup is not None and suggesting:
-                    popup.hide()
+            popup = self.suggestions
+            suggesting = popup.isVisible()
+            if (watched is self.add_edit or watched is popup) and key in (
+                    Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                # The popup would eat Enter (and queue nothing unless a row was highlighted).
                 self.queue_typed(reply=bool(mods & Qt.KeyboardModifier.ControlModifier))
                 return True
             if watched is self.add_edit and key == Qt.Key.Key_Down and not suggesting:
@@ -280,43 +296,68 @@ class PlenaryPage(Page):
     # -- ops ------------------------------------------------------------
 
     def queue_typed(self, *, reply: bool = False) -> bool:
+        """Enter in the name field: queue the highlighted suggestion; else the badge, voting
+        link or ID typed; else the first suggestion. A name no one has is refused."""
+        popup = self.suggestions
+        current = popup.currentIndex()
+        highlighted = (str(current.data()) if popup.isVisible() and current.isValid()
+                       and popup.selectionModel().isSelected(current) else None)
+        popup.hide()
         text = self.add_edit.text().strip()
-        if not text:
+        if highlighted is None and not text:
             return False
-        person = self._person_for(text)
-        if person is None:
-            return False
+        person = self._person_for(highlighted or text)
+        return person is not None and self._enqueue(person, reply=reply)
+
+    def _enqueue(self, person: Participant, *, reply: bool = False) -> bool:
         done = self.run(
             lambda: ops.enqueue(self.store, person.id, reply=reply, actor=self.actor),
             (_("{name} will reply directly.") if reply else
              _("{name} is in the queue.")).format(name=person.name)) is not None
-        if done:
+        if done:  # typing on starts a new name
             self.add_edit.clear()
+            self._completer_model.setStringList([])
         return done
 
-    def _on_completer_activated(self, text: str) -> None:
-        """Picking a name from the suggestions (Enter or click) queues that person at once."""
-        self.add_edit.setText(text)
-        QTimer.singleShot(0, self.queue_typed)
+    def _on_completer_activated(self, label: str) -> None:
+        """A suggestion clicked (or Tab on a highlighted one): queue that person at once."""
+        person = self._person_for(label)
+        if person is not None:
+            self._enqueue(person)
+
+    def _on_add_text_edited(self, text: str) -> None:
+        """Suggest the people the text matches; none is highlighted until ↓ or the mouse."""
+        labels = [self._label(p) for p in self._matching(text)] if text.strip() else []
+        self._completer_model.setStringList(labels)
+        popup = self.suggestions
+        if not labels:
+            popup.hide()
+            return
+        self.completer.complete()
+        popup.selectionModel().clear()
+
+    def _matching(self, text: str) -> list[Participant]:
+        """The people whose name, ID or badge has every word of ``text``: present first."""
+        words = search_words(text)
+        return [p for p in self._people if p.matches(words)]
+
+    @staticmethod
+    def _label(person: Participant) -> str:
+        return f"{person.name} ({person.ext_id})"
 
     def _person_for(self, text: str) -> Participant | None:
-        label_id = self._people_by_label.get(text)
-        if label_id is not None:
-            return next((p for p in all_people(self.store) if p.id == label_id), None)
+        labelled = self._people_by_label.get(text)
+        if labelled is not None:
+            return labelled
         try:
             return find_by_scan(self.store, text)
         except NotFoundError:
             pass
-        words = fold(text).split()
-        matches = [p for p in all_people(self.store)
-                   if all(w in p.search_key for w in words)]
-        present = [p for p in matches if p.present] or matches
-        if len(present) == 1:
-            return present[0]
-        self.banner.show_message(
-            _("No one matches '{text}'.").format(text=text) if not present else
-            _("{n} people match '{text}': pick one from the list.").format(
-                n=len(present), text=text), "info")
+        matches = self._matching(text)
+        if matches:
+            return matches[0]
+        self.refuse(_("No one on the list matches '{text}': check the spelling, or scan "
+                      "their badge.").format(text=text[:60]))
         return None
 
     def next_speaker(self) -> None:
@@ -448,8 +489,8 @@ class PlenaryPage(Page):
 
     def relevant(self, changes: Changes) -> bool:
         """The plenary itself, and the people it names and counts (who is present)."""
-        if changes.participants or changes.event:
-            self._people_stale = True  # names to suggest and columns to group by
+        if changes.participants or changes.attendance or changes.event:
+            self._people_stale = True  # names to suggest (present first), columns to group by
         return changes.plenary or changes.participants or changes.attendance or changes.event
 
     def _fill_attribute_combos(self) -> None:
@@ -470,11 +511,9 @@ class PlenaryPage(Page):
             combo.blockSignals(False)
 
     def _fill_people(self) -> None:
-        labels: dict[str, int] = {}
-        for person in all_people(self.store):
-            labels[f"{person.name} ({person.ext_id})"] = person.id
-        self._people_by_label = labels
-        self._completer_model.setStringList(sorted(labels, key=fold))
+        self._people = sorted(all_people(self.store),
+                              key=lambda p: (not p.present, fold(p.name), p.ext_id))
+        self._people_by_label = {self._label(p): p for p in self._people}
 
     def _fill_settings(self, conf: PlenarySettings) -> None:
         self._filling = True
