@@ -1,5 +1,6 @@
 """Printed table plans: a sheet per table for its facilitator, the entrance list, the room plan,
-and name badges with each person's table per round and their check-in QR code.
+and name badges with their check-in QR code (and each person's table per round once there is
+a plan: badges print at any time, days before anyone is seated).
 
 Everything here works from a :class:`~facilitator.tables.plans.PlanView` (names and seats,
 already read from the event file), so sheets can be written on any thread. After a
@@ -10,6 +11,7 @@ handed out without comparing them to the old ones.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,9 +19,13 @@ from xml.sax.saxutils import escape
 
 from facilitator import codes
 from facilitator.i18n import _
+from facilitator.people import queries as people_queries
 from facilitator.reports.fonts import register
 from facilitator.reports.layout import page_size as _page_size
+from facilitator.store import EventStore
+from facilitator.tables import queries as tables_queries
 from facilitator.tables.plans import PlanView, TableView
+from facilitator.text import fold
 
 SHEETS = ("tables", "list", "room")
 """The A4 sheets, in the order they print when several are asked for."""
@@ -280,14 +286,59 @@ def _qr(canvas: Any, value: str, x: float, y: float, side: float) -> None:
     renderPDF.draw(drawing, canvas, x, y)
 
 
+@dataclass(frozen=True)
+class Badge:
+    name: str
+    badge_code: str
+    tables: tuple[int | None, ...] = ()
+    """1-based table per round (``None``: not seated that round); empty: not in a plan."""
+
+
+@dataclass(frozen=True)
+class Badges:
+    """Everything a sheet of badges prints (read from the event file; no store needed after)."""
+
+    event_name: str
+    people: tuple[Badge, ...]
+    plan: PlanView | None = None
+    """The table plan the table numbers come from; ``None`` when there is none yet."""
+
+    @classmethod
+    def from_plan(cls, view: PlanView) -> Badges:
+        """The badges of the people seated in ``view``."""
+        return cls(view.event_name, tuple(Badge(p.name, p.badge_code, p.tables)
+                                          for p in view.people), view)
+
+
+def badges_of(store: EventStore) -> Badges:
+    """The badges to print now: with a table plan, the people it seats with their tables
+    (as always); before there is a plan, everyone on the list (not removed), alphabetically,
+    with no table: badges print days before, and the table comes from the find-your-table
+    list or a sticker later."""
+    plan = tables_queries.current_plan(store)
+    if plan is not None:
+        return Badges.from_plan(tables_queries.plan_view(store, plan))
+    people = sorted(people_queries.list_participants(store),
+                    key=lambda p: (fold(p.name), p.ext_id, p.id))
+    return Badges(store.name, tuple(Badge(p.name, p.badge_code) for p in people))
+
+
+def _badge_stamp(badges: Badges, printed_at: datetime) -> str:
+    if badges.plan is not None:
+        return _stamp(badges.plan, printed_at)
+    return _("Printed {time}").format(time=printed_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+
+
 def write_badges(
     path: Path | str,
-    view: PlanView,
+    badges: Badges | PlanView,
     *,
     layout: str = "a6",
     printed_at: datetime,
 ) -> Path:
-    """Name badges: name, table in each round, and the QR code the check-in desk scans.
+    """Name badges: name, the QR code the check-in desk scans, and, when there is a table
+    plan, the table in each round (``badges``: from :func:`badges_of`, or a plan's view for
+    the people it seats).
 
     ``a6``: one badge per A6 page (for a badge holder); ``labels``: A4 sheets of 8 labels
     of 99.1 × 67.7 mm (the common 2 × 4 layout).
@@ -299,16 +350,19 @@ def write_badges(
 
     if layout not in BADGE_LAYOUTS:
         raise ValueError(f"unknown badge layout {layout}")
+    if isinstance(badges, PlanView):
+        badges = Badges.from_plan(badges)
     regular, bold = register()
     path = Path(path)
     page = A6 if layout == "a6" else A4
     canvas = Canvas(str(path), pagesize=page)
-    canvas.setTitle(_("Badges — {event}").format(event=view.event_name))
+    event_name = badges.event_name
+    canvas.setTitle(_("Badges — {event}").format(event=event_name))
     canvas.setAuthor("Facilitator")
-    n_rounds = len(view.rounds)
+    stamp = _badge_stamp(badges, printed_at)
     grey = colors.HexColor(_GREY)
 
-    def badge(person: Any, x: float, y: float, w: float, h: float, pad: float) -> None:
+    def badge(person: Badge, x: float, y: float, w: float, h: float, pad: float) -> None:
         """One badge with its lower-left corner at (x, y)."""
         top = y + h - pad
         name_size = _fit(person.name, bold, 22 if layout == "a6" else 17, w - 2 * pad)
@@ -316,8 +370,8 @@ def write_badges(
         canvas.setFont(bold, name_size)
         canvas.drawString(x + pad, top - name_size, person.name)
         canvas.setFillColor(grey)
-        canvas.setFont(regular, _fit(view.event_name, regular, 8, w - 2 * pad))
-        canvas.drawString(x + pad, top - name_size - 11, view.event_name)
+        canvas.setFont(regular, _fit(event_name, regular, 8, w - 2 * pad))
+        canvas.drawString(x + pad, top - name_size - 11, event_name)
         side = 40 * mm if layout == "a6" else 27 * mm
         qx = x + w - pad - side
         qy = y + pad + 5
@@ -328,9 +382,12 @@ def write_badges(
             canvas.setFont(regular, _fit(code_text, regular, 8, side + pad))
             canvas.setFillColor(colors.black)
             canvas.drawCentredString(qx + side / 2, qy - 5, code_text)
+        if not person.tables:
+            return  # no plan (or not in it): no table, rather than a wrong or blank one
         canvas.setFillColor(colors.black)
         label_size = 10 if layout == "a6" else 8.5
         value_size = 24 if layout == "a6" else 11.5
+        n_rounds = len(person.tables)
         step = min(value_size + 5, (top - name_size - 24 - (y + pad)) / max(1, n_rounds + 1))
         ty = top - name_size - (36 if layout == "a6" else 30)
         canvas.setFont(bold, label_size)
@@ -343,14 +400,14 @@ def write_badges(
             canvas.drawString(x + pad + (22 * mm if layout == "a6" else 17 * mm), ty,
                               "–" if table is None else str(table))
 
-    people = [p for p in view.people]
+    people = list(badges.people)
     if layout == "a6":
         w, h = page
         for person in people:
             badge(person, 0, 0, w, h, 10 * mm)
             canvas.setFont(regular, 6.5)
             canvas.setFillColor(grey)
-            canvas.drawString(10 * mm, 5 * mm, _stamp(view, printed_at))
+            canvas.drawString(10 * mm, 5 * mm, stamp)
             canvas.showPage()
     else:
         lw, lh = 99.1 * mm, 67.7 * mm
@@ -368,11 +425,13 @@ def write_badges(
             if slot == per_page - 1 or i == len(people) - 1:
                 canvas.setFont(regular, 6.5)
                 canvas.setFillColor(grey)
-                canvas.drawString(left, 5 * mm, _stamp(view, printed_at))
+                canvas.drawString(left, 5 * mm, stamp)
                 canvas.showPage()
     if not people:
         canvas.setFont(regular, 12)
-        canvas.drawString(20 * mm, page[1] - 30 * mm, _("No one is seated in this plan."))
+        canvas.drawString(20 * mm, page[1] - 30 * mm,
+                          _("No one is seated in this plan.") if badges.plan is not None
+                          else _("There is no one on the participant list yet."))
         canvas.showPage()
     canvas.save()
     return path

@@ -376,9 +376,30 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
 def cmd_tables(args: argparse.Namespace) -> int:
     # Loaded here: reportlab is slow to import and only this command prints.
-    from facilitator.reports.tables import BADGE_LAYOUTS, SHEETS, write_badges, write_sheets
+    from facilitator.reports.tables import (
+        BADGE_LAYOUTS,
+        SHEETS,
+        badges_of,
+        write_badges,
+        write_sheets,
+    )
 
     with EventStore.open(args.event, read_only=True) as store:
+        kinds = [k.strip() for k in args.sheets.split(",") if k.strip()]
+        badge_kinds = [k for k in kinds if k in ("badges", *BADGE_LAYOUTS)]
+        if args.pdf is not None and badge_kinds and args.json is None:
+            # Badges need no plan: organisers print them days before anyone is seated.
+            if len(kinds) > 1:
+                raise _err(_("Print badges to a file of their own."))
+            layout = "labels" if badge_kinds[0] == "labels" else "a6"
+            try:
+                write_badges(args.pdf, badges_of(store), layout=layout,
+                             printed_at=store.clock.now())
+            except OSError as exc:
+                raise _err(_("Could not write {path}: {error}").format(
+                    path=args.pdf, error=exc.strerror)) from exc
+            print(_("Wrote {path}.").format(path=args.pdf))
+            return 0
         plan = queries.current_plan(store)
         if plan is None:
             raise _err(_("There is no table plan in {path} yet: run allocate first.").format(
@@ -388,14 +409,12 @@ def cmd_tables(args: argparse.Namespace) -> int:
             _write_json(args.json, queries.plan_json(store, plan))
             print(_("Wrote {path}.").format(path=args.json))
         if args.pdf is not None:
-            kinds = [k.strip() for k in args.sheets.split(",") if k.strip()]
             rounds = None
             if args.round is not None:
                 if not 1 <= args.round <= plan.rounds:
                     raise _err(_("There is no round {n} in this plan.").format(n=args.round))
                 rounds = [args.round - 1]
             now = store.clock.now()
-            badge_kinds = [k for k in kinds if k in ("badges", *BADGE_LAYOUTS)]
             if badge_kinds and len(kinds) > 1:
                 raise _err(_("Print badges to a file of their own."))
             unknown = [k for k in kinds if k not in (*SHEETS, "badges", *BADGE_LAYOUTS)]
@@ -406,7 +425,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
             try:
                 if badge_kinds:
                     layout = "labels" if badge_kinds[0] == "labels" else "a6"
-                    write_badges(args.pdf, view, layout=layout, printed_at=now)
+                    write_badges(args.pdf, badges_of(store), layout=layout, printed_at=now)
                 else:
                     write_sheets(args.pdf, view, kinds=kinds, rounds=rounds, printed_at=now,
                                  page_size=args.page_size)
@@ -484,7 +503,8 @@ def add_table_commands(sub: SubParsers) -> None:
     p.add_argument("event", type=Path, metavar="EVENTFILE")
     p.add_argument("--pdf", type=Path, metavar="OUT.pdf")
     p.add_argument("--sheets", default="tables,list,room",
-                   help=_("tables, list, room (comma-separated), or badges, labels"))
+                   help=_("tables, list, room (comma-separated), or badges, labels "
+                          "(badges print with no plan too)"))
     p.add_argument("--round", type=int, help=_("only this round's table sheets"))
     p.add_argument("--page-size", default="A4", choices=["A4", "letter"])
     p.add_argument("--json", type=Path, metavar="PLAN.json")

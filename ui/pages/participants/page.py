@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -36,6 +37,7 @@ from facilitator.i18n import _, ngettext
 from facilitator.people import ops, queries
 from facilitator.people.importer import RawTable, read_table
 from facilitator.people.model import NotFoundError, Participant, ParticipantResult
+from facilitator.reports.tables import badges_of, write_badges
 from facilitator.store import EventStore
 from facilitator.tables.queries import current_plan
 from facilitator.text import header_key
@@ -57,6 +59,12 @@ from ui.pages.participants.model import (
 from ui.tasks import TaskRunner
 
 FileChooser = Callable[[QWidget], Path | None]
+SaveChooser = Callable[[QWidget, str, str], Path | None]
+
+
+def _choose_save_path(parent: QWidget, title: str, suggested: str) -> Path | None:
+    path, _filter = QFileDialog.getSaveFileName(parent, title, suggested)
+    return Path(path) if path else None
 
 
 def choose_people_file(parent: QWidget) -> Path | None:
@@ -80,12 +88,14 @@ class ParticipantsPage(Page):
         *,
         actor: str = APP_ACTOR,
         choose_file: FileChooser = choose_people_file,
+        choose_save: SaveChooser | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(store, bus, actor=actor, parent=parent)
         self.title = _("Participants")
         self._tasks = tasks
         self._choose_file = choose_file
+        self._choose_save = choose_save or _choose_save_path
         self._last_checked_in: int | None = None
         self._pending: Changes = NO_CHANGES
         """What changed since the last refresh: rows to re-read, or the whole list."""
@@ -135,6 +145,15 @@ class ParticipantsPage(Page):
         self.no_show_button = QPushButton(_("&No-show"))
         self.walk_in_button = QPushButton(_("Add &walk-in…"))
         self.import_button = QPushButton(_("Im&port list…"))
+        self.badges_button = QPushButton(_("Print ba&dges…"))
+        self.badges_button.setToolTip(_("Badges for everyone on the list, with or without a "
+                                        "table plan (tables are printed when there is one)."))
+        badges_menu = QMenu(self.badges_button)
+        for sheet, text in (("a6", _("Badges, A6…")),
+                            ("labels", _("Badge labels, A4 (8 a sheet)…"))):
+            badges_menu.addAction(text).triggered.connect(
+                lambda checked=False, k=sheet: self.print_badges(k))
+        self.badges_button.setMenu(badges_menu)
         self.edit_button = QPushButton(_("&Edit person…"))
         self.remove_button = QPushButton(_("Remo&ve from list…"))
         actions = QHBoxLayout()
@@ -142,6 +161,7 @@ class ParticipantsPage(Page):
                        self.walk_in_button, self.edit_button, self.remove_button,
                        self.import_button):
             actions.addWidget(button)
+        actions.addWidget(self.badges_button)
         actions.addStretch(1)
         self.check_in_button.clicked.connect(self._on_check_in_clicked)
         self.undo_button.clicked.connect(self._on_undo_clicked)
@@ -425,6 +445,31 @@ class ParticipantsPage(Page):
         return sorted(v for v in values if v)
 
     # -- import -------------------------------------------------------------------------------
+
+    def print_badges(self, layout: str = "a6") -> bool:
+        """Save badges (``a6`` or ``labels``) as a PDF, written off the GUI thread: the same
+        badges as the Tables page's Print menu, and they need no table plan."""
+        name = "badges-a6.pdf" if layout == "a6" else "badge-labels.pdf"
+        path = self._choose_save(self, _("Save the badges as"), name)
+        if path is None:
+            return False
+        badges = badges_of(self.store)
+        printed_at = self.store.clock.now()
+        self.banner.show_message(_("Writing {path}…").format(path=path.name), "info")
+        self._tasks.run(
+            lambda: write_badges(path, badges, layout=layout, printed_at=printed_at),
+            self._on_badges_done, self._on_badges_failed)
+        return True
+
+    def _on_badges_done(self, path: Path) -> None:
+        self.banner.show_message(_("Saved {path}").format(path=path), "ok", seconds=10)
+
+    def _on_badges_failed(self, exc: Exception) -> None:
+        if isinstance(exc, OSError):
+            self.refuse(_("Could not write the file: {error}").format(
+                error=exc.strerror or exc))
+            return
+        raise exc
 
     def _on_import_clicked(self) -> None:
         path = self._choose_file(self)

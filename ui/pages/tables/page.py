@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -36,6 +36,7 @@ from facilitator.changes import Changes
 from facilitator.errors import UserError
 from facilitator.i18n import _, ngettext
 from facilitator.people import attribute_columns, list_participants
+from facilitator.reports.tables import badges_of
 from facilitator.store import EventStore
 from facilitator.tables import ops, queries
 from facilitator.tables.plans import PlanView, SavedPlan, SeatingRules, StoredPlan
@@ -46,7 +47,7 @@ from ui.pages.base import APP_ACTOR, Page
 from ui.pages.tables.cards import RoundView, SeatList, TableCard
 from ui.pages.tables.constraints import ConstraintsDialog
 from ui.pages.tables.form import SettingsForm
-from ui.pages.tables.prints import PRINTS, printout, suggested_name
+from ui.pages.tables.prints import BADGE_PRINTS, PRINTS, printout, suggested_name
 from ui.pages.tables.quality import QualityPanel
 from ui.pages.tables.runner import SearchRunner
 from ui.pages.tables.undo import Edit, Op, UndoStack
@@ -112,9 +113,11 @@ class TablesPage(Page):
         self.print_button.setText(_("&Print…"))
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         print_menu = QMenu(self.print_button)
+        self.print_actions: dict[str, QAction] = {}
         for key, (text, _name) in PRINTS.items():
             act = print_menu.addAction(_(text))
             act.triggered.connect(lambda checked=False, k=key: self.print_plan(k))
+            self.print_actions[key] = act
         self.print_button.setMenu(print_menu)
         self.drift_label = QLabel()
         self.drift_label.setWordWrap(True)
@@ -277,7 +280,8 @@ class TablesPage(Page):
             self.redo_button.setToolTip(_("Redo: {what} (Ctrl+Shift+Z)").format(what=redo))
         self.rebalance_button.setEnabled(has_plan and not running)
         self.rebalance_round.setEnabled(has_plan and not running)
-        self.print_button.setEnabled(has_plan)
+        for key, act in self.print_actions.items():  # badges print with no plan too
+            act.setEnabled(has_plan or key in BADGE_PRINTS)
         for view in (self.round_tabs.widget(i) for i in range(self.round_tabs.count())):
             if isinstance(view, RoundView):
                 for card in view.cards:
@@ -589,7 +593,7 @@ class TablesPage(Page):
 
     def print_plan(self, kind: str) -> bool:
         view, plan = self._view, self._plan
-        if view is None or plan is None:
+        if (view is None or plan is None) and kind not in BADGE_PRINTS:
             self.banner.show_message(_("Allocate tables first: there is no plan to print."),
                                      "info")
             return False
@@ -598,7 +602,10 @@ class TablesPage(Page):
         if path is None:
             return False
         work = printout(kind, path, view, round_=round_, printed_at=self.store.clock.now(),
-                        plan_data=queries.plan_json(self.store, plan) if kind == "json" else None)
+                        plan_data=queries.plan_json(self.store, plan)
+                        if kind == "json" and plan is not None else None,
+                        # No plan yet: everyone on the list, with no table.
+                        badges=badges_of(self.store) if view is None else None)
         self.banner.show_message(_("Writing {path}…").format(path=path.name), "info")
         self._tasks.run(work, self._on_print_done, self._on_print_failed)
         return True
