@@ -36,37 +36,43 @@ class WalkIn:
     check_in_now: bool
 
 
-class WalkInDialog(QDialog):
-    """Add someone who is here but not on the list."""
+class _PersonDialog(QDialog):
+    """The fields a person has (name, role, the list's columns), for a walk-in or an edit."""
 
-    def __init__(self, columns: dict[str, list[str]], parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, columns: dict[str, list[str]], *,
+                 person: Participant | None, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Add a walk-in"))
-        form = QFormLayout()
-        self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText(_("Full name"))
-        form.addRow(_("&Name:"), self.name_edit)
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.name_edit = QLineEdit(person.name if person else "")
+        if person is None:
+            self.name_edit.setPlaceholderText(_("Full name"))
+        self.form.addRow(_("&Name:"), self.name_edit)
         self.role_combo = QComboBox()
         for role in ROLES:
             self.role_combo.addItem(role_text(role), role)
-        form.addRow(_("&Role:"), self.role_combo)
+        if person is not None:
+            self.role_combo.setCurrentIndex(max(self.role_combo.findData(person.role), 0))
+        self.form.addRow(_("&Role:"), self.role_combo)
         self.attribute_edits: dict[str, QComboBox] = {}
-        for column, values in columns.items():
+        known = person.attributes if person else {}
+        for column in dict.fromkeys([*columns, *known]):
             combo = QComboBox()
             combo.setEditable(True)
             combo.addItem("")
-            combo.addItems(values)
-            form.addRow(f"{column}:", combo)
+            combo.addItems(columns.get(column, []))
+            combo.setCurrentText(known.get(column, ""))
+            self.form.addRow(f"{column}:", combo)
             self.attribute_edits[column] = combo
-        self.check_in_box = QCheckBox(_("&Check in now"))
-        self.check_in_box.setChecked(True)
-        form.addRow("", self.check_in_box)
         self.error_label = error_label()
-        buttons = ok_cancel(self, self._on_buttons_accepted)
+
+    def _finish_layout(self, *extra: QWidget) -> None:
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(self.form)
+        for widget in extra:
+            layout.addWidget(widget)
         layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self._on_buttons_accepted))
 
     def _on_buttons_accepted(self) -> None:
         if not self.name_edit.text().strip():
@@ -76,13 +82,25 @@ class WalkInDialog(QDialog):
             return
         self.accept()
 
+    def _attributes(self) -> dict[str, str]:
+        return {c: e.currentText().strip() for c, e in self.attribute_edits.items()}
+
+
+class WalkInDialog(_PersonDialog):
+    """Add someone who is here but not on the list."""
+
+    def __init__(self, columns: dict[str, list[str]], parent: QWidget | None = None) -> None:
+        super().__init__(_("Add a walk-in"), columns, person=None, parent=parent)
+        self.check_in_box = QCheckBox(_("&Check in now"))
+        self.check_in_box.setChecked(True)
+        self.form.addRow("", self.check_in_box)
+        self._finish_layout()
+
     def result_value(self) -> WalkIn:
-        return WalkIn(
-            name=self.name_edit.text().strip(),
-            role=str(self.role_combo.currentData()),
-            attributes={c: e.currentText().strip() for c, e in self.attribute_edits.items()},
-            check_in_now=self.check_in_box.isChecked(),
-        )
+        return WalkIn(name=self.name_edit.text().strip(),
+                      role=str(self.role_combo.currentData()),
+                      attributes=self._attributes(),
+                      check_in_now=self.check_in_box.isChecked())
 
     @classmethod
     def ask(cls, parent: QWidget | None, columns: dict[str, list[str]]) -> WalkIn | None:
@@ -102,56 +120,23 @@ class PersonEdit:
     attributes: dict[str, str]
 
 
-class EditPersonDialog(QDialog):
+class EditPersonDialog(_PersonDialog):
     """Correct a person's name, role or columns (a misspelt name, a wrong role)."""
 
     def __init__(self, person: Participant, columns: dict[str, list[str]],
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(_("Edit {name}").format(name=person.name), columns, person=person,
+                         parent=parent)
         self.person = person
-        self.setWindowTitle(_("Edit {name}").format(name=person.name))
-        form = QFormLayout()
-        self.name_edit = QLineEdit(person.name)
-        form.addRow(_("&Name:"), self.name_edit)
-        self.role_combo = QComboBox()
-        for role in ROLES:
-            self.role_combo.addItem(role_text(role), role)
-        self.role_combo.setCurrentIndex(max(self.role_combo.findData(person.role), 0))
-        form.addRow(_("&Role:"), self.role_combo)
-        self.attribute_edits: dict[str, QComboBox] = {}
-        for column in dict.fromkeys([*columns, *person.attributes]):
-            combo = QComboBox()
-            combo.setEditable(True)
-            combo.addItem("")
-            combo.addItems(columns.get(column, []))
-            combo.setCurrentText(person.attributes.get(column, ""))
-            form.addRow(f"{column}:", combo)
-            self.attribute_edits[column] = combo
         note = QLabel(_("Votes already cast stay as they are whatever the role becomes."))
         note.setWordWrap(True)
-        self.error_label = error_label()
-        buttons = ok_cancel(self, self._on_buttons_accepted)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self._finish_layout(note)
         self.name_edit.selectAll()
 
-    def _on_buttons_accepted(self) -> None:
-        if not self.name_edit.text().strip():
-            self.error_label.setText(_("Enter the person's name."))
-            self.error_label.setVisible(True)
-            self.name_edit.setFocus()
-            return
-        self.accept()
-
     def result_value(self) -> PersonEdit:
-        return PersonEdit(
-            name=self.name_edit.text().strip(),
-            role=str(self.role_combo.currentData()),
-            attributes={c: e.currentText().strip() for c, e in self.attribute_edits.items()},
-        )
+        return PersonEdit(name=self.name_edit.text().strip(),
+                          role=str(self.role_combo.currentData()),
+                          attributes=self._attributes())
 
     @classmethod
     def ask(cls, parent: QWidget | None, person: Participant,
