@@ -87,3 +87,14 @@ def test_a_hidden_page_is_marked_stale_and_refreshes_once_when_shown(
     assert (page.refreshes, page.stale) == (1, False)
     bus.publish(Changes(tables=True))
     assert page.refreshes == 1
+
+
+def test_a_page_that_does_not_say_how_it_refreshes_is_refused_when_defined() -> None:
+    with pytest.raises(TypeError, match="must define refresh"):
+        class _Forgetful(Page):
+            def relevant(self, changes: Changes) -> bool:
+                return True
+
+    with pytest.raises(TypeError, match="must define relevant and refresh"):
+        class _Empty(Page):
+            pass

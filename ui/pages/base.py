@@ -43,13 +43,21 @@ class Page(QWidget):
 
     # -- what a page implements ------------------------------------------------------------
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """A page must say which changes concern it and how it refreshes: checked when the
+        class is defined, so a page that forgets fails at import, not on the day."""
+        super().__init_subclass__(**kwargs)
+        missing = [name for name in ("relevant", "refresh")
+                   if getattr(cls, name) is getattr(Page, name)]
+        if missing:
+            raise TypeError(f"{cls.__name__} must define {' and '.join(missing)}()")
+
     def relevant(self, changes: Changes) -> bool:
-        """Whether ``changes`` can alter what this page shows."""
-        raise NotImplementedError
+        """Whether ``changes`` can alter what this page shows (every page defines it)."""
+        return False
 
     def refresh(self) -> None:
-        """Re-read what the page shows from the event."""
-        raise NotImplementedError
+        """Re-read what the page shows from the event (every page defines it)."""
 
     # -- running ops -----------------------------------------------------------------------
 
