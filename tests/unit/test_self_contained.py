@@ -3,8 +3,8 @@ path outside it (the reference data is in ``tests/data``, with its sources and l
 
 Each Python file is read, not run: every path built from ``__file__`` (``Path(__file__)``,
 ``.resolve()``, ``.parent``, ``.parents[k]``, ``/ "name"``, ``/ ".."``, and names bound to such
-paths) is worked out and must stay inside the repository; and no file names the old shared
-reference set or a path above the repository in a string.
+paths) is worked out and must stay inside the repository; and no string names a path
+beside it (``"../x"``, or an absolute path into the folder that holds the repository).
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("tests", "tools")
 SCANNED_FILES = ("dev.py", ".ci/run")
-# Where the data once lived, outside the repository; naming it at all is a sign of a path out.
-FORBIDDEN_TEXT = ("reference-data", "../shared", "/work/shared")
 
 
 def _files() -> list[Path]:
@@ -120,26 +118,37 @@ def paths_outside(source: Path, text: str) -> list[str]:
     return [f"{source.relative_to(ROOT)}:{line}: {value}" for line, value in sorted(found.items())]
 
 
-def forbidden_text(source: Path, text: str) -> list[str]:
-    return [
-        f"{source.relative_to(ROOT)}:{number}: {line.strip()}"
-        for number, line in enumerate(text.splitlines(), 1)
-        if any(word in line for word in FORBIDDEN_TEXT)
-    ]
+def strings_beside(source: Path, text: str) -> list[str]:
+    """String constants that name a path beside the repository: relative upwards
+    (``"../data"``), or absolute into the folder that holds the repository's folder."""
+    if source.suffix != ".py":
+        words = [(n, w) for n, line in enumerate(text.splitlines(), 1) for w in line.split()]
+    else:
+        words = [(node.lineno, node.value) for node in ast.walk(ast.parse(text))
+                 if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    found = []
+    for line, word in words:
+        word = word.strip("\"'")
+        beside = word.startswith("../") or (
+            os.path.isabs(word) and _join(word).startswith(str(ROOT.parent) + os.sep)
+            and not _inside(_join(word)))
+        if beside:
+            found.append(f"{source.relative_to(ROOT)}:{line}: {word}")
+    return found
 
 
 def test_no_test_benchmark_or_tool_reads_outside_the_repository() -> None:
     problems: list[str] = []
     for source in _files():
         text = source.read_text(encoding="utf-8")
-        problems += forbidden_text(source, text)
+        problems += strings_beside(source, text)
         if source.suffix == ".py":
             problems += paths_outside(source, text)
     assert not problems, "paths outside the repository:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("line", [
-    'DATA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "x").resolve()',
+    'DATA = (Path(__file__).resolve().parents[2] / ".." / "elsewhere" / "x").resolve()',
     'DATA = Path(__file__).resolve().parents[5] / "tables"',
     'ROOT = Path(__file__).parent.parent.parent.parent\nDATA = ROOT / "x.csv"',
     'ROOT = Path(__file__).resolve().parents[1]\nDATA = ROOT.parent.parent / "x"',
@@ -148,6 +157,15 @@ def test_no_test_benchmark_or_tool_reads_outside_the_repository() -> None:
 def test_the_check_finds_a_path_out(line: str) -> None:
     source = ROOT / "tests" / "unit" / "example.py"
     assert paths_outside(source, line)
+
+
+def test_the_check_finds_a_string_naming_a_path_beside_the_repository() -> None:
+    source = ROOT / "tests" / "unit" / "example.py"
+    beside = str(ROOT.parent / "elsewhere" / "x.blt")
+    assert strings_beside(source, f"DATA = {beside!r}\nMORE = '../x/y.pb'\n") == [
+        f"tests/unit/example.py:1: {beside}", "tests/unit/example.py:2: ../x/y.pb"]
+    assert not strings_beside(source, f"OK = {str(ROOT / 'tests' / 'data')!r}\n"
+                                      "CHROMIUM = '/usr/bin/chromium'\n")
 
 
 @pytest.mark.parametrize("line", [
