@@ -479,6 +479,105 @@ _V_PHONE_SECRECY: list[str] = [
 ]
 
 
+# Issue 15: legislative-theatre sessions (facilitator.theatre). One session per event (id 1):
+# the play's scenes, the running order, forum interventions (each with its countdown), idea
+# cards (typed, scanned from a paper card, or from a phone) linked to the scene/intervention
+# that prompted them, proposals with every wording kept, the vote on each proposal (a ballot
+# round's question, or a show of hands keyed in with who counted), and commitments.
+_V_THEATRE: list[str] = [
+    """CREATE TABLE theatre_sessions (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+        company TEXT NOT NULL DEFAULT '',
+        contact TEXT NOT NULL DEFAULT '',
+        running_order TEXT NOT NULL,
+        step INTEGER NOT NULL DEFAULT 0,
+        projected INTEGER,
+        show_results INTEGER NOT NULL DEFAULT 0 CHECK (show_results IN (0, 1)),
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE theatre_scenes (
+        id INTEGER PRIMARY KEY,
+        position INTEGER NOT NULL,
+        title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+        characters TEXT NOT NULL DEFAULT '[]',
+        problem TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE theatre_interventions (
+        id INTEGER PRIMARY KEY,
+        scene_id INTEGER NOT NULL REFERENCES theatre_scenes (id),
+        character TEXT NOT NULL,
+        participant_id INTEGER REFERENCES participants (id),
+        tried TEXT NOT NULL DEFAULT '',
+        outcome TEXT NOT NULL DEFAULT '',
+        planned REAL NOT NULL,
+        added REAL NOT NULL DEFAULT 0,
+        elapsed_before REAL NOT NULL DEFAULT 0,
+        running_since_mono REAL,
+        running_since_wall TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+    )""",
+    """CREATE TABLE theatre_proposals (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+        policy_area TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        merged_into INTEGER REFERENCES theatre_proposals (id),
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE theatre_proposal_versions (
+        id INTEGER PRIMARY KEY,
+        proposal_id INTEGER NOT NULL REFERENCES theatre_proposals (id),
+        at TEXT NOT NULL,
+        text TEXT NOT NULL,
+        actor TEXT
+    )""",
+    """CREATE TABLE theatre_cards (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+        source TEXT NOT NULL CHECK (source IN ('typed', 'card', 'phone')),
+        scene_id INTEGER REFERENCES theatre_scenes (id),
+        intervention_id INTEGER REFERENCES theatre_interventions (id),
+        participant_id INTEGER REFERENCES participants (id),
+        proposal_id INTEGER REFERENCES theatre_proposals (id),
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX theatre_cards_proposal ON theatre_cards (proposal_id)",
+    # The vote on a proposal: its question (and so its rule) is stored when the vote is
+    # defined and never changed; a ballot round carries it for phones and paper, the
+    # hands_* columns for a show of hands.
+    """CREATE TABLE theatre_votes (
+        proposal_id INTEGER PRIMARY KEY REFERENCES theatre_proposals (id),
+        method TEXT NOT NULL CHECK (method IN ('phones', 'paper', 'both', 'hands')),
+        round_id INTEGER REFERENCES ballot_rounds (id),
+        question TEXT NOT NULL,
+        defined_at TEXT NOT NULL,
+        hands_favour INTEGER,
+        hands_against INTEGER,
+        hands_abstain INTEGER,
+        hands_note TEXT,
+        closed_at TEXT
+    )""",
+    """CREATE TABLE theatre_commitments (
+        id INTEGER PRIMARY KEY,
+        proposal_id INTEGER NOT NULL REFERENCES theatre_proposals (id),
+        participant_id INTEGER REFERENCES participants (id),
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        role TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        action TEXT NOT NULL DEFAULT '',
+        due TEXT,
+        cannot_reason TEXT,
+        status TEXT NOT NULL DEFAULT 'open'
+            CHECK (status IN ('open', 'in_progress', 'done', 'dropped')),
+        confirmed_at TEXT,
+        created_at TEXT NOT NULL,
+        CHECK ((cannot_reason IS NULL) != (length(trim(action)) = 0))
+    )""",
+]
+
+
 MIGRATIONS: list[Migration] = [
     _statements(_V1),  # participants, imports, audit log
     _statements(_V2),  # plenary
@@ -488,6 +587,7 @@ MIGRATIONS: list[Migration] = [
     _statements(_V_LAN),  # phone voting
     _statements(_V_ROUND_RULES),
     _statements(_V_PHONE_SECRECY),
+    _statements(_V_THEATRE),  # legislative theatre
 ]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 
