@@ -26,6 +26,8 @@ class Changes:
     """A ballot round, its questions, a printed batch, an entered paper or a count changed."""
     phones: bool = False
     """Phone voting: a phone vote, a question opened/closed for phones, a token, a raised hand."""
+    polls: bool = False
+    """A deliberative poll: its questionnaire, a wave opened or closed, an answer keyed."""
     theatre: bool = False
     """Legislative theatre: a scene, an intervention, a card, a proposal, a vote, a commitment."""
     participant_ids: frozenset[int] = field(default_factory=frozenset)
@@ -40,6 +42,7 @@ class Changes:
             tables=self.tables or other.tables,
             ballots=self.ballots or other.ballots,
             phones=self.phones or other.phones,
+            polls=self.polls or other.polls,
             theatre=self.theatre or other.theatre,
             participant_ids=self.participant_ids | other.participant_ids,
         )
@@ -47,7 +50,8 @@ class Changes:
     @property
     def any(self) -> bool:
         return (self.participants or self.attendance or self.event or self.plenary
-                or self.qa or self.tables or self.ballots or self.phones or self.theatre)
+                or self.qa or self.tables or self.ballots or self.phones or self.theatre
+                or self.polls)
 
 
 NO_CHANGES = Changes()

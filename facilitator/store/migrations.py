@@ -578,6 +578,62 @@ _V_THEATRE: list[str] = [
 ]
 
 
+# Issue 16: deliberative polls (facilitator.polls). A poll's answers are paired across its
+# waves by a code that names nobody: HMAC(key, badge token) with the poll's own random key,
+# kept in poll_keys only while the poll is open and deleted by a trigger when it closes
+# (secure_delete zeroes it; polls.ops then rebuilds the file and clears its WAL), after which
+# nothing in the file can tell whose answers a code holds. Responses carry no time and sit
+# in a WITHOUT ROWID table in code order.
+_V_POLLS: list[str] = [
+    """CREATE TABLE polls (
+        id INTEGER PRIMARY KEY,
+        definition TEXT NOT NULL CHECK (json_valid(definition)),
+        status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'closed')),
+        wave INTEGER NOT NULL DEFAULT 0 CHECK (wave >= 0),
+        wave_open INTEGER NOT NULL DEFAULT 0 CHECK (wave_open IN (0, 1)),
+        created_at TEXT NOT NULL,
+        closed_at TEXT
+    )""",
+    """CREATE TABLE poll_keys (
+        poll_id INTEGER PRIMARY KEY REFERENCES polls (id),
+        key BLOB NOT NULL CHECK (length(key) = 32)
+    )""",
+    """CREATE TABLE poll_responses (
+        poll_id INTEGER NOT NULL REFERENCES polls (id),
+        sample TEXT NOT NULL CHECK (sample IN ('panel', 'control')),
+        wave INTEGER NOT NULL CHECK (wave >= 1),
+        code TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('phone', 'paper', 'keyed')),
+        answers TEXT NOT NULL CHECK (json_valid(answers)),
+        groups TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(groups)),
+        pages TEXT,
+        PRIMARY KEY (poll_id, sample, wave, code)
+    ) WITHOUT ROWID""",
+    # The paper form packets printed: one code per packet, on every page of every wave.
+    """CREATE TABLE poll_forms (
+        poll_id INTEGER NOT NULL REFERENCES polls (id),
+        code TEXT NOT NULL,
+        PRIMARY KEY (poll_id, code)
+    ) WITHOUT ROWID""",
+    """CREATE TRIGGER poll_closed AFTER UPDATE OF status ON polls
+       WHEN NEW.status = 'closed'
+       BEGIN DELETE FROM poll_keys WHERE poll_id = NEW.id; END""",
+    """CREATE TRIGGER poll_stays_closed BEFORE UPDATE OF status ON polls
+       WHEN OLD.status = 'closed' AND NEW.status != 'closed'
+       BEGIN SELECT RAISE(ABORT, 'a closed poll cannot be opened again'); END""",
+    """CREATE TRIGGER poll_keys_only_open BEFORE INSERT ON poll_keys
+       WHEN NOT EXISTS (SELECT 1 FROM polls WHERE id = NEW.poll_id AND status = 'open')
+       BEGIN SELECT RAISE(ABORT, 'a poll key is kept only while the poll is open'); END""",
+    """CREATE TRIGGER poll_answers_only_open BEFORE INSERT ON poll_responses
+       WHEN NOT EXISTS (SELECT 1 FROM polls WHERE id = NEW.poll_id AND status = 'open'
+                        AND wave >= NEW.wave)
+       BEGIN SELECT RAISE(ABORT, 'this poll does not take answers for this wave'); END""",
+    """CREATE TRIGGER poll_answers_stay_closed BEFORE UPDATE ON poll_responses
+       WHEN NOT EXISTS (SELECT 1 FROM polls WHERE id = OLD.poll_id AND status = 'open')
+       BEGIN SELECT RAISE(ABORT, 'the answers of a closed poll cannot change'); END""",
+]
+
+
 MIGRATIONS: list[Migration] = [
     _statements(_V1),  # participants, imports, audit log
     _statements(_V2),  # plenary
@@ -588,6 +644,7 @@ MIGRATIONS: list[Migration] = [
     _statements(_V_ROUND_RULES),
     _statements(_V_PHONE_SECRECY),
     _statements(_V_THEATRE),  # legislative theatre
+    _statements(_V_POLLS),  # deliberative polls
 ]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 
