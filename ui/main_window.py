@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.errors import UserError
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
+from facilitator.lan.queries import phone_questions
 from facilitator.store import FILE_SUFFIX, EventStore
 from facilitator.store.owner import canonical
 from facilitator.timing.ops import resume_after_restart
@@ -44,13 +45,65 @@ from ui.tasks import TaskRunner
 PAGE_KEYS = ("participants", "tables", "plenary", "qa", "voting", "results")
 
 
+_WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                     *(f"LPT{i}" for i in range(1, 10))}
+
+
+def event_file_name(name: str) -> str:
+    """The file name suggested for a new event called ``name``: the name as typed (spaces,
+    apostrophes, brackets and accents kept), less only what Windows refuses in a file name
+    (``<>:"/\\|?*``, control characters, trailing dots and spaces, CON, NUL…)."""
+    kept = "".join(" " if ch in _WINDOWS_FORBIDDEN or ord(ch) < 32 else ch for ch in name)
+    stem = " ".join(kept.split()).rstrip(". ")[:120].rstrip(". ")
+    if not stem or stem.split(".")[0].upper() in _WINDOWS_RESERVED:
+        stem = f"{stem} event".strip()
+    return f"{stem}{FILE_SUFFIX}"
+
+
+def available_size(widget: QWidget) -> QSize:
+    """The room the screen the window opens on leaves for windows (less any task bar)."""
+    screen = widget.screen()
+    return screen.availableGeometry().size() if screen is not None else QSize(1366, 728)
+
+
+DEFAULT_SIZE = QSize(1280, 800)
+MINIMUM_SIZE = QSize(960, 600)
+FRAME_ALLOWANCE = QSize(16, 40)
+"""Room left for the window's title bar and borders, which the window's size leaves out."""
+
+
+def initial_size(available: QSize) -> QSize:
+    """The default size, shrunk so that the window and its frame fit on ``available``."""
+    return QSize(max(MINIMUM_SIZE.width(), min(DEFAULT_SIZE.width(),
+                                                available.width() - FRAME_ALLOWANCE.width())),
+                 max(MINIMUM_SIZE.height(), min(DEFAULT_SIZE.height(),
+                                                available.height() - FRAME_ALLOWANCE.height())))
+
+
+def ask_quit_during_vote(parent: QWidget, questions: list[str]) -> bool:
+    """Whether to quit while phones can vote (``questions``: what is open to them)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, _("Phone voting is open"), ngettext(
+        "A question is open to phones: {questions}.",
+        "{n} questions are open to phones: {questions}.", len(questions)).format(
+            n=len(questions), questions="; ".join(questions)), parent=parent)
+    box.setInformativeText(_(
+        "If you quit now, phones cannot vote until Facilitator is running again. The votes "
+        "already cast are kept, and the question stays open: it takes votes again when you "
+        "open this event and start phone voting. To end the vote, close the question on the "
+        "Voting page first."))
+    quit_button = box.addButton(_("&Quit anyway"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(_("&Keep voting open"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is quit_button
+
+
 def ask_new_event(parent: QWidget) -> tuple[Path, str] | None:
     name, ok = QInputDialog.getText(parent, _("New event"), _("Name of the event:"))
     if not ok or not name.strip():
         return None
-    suggested = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in name).strip()
     path, _filter = QFileDialog.getSaveFileName(
-        parent, _("Save the new event as"), f"{suggested}{FILE_SUFFIX}",
+        parent, _("Save the new event as"), event_file_name(name.strip()),
         _("Facilitator events (*{suffix})").format(suffix=FILE_SUFFIX))
     if not path:
         return None
@@ -78,6 +131,7 @@ class MainWindow(QMainWindow):
         *,
         ask_new: Callable[[QWidget], tuple[Path, str] | None] = ask_new_event,
         ask_open: Callable[[QWidget], Path | None] = ask_open_event,
+        ask_quit: Callable[[QWidget, list[str]], bool] = ask_quit_during_vote,
     ) -> None:
         super().__init__()
         self.context = context
@@ -89,8 +143,9 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._ask_new = ask_new
         self._ask_open = ask_open
-        self.setMinimumSize(QSize(960, 640))
-        self.resize(1280, 800)
+        self._ask_quit = ask_quit
+        self.setMinimumSize(MINIMUM_SIZE)
+        self.resize(initial_size(available_size(self)))
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -432,6 +487,17 @@ class MainWindow(QMainWindow):
             "Facilitator {version}\nFor the day of a citizens' assembly. Works offline.\n"
             "Licensed under the GNU GPL, version 3 or later.").format(version=__version__))
 
+    def open_phone_questions(self) -> list[str]:
+        """What phones can vote on now ("Round title: question"), for the quit warning."""
+        if self.store is None:
+            return []
+        return [f"{q.round_title}: {q.question.text}"
+                for q in phone_questions(self.store, open_only=True)]
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        open_now = self.open_phone_questions()
+        if open_now and not self._ask_quit(self, open_now):
+            event.ignore()
+            return
         self._close_store()
         super().closeEvent(event)
