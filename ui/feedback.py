@@ -97,7 +97,7 @@ class FeedbackBanner(QLabel):
 
     # -- messages --------------------------------------------------------------------------
 
-    def text(self) -> str:  # type: ignore[override]
+    def text(self) -> str:
         """The whole message (what is drawn may be cut to fit the reserved space)."""
         return self._full_text
 

@@ -13,10 +13,10 @@ from pytestqt.qtbot import QtBot
 from facilitator import lan
 from facilitator.ballots import Question, create_round
 from facilitator.store import EventStore
+from tests.ui.screens import save_screens
 from ui import main_window
 from ui.context import AppContext
 from ui.main_window import MainWindow, event_file_name, initial_size
-from tests.ui.screens import save_screens
 
 LAPTOP_AVAILABLE = QSize(1366, 728)
 """A 1,366×768 screen less a 40 px task bar."""
@@ -76,8 +76,11 @@ def test_new_event_dialog_suggests_the_name_as_typed(
     suggested: list[str] = []
     monkeypatch.setattr(main_window.QInputDialog, "getText", staticmethod(
         lambda *args: ("Cardiff Citizens' Assembly Day 2 (Llandaff)", True)))
-    monkeypatch.setattr(main_window.QFileDialog, "getSaveFileName", staticmethod(
-        lambda parent, title, name, filters: (suggested.append(name), ("", ""))[1]))
+    def save_as(parent: QWidget, title: str, name: str, filters: str) -> tuple[str, str]:
+        suggested.append(name)
+        return "", ""
+
+    monkeypatch.setattr(main_window.QFileDialog, "getSaveFileName", staticmethod(save_as))
     assert main_window.ask_new_event(QWidget()) is None
     assert suggested == ["Cardiff Citizens' Assembly Day 2 (Llandaff).facilitator"]
 
@@ -125,7 +128,11 @@ def test_quitting_during_an_open_phone_vote_asks_first(
 def test_quitting_with_nothing_open_to_phones_asks_nothing(
         qtbot: QtBot, context: AppContext, demo_store: EventStore) -> None:
     asked: list[list[str]] = []
-    win = MainWindow(context, demo_store, ask_quit=lambda p, q: bool(asked.append(q)))
+    def ask(parent: QWidget, questions: list[str]) -> bool:
+        asked.append(questions)
+        return True
+
+    win = MainWindow(context, demo_store, ask_quit=ask)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
