@@ -13,6 +13,10 @@ import gettext as _gettext
 from facilitator.paths import resource_path
 
 DOMAIN = "facilitator"
+LANGUAGES: dict[str, str] = {"en": "English", "cy": "Cymraeg", "ar": "العربية"}
+"""The languages the app is translated into, each named in itself."""
+RTL = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
+"""Languages written right to left."""
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = "en"
 
@@ -28,6 +32,11 @@ def set_language(language: str) -> None:
 
 def language() -> str:
     return _language
+
+
+def is_rtl(code: str) -> bool:
+    """Whether ``code`` ("ar", "ar-EG", "cy"…) is written right to left."""
+    return code.strip().lower().replace("_", "-").split("-")[0] in RTL
 
 
 def _(message: str) -> str:

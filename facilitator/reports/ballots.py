@@ -157,6 +157,7 @@ class _Layout:
             if len(parts) < 2:
                 if self.y < self.top:
                     self._new_page()
+                    _w, h = para.wrap(width, 10_000)  # a refused split drops the wrap
                     continue
                 break  # not even one line fits a page: nothing better to do
             first, para = parts

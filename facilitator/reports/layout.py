@@ -17,11 +17,16 @@ def page_size(name: str) -> tuple[float, float]:
 
 def ruled_table_style(regular: str, bold: str, *, size: float = 9.5,
                       extra: list[tuple[Any, ...]] | None = None) -> Any:
-    """A grey header row and thin rules, in the bundled fonts; ``extra`` adds commands."""
+    """A grey header row and thin rules, in the bundled fonts; ``extra`` adds commands.
+    Cells are right-aligned when the sheet is in a right-to-left language."""
     from reportlab.lib import colors
     from reportlab.platypus import TableStyle
 
+    from facilitator.i18n import is_rtl, language
+
+    direction = [("ALIGN", (0, 0), (-1, -1), "RIGHT")] if is_rtl(language()) else []
     return TableStyle([
+        *direction,
         ("FONTNAME", (0, 0), (-1, -1), regular),
         ("FONTNAME", (0, 0), (-1, 0), bold),
         ("FONTSIZE", (0, 0), (-1, -1), size),
