@@ -84,7 +84,7 @@ def test_moderate_merge_vote_and_ask_in_round_robin(qtbot: QtBot, harness: Harne
     assert page.table.rowCount() == 5
     page.table.setFocus()
     page.table.selectAll()
-    qtbot.keyClick(page.table, Qt.Key.Key_A)
+    qtbot.keyClick(page.table, Qt.Key.Key_F3)
     page.view_combo.setCurrentIndex(page.view_combo.findData("queue"))
     ids = {q.text: q.id for q in qa.questions(store, page.panel_id)}  # type: ignore[arg-type]
     page._select([ids["b1"], ids["b1 again"]])
@@ -205,3 +205,52 @@ def test_a_hidden_page_catches_up_when_shown_and_its_timer_sleeps(qtbot: QtBot,
     qtbot.waitExposed(page)
     assert not page.stale and page.table.rowCount() == 2
     assert page._ticker.isActive()
+
+
+# -- issue 13: keys on the list ---------------------------------------------------------------
+
+
+def test_plus_votes_with_shift_equals_and_the_keypad(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    add(qtbot, page, "1", "Why trams?")
+    qid = qa.questions(store, page.panel_id)[0].id  # type: ignore[arg-type]
+    page._select([qid])
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Plus, Qt.KeyboardModifier.ShiftModifier)  # Shift+=
+    qtbot.keyClick(page.table, Qt.Key.Key_Plus, Qt.KeyboardModifier.KeypadModifier)
+    assert qa.question(store, qid).votes == 2
+    qtbot.keyClick(page.table, Qt.Key.Key_Minus, Qt.KeyboardModifier.KeypadModifier)
+    assert qa.question(store, qid).votes == 1
+
+
+def test_letters_typed_into_the_list_go_to_the_question_field(
+        qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    page.approve_box.setChecked(False)
+    add(qtbot, page, "1", "Pending one")
+    page.view_combo.setCurrentIndex(page.view_combo.findData("pending"))
+    qid = qa.questions(store, page.panel_id)[0].id  # type: ignore[arg-type]
+    page._select([qid])
+    page.table.setFocus()
+    qtbot.keyClicks(page.table, "ah what")
+    assert qa.question(store, qid).status == "pending"  # neither approved (a) nor hidden (h)
+    assert page.text_edit.toPlainText() == "ah what"
+    assert page.text_edit.hasFocus()
+    page.table.setFocus()
+    page._select([qid])
+    qtbot.keyClick(page.table, Qt.Key.Key_F3)
+    assert qa.question(store, qid).status == "approved"
+    page.view_combo.setCurrentIndex(page.view_combo.findData("all"))
+    page._select([qid])
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert qa.question(store, qid).status == "hidden"
+
+
+def test_one_question_merged_is_singular(qtbot: QtBot, harness: Harness) -> None:
+    page, store = harness.page, harness.store
+    add(qtbot, page, "1", "Trams?")
+    add(qtbot, page, "2", "Trams again?")
+    ids = [q.id for q in qa.questions(store, page.panel_id)]  # type: ignore[arg-type]
+    page._select(ids)
+    page.merge_selected()
+    assert page.banner.text() == f"1 question merged into question {ids[0]}."

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from facilitator.changes import Changes
 from facilitator.clock import Clock
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 from facilitator.people import list_participants
 from facilitator.qa import ops, queries
 from facilitator.qa.export import qa_csv
@@ -139,8 +139,8 @@ class QaPage(Page):
         self.table.setAccessibleName(_("Questions"))
         self.table.installEventFilter(self)
         buttons = QHBoxLayout()
-        self.approve_button = QPushButton(_("Approve (A)"))
-        self.hide_button = QPushButton(_("Hide (H)"))
+        self.approve_button = QPushButton(_("Approve (F3)"))
+        self.hide_button = QPushButton(_("Hide (Del)"))
         self.edit_button = QPushButton(_("Edit (F2)"))
         self.merge_button = QPushButton(_("Merge (Ctrl+M)"))
         self.unmerge_button = QPushButton(_("Un-merge"))
@@ -259,20 +259,35 @@ class QaPage(Page):
                     and mods & Qt.KeyboardModifier.ControlModifier:
                 self.add_typed()
                 return True
-            if watched is self.table and not mods & ~Qt.KeyboardModifier.KeypadModifier:
-                handlers: dict[int, Callable[[], object]] = {
-                    Qt.Key.Key_A: self.approve_selected,
-                    Qt.Key.Key_H: self.hide_selected,
-                    Qt.Key.Key_Plus: lambda: self.vote_selected(1),
-                    Qt.Key.Key_Minus: lambda: self.vote_selected(-1),
-                    Qt.Key.Key_Return: self.ask_selected,
-                    Qt.Key.Key_Enter: self.ask_selected,
-                }
-                handler = handlers.get(key)
-                if handler is not None:
-                    handler()
-                    return True
+            if watched is self.table:
+                return self._on_table_key(event)
         return super().eventFilter(watched, event)
+
+    def _on_table_key(self, event: QKeyEvent) -> bool:
+        """Keys on the list: + and − vote (the main keyboard's Shift+= or the keypad), F3
+        approves, Delete hides, Enter asks. Letters are never commands there: typing that
+        lands in the list goes on in the question field, where it was meant to go."""
+        key, mods = event.key(), event.modifiers()
+        plain = not mods & ~(Qt.KeyboardModifier.KeypadModifier
+                             | Qt.KeyboardModifier.ShiftModifier)
+        handlers: dict[int, Callable[[], object]] = {
+            Qt.Key.Key_Plus: lambda: self.vote_selected(1),
+            Qt.Key.Key_Minus: lambda: self.vote_selected(-1),
+            Qt.Key.Key_Return: self.ask_selected,
+            Qt.Key.Key_Enter: self.ask_selected,
+            Qt.Key.Key_F3: self.approve_selected,
+            Qt.Key.Key_Delete: self.hide_selected,
+        }
+        handler = handlers.get(key) if plain else None
+        if handler is not None:
+            handler()
+            return True
+        text = event.text()
+        if plain and text and text.isprintable():
+            self.text_edit.setFocus()
+            self.text_edit.insertPlainText(text)
+            return True
+        return False
 
     # -- ops ---------------------------------------------------------------------
 
@@ -363,7 +378,9 @@ class QaPage(Page):
             return
         target, sources = ids[0], ids[1:]
         merged = self.run(lambda: ops.merge(self.store, target, sources, actor=self.actor),
-                          _("{n} questions merged into question {id}.").format(
+                          ngettext("{n} question merged into question {id}.",
+                                   "{n} questions merged into question {id}.",
+                                   len(sources)).format(
                               n=len(sources), id=target))
         if merged is not None:
             self._select([target])
