@@ -22,6 +22,7 @@ from facilitator.results.cli import add_results_commands
 from facilitator.store import EventStore, set_program
 from facilitator.tables.cli import add_table_commands
 from facilitator.tally.cli import add_count_commands
+from facilitator.theatre.cli import add_theatre_commands
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -33,7 +34,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from facilitator.demo import create_demo_event
 
-    create_demo_event(args.event, with_votes=True).close()
+    if getattr(args, "theatre", False):  # a legislative-theatre session in it (issue 15)
+        from facilitator.theatre.demo import create_theatre_demo
+
+        create_theatre_demo(args.event).close()
+    else:
+        create_demo_event(args.event, with_votes=True).close()
     print(_("Created the demo event at {path}.").format(path=args.event))
     return 0
 
@@ -52,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help=_("create the demo event"))
     p.add_argument("event", type=Path, metavar="EVENTFILE")
+    p.add_argument("--theatre", action="store_true",
+                   help=_("with a whole legislative-theatre session"))
     p.set_defaults(func=cmd_demo)
 
     add_people_commands(sub)
@@ -61,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ballot_commands(sub)
     add_count_commands(sub)
     add_results_commands(sub)
+    add_theatre_commands(sub)
     return parser
 
 
