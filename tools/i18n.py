@@ -9,6 +9,11 @@ Standard library only, so it runs anywhere the app does:
                                     msgid; a reworded string gets a fuzzy guess; a string gone
                                     is kept as obsolete, #~, in case it comes back)
     python tools/i18n.py compile    write every facilitator.mo from its .po
+    python tools/i18n.py fill LANG FILE.json
+                                    put the translations of FILE.json ({msgid: text, or a
+                                    list of plural forms}) into LANG's .po where a string
+                                    has none yet (never over one), and mark the catalogue
+                                    a machine draft needing native review
     python tools/i18n.py check      fail if a .mo is stale, a translation names other
                                     {placeholders} than its string, or a phone-page string
                                     is untranslated (or fuzzy) in a language the phone
@@ -158,16 +163,17 @@ def _unquote(text: str) -> str:
 
 def read_po(path: Path) -> tuple[str, dict[str, Message]]:
     """The header (msgstr of the empty msgid) and the messages of a .po file, obsolete
-    (``#~``) ones included, flagged."""
+    (``#~``) ones included, flagged, each with the places (``#:``) it lists."""
     header = ""
     messages: dict[str, Message] = {}
     current: dict[str, list[str]] = {}
     key = ""
     fuzzy = obsolete = False
     previous: list[str] = []
+    places: list[str] = []
 
     def flush() -> None:
-        nonlocal header, current, fuzzy, obsolete, previous
+        nonlocal header, current, fuzzy, obsolete, previous, places
         if "msgid" in current:
             msgid = "".join(current["msgid"])
             strings = [("".join(current[k])) for k in sorted(
@@ -176,14 +182,16 @@ def read_po(path: Path) -> tuple[str, dict[str, Message]]:
                 header = strings[0] if strings else ""
             elif not (obsolete and msgid in messages):  # a live entry wins
                 plural = "".join(current["msgid_plural"]) if "msgid_plural" in current else None
-                messages[msgid] = Message(msgid, plural, [], strings, fuzzy, obsolete,
+                messages[msgid] = Message(msgid, plural, places, strings, fuzzy, obsolete,
                                           "".join(previous) if previous else None)
-        current, fuzzy, obsolete, previous = {}, False, False, []
+        current, fuzzy, obsolete, previous, places = {}, False, False, [], []
 
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
+        if line.startswith("#:"):
+            places += line[2:].split()
         if line.startswith("#|"):  # the msgid a fuzzy guess was translated from
             rest = line[2:].strip()
             if rest.startswith("msgid "):
@@ -390,6 +398,55 @@ def cmd_compile() -> None:
         print(f"{mo.relative_to(ROOT)}")
 
 
+DRAFT_NOTE = "X-Translation-Status: machine draft, needs native review"
+"""Header line of a catalogue with machine-drafted translations (``fill``): a native speaker
+checks them, then removes the line."""
+
+
+def fill(po: Path, drafts: dict[str, str | list[str]]) -> tuple[int, list[str]]:
+    """Put ``drafts`` into ``po`` where a live string has no translation yet; a translation
+    already there (or a fuzzy guess) is never replaced. Returns (how many were put, the
+    drafts refused: unknown string, wrong number of plural forms, other placeholders)."""
+    header, messages = read_po(po)
+    nplurals = _nplurals(header)
+    refused, put = [], 0
+    for msgid, draft in drafts.items():
+        message = messages.get(msgid)
+        if message is None or message.obsolete:
+            refused.append(f"not a string of the catalogue: {msgid!r}")
+            continue
+        if any(message.strings) or message.fuzzy:
+            continue
+        forms = [draft] if isinstance(draft, str) else list(draft)
+        if (message.plural is None) != isinstance(draft, str) or (
+                message.plural is not None and len(forms) != nplurals):
+            refused.append(f"wrong number of forms ({len(forms)}): {msgid!r}")
+            continue
+        trial = Message(msgid, message.plural, [], forms)
+        problem = placeholder_problems({msgid: trial})
+        if problem or not all(forms):
+            refused += problem or [f"empty translation: {msgid!r}"]
+            continue
+        message.strings = forms
+        put += 1
+    if put and DRAFT_NOTE not in header:
+        header = header.rstrip("\n") + "\n" + DRAFT_NOTE + "\n"
+    write_po(po, header, messages, nplurals)
+    return put, refused
+
+
+def cmd_fill(language: str, file: Path) -> int:
+    import json
+
+    po = LOCALE / language / "LC_MESSAGES" / "facilitator.po"
+    if not po.exists():
+        print(f"no catalogue for {language!r}: {po.relative_to(ROOT)}")
+        return 2
+    put, refused = fill(po, json.loads(file.read_text(encoding="utf-8")))
+    print(f"{po.relative_to(ROOT)}: {put} translations put in", *refused, sep="\n  ")
+    return 1 if refused else 0
+
+
 def problems() -> list[str]:
     found = [f"{s} (scanned by tools/i18n.py) no longer exists" for s in missing_sources()]
     if found:
@@ -415,6 +472,8 @@ def problems() -> list[str]:
 
 def main(argv: list[str]) -> int:
     commands = {"extract": cmd_extract, "update": cmd_update, "compile": cmd_compile}
+    if len(argv) == 3 and argv[0] == "fill":
+        return cmd_fill(argv[1], Path(argv[2]))
     if len(argv) != 1 or argv[0] not in (*commands, "check"):
         print(__doc__)
         return 2
