@@ -14,6 +14,7 @@ changed published once). A panel on its own (tests, the benchmark) runs them its
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
@@ -44,9 +45,16 @@ from facilitator.changes import Changes, OpResult, changes_of
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.lan import ops, queries
-from facilitator.lan.model import LanSettings
+from facilitator.lan.model import LanSettings, badge_mismatch
 from facilitator.lan.server import LanServer, ServerError, local_addresses
-from facilitator.people import find_by_scan
+from facilitator.people import (
+    HOTSPOTS,
+    BadgeLink,
+    badge_link,
+    find_by_scan,
+    parse_link,
+    set_badge_link,
+)
 from facilitator.results import RoundResults, count_round, option_figures, round_turnouts
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
@@ -109,20 +117,46 @@ class PhonePanel(QWidget):
         self._publish_timer.setInterval(PUBLISH_MS)
         self._publish_timer.timeout.connect(self._on_publish_timer_timeout)
         settings = queries.settings(store)
+        link = badge_link(store)
 
         # -- server
         self.address_combo = QComboBox()
         self.address_combo.setAccessibleName(_("Address the phones use"))
         for interface in local_addresses():
             self.address_combo.addItem(interface.label, interface.address)
-        if settings.host:
-            found = self.address_combo.findData(settings.host)
+        # Where the printed badges point comes first; else where phones were served last.
+        for host in ((link.host, settings.host) if link.saved else (settings.host,)):
+            found = self.address_combo.findData(host) if host else -1
             if found >= 0:
                 self.address_combo.setCurrentIndex(found)
+                break
         self.port_spin = QSpinBox()
         self.port_spin.setRange(1024, 65535)
-        self.port_spin.setValue(max(1024, settings.port))
+        self.port_spin.setValue(max(1024, link.port if link.saved else settings.port))
         self.port_spin.setAccessibleName(_("Port"))
+        # -- where badges point (their QR code is a voting link)
+        self.badge_link_combo = QComboBox()
+        self.badge_link_combo.setEditable(True)
+        self.badge_link_combo.setAccessibleName(_("Phone address printed on badges"))
+        self.badge_link_combo.setToolTip(_(
+            "The address in the badges' QR codes. Badges are printed before the day: a "
+            "hotspot the laptop runs itself always has the same address."))
+        self.badge_link_button = QPushButton(_("Use for &badges"))
+        self.badge_link_label = QLabel()
+        self.badge_link_label.setWordWrap(True)
+        self.mismatch_label = QLabel()
+        self.mismatch_label.setObjectName("badgeMismatch")
+        self.mismatch_label.setWordWrap(True)
+        self.mismatch_label.setStyleSheet(
+            "#badgeMismatch { background:#fdecec; color:#9b1c1c; border:2px solid #9b1c1c;"
+            " border-radius:4px; padding:6px; font-weight:600; }")
+        self.mismatch_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.mismatch_label.hide()
+        self.projector_button = QPushButton(_("Show how to join on the &projector"))
+        self.projector_button.setCheckable(True)
+        self.projector_button.setChecked(settings.projector_join)
+        self.projector_button.setEnabled(False)
         self.start_button = QPushButton(_("&Start phone voting"))
         self.status_label = QLabel(_("Phone voting is off."))
         self.status_label.setWordWrap(True)
@@ -135,8 +169,15 @@ class PhonePanel(QWidget):
         server_form.addRow(_("&Address:"), self.address_combo)
         server_form.addRow(_("&Port:"), self.port_spin)
         server_form.addRow(self.start_button)
+        server_form.addRow(self.mismatch_label)
         server_form.addRow(self.status_label)
         server_form.addRow(self.qr_label)
+        server_form.addRow(self.projector_button)
+        badge_row = QHBoxLayout()
+        badge_row.addWidget(self.badge_link_combo, 1)
+        badge_row.addWidget(self.badge_link_button)
+        server_form.addRow(_("Badges &point to:"), badge_row)
+        server_form.addRow(self.badge_link_label)
 
         # -- questions
         self.round_combo = QComboBox()
@@ -201,6 +242,10 @@ class PhonePanel(QWidget):
         layout.addWidget(questions_box, 2)
 
         self.start_button.clicked.connect(self._on_start_clicked)
+        self.badge_link_button.clicked.connect(self._on_badge_link_clicked)
+        self.projector_button.clicked.connect(self._on_projector_clicked)
+        self.address_combo.currentIndexChanged.connect(self._on_address_changed)
+        self.port_spin.valueChanged.connect(self._on_address_changed)
         self.round_combo.currentIndexChanged.connect(self._on_round_combo_changed)
         self.open_button.clicked.connect(self._on_open_clicked)
         self.close_button.clicked.connect(self._on_close_clicked)
@@ -221,6 +266,7 @@ class PhonePanel(QWidget):
 
         self.destroyed.connect(stop_server)
         self.reload()
+        self.refresh_badge_link()
 
     # -- server --------------------------------------------------------------------------------
 
@@ -238,8 +284,9 @@ class PhonePanel(QWidget):
             server.stop()
             self.status_label.setText(exc.message)
             return
-        settings = LanSettings(allow_change=self.change_box.isChecked(),
-                               results_live=self.live_box.isChecked(), port=port, host=host)
+        settings = replace(queries.settings(self._store),
+                           allow_change=self.change_box.isChecked(),
+                           results_live=self.live_box.isChecked(), port=port, host=host)
         if self._run(lambda: ops.save_settings(self._store, settings,
                                                actor=self.actor)) is None:
             server.stop()
@@ -252,6 +299,11 @@ class PhonePanel(QWidget):
         self.start_button.setText(_("&Stop phone voting"))
         self.address_combo.setEnabled(False)
         self.port_spin.setEnabled(False)
+        self.projector_button.setEnabled(True)
+        self.refresh_badge_link()
+        mismatch = self.mismatch_label.text() if self.mismatch_label.isVisible() else ""
+        if mismatch and self._page is not None:
+            self._page.banner.show_message(mismatch, "error")
         self.server_started.emit(url)
 
     def stop_server(self) -> None:
@@ -260,12 +312,83 @@ class PhonePanel(QWidget):
             self.server = None
         self._publish_timer.stop()
         self._on_publish_timer_timeout()  # what arrived last is shown, not lost
+        if queries.settings(self._store).projector_join:
+            self._save_settings(projector_join=False)  # no join page to show any more
         self.status_label.setText(_("Phone voting is off."))
         self.qr_label.clear()
         self.start_button.setText(_("&Start phone voting"))
         self.address_combo.setEnabled(True)
         self.port_spin.setEnabled(True)
+        self.projector_button.setChecked(False)
+        self.projector_button.setEnabled(False)
+        self.refresh_badge_link()
         self.server_stopped.emit()
+
+    # -- where badges point --------------------------------------------------------------------
+
+    def refresh_badge_link(self) -> None:
+        """Show where badges point, and say loudly when phones are (or would be) served
+        elsewhere (:func:`facilitator.lan.model.badge_mismatch`)."""
+        link = badge_link(self._store)
+        combo = self.badge_link_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(link.address, link.address)
+        offered = [link.address]
+        for interface in local_addresses()[:-1]:  # not 127.0.0.1: no phone reaches it
+            address = f"{interface.address}:{link.port}"
+            if address not in offered:
+                combo.addItem(interface.label, address)
+                offered.append(address)
+        for host, kind in HOTSPOTS.items():
+            address = f"{host}:{link.port}"
+            if address not in offered:
+                combo.addItem(f"{host} ({_(kind)})", address)
+                offered.append(address)
+        combo.setCurrentIndex(0)
+        combo.blockSignals(False)
+        if link.saved:
+            text = _("Badge QR codes open the ballot at {url}.").format(url=link.base_url)
+        else:
+            text = _("Not set: badges printed now point to this laptop's address "
+                     "({url}), which may differ at the venue. Set the address the phones "
+                     "will use before printing.").format(url=link.base_url)
+        self.badge_link_label.setText(text)
+        if self.server is not None:
+            host, port = self.server.host, self.server.port
+        else:
+            host, port = str(self.address_combo.currentData()), self.port_spin.value()
+        mismatch = badge_mismatch(link, host, port, running=self.server is not None)
+        self.mismatch_label.setText(mismatch or "")
+        self.mismatch_label.setVisible(bool(mismatch))
+
+    def _on_address_changed(self, *_args: object) -> None:
+        if self.server is None:
+            self.refresh_badge_link()
+
+    def _on_badge_link_clicked(self) -> None:
+        combo = self.badge_link_combo
+        found = combo.findText(combo.currentText())
+        typed = str(combo.itemData(found)) if found >= 0 else combo.currentText()
+        try:
+            link = parse_link(typed)
+        except UserError as exc:
+            self._refuse(exc.message)
+            return
+        self._set_badge_link(link)
+
+    def _set_badge_link(self, link: BadgeLink) -> None:
+        if self._run(lambda: set_badge_link(self._store, link, actor=self.actor)) is not None:
+            self.refresh_badge_link()
+
+    def _refuse(self, message: str) -> None:
+        if self._page is not None:
+            self._page.refuse(message)
+        else:
+            self.badge_label.setText(message)
+
+    def _on_projector_clicked(self) -> None:
+        self._save_settings(projector_join=self.projector_button.isChecked())
 
     def _on_start_clicked(self) -> None:
         if self.server is None:
@@ -400,9 +523,11 @@ class PhonePanel(QWidget):
                                                  actor=self.actor))
 
     def _on_settings_clicked(self) -> None:
-        old = queries.settings(self._store)
-        new = LanSettings(allow_change=self.change_box.isChecked(),
-                          results_live=self.live_box.isChecked(), port=old.port, host=old.host)
+        self._save_settings(allow_change=self.change_box.isChecked(),
+                            results_live=self.live_box.isChecked())
+
+    def _save_settings(self, **changed: bool) -> None:
+        new: LanSettings = replace(queries.settings(self._store), **changed)  # type: ignore[arg-type]
         self._run(lambda: ops.save_settings(self._store, new, actor=self.actor))
 
     # -- badges and hands ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from facilitator.ballots import Answer, Kind, PhoneVote, Question
 from facilitator.changes import Changes
 from facilitator.errors import UserError
 from facilitator.i18n import N_, _
-from facilitator.people import Participant
+from facilitator.people import BadgeLink, Participant
 
 PHONES = Changes(phones=True)
 PHONES_AND_BALLOTS = Changes(phones=True, ballots=True)
@@ -48,10 +48,12 @@ class LanSettings:
     port: int = DEFAULT_PORT
     host: str = ""
     """The address the server listens on ("" until the facilitator picks one)."""
+    projector_join: bool = False
+    """The projector shows the join page's QR code and address (while phones are served)."""
 
     def to_json(self) -> dict[str, Any]:
         return {"allow_change": self.allow_change, "results_live": self.results_live,
-                "port": self.port, "host": self.host}
+                "port": self.port, "host": self.host, "projector_join": self.projector_join}
 
     @classmethod
     def from_json(cls, data: Any) -> LanSettings:
@@ -63,6 +65,7 @@ class LanSettings:
             results_live=bool(data.get("results_live", False)),
             port=port if isinstance(port, int) and 1 <= port <= 65535 else DEFAULT_PORT,
             host=str(data.get("host") or ""),
+            projector_join=bool(data.get("projector_join", False)),
         )
 
 
@@ -117,6 +120,35 @@ def refuse_zero_marks(question: Question, answer: Answer) -> None:
             text = (_("Option {n} has the rank 0; ranks start at 1.") if question.kind is Kind.RANK
                     else _("Option {n} has the grade 0; grades start at 1."))
             raise LanError(text.format(n=number), "invalid")
+
+
+def badge_mismatch(link: BadgeLink, host: str, port: int, *, running: bool = True
+                   ) -> str | None:
+    """What to say when the phone server listens somewhere other than where the printed
+    badges point (:mod:`facilitator.people.links`), with the fix; None when they agree.
+    A badge's QR code then does not open the ballot (it still checks in at the desk, and
+    the code under it can still be typed on the join page)."""
+    if link.host == host and link.port == port:
+        return None
+    here = f"http://{host}:{port}"
+    if not running:
+        text = _("The badges point to {printed}, but phones would be served at {here}: "
+                 "scanning a badge would not open the ballot.")
+        fix = (_("Choose port {port}.") if link.host == host else
+               _("Choose {host} (connect this laptop to that network or start its hotspot "
+                 "first), or set where badges point and print them again.")).format(
+                     host=link.host, port=link.port)
+    else:
+        text = _("The badges point to {printed}, but phones are served at {here}: "
+                 "scanning a badge will not open the ballot (check-in still works, and "
+                 "people can type the code under the QR at {here}).")
+        fix = (_("Fix: stop phone voting and start it again on port {port}, or print the "
+                 "badges again.") if link.host == host else
+               _("Fix: connect this laptop to the network that gives it {host} (or start "
+                 "its hotspot), stop phone voting and start it again on {host} port "
+                 "{port}; or set where badges point to {here} and print them again.")
+               ).format(host=link.host, port=link.port, here=here)
+    return text.format(printed=link.base_url, here=here) + " " + fix
 
 
 def listed_language(person: Participant) -> str | None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import ipaddress
 import logging
 import socket
 import struct
@@ -41,6 +40,7 @@ from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.lan.app import Limits, PhoneApp
 from facilitator.lan.security import client_key
+from facilitator.network import ipv4_addresses, is_private
 from facilitator.store import EventStore
 
 log = logging.getLogger(__name__)
@@ -411,25 +411,11 @@ class Interface:
 
 
 def local_addresses() -> list[Interface]:
-    """The laptop's IPv4 addresses a phone could reach, LAN ones first; loopback last.
-
-    Found without sending any packet: the host name's addresses, plus the address the
-    system would use for a (never contacted) private destination (a UDP connect only picks
-    the route)."""
-    found: set[str] = set()
-    with contextlib.suppress(OSError):
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.add(str(info[4][0]))
-    for probe in ("10.255.255.255", "192.168.255.255"):
-        with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect((probe, 9))  # UDP connect: chooses a route, sends nothing
-            found.add(str(s.getsockname()[0]))
+    """The laptop's IPv4 addresses a phone could reach, LAN ones first; loopback last
+    (:func:`facilitator.network.ipv4_addresses`: found without sending any packet)."""
     out = []
-    for text in sorted(found, key=lambda a: ipaddress.ip_address(a)):
-        address = ipaddress.ip_address(text)
-        if address.is_loopback or address.is_unspecified:
-            continue
-        kind = _("local network") if address.is_private else _("public address")
+    for text in ipv4_addresses():
+        kind = _("local network") if is_private(text) else _("public address")
         out.append(Interface(text, f"{text} ({kind})"))
     out.append(Interface("127.0.0.1", _("127.0.0.1 (this laptop only, for testing)")))
     return out

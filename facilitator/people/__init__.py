@@ -19,6 +19,7 @@ from facilitator.people.importer import (
     people_from_table,
     read_table,
 )
+from facilitator.people.links import HOTSPOTS, BadgeLink, BadgeLinkError, parse_link
 from facilitator.people.model import (
     ROLES,
     AttendanceError,
@@ -37,11 +38,13 @@ from facilitator.people.ops import (
     clear_no_show,
     import_people,
     mark_no_show,
+    set_badge_link,
     undo_check_in,
 )
 from facilitator.people.queries import (
     attendance_summary,
     attribute_columns,
+    badge_link,
     find_by_scan,
     get,
     list_participants,
@@ -51,9 +54,12 @@ from facilitator.people.queries import (
 
 __all__ = [
     "AUTO",
+    "HOTSPOTS",
     "ROLES",
     "AttendanceError",
     "AttendanceSummary",
+    "BadgeLink",
+    "BadgeLinkError",
     "FieldChange",
     "ImportFileError",
     "ImportReport",
@@ -66,6 +72,7 @@ __all__ = [
     "add_walk_in",
     "attendance_summary",
     "attribute_columns",
+    "badge_link",
     "check_in",
     "clear_no_show",
     "find_by_scan",
@@ -74,12 +81,14 @@ __all__ = [
     "import_people",
     "list_participants",
     "mark_no_show",
+    "parse_link",
     "parse_people",
     "people_from_table",
     "read_table",
     "search",
     "search_key",
     "search_words",
+    "set_badge_link",
     "undo_check_in",
     "unique_badge_code",
 ]

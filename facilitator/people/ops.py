@@ -19,6 +19,7 @@ from facilitator.clock import to_iso
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.people.importer import ParsedList
+from facilitator.people.links import BADGE_LINK_KEY, BadgeLink
 from facilitator.people.model import (
     ROLES,
     AttendanceError,
@@ -212,6 +213,20 @@ def restore_participant(store: EventStore, participant_id: int, *,
                         actor: str) -> ParticipantResult:
     """Put a removed person back on the list, with the status they had."""
     return _set_active(store, participant_id, True, "restore_participant", actor)
+
+
+# -- the badges' voting link ------------------------------------------------------------------
+
+
+def set_badge_link(store: EventStore, link: BadgeLink | None, *, actor: str) -> Changes:
+    """Set the phone address badges point to (``None``: back to this laptop's address at
+    printing time). Badges printed before keep the old address: print them again."""
+    with store.transaction():
+        old = store.meta_json(BADGE_LINK_KEY, None)
+        new = None if link is None else link.to_json()
+        store.set_meta_json(BADGE_LINK_KEY, new)
+        store.audit("set_badge_link", "event", None, old, new, actor=actor)
+    return Changes(event=True)
 
 
 # -- import and merge --------------------------------------------------------------------------

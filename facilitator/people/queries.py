@@ -12,6 +12,7 @@ from collections import Counter
 from facilitator import codes
 from facilitator.clock import from_iso
 from facilitator.i18n import _
+from facilitator.people.links import BADGE_LINK_KEY, BadgeLink, default_link
 from facilitator.people.model import (
     AttendanceSummary,
     GroupCount,
@@ -92,6 +93,12 @@ def find_by_scan(store: EventStore, scanned: str) -> Participant:
         raise NotFoundError(
             _("No one in this event has the badge or ID '{code}'.").format(code=text[:60]))
     return _from_row(row)
+
+
+def badge_link(store: EventStore) -> BadgeLink:
+    """Where badges point (the voting link in their QR code): the phone address the
+    organiser set, else this laptop's local-network address now (``saved`` False)."""
+    return BadgeLink.from_json(store.meta_json(BADGE_LINK_KEY, None)) or default_link()
 
 
 def unique_badge_code(store: EventStore, taken: set[str] | None = None) -> str:

@@ -10,7 +10,7 @@ handed out without comparing them to the old ones.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -292,6 +292,14 @@ class Badge:
     badge_code: str
     tables: tuple[int | None, ...] = ()
     """1-based table per round (``None``: not seated that round); empty: not in a plan."""
+    link: str = ""
+    """What the QR code holds: the person's voting link ``http://ADDRESS:PORT/v/TOKEN``
+    (:mod:`facilitator.people.links`); "" only for a bare plan view, which has no tokens
+    (the QR then holds the badge code: it checks in, it does not open a ballot)."""
+
+    @property
+    def qr_text(self) -> str:
+        return self.link or self.badge_code
 
 
 @dataclass(frozen=True)
@@ -302,31 +310,50 @@ class Badges:
     people: tuple[Badge, ...]
     plan: PlanView | None = None
     """The table plan the table numbers come from; ``None`` when there is none yet."""
+    phone_address: str = ""
+    """The phone address the QR codes point to (``http://ADDRESS:PORT``), printed at the
+    foot of each sheet so the organiser can see which network the badges expect."""
 
     @classmethod
-    def from_plan(cls, view: PlanView) -> Badges:
-        """The badges of the people seated in ``view``."""
-        return cls(view.event_name, tuple(Badge(p.name, p.badge_code, p.tables)
-                                          for p in view.people), view)
+    def from_plan(cls, view: PlanView, links: Mapping[int, str] | None = None,
+                  phone_address: str = "") -> Badges:
+        """The badges of the people seated in ``view`` (``links``: participant id → voting
+        link; without them the QR codes hold the bare badge codes)."""
+        links = links or {}
+        return cls(view.event_name, tuple(
+            Badge(p.name, p.badge_code, p.tables, links.get(p.participant_id, ""))
+            for p in view.people), view, phone_address)
 
 
 def badges_of(store: EventStore) -> Badges:
     """The badges to print now: with a table plan, the people it seats with their tables
     (as always); before there is a plan, everyone on the list (not removed), alphabetically,
     with no table: badges print days before, and the table comes from the find-your-table
-    list or a sticker later."""
+    list or a sticker later. Every QR code is the person's voting link at the phone
+    address the event stores (:func:`facilitator.people.queries.badge_link`)."""
+    link = people_queries.badge_link(store)
+    everyone = people_queries.list_participants(store, include_removed=True)
+    links = {p.id: link.url(p.token) for p in everyone}
     plan = tables_queries.current_plan(store)
     if plan is not None:
-        return Badges.from_plan(tables_queries.plan_view(store, plan))
-    people = sorted(people_queries.list_participants(store),
+        return Badges.from_plan(tables_queries.plan_view(store, plan), links, link.base_url)
+    people = sorted((p for p in everyone if p.active),
                     key=lambda p: (fold(p.name), p.ext_id, p.id))
-    return Badges(store.name, tuple(Badge(p.name, p.badge_code) for p in people))
+    return Badges(store.name, tuple(Badge(p.name, p.badge_code, link=links[p.id])
+                                    for p in people), phone_address=link.base_url)
 
 
-def _badge_stamp(badges: Badges, printed_at: datetime) -> str:
+def _badge_stamp(badges: Badges, printed_at: datetime) -> list[str]:
+    """The lines at the foot of a sheet, the lowest first."""
     if badges.plan is not None:
-        return _stamp(badges.plan, printed_at)
-    return _("Printed {time}").format(time=printed_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+        lines = [_stamp(badges.plan, printed_at)]
+    else:
+        lines = [_("Printed {time}").format(
+            time=printed_at.astimezone().strftime("%Y-%m-%d %H:%M"))]
+    if badges.phone_address:
+        lines.append(_("QR codes open the ballot at {address}").format(
+            address=badges.phone_address))
+    return lines
 
 
 def write_badges(
@@ -376,12 +403,16 @@ def write_badges(
         qx = x + w - pad - side
         qy = y + pad + 5
         if person.badge_code:
-            _qr(canvas, person.badge_code, qx, qy, side)
+            _qr(canvas, person.qr_text, qx, qy, side)
             # 12 characters (``K7QM-2X4A-B9CD``): may overhang the QR into the padding.
             code_text = codes.pretty(person.badge_code)
             canvas.setFont(regular, _fit(code_text, regular, 8, side + pad))
             canvas.setFillColor(colors.black)
             canvas.drawCentredString(qx + side / 2, qy - 5, code_text)
+            if person.link:
+                caption = _("Scan with your phone to vote")
+                canvas.setFont(regular, _fit(caption, regular, 8, side + pad))
+                canvas.drawCentredString(qx + side / 2, qy + side + 3, caption)
         if not person.tables:
             return  # no plan (or not in it): no table, rather than a wrong or blank one
         canvas.setFillColor(colors.black)
@@ -407,7 +438,8 @@ def write_badges(
             badge(person, 0, 0, w, h, 10 * mm)
             canvas.setFont(regular, 6.5)
             canvas.setFillColor(grey)
-            canvas.drawString(10 * mm, 5 * mm, stamp)
+            for n, line in enumerate(stamp):
+                canvas.drawString(10 * mm, 5 * mm + n * 8, line)
             canvas.showPage()
     else:
         lw, lh = 99.1 * mm, 67.7 * mm
@@ -425,7 +457,8 @@ def write_badges(
             if slot == per_page - 1 or i == len(people) - 1:
                 canvas.setFont(regular, 6.5)
                 canvas.setFillColor(grey)
-                canvas.drawString(left, 5 * mm, stamp)
+                for n, line in enumerate(stamp):
+                    canvas.drawString(left, 5 * mm + n * 8, line)
                 canvas.showPage()
     if not people:
         canvas.setFont(regular, 12)

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from facilitator.ballots import BallotRound, create_round
+from facilitator.clock import FakeClock
+from facilitator.store import EventStore
+
+from ..unit.lan.conftest import every_kind  # the same nine kinds as the unit tests
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -21,8 +28,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-SCREENSHOTS = os.environ.get("FACILITATOR_SCREENSHOTS")
-"""Set to a folder to keep the phone-page screenshots (they always go to tmp_path too)."""
+
+def artifacts_dir() -> Path:
+    """Where screenshots are kept as test artefacts: ``$FACILITATOR_ARTIFACTS``, else
+    ``tests/artifacts/`` (gitignored); the same convention as ``tests/ui/screens.py``."""
+    root = os.environ.get("FACILITATOR_ARTIFACTS")
+    folder = Path(root) if root else Path(__file__).resolve().parents[1] / "artifacts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +55,28 @@ def browser() -> Iterator[object]:
 
 
 def keep_screenshot(path: Path) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(SCREENSHOTS) / path.name)
+    """Keep a screenshot (written under tmp_path) in the artefacts folder."""
+    shutil.copy(path, artifacts_dir() / path.name)
+
+
+PHONE = {"width": 360, "height": 800}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def demo(tmp_path: Path, clock: FakeClock) -> Iterator[EventStore]:
+    from facilitator.demo import create_demo_event
+
+    store = create_demo_event(tmp_path / "demo.facilitator", clock)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def phone_round(demo: EventStore) -> BallotRound:
+    return create_round(demo, "Phone vote", every_kind(), actor="test").round

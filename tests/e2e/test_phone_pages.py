@@ -3,7 +3,6 @@ per token; no-JS ranking; right-to-left Arabic; axe-core finds no accessibility 
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,37 +11,13 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from facilitator import lan
-from facilitator.ballots import BallotRound, create_round, phone_answers
-from facilitator.clock import FakeClock
+from facilitator.ballots import BallotRound, phone_answers
 from facilitator.people import Participant, list_participants
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
 from ui.phone_panel import PhonePanel
 
-from ..unit.lan.conftest import every_kind  # the same nine kinds as the unit tests
-from .conftest import keep_screenshot
-
-PHONE = {"width": 360, "height": 800}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def demo(tmp_path: Path, clock: FakeClock) -> Iterator[EventStore]:
-    from facilitator.demo import create_demo_event
-
-    store = create_demo_event(tmp_path / "demo.facilitator", clock)
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def phone_round(demo: EventStore) -> BallotRound:
-    return create_round(demo, "Phone vote", every_kind(), actor="test").round
+from .conftest import PHONE, free_port, keep_screenshot
 
 
 @pytest.fixture

@@ -604,8 +604,8 @@ class TablesPage(Page):
         work = printout(kind, path, view, round_=round_, printed_at=self.store.clock.now(),
                         plan_data=queries.plan_json(self.store, plan)
                         if kind == "json" and plan is not None else None,
-                        # No plan yet: everyone on the list, with no table.
-                        badges=badges_of(self.store) if view is None else None)
+                        # With or without a plan: each QR code is the person's voting link.
+                        badges=badges_of(self.store) if kind in BADGE_PRINTS else None)
         self.banner.show_message(_("Writing {path}…").format(path=path.name), "info")
         self._tasks.run(work, self._on_print_done, self._on_print_failed)
         return True
