@@ -116,9 +116,12 @@ def unique_badge_code(store: EventStore, taken: set[str] | None = None) -> str:
 
 
 def attendance_summary(store: EventStore, attribute: str | None = None) -> AttendanceSummary:
-    """Who is here: the one count the Participants page, the projector and the CLI show."""
+    """Who is here: the one count the Participants page, the projector and the CLI show.
+    Out of how many: the participants still expected or here; a no-show is counted apart
+    (``no_show``), not in the total nor in a group's."""
     people = list_participants(store)
-    members = [p for p in people if p.role == "participant"]
+    everyone = [p for p in people if p.role == "participant"]
+    members = [p for p in everyone if p.status != "no_show"]
     present = [p for p in members if p.present]
     others = Counter(p.role for p in people if p.role != "participant" and p.present)
     groups: list[GroupCount] = []
@@ -132,7 +135,7 @@ def attendance_summary(store: EventStore, attribute: str | None = None) -> Atten
     return AttendanceSummary(
         present=len(present),
         total=len(members),
-        no_show=sum(1 for p in members if p.status == "no_show"),
+        no_show=len(everyone) - len(members),
         others_present=dict(others),
         attribute=attribute,
         groups=groups,

@@ -74,6 +74,18 @@ def choose_people_file(parent: QWidget) -> Path | None:
     return Path(path) if path else None
 
 
+def mistyped_badge_code(text: str) -> bool:
+    """Whether ``text``, which matched no one, was meant as a badge code: the length of one
+    (grouped with dashes or not), made of code characters, with a digit in it (a name has
+    none), but failing the check character."""
+    code = codes.normalise(text)
+    if not any(ch.isdigit() for ch in text) or " " in text.strip():
+        return False
+    return codes.check_badge_code(code) == "typo" or (
+        len(code) == codes.OLD_BADGE_LENGTH and not codes.is_valid(code)
+        and all(ch in codes.ALPHABET for ch in code))
+
+
 class ParticipantsPage(Page):
     """Check-in desk and participant list in one: the scan field always has the focus."""
 
@@ -261,7 +273,12 @@ class ParticipantsPage(Page):
             return
         self.table.setFocus()
         current = self.table.currentIndex()
-        self.table.selectRow(current.row() if current.isValid() else 0)
+        row = current.row() if current.isValid() else 0
+        person = self.proxy.data(self.proxy.index(row, 0), PARTICIPANT_ROLE)
+        if (isinstance(person, Participant) and person.id == self._last_checked_in
+                and row + 1 < self.proxy.rowCount()):
+            row += 1  # on down the list: the person just checked in is done
+        self.table.selectRow(row)
 
     # -- who is meant -------------------------------------------------------------------------
 
@@ -315,6 +332,12 @@ class ParticipantsPage(Page):
         except NotFoundError as exc:
             if "/v/" in text or (codes.is_valid(codes.normalise(text)) and len(text) >= 7):
                 self.banner.show_message(exc.message, "error")
+                self.search_edit.selectAll()
+                return
+            if mistyped_badge_code(text):
+                self.banner.show_message(_(
+                    "Badge code {code} not recognised — check the characters (a letter or "
+                    "digit is wrong or missing).").format(code=text[:40]), "error")
                 self.search_edit.selectAll()
                 return
             scanned = None
@@ -386,7 +409,7 @@ class ParticipantsPage(Page):
                        ).format(name=p.name, badge=codes.pretty(p.badge_code)),
         )
         if result is not None:
-            self.select_participant(result.participant.id)
+            self.select_participant(result.participant.id, reveal=True)
 
     # -- edit and remove ------------------------------------------------------------------------
 
@@ -590,11 +613,21 @@ class ParticipantsPage(Page):
                                    and not person.active else _("Remo&ve from list…"))
         self.remove_button.setEnabled(person is not None)
 
-    def select_participant(self, participant_id: int) -> bool:
+    def select_participant(self, participant_id: int, *, reveal: bool = False) -> bool:
+        """Select a person in the list; ``reveal``: clear the search, then the filter, if
+        they hide them (a walk-in just added is shown, whatever was being searched)."""
         row = self.model.row_of(participant_id)
         if row is None:
             return False
         proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not proxy_index.isValid() and reveal:
+            self.search_edit.clear()
+            proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if not proxy_index.isValid():
+                for button in self.filter_group.buttons():
+                    if button.property("filterKey") == "all":
+                        button.click()
+                proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
         if not proxy_index.isValid():
             return False
         self.table.selectRow(proxy_index.row())
