@@ -17,6 +17,7 @@ from facilitator.ballots.cli import add_ballot_commands
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.people.cli import add_people_commands
+from facilitator.polls.cli import add_poll_commands
 from facilitator.qa.cli import add_qa_commands
 from facilitator.results.cli import add_results_commands
 from facilitator.store import EventStore, set_program
@@ -39,7 +40,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         create_theatre_demo(args.event).close()
     else:
-        create_demo_event(args.event, with_votes=True).close()
+        from facilitator.polls.demo import add_demo_poll
+
+        with create_demo_event(args.event, with_votes=True) as store:
+            add_demo_poll(store)  # issue 16: a closed deliberative poll to print and explore
     print(_("Created the demo event at {path}.").format(path=args.event))
     return 0
 
@@ -69,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ballot_commands(sub)
     add_count_commands(sub)
     add_results_commands(sub)
+    add_poll_commands(sub)
     add_theatre_commands(sub)
     return parser
 

@@ -374,10 +374,12 @@ def item_score(variable: Variable, answers: Mapping[str, Answer]) -> Score:
     item = variable.item
     assert item is not None
     answer = answers.get(item.key)
-    if answer is None or answer == DONT_KNOW:
-        if answer == DONT_KNOW and item.kind == KNOWLEDGE:
-            return DONT_KNOW
-        return answer
+    if answer is None:
+        return None
+    if answer == DONT_KNOW:
+        # A knowledge question's "don't know" is not a correct answer (its share is shown
+        # apart); an opinion's is no value at all.
+        return 0.0 if item.kind == KNOWLEDGE else DONT_KNOW
     if item.kind == KNOWLEDGE:
         return 1.0 if answer == item.correct else 0.0
     if item.kind == CHOICE:
@@ -416,6 +418,16 @@ def score(variable: Variable, q: Questionnaire, answers: Mapping[str, Answer]) -
     if 2 * len(parts) < len(index.items):
         return DONT_KNOW if dont_know else None
     return math.fsum(parts) / len(parts)
+
+
+def dont_know(variable: Variable, q: Questionnaire, answers: Mapping[str, Answer]
+              ) -> bool | None:
+    """Whether this response said "don't know" to the variable (None: no answer at all)."""
+    if variable.item is not None:
+        answer = answers.get(variable.item.key)
+        return None if answer is None else answer == DONT_KNOW
+    value = score(variable, q, answers)
+    return None if value is None else value == DONT_KNOW
 
 
 def bin_of(bins: Sequence[Bin], value: float) -> int:

@@ -177,7 +177,8 @@ def welch(a: Sequence[float], b: Sequence[float]) -> Outcome:
     if sa + sb <= 0.0:
         return NotEnough(_("Not enough data: everyone gave the same answer."))
     t = (ma - mb) / math.sqrt(sa + sb)
-    df = (sa + sb) ** 2 / ((sa * sa / (na - 1) if sa else 0.0) + (sb * sb / (nb - 1) if sb else 0.0))
+    df = (sa + sb) ** 2 / ((sa * sa / (na - 1) if sa else 0.0)
+                          + (sb * sb / (nb - 1) if sb else 0.0))
     return Statistic(t, t_sf2(t, df), "Welch t")
 
 

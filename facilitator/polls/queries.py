@@ -1,0 +1,112 @@
+"""Reading polls from the event file: definitions, answers, the analysis. Never writes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from facilitator.i18n import _
+from facilitator.polls.analysis import Analysis, analyse
+from facilitator.polls.model import (
+    OPEN,
+    PANEL,
+    Poll,
+    PollError,
+    Response,
+    answers_from_json,
+    from_json,
+)
+from facilitator.store import EventStore
+
+
+def polls(store: EventStore) -> list[Poll]:
+    return [_poll(r) for r in store.query("SELECT * FROM polls ORDER BY id")]
+
+
+def poll(store: EventStore, poll_id: int) -> Poll:
+    row = store.query_one("SELECT * FROM polls WHERE id = ?", (poll_id,))
+    if row is None:
+        raise PollError(_("There is no poll number {id}.").format(id=poll_id))
+    return _poll(row)
+
+
+def latest_poll_id(store: EventStore) -> int | None:
+    row = store.query_one("SELECT max(id) AS id FROM polls")
+    return None if row is None or row["id"] is None else int(row["id"])
+
+
+def _poll(r: sqlite3.Row) -> Poll:
+    return Poll(int(r["id"]), from_json(str(r["definition"])), str(r["status"]),
+                int(r["wave"]), str(r["created_at"]),
+                None if r["closed_at"] is None else str(r["closed_at"]))
+
+
+def wave_open(store: EventStore, poll_id: int) -> bool:
+    row = store.query_one("SELECT status, wave_open FROM polls WHERE id = ?", (poll_id,))
+    return row is not None and row["status"] == OPEN and bool(row["wave_open"])
+
+
+def open_polls(store: EventStore) -> list[Poll]:
+    """The polls taking answers on phones now."""
+    return [_poll(r) for r in store.query(
+        "SELECT * FROM polls WHERE status = 'open' AND wave_open = 1 ORDER BY id")]
+
+
+def responses(store: EventStore, poll_id: int) -> list[Response]:
+    return [Response(int(r["wave"]), str(r["code"]), str(r["sample"]),
+                     answers_from_json(str(r["answers"])), json.loads(str(r["groups"])))
+            for r in store.query(
+                "SELECT wave, code, sample, answers, groups FROM poll_responses "
+                "WHERE poll_id = ? ORDER BY sample, wave, code", (poll_id,))]
+
+
+def counts(store: EventStore, poll_id: int) -> dict[tuple[str, int], int]:
+    """How many responses per (sample, wave)."""
+    return {(str(r["sample"]), int(r["wave"])): int(r["n"]) for r in store.query(
+        "SELECT sample, wave, count(*) AS n FROM poll_responses WHERE poll_id = ? "
+        "GROUP BY sample, wave", (poll_id,))}
+
+
+def pair_code(store: EventStore, poll_id: int, token: str) -> str:
+    """The code pairing one badge's answers across the poll's waves: an HMAC of the badge
+    token under the poll's key, which exists only while the poll is open."""
+    row = store.query_one("SELECT key FROM poll_keys WHERE poll_id = ?", (poll_id,))
+    if row is None:
+        raise PollError(_("This poll is not open: it takes no answers."))
+    return hmac.new(bytes(row["key"]), b"poll-pair:" + token.encode(), hashlib.sha256
+                    ).hexdigest()[:24]
+
+
+def own_response(store: EventStore, poll_id: int, wave: int, token: str) -> Response | None:
+    """A badge's own answers at a wave, while the poll is open (phone page: "answered")."""
+    code = pair_code(store, poll_id, token)
+    row = store.query_one(
+        "SELECT wave, code, sample, answers, groups FROM poll_responses WHERE poll_id = ? "
+        "AND sample = ? AND wave = ? AND code = ?", (poll_id, PANEL, wave, code))
+    if row is None:
+        return None
+    return Response(int(row["wave"]), str(row["code"]), str(row["sample"]),
+                    answers_from_json(str(row["answers"])), json.loads(str(row["groups"])))
+
+
+def analysis(store: EventStore, poll_id: int, *, before_wave: int = 1,
+             after_wave: int | None = None, correction: str = "none", main_test: str = "t",
+             group_columns: Sequence[str] | None = None) -> Analysis:
+    """The poll's analysis (every figure shown anywhere comes from here). ``after_wave``
+    defaults to the poll's last wave."""
+    p = poll(store, poll_id)
+    after = after_wave if after_wave is not None else max(2, p.questionnaire.waves)
+    for wave in (before_wave, after):
+        if not 1 <= wave <= p.questionnaire.waves:
+            raise PollError(_("This poll has no wave {n}.").format(n=wave))
+    return analyse(p.questionnaire, responses(store, poll_id), before_wave=before_wave,
+                   after_wave=after, correction=correction, main_test=main_test,
+                   group_columns=group_columns)
+
+
+def paper_forms(store: EventStore, poll_id: int) -> list[str]:
+    return [str(r["code"]) for r in store.query(
+        "SELECT code FROM poll_forms WHERE poll_id = ? ORDER BY code", (poll_id,))]
