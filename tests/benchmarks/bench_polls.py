@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from facilitator.polls.analysis import analyse  # noqa: E402
-from facilitator.polls.export import pairs_csv, poll_json  # noqa: E402
-from facilitator.polls.model import (  # noqa: E402
+from facilitator.polls.analysis import analyse
+from facilitator.polls.export import pairs_csv, poll_json
+from facilitator.polls.model import (
     DONT_KNOW,
     KNOWLEDGE,
     LIKERT_5,
@@ -32,7 +32,7 @@ from facilitator.polls.model import (  # noqa: E402
     Questionnaire,
     Response,
 )
-from facilitator.reports.polls import write_poll_report  # noqa: E402
+from facilitator.reports.polls import write_poll_report
 
 
 def questionnaire(items: int) -> Questionnaire:
