@@ -31,18 +31,20 @@ from facilitator.store.owner import canonical
 from facilitator.timing.ops import resume_after_restart
 from ui.bus import ChangeBus
 from ui.context import AppContext
+from ui.language import language_menu
 from ui.pages.base import APP_ACTOR
 from ui.pages.participants import ParticipantsPage
 from ui.pages.plenary.page import PlenaryPage
 from ui.pages.qa import QaPage
 from ui.pages.results import ResultsPage
 from ui.pages.tables import TablesPage
+from ui.pages.theatre import TheatrePage
 from ui.pages.voting import VotingPage
 from ui.projector import ProjectorWindow
 from ui.sound import Chime
 from ui.tasks import TaskRunner
 
-PAGE_KEYS = ("participants", "tables", "plenary", "qa", "voting", "results")
+PAGE_KEYS = ("participants", "tables", "plenary", "qa", "voting", "results", "theatre")
 
 
 _WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
@@ -225,6 +227,8 @@ class MainWindow(QMainWindow):
                                              self.toggle_projector)
         self._action(view_menu, _("&Full screen"), "F11", self._on_full_screen_triggered)
 
+        self.language_menu = language_menu(bar.addMenu(_("&Language")), self,
+                                           self.change_language)
         help_menu = bar.addMenu(_("&Help"))
         self._action(help_menu, _("&Keyboard shortcuts"), "F1", self.show_shortcuts)
         self._action(help_menu, _("&About Facilitator"), None, self._on_about_triggered)
@@ -238,6 +242,7 @@ class MainWindow(QMainWindow):
             "qa": _("Q&&A"),
             "voting": _("Voting"),
             "results": _("Results"),
+            "theatre": _("Theatre"),
         }
 
     def _update_actions(self) -> None:
@@ -292,6 +297,7 @@ class MainWindow(QMainWindow):
             "qa": QaPage(store, self.bus, self.context.clock),
             "voting": VotingPage(store, self.bus, self.tasks),
             "results": ResultsPage(store, self.bus),
+            "theatre": TheatrePage(store, self.bus, self.context.clock),
         }
         for number, key in enumerate(PAGE_KEYS, start=1):
             self.stack.addWidget(self.pages[key])
@@ -493,6 +499,66 @@ class MainWindow(QMainWindow):
             return []
         return [f"{q.round_title}: {q.question.text}"
                 for q in phone_questions(self.store, open_only=True)]
+
+    # -- language ------------------------------------------------------------------------------
+
+    def change_language(self, code: str) -> None:
+        """Switch to ``code`` (Language menu), keep it for the next starts, and rebuild the
+        window in it; refused while phone voting runs (rebuilding would stop the server)."""
+        from PySide6.QtWidgets import QApplication
+
+        from ui.language import apply_language, changed_message, save_language
+
+        if getattr(getattr(self.pages.get("voting"), "phone_panel", None), "server", None):
+            self.show_error(_("Cannot change the language now"), _(
+                "Phone voting is on: stop it on the Voting page first (the window is rebuilt "
+                "in the new language, which would stop it)."))
+            return
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        save_language(self.context.config_dir, code)
+        apply_language(app, code)
+        self.retranslate()
+        self.statusBar().showMessage(changed_message(code), 15000)
+
+    def retranslate(self) -> None:
+        """Build the menus and the pages again in the language now set: the event stays
+        open and the page shown stays shown; the projector window closes."""
+        shown = self.current_page_key()
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            self.menuBar().removeAction(menu_action)
+            if isinstance(menu, QMenu):
+                for act in menu.actions():
+                    if act.parent() is self:
+                        act.deleteLater()
+                menu.deleteLater()
+        self._make_menus()
+        self.sidebar.setAccessibleName(_("Jobs of the day"))
+        store = self.store
+        if store is None:
+            for page in self.pages.values():
+                self.stack.removeWidget(page)
+                page.deleteLater()
+            self._show_welcome()
+            return
+        if self.projector is not None:
+            self.projector.close()
+            self.projector.deleteLater()
+            self.projector = None
+        self.tasks.wait()
+        old, self.pages = self.pages, {}
+        for page in old.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.sidebar.clear()
+        self._build_pages(store)
+        self.setWindowTitle(_("{event} — Facilitator").format(event=store.name))
+        self.saved_label.setText(
+            _("Every change is saved in {file} as soon as it is made.").format(
+                file=store.path.name))
+        self._update_actions()
+        self.show_page(shown if shown in PAGE_KEYS else "participants")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         open_now = self.open_phone_questions()

@@ -10,6 +10,7 @@ digits are never late and the CPU sleeps in between.
 from __future__ import annotations
 
 import math
+from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -20,7 +21,7 @@ from PySide6.QtGui import (
     QScreen,
     QShowEvent,
 )
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from facilitator.changes import Changes
 from facilitator.clock import Clock
@@ -40,6 +41,7 @@ from facilitator.timing.countdown import (
 from facilitator.timing.model import PlenaryState
 from ui.bus import ChangeBus
 from ui.pages.results.view import ProjectorResults
+from ui.pages.theatre.projector_view import TheatreProjectorView
 
 
 def _label(parent_layout: QVBoxLayout, name: str) -> QLabel:
@@ -84,13 +86,24 @@ class ProjectorWindow(QWidget):
         self.views.addWidget(welcome)
 
         plenary = QWidget()
-        layout = QVBoxLayout(plenary)
-        layout.setContentsMargins(48, 36, 48, 36)
-        self.speaker_label = _label(layout, "projSpeaker")
-        self.countdown_label = _label(layout, "projCountdown")
-        self.next_label = _label(layout, "projNext")
-        layout.addStretch(1)
-        self.balance_label = _label(layout, "projBalance")
+        columns = QHBoxLayout(plenary)
+        columns.setContentsMargins(48, 32, 48, 32)
+        columns.setSpacing(40)
+        main = QVBoxLayout()
+        self.agenda_label = _label(main, "projAgenda")
+        self.status_label = _label(main, "projStatus")
+        self.speaker_label = _label(main, "projSpeaker")
+        self.countdown_label = _label(main, "projCountdown")
+        self.next_label = _label(main, "projNext")
+        main.addStretch(1)
+        self.balance_label = _label(main, "projBalance")
+        columns.addLayout(main, 3)
+        self.list_label = QLabel()
+        self.list_label.setObjectName("projList")
+        self.list_label.setTextFormat(Qt.TextFormat.RichText)
+        self.list_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.list_label.setWordWrap(True)
+        columns.addWidget(self.list_label, 2)
         self.views.addWidget(plenary)
 
         question = QWidget()
@@ -105,6 +118,8 @@ class ProjectorWindow(QWidget):
         self._question: QaQuestion | None = None
         self.results_view = ProjectorResults()
         self.views.addWidget(self.results_view)  # index 3: a result the facilitator shows
+        self.theatre_view = TheatreProjectorView()  # a legislative-theatre proposal (#15)
+        self.views.addWidget(self.theatre_view)
 
         self._ticker = QTimer(self)
         self._ticker.setSingleShot(True)
@@ -167,8 +182,11 @@ class ProjectorWindow(QWidget):
             #projEvent {{ font-size:{int(h * 0.055)}px; font-weight:600; }}
             #projWelcome {{ font-size:{int(h * 0.07)}px; }}
             #projCount {{ font-size:{int(h * 0.05)}px; color:#fde047; }}
+            #projAgenda {{ font-size:{int(h * 0.05)}px; font-weight:600; color:#fde047; }}
+            #projStatus {{ font-size:{int(h * 0.045)}px; font-weight:700; }}
             #projSpeaker {{ font-size:{int(h * 0.09)}px; font-weight:700; }}
-            #projCountdown {{ font-size:{int(h * 0.36)}px; font-weight:800; }}
+            #projCountdown {{ font-size:{int(h * 0.30)}px; font-weight:800; }}
+            #projList {{ font-size:{int(h * 0.042)}px; }}
             #projNext {{ font-size:{int(h * 0.05)}px; color:#d1d5db; }}
             #projBalance {{ font-size:{int(h * 0.04)}px; color:#93c5fd; }}
             #projQuestionMeta {{ font-size:{int(h * 0.05)}px; color:#fde047; }}
@@ -190,7 +208,9 @@ class ProjectorWindow(QWidget):
         self._state = state
         panel_id = qa.latest_panel_id(self._store)
         self._question = qa.state(self._store, panel_id).now if panel_id is not None else None
-        if self.results_view.refresh(self._store):
+        if self.theatre_view.refresh(self._store):
+            self.views.setCurrentWidget(self.theatre_view)
+        elif self.results_view.refresh(self._store):
             self.views.setCurrentIndex(3)
         elif self._question is not None:
             q = self._question
@@ -203,27 +223,45 @@ class ProjectorWindow(QWidget):
                 meta = _("Table {tables} asks {experts}") if experts else _("Table {tables} asks")
             self.question_meta_label.setText(meta.format(tables=", ".join(q.tables),
                                                          experts=experts))
-        elif state.current is None and not state.queue:
+        elif not self._plenary_under_way(state):
             self.views.setCurrentIndex(0)
         else:
             self.views.setCurrentIndex(1)
             self._fill_plenary(state)
         self._on_ticker_timeout()
 
+    @staticmethod
+    def _plenary_under_way(state: PlenaryState) -> bool:
+        """Someone speaks or waits, or the session has begun (a turn was taken, an agenda
+        item runs): an empty queue mid-session is not a welcome screen."""
+        return (state.current is not None or bool(state.queue) or state.last_turn is not None
+                or state.current_agenda_item is not None)
+
     def _fill_plenary(self, state: PlenaryState) -> None:
+        """The agenda item, who speaks (or that no one does), the countdown and its state,
+        who is next; beside it the item's whole list: finished speakers greyed, the current
+        one marked, then the queue in order."""
+        item = state.current_agenda_item
+        self.agenda_label.setText(item.title if item is not None else state.session_title)
         current = state.current
-        if current is None:
-            self.speaker_label.setText(_("Next to speak"))
-        else:
+        upcoming = state.queue[:3]
+        if current is not None:
             marker = "  ↩ " + _("reply") if current.kind == "reply" else ""
             self.speaker_label.setText(current.participant.name + marker)
-        upcoming = state.queue[:3] if current is not None else state.queue[:4]
-        if current is None and upcoming:
-            self.speaker_label.setText(upcoming[0].participant.name)
-            upcoming = upcoming[1:]
+            self.speaker_label.setStyleSheet("color:#ffffff;")
+        elif state.queue:
+            # Between turns: the next person is named as next, not as if speaking.
+            self.speaker_label.setText(_("Next to speak: {name}").format(
+                name=state.queue[0].participant.name))
+            self.speaker_label.setStyleSheet("color:#9ca3af;")
+            upcoming = state.queue[1:4]
+        else:
+            self.speaker_label.setText(_("No one is waiting to speak"))
+            self.speaker_label.setStyleSheet("color:#9ca3af;")
         self.next_label.setText(
             _("Next: {names}").format(names=" · ".join(e.participant.name for e in upcoming))
-             if upcoming else "")
+            if upcoming else "")
+        self.list_label.setText(self._speaker_list(state))
         if state.settings.projector_shows_balance:
             stats = timing.speaking_stats(self._store, self._clock, session_id=state.session_id,
                                           attribute=state.settings.alternate_attribute or None)
@@ -231,6 +269,36 @@ class ProjectorWindow(QWidget):
                 "  ·  ".join(g.sentence() for g in stats.groups) if stats.groups else "")
         else:
             self.balance_label.setText("")
+
+    def _speaker_list(self, state: PlenaryState, finished_shown: int = 4,
+                      waiting_shown: int = 8) -> str:
+        """The list of speakers as rich text: the last ``finished_shown`` finished turns of
+        the agenda item (or session) greyed, the current one, then the queue."""
+        item = state.current_agenda_item
+        done = [t for t in timing.turns(self._store, state.session_id)
+                if not t.open and (item is None or t.agenda_item_id == item.id)]
+        rows = [f"<p style='margin:0 0 4px 0; color:#fde047; font-weight:700'>"
+                f"{escape(_('Speakers'))}</p>"]
+        if len(done) > finished_shown:
+            rows.append("<p style='margin:0; color:#6b7280'>" + escape(
+                _("… {n} earlier").format(n=len(done) - finished_shown)) + "</p>")
+        for turn in done[-finished_shown:]:
+            rows.append(f"<p style='margin:0; color:#6b7280'>✓ {escape(turn.participant.name)}"
+                        "</p>")
+        if state.current is not None:
+            rows.append("<p style='margin:4px 0; color:#ffffff; font-weight:800'>▶ "
+                        f"{escape(state.current.participant.name)}</p>")
+        for n, entry in enumerate(state.queue[:waiting_shown], start=1):
+            reply = " ↩" if entry.is_reply else ""
+            rows.append(f"<p style='margin:0; color:#e5e7eb'>{n}. "
+                        f"{escape(entry.participant.name)}{reply}</p>")
+        if len(state.queue) > waiting_shown:
+            rows.append("<p style='margin:0; color:#9ca3af'>" + escape(
+                _("… and {n} more").format(n=len(state.queue) - waiting_shown)) + "</p>")
+        if not done and state.current is None and not state.queue:
+            rows.append("<p style='margin:0; color:#9ca3af'>" + escape(
+                _("No one yet.")) + "</p>")
+        return "".join(rows)
 
     def _on_ticker_timeout(self) -> None:
         self.clock_label.setText(self._clock.now().astimezone().strftime("%H:%M"))
@@ -244,17 +312,28 @@ class ProjectorWindow(QWidget):
         current = state.current
         if current is None:
             text, colour = format_mmss(state.settings.turn_seconds), "#6b7280"
-            self._set_countdown(text, colour)
+            self._set_status("")
+            self._set_countdown(text if state.queue else "", colour)
             return
         remaining = current.countdown.remaining(self._clock)
         seconds, over = display_seconds(remaining, state.settings.overtime)
         stage = stage_at(remaining, state.settings.stages)
         colour = stage.colour if stage else NORMAL_COLOUR
+        if current.countdown.running:
+            self._set_status(_("Speaking"), "#86efac")
+        else:
+            self._set_status("⏸ " + _("PAUSED"), "#fbbf24")
+            colour = "#9ca3af"  # the digits stand still, and look it
         self._set_countdown(format_mmss(seconds, over), colour)
         if current.countdown.running:
             # Wake exactly when the shown second changes next.
             fraction = remaining - math.floor(remaining)
             self._schedule(fraction if fraction > 0.0005 else 1.0)
+
+    def _set_status(self, text: str, colour: str = "#ffffff") -> None:
+        if self.status_label.text() != text:
+            self.status_label.setText(text)
+            self.status_label.setStyleSheet(f"color:{colour};")
 
     def _tick_question(self) -> None:
         timer = self._question.timer if self._question is not None else None

@@ -1,0 +1,256 @@
+"""A whole legislative-theatre session from the keyboard on the Theatre page: 3 scenes,
+10 interventions, 30 cards (typed, scanned paper cards, phones), 5 proposals, votes from
+phones, paper and hands, commitments, the projector, and the PDF read back and rendered."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QMimeData, QPoint, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from facilitator.ballots import Answer, enter, issue_codes
+from facilitator.clock import FakeClock
+from facilitator.lan import ops as lan_ops
+from facilitator.people import list_participants
+from facilitator.store import EventStore
+from facilitator.theatre import ops, queries
+from ui.bus import ChangeBus
+from ui.pages.theatre import TheatrePage
+from ui.pages.theatre.cards import CARD_MIME
+from ui.projector import ProjectorWindow
+
+SCENES = (("The job centre", "Jay, Advisor", "Jay is sanctioned"),
+          ("The interview", "Jay, Manager", "No early bus"),
+          ("At home", "Jay, Mum", "No money for the course"))
+
+
+def type_in(qtbot: QtBot, widget: QWidget, text: str, enter_key: bool = True) -> None:
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+    if enter_key:
+        qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def page(qtbot: QtBot, demo_store: EventStore, clock: FakeClock, tmp_path: Path
+         ) -> TheatrePage:
+    bus = ChangeBus()
+    page = TheatrePage(demo_store, bus, clock,
+                       choose_save=lambda parent, title, name: tmp_path / name)
+    page._keep = bus  # type: ignore[attr-defined]
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def voters(store: EventStore) -> list[int]:
+    return [p.id for p in list_participants(store)
+            if p.present and p.active and p.role == "participant"]
+
+
+def vote_by_phone(page: TheatrePage, round_id: int, people: list[int], yes: int) -> None:
+    for n, pid in enumerate(people):
+        page.run(lambda pid=pid, n=n: lan_ops.cast_vote(
+            page.store, pid, round_id, 0, Answer((1, None, None) if n < yes else
+                                                 (None, 1, None)), actor="phone"))
+
+
+def vote_on_paper(page: TheatrePage, round_id: int, papers: int, yes: int) -> None:
+    codes = issue_codes(page.store, round_id, papers, actor="desk").papers
+    for n, paper in enumerate(codes):
+        page.run(lambda paper=paper, n=n: enter(
+            page.store, round_id, paper.code,
+            [Answer((1, None, None) if n < yes else (None, 1, None))], actor="desk"))
+
+
+def test_whole_session_from_the_keyboard(qtbot: QtBot, page: TheatrePage, clock: FakeClock,
+                                         tmp_path: Path) -> None:
+    store = page.store
+    # Start the session and enter the play.
+    type_in(qtbot, page.play_title_edit, "Nothing about us")
+    assert queries.session(store) is not None and page.tabs.isVisible()
+    for title, chars, problem in SCENES:
+        type_in(qtbot, page.scene_title_edit, title, enter_key=False)
+        type_in(qtbot, page.scene_chars_edit, chars, enter_key=False)
+        type_in(qtbot, page.scene_problem_edit, problem)
+    assert [s.title for s in queries.scenes(store)] == [s[0] for s in SCENES]
+    assert page.scene_title_edit.hasFocus()
+
+    # Ten interventions, each on its countdown.
+    someone = next(p for p in list_participants(store) if p.present)
+    for n in range(10):
+        page.scene_combo.setFocus()
+        qtbot.keyClick(page.scene_combo, Qt.Key.Key_Home)
+        for _step in range(n * 3 // 10):
+            qtbot.keyClick(page.scene_combo, Qt.Key.Key_Down)
+        if n == 0:
+            type_in(qtbot, page.who_edit, someone.name)
+        assert page.tried_edit.hasFocus() or n > 0
+        type_in(qtbot, page.tried_edit, f"tries idea {n}")
+        assert page.outcome_edit.hasFocus()
+        clock.advance(75)
+        page._tick()
+        assert page.timer_label.text() == "2:45"
+        if n == 4:
+            qtbot.keyClick(page.outcome_edit, Qt.Key.Key_F7)  # pause the countdown
+            assert "paused" in page.timer_label.text()
+        type_in(qtbot, page.outcome_edit, f"outcome {n}")
+    log = queries.interventions(store)
+    assert len(log) == 10 and log[0].who == someone.name and log[1].who == "audience member"
+    assert [i.scene_position for i in log] == [1, 1, 1, 1, 2, 2, 2, 3, 3, 3]
+    assert all(i.ended_at is not None and i.outcome for i in log)
+
+    # Thirty cards: typed, scanned from paper idea cards, and from phones.
+    qtbot.keyClick(page, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert page.tabs.currentIndex() == 1 and page.card_edit.hasFocus()
+    for n in range(10):
+        type_in(qtbot, page.card_edit, f"typed idea {n}")
+    for n in range(10):
+        type_in(qtbot, page.scan_edit, f"FACILITATOR-TABLE:IDEA S{n % 3 + 1}")
+        assert page.card_edit.hasFocus()
+        type_in(qtbot, page.card_edit, f"card idea {n}")
+    people = voters(store)
+    for n in range(10):  # what the phone page does (facilitator/lan/theatre.py)
+        page.run(lambda n=n: ops.add_card(store, f"phone idea {n}", source="phone",
+                                          intervention_id=log[n].id,
+                                          participant_id=people[n], actor="phone"))
+    every = queries.cards(store)
+    assert len(every) == 30 and page.card_list.count() == 30
+    assert [c.source for c in every].count("card") == 10
+    assert {c.scene_id for c in every if c.source == "card"} == {
+        s.id for s in queries.scenes(store)}
+    assert all(c.intervention_id == log[-1].id for c in every if c.source == "typed")
+
+    # Five proposals of six cards each, chosen with the keyboard in the card list.
+    for n in range(5):
+        page.card_list.setFocus()
+        qtbot.keyClick(page.card_list, Qt.Key.Key_Home)
+        for _step in range(5 if n < 4 else 4):
+            qtbot.keyClick(page.card_list, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+        type_in(qtbot, page.new_proposal_edit, f"Proposal number {n + 1}")
+    proposals = queries.proposals(store)
+    assert len(proposals) == 5 and [len(p.cards) for p in proposals] == [6, 6, 6, 6, 5]
+    # The last card is dragged onto proposal 5 (a drop carrying the card, as a drag does).
+    last = queries.cards(store, unsorted_only=True)[0]
+    data = QMimeData()
+    data.setData(CARD_MIME, str(last.id).encode())
+    target = page.proposal_list.visualItemRect(page.proposal_list.item(4)).center()
+    drop = QDropEvent(target.toPointF() if hasattr(target, "toPointF") else QPoint(target),
+                      Qt.DropAction.MoveAction, data, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    page.proposal_list.dropEvent(drop)
+    assert len(queries.proposal(store, proposals[4].id).cards) == 6
+    # Merge P4 into P3, un-merge: each card keeps its link.
+    links = {c.id: (c.scene_id, c.intervention_id, c.proposal_id) for c in queries.cards(store)}
+    page.proposal_list.item(2).setSelected(True)
+    page.proposal_list.item(3).setSelected(True)
+    qtbot.keyClick(page.proposal_list, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert len(queries.proposal(store, proposals[2].id).cards) == 12
+    page.proposal_list.setCurrentRow(3)
+    page.unmerge_button.click()
+    assert {c.id: (c.scene_id, c.intervention_id, c.proposal_id)
+            for c in queries.cards(store)} == links
+
+    # Reword and tag, then the votes: phones, paper, hands, phones, paper at two thirds.
+    qtbot.keyClick(page, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    methods = ("phones", "paper", "hands", "phones", "paper")
+    for index, p in enumerate(proposals):
+        page.vote_proposal_combo.setCurrentIndex(index)
+        page.reword_edit.selectAll()
+        type_in(qtbot, page.reword_edit, f"Reworded proposal {index + 1}")
+        page.area_edit.clear()
+        type_in(qtbot, page.area_edit, "Employment")
+        type_in(qtbot, page.body_edit, "City Council")
+        page.method_combo.setCurrentIndex(page.method_combo.findData(methods[index]))
+        page.rule_combo.setCurrentIndex(2 if index == 4 else 0)
+        qtbot.keyClick(page.reword_edit, Qt.Key.Key_V,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        vote = queries.vote(store, p.id)
+        assert vote is not None and vote.method == methods[index]
+        if methods[index] == "phones":
+            assert vote.round_id is not None
+            vote_by_phone(page, vote.round_id, people[:20], yes=14 if index == 0 else 8)
+        elif methods[index] == "paper":
+            assert vote.round_id is not None
+            vote_on_paper(page, vote.round_id, 15, yes=9)
+        else:
+            assert page.hands_for.hasFocus()
+            qtbot.keyClicks(page.hands_for, "17")
+            qtbot.keyClick(page.hands_for, Qt.Key.Key_Tab)
+            qtbot.keyClicks(page.hands_against, "6")
+            qtbot.keyClick(page.hands_against, Qt.Key.Key_Tab)
+            qtbot.keyClicks(page.hands_abstain, "2")
+            type_in(qtbot, page.hands_note_edit, "hands, counted by Amira and Joe")
+        qtbot.keyClick(page.reword_edit, Qt.Key.Key_F9)
+        assert "closed" in page.outcome_label.text()
+    results = [queries.outcome(store, p.id) for p in proposals]
+    assert [r.passed for r in results if r] == [True, True, True, False, False]
+    assert [v.text for v in queries.versions(store, proposals[0].id)] == [
+        "Proposal number 1", "Reworded proposal 1"]
+    assert queries.proposal(store, proposals[0].id).body == "City Council"
+
+    # The projector shows the proposal with its cards, then its result.
+    projector = ProjectorWindow(store, page.bus, clock)
+    qtbot.addWidget(projector)
+    projector.show()
+    page.vote_proposal_combo.setCurrentIndex(0)
+    qtbot.keyClick(page.reword_edit, Qt.Key.Key_F5)
+    assert projector.views.currentWidget() is projector.theatre_view
+    assert projector.theatre_view.proposal_label.text() == "Reworded proposal 1"
+    assert "typed idea" in projector.theatre_view.cards_label.text()
+    assert "PASSED" not in projector.theatre_view.result_label.text()
+    qtbot.keyClick(page.reword_edit, Qt.Key.Key_F6)
+    assert "PASSED" in projector.theatre_view.result_label.text()
+
+    # Commitments on the accepted proposals, read back and confirmed.
+    qtbot.keyClick(page, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    assert page.commit_proposal_combo.count() == 3 and page.commit_name_edit.hasFocus()
+    for name, role, action, due in (("Cllr Shah", "Cabinet member", "Pilot named advisors",
+                                     "2027-03-31"),
+                                    ("Helen Obi", "Bus network", "Early-bus trial",
+                                     "2027-01-15")):
+        type_in(qtbot, page.commit_name_edit, name)
+        type_in(qtbot, page.commit_role_edit, role)
+        type_in(qtbot, page.commit_body_edit, "City Council")
+        type_in(qtbot, page.commit_action_edit, action)
+        type_in(qtbot, page.commit_due_edit, due)
+        qtbot.keyClick(page.commit_name_edit, Qt.Key.Key_F10)
+    type_in(qtbot, page.commit_name_edit, "Dan Morris", enter_key=False)
+    type_in(qtbot, page.commit_cannot_edit, "sanctions are set nationally")
+    made = queries.commitments(store)
+    assert [c.confirmed_at is not None for c in made] == [True, True, False]
+    assert made[2].text == "Cannot commit, because sanctions are set nationally"
+    assert "Dan Morris" in projector.theatre_view.commitments_label.text()
+    projector.close()
+
+    # The PDF, read back and rendered.
+    qtbot.keyClick(page.commit_name_edit, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    pdf = tmp_path / "proposals-and-commitments.pdf"
+    assert pdf.exists()
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    assert "Proposals and commitments" in text and "Reworded proposal 5" in text
+    assert "14 for, 6 against" in text and "hands, counted by Amira and Joe" in text
+    assert "Cannot commit, because sanctions are set nationally" in text
+    assert "NOT PASSED" in text and "phone idea 3" in text
+    assert shutil.which("pdftoppm")
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "pg")],
+                   check=True)
+    assert len(list(tmp_path.glob("pg*.png"))) == len(PdfReader(pdf).pages)
+    page.grab().save(str(tmp_path / "theatre.png"))
+
+
+def test_a_refusal_shows_in_the_banner(qtbot: QtBot, page: TheatrePage) -> None:
+    type_in(qtbot, page.play_title_edit, "Play")
+    type_in(qtbot, page.tried_edit, "something")
+    assert "scenes first" in page.banner.text()
+    type_in(qtbot, page.scan_edit, "not a card")
+    assert "idea card" in page.banner.text()
