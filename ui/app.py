@@ -32,7 +32,7 @@ _STARTED = time.perf_counter()
 
 
 def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    from facilitator.i18n import _
+    from facilitator.i18n import LANGUAGES, _
 
     parser = argparse.ArgumentParser(prog="facilitator", description=_(
         "Facilitator: the day of a citizens' assembly, on one laptop, offline."))
@@ -43,6 +43,9 @@ def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
                         help=_("open the demo event offscreen, visit every page and exit"))
     parser.add_argument("--config-dir", type=Path, help=_("where settings are kept"))
     parser.add_argument("--data-dir", type=Path, help=_("where the demo event is kept"))
+    parser.add_argument("--language", choices=list(LANGUAGES), help=_(
+        "the language of the app: en (English), cy (Cymraeg) or ar (Arabic); kept for the "
+        "next starts (else the first start asks, and the Language menu changes it)"))
     parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(list(argv))
 
@@ -85,6 +88,7 @@ def _run(args: argparse.Namespace) -> int:
     from facilitator.i18n import _
     from facilitator.store import EventInUseError, set_program
     from ui.context import AppContext
+    from ui.language import start_language
     from ui.main_window import MainWindow
 
     app = _make_app()
@@ -92,6 +96,9 @@ def _run(args: argparse.Namespace) -> int:
     set_program(_("the Facilitator app"))
     context = AppContext.build(args.config_dir or _standard_dir("config"),
                                args.data_dir or _standard_dir("data"))
+    start_language(app, context.config_dir, args.language,
+                   may_ask=not args.exit_when_shown
+                   and app.platformName() not in ("offscreen", "minimal"))
     # Own the event before any window exists: if another Facilitator has it, that one's
     # window comes forward and this launch ends without ever opening the file.
     target = _first_event(args, context)
