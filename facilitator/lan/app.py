@@ -26,6 +26,7 @@ from facilitator.changes import Changes
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.lan import ops, pages, queries
+from facilitator.lan import polls as lan_polls
 from facilitator.lan.model import MAX_QUESTION_CHARS, PHONE, PHONE_TABLE, PHONES, LanError
 from facilitator.lan.security import FormKeys, GuessBudget, RateLimiter, TokenIndex, client_key
 from facilitator.lan.text import LANGUAGES, PageText, from_accept_language, pick, translation
@@ -369,6 +370,15 @@ class PhoneApp:
                 return self._home(t, person, base, key, lang_form, error=reason_text(t, exc))
             self._write(changes)
             return 303, [("Location", base)], b""
+        if head == "poll":  # a deliberative poll's questionnaire (issue 16: lan/polls.py)
+            reply = lan_polls.route(
+                self.store, t, person, base, key, parts[1:], method, form,
+                str(environ.get("QUERY_STRING", ""))[:200],
+                lambda title, body, status: self._html(t, title, body, status=status,
+                                                       lang_form=lang_form, home=base),
+                self._write)
+            if reply is not None:
+                return reply
         raise _Reply(404)
 
     def _home(self, t: PageText, person: Participant, base: str, key: str, lang_form: str, *,
@@ -377,6 +387,7 @@ class PhoneApp:
                  for q in queries.phone_questions(self.store)]
         body = pages.home_body(t, person.name, base, key, items,
                                queries.waiting_hand(self.store, person.id) is not None)
+        body = lan_polls.home_block(t, self.store, base) + body  # open questionnaires
         if error:
             body = pages.message("error", error) + body
         return self._html(t, t("Vote on your phone"), body, lang_form=lang_form,
