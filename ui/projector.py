@@ -258,9 +258,10 @@ class ProjectorWindow(QWidget):
         else:
             self.speaker_label.setText(_("No one is waiting to speak"))
             self.speaker_label.setStyleSheet("color:#9ca3af;")
-        self.next_label.setText(
-            _("Next: {names}").format(names=" · ".join(e.participant.name for e in upcoming))
-            if upcoming else "")
+        names = " · ".join(e.participant.name for e in upcoming)
+        self.next_label.setText("" if not upcoming else
+                                _("Next: {names}").format(names=names) if current is not None
+                                else _("Then: {names}").format(names=names))
         self.list_label.setText(self._speaker_list(state))
         if state.settings.projector_shows_balance:
             stats = timing.speaking_stats(self._store, self._clock, session_id=state.session_id,
@@ -322,7 +323,7 @@ class ProjectorWindow(QWidget):
         if current.countdown.running:
             self._set_status(_("Speaking"), "#86efac")
         else:
-            self._set_status("⏸ " + _("PAUSED"), "#fbbf24")
+            self._set_status(_("PAUSED"), "#fbbf24")
             colour = "#9ca3af"  # the digits stand still, and look it
         self._set_countdown(format_mmss(seconds, over), colour)
         if current.countdown.running:
