@@ -17,7 +17,10 @@ from facilitator.tally.pb import PbRule, count_pb, format_number, read_pb
 from facilitator.tally.stv import StageAction, count_stv
 
 PB_RULES = {"greedy": PbRule.GREEDY, "greedy-no-skip": PbRule.GREEDY_NO_SKIP,
-            "greedy-threshold": PbRule.GREEDY_THRESHOLD, "mes": PbRule.EQUAL_SHARES_ADD1}
+            "greedy-threshold": PbRule.GREEDY_THRESHOLD,
+            "greedy-exclusive": PbRule.GREEDY_EXCLUSIVE, "greedy-custom": PbRule.GREEDY_CUSTOM,
+            "mes": PbRule.EQUAL_SHARES_ADD1,
+            "mes-comparison": PbRule.EQUAL_SHARES_ADD1_COMPARISON}
 COUNTED_STAGES = (StageAction.FIRST_PREFERENCES, StageAction.TRANSFER_SURPLUS,
                   StageAction.EXCLUDE)
 
@@ -55,7 +58,9 @@ def cmd_count_stv(args: argparse.Namespace) -> int:
 
 
 def cmd_count_pb(args: argparse.Namespace) -> int:
-    election = read_pb(args.file)
+    election = read_pb(args.file, strict=args.strict)
+    for warning in election.warnings:
+        print(warning, file=sys.stderr)
     rule: PbRule | str | None = PB_RULES[args.rule] if args.rule else None
     if rule is None and (election.rule or "").strip().lower() in PB_RULES:
         rule = PB_RULES[(election.rule or "").strip().lower()]
@@ -83,5 +88,8 @@ def add_count_commands(sub: Any) -> None:
     p.add_argument("--rule", choices=tuple(PB_RULES),
                    help=_("default: the file's META rule (equalshares/add1 is mes)"))
     p.add_argument("--json", action="store_true", help=_("selected ids and the money spent"))
+    p.add_argument("--strict", action="store_true",
+                   help=_("refuse a file where a vote names the same project twice "
+                          "(default: count it once and say so)"))
     p.set_defaults(func=cmd_count_pb)
 

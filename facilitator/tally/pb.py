@@ -6,7 +6,18 @@ Rules (META ``rule``), all in exact arithmetic (:class:`fractions.Fraction`, nev
     Projects in order of score; each is funded if it still fits in what is left of the
     budget, otherwise skipped.
 ``greedy-no-skip``
-    The same order, but funding stops at the first project that does not fit.
+    The same order, but funding stops at the first project that does not fit. A project
+    that costs more than the whole budget on its own is passed over, not a stop (Wrocław
+    2017 lists such projects at a cost of 999999999; the published outcome passes them).
+``greedy-exclusive``
+    Warszawa 2024's name for greedy where some projects exclude each other (the same
+    site). Pabulib files do not record which, so it is counted as ``greedy`` with a note;
+    every such file in the reference data comes out as published.
+``greedy-custom``
+    Only the rule the file's META ``comment`` documents, and only the one we know
+    (Poznań): ``greedy-no-skip`` by number of votes, then the project that stopped it is
+    funded too if what is left covers at least the stated share (80%) of its cost (the
+    file marks it ``selected`` = 2). Any other custom rule is refused.
 ``greedy-threshold``
     ``greedy`` over the projects whose score reaches META ``min_project_score_threshold``.
     (A threshold in META is honoured by the other greedy rules too.)
@@ -20,6 +31,12 @@ Rules (META ``rule``), all in exact arithmetic (:class:`fractions.Fraction`, nev
     project could still be afforded. No further greedy step is taken. Approval ballots only.
     A count that would need more than 20,000 such runs is refused with a message (see
     ``MAX_ADD1_RUNS``) rather than left running for hours.
+``equalshares/add1-comparison``
+    Wieliczka 2023 ("Green Million"): Add1 that keeps raising the share while the outcome
+    fits the budget (without stopping early once nothing more is affordable, pabutools'
+    ``exhaustive_stop=False``), then the comparison step: the greedy outcome replaces it
+    only if more voters prefer it (a voter prefers the outcome that spends more on the
+    projects they voted for).
 
 Numbers (budget, costs, points) are plain decimals below 10**18 with at most 20 decimal
 places; anything else is refused before any exact arithmetic is done.
@@ -29,9 +46,12 @@ cumulative and scoring ballots (unlisted projects get META ``default_score``, 0 
 Borda for ordinal ballots, the first choice getting ``max_length`` points (the number of
 projects if absent), the next one fewer, and so on.
 
-Ties (greedy): more points, then more voters, then lower cost, then the order of the
-project list. Ties (equal shares): more voters, then lower cost (equalshares.net's
-"maxVotes, minCost"), then list order. A tie settled by list order is noted in the result.
+Ties (greedy): the order of the project list (in Pabulib files, the official ranking; on a
+ballot, the order printed). This reproduces the published outcome of every tied file in
+the reference data (Gdynia 2020, Katowice 2022, Łódź 2024, Kraków 2022), where "more voters,
+then lower cost" gets four wrong. Ties (equal shares): more voters, then lower cost
+(equalshares.net's "maxVotes, minCost"), then list order. A tie settled by list order is
+noted in the result.
 """
 
 from __future__ import annotations
@@ -61,7 +81,10 @@ class PbRule(StrEnum):
     GREEDY = "greedy"
     GREEDY_NO_SKIP = "greedy-no-skip"
     GREEDY_THRESHOLD = "greedy-threshold"
+    GREEDY_EXCLUSIVE = "greedy-exclusive"
+    GREEDY_CUSTOM = "greedy-custom"
     EQUAL_SHARES_ADD1 = "equalshares/add1"
+    EQUAL_SHARES_ADD1_COMPARISON = "equalshares/add1-comparison"
 
 
 @dataclass(frozen=True)
@@ -91,6 +114,8 @@ class PbElection:
     meta: Mapping[str, str]
     projects: tuple[Project, ...]
     votes: tuple[PbVote, ...]
+    # what the reader forgave (a vote naming a project twice), one sentence each
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def budget(self) -> Fraction:
@@ -208,10 +233,16 @@ def _approx(value: Fraction, places: int = 2) -> str:
 # -- reading and writing ---------------------------------------------------------------------
 
 
-def parse_pb(text: str, source: str | None = None) -> PbElection:
-    """Parse Pabulib text (semicolon CSV in three sections); errors name the line."""
+def parse_pb(text: str, source: str | None = None, *, strict: bool = False) -> PbElection:
+    """Parse Pabulib text (semicolon CSV in three sections); errors name the line.
+
+    A vote that names the same project twice is read as pabutools reads it: the project
+    counts once, at its first place (for point ballots, with the points of its last
+    mention, as pabutools keeps them), and the election's ``warnings`` name the lines.
+    ``strict`` refuses such a file instead.
+    """
     try:
-        return _parse(text)
+        return _parse(text, strict)
     except TallyInputError as exc:
         raise PbError(exc.problem, exc.line, source) from None
 
@@ -237,7 +268,31 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
         yield reader.line_num, row
 
 
-def _parse(text: str) -> PbElection:
+MAX_LINES_NAMED = 20
+
+
+def _repeat_warning(lines: Sequence[int]) -> str:
+    named = ", ".join(map(str, lines[:MAX_LINES_NAMED]))
+    if len(lines) > MAX_LINES_NAMED:
+        named += " " + _("and {n} more").format(n=len(lines) - MAX_LINES_NAMED)
+    return ngettext(
+        "A vote names the same project twice (line {lines}); it was counted once.",
+        "{n} votes name the same project twice (lines {lines}); each was counted once.",
+        len(lines),
+    ).format(n=len(lines), lines=named)
+
+
+def _once(chosen: tuple[str, ...], points: tuple[Fraction, ...] | None
+          ) -> tuple[tuple[str, ...], tuple[Fraction, ...] | None]:
+    """``chosen`` with each project once, at its first place; its points from its last."""
+    if points is None:
+        return tuple(dict.fromkeys(chosen)), None
+    last = dict(zip(chosen, points, strict=True))
+    kept = tuple(dict.fromkeys(chosen))
+    return kept, tuple(last[p] for p in kept)
+
+
+def _parse(text: str, strict: bool = False) -> PbElection:
     meta: dict[str, str] = {}
     meta_line: dict[str, int] = {}
     project_rows: list[tuple[int, dict[str, str]]] = []
@@ -310,6 +365,7 @@ def _parse(text: str) -> PbElection:
     votes: list[PbVote] = []
     voters: set[str] = set()
     has_points = any("points" in rec for _line, rec in vote_rows)
+    repeat_lines: list[int] = []
     election_type = meta.get("vote_type", "approval").strip().lower()
     for line, rec in vote_rows:
         vid = rec.pop("voter_id")
@@ -322,7 +378,8 @@ def _parse(text: str) -> PbElection:
                 raise PbError(
                     _("the vote names project {p}, which is not listed").format(p=cut(pid)), line
                 )
-        if len(set(chosen)) != len(chosen):
+        repeated = len(set(chosen)) != len(chosen)
+        if repeated and strict:
             raise PbError(_("the vote names the same project twice"), line)
         points: tuple[Fraction, ...] | None = None
         points_text = rec.pop("points", "") if has_points else ""
@@ -336,12 +393,16 @@ def _parse(text: str) -> PbElection:
                 )
         elif election_type in POINT_TYPES and chosen:
             raise PbError(_("a {t} vote needs points").format(t=election_type), line)
+        if repeated:
+            repeat_lines.append(line)
+            chosen, points = _once(chosen, points)
         votes.append(PbVote(vid, chosen, points, {k: v for k, v in rec.items() if v}))
-    return PbElection(meta, tuple(projects), tuple(votes))
+    warnings = (_repeat_warning(repeat_lines),) if repeat_lines else ()
+    return PbElection(meta, tuple(projects), tuple(votes), warnings)
 
 
-def read_pb(path: str | Path) -> PbElection:
-    """Read a ``.pb`` file (UTF-8)."""
+def read_pb(path: str | Path, *, strict: bool = False) -> PbElection:
+    """Read a ``.pb`` file (UTF-8); ``strict``: see :func:`parse_pb`."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -350,7 +411,7 @@ def read_pb(path: str | Path) -> PbElection:
     except OSError as exc:
         raise PbError(_("the file cannot be read ({error})").format(
             error=exc.strerror or exc), None, path.name) from None
-    return parse_pb(text, source=path.name)
+    return parse_pb(text, source=path.name, strict=strict)
 
 
 def _columns(rows: Iterable[Mapping[str, str]]) -> list[str]:
@@ -443,15 +504,17 @@ def _greedy(election: PbElection, rule: PbRule) -> PbResult:
     notes: list[str] = []
     if rule is PbRule.GREEDY_THRESHOLD and threshold is None:
         raise PbError(_("greedy-threshold needs min_project_score_threshold in META"))
-    order = sorted(score, key=lambda p: (-score[p], -supporters[p], cost[p], position[p]))
+    order = sorted(score, key=lambda p: (-score[p], position[p]))
     for a, b in itertools.pairwise(order):
-        if (score[a], supporters[a], cost[a]) == (score[b], supporters[b], cost[b]):
+        if score[a] == score[b]:
             notes.append(
-                _(
-                    "{a} and {b} are tied on score, voters and cost; the project "
-                    "list order put {a} first."
-                ).format(a=a, b=b)
+                _("{a} and {b} are tied on score; the project list order put {a} first."
+                  ).format(a=a, b=b)
             )
+    if rule is PbRule.GREEDY_EXCLUSIVE:
+        notes.append(_("The file does not say which projects exclude each other; counted "
+                       "as greedy."))
+    reserve = _custom_reserve(election) if rule is PbRule.GREEDY_CUSTOM else None
     funded: list[str] = []
     spent = Fraction(0)
     for pid in order:
@@ -460,7 +523,18 @@ def _greedy(election: PbElection, rule: PbRule) -> PbResult:
         if spent + cost[pid] <= budget:
             funded.append(pid)
             spent += cost[pid]
-        elif rule is PbRule.GREEDY_NO_SKIP:
+        elif rule in (PbRule.GREEDY_NO_SKIP, PbRule.GREEDY_CUSTOM):
+            if cost[pid] > budget:
+                notes.append(_("{p} costs more than the whole budget; passed over.").format(
+                    p=pid))
+                continue
+            if reserve is not None and budget - spent >= reserve * cost[pid]:
+                funded.append(pid)
+                notes.append(_("{p} does not fit, but what is left covers {r}% of its cost: "
+                               "funded from the reserve, and funding stops there.").format(
+                    p=pid, r=format_number(reserve * 100)))
+                spent += cost[pid]
+                break
             notes.append(_("{p} does not fit; funding stops there.").format(p=pid))
             break
     if threshold is not None:
@@ -472,6 +546,18 @@ def _greedy(election: PbElection, rule: PbRule) -> PbResult:
                 )
             )
     return PbResult(rule, budget, tuple(funded), spent, score, supporters, tuple(notes))
+
+
+_RESERVE = re.compile(r"enough to fund at least (\d+(?:\.\d+)?)\s*% of that project")
+
+
+def _custom_reserve(election: PbElection) -> Fraction:
+    """The share of the stopping project's cost the reserve may cover, from the comment."""
+    found = _RESERVE.search(election.meta.get("comment", ""))
+    if found is None:
+        raise PbError(_("this file's greedy-custom rule is not described in a way we know; "
+                        "count it with a named rule instead"))
+    return Fraction(found.group(1)) / 100
 
 
 # -- Method of Equal Shares ------------------------------------------------------------------
@@ -594,7 +680,7 @@ class _Mes:
 MAX_ADD1_RUNS = 20_000
 
 
-def _equal_shares_add1(election: PbElection) -> PbResult:
+def _equal_shares_add1(election: PbElection, exhaustive_stop: bool = True) -> PbResult:
     budget = election.budget
     mes = _Mes(election)
     score, supporters = project_scores(election)
@@ -615,9 +701,11 @@ def _equal_shares_add1(election: PbElection) -> PbResult:
         # equalshares.net "exhaustive" option: stop once nothing else could be afforded.
         # A project no one voted for can never be bought by equal shares, so it does not
         # keep the loop going (it would never end: the outcome stops changing).
-        if all(p in winners or spent + cost[p] > budget or not mes.supporters[p]
-               for p in mes.projects):
+        if exhaustive_stop and all(p in winners or spent + cost[p] > budget
+                                   or not mes.supporters[p] for p in mes.projects):
             break
+        if all(p in winners or not mes.supporters[p] for p in mes.projects):
+            break  # everything anyone voted for is bought
         if runs >= MAX_ADD1_RUNS:
             raise PbError(
                 _("Equal shares would need more than {n:,} re-counts here, as each voter's "
@@ -668,7 +756,28 @@ def count_pb(election: PbElection, rule: PbRule | str | None = None) -> PbResult
         ) from None
     if chosen is PbRule.EQUAL_SHARES_ADD1:
         return _equal_shares_add1(election)
+    if chosen is PbRule.EQUAL_SHARES_ADD1_COMPARISON:
+        return _add1_comparison(election)
     return _greedy(election, chosen)
+
+
+def _add1_comparison(election: PbElection) -> PbResult:
+    mes = _equal_shares_add1(election, exhaustive_stop=False)
+    greedy = _greedy(election, PbRule.GREEDY)
+    cost = {p.id: p.cost for p in election.projects}
+    ours, theirs = set(mes.funded), set(greedy.funded)
+    prefer_mes = prefer_greedy = 0
+    for vote in election.votes:
+        a = sum((cost[p] for p in vote.projects if p in ours), Fraction(0))
+        b = sum((cost[p] for p in vote.projects if p in theirs), Fraction(0))
+        prefer_mes += a > b
+        prefer_greedy += b > a
+    note = _("Comparison step: {m} voters prefer the equal-shares outcome, {g} the greedy "
+             "one.").format(m=prefer_mes, g=prefer_greedy)
+    chosen = greedy if prefer_greedy > prefer_mes else mes
+    return PbResult(PbRule.EQUAL_SHARES_ADD1_COMPARISON, chosen.budget, chosen.funded,
+                    chosen.spent, chosen.scores, chosen.supporters, (*chosen.notes, note),
+                    chosen.voter_budget)
 
 
 def describe_pb_rule(rule: PbRule | str) -> str:
@@ -697,8 +806,20 @@ def describe_pb_rule(rule: PbRule | str) -> str:
             "long as the result still fits the real budget."
         ),
     }
-    tie = _(
-        " Ties: more support first, then more voters, then lower cost, then the order of "
-        "the project list."
+    texts[PbRule.GREEDY_EXCLUSIVE] = texts[PbRule.GREEDY]
+    texts[PbRule.GREEDY_CUSTOM] = _(
+        "Projects are taken in order of votes and funded while they fit; at the first that "
+        "does not fit, it is funded too if what is left covers most of its cost (the share "
+        "the file states), and funding stops there."
     )
-    return texts[PbRule(rule)] + tie
+    texts[PbRule.EQUAL_SHARES_ADD1_COMPARISON] = texts[PbRule.EQUAL_SHARES_ADD1] + _(
+        " Then the result is compared with the greedy one, and the greedy one is used "
+        "instead if more voters prefer it."
+    )
+    chosen = PbRule(rule)
+    if chosen in (PbRule.EQUAL_SHARES_ADD1, PbRule.EQUAL_SHARES_ADD1_COMPARISON):
+        tie = _(" Ties: more voters first, then lower cost, then the order of the project "
+                "list.")
+    else:
+        tie = _(" Ties: the order of the project list.")
+    return texts[chosen] + tie

@@ -15,6 +15,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 REFERENCE_DATA = PROJECT_ROOT / "tests" / "data"
 GLASGOW = REFERENCE_DATA / "stv" / "glasgow-2007"
 PABULIB = REFERENCE_DATA / "pb"
+PABULIB_MORE = REFERENCE_DATA / "pb-more"
+GLASGOW_MEEK = REFERENCE_DATA / "stv" / "glasgow-2007-meek"
 MISSING = "test-data-missing"
 
 
@@ -39,6 +41,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "pabulib_file" in metafunc.fixturenames:
         files = sorted(p.name for p in PABULIB.glob("*.pb"))
         metafunc.parametrize("pabulib_file", files or [MISSING])
+    if "meek_ward" in metafunc.fixturenames:
+        wards = sorted(p.name.removesuffix(".stages.tsv") for p in GLASGOW_MEEK.glob("*.tsv"))
+        metafunc.parametrize("meek_ward", wards or [MISSING])
 
 
 @pytest.fixture
@@ -49,3 +54,13 @@ def glasgow_dir() -> Path:
 @pytest.fixture
 def pabulib_dir() -> Path:
     return require(PABULIB)
+
+
+@pytest.fixture
+def pabulib_more_dir() -> Path:
+    return require(PABULIB_MORE)
+
+
+@pytest.fixture
+def glasgow_meek_dir() -> Path:
+    return require(GLASGOW_MEEK)

@@ -11,7 +11,7 @@ import pytest
 from facilitator.cli import main
 from facilitator.tally import count_stv, parse_blt, parse_pb
 
-from .conftest import GLASGOW, PABULIB
+from .conftest import GLASGOW, PABULIB, PABULIB_MORE
 
 
 def test_count_stv_prints_the_elected_and_json_stages(
@@ -58,3 +58,15 @@ def test_count_pb_malformed_file_names_the_line(tmp_path: Path,
     assert main(["count", "pb", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "line 6" in err and "bad.pb" in err
+
+
+def test_count_pb_warns_of_a_repeated_project_and_strict_refuses(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pb = PABULIB_MORE / "Poland_Warszawa_2022_Wola.pb"
+    assert main(["count", "pb", str(pb)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.split()
+    assert "line 3096" in captured.err and "counted once" in captured.err
+    assert main(["count", "pb", str(pb), "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert "line 3096" in err and "same project twice" in err
