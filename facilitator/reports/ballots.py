@@ -29,6 +29,16 @@ from facilitator.reports.layout import page_size as page_size_of
 MM = 72 / 25.4
 MARGIN = 15 * MM
 BOX = 10 * MM  # a mark box: large enough for a shaky cross, or a number written in it
+DENSITIES = (  # (box, gap between option rows, space above a question), tried in turn
+    (BOX, 3 * MM, 4 * MM),
+    (8 * MM, 2 * MM, 2.5 * MM),  # a paper that then fits on one sheet is set tighter:
+    (7 * MM, 1.5 * MM, 2 * MM),  # boxes still far larger than a form's 5 mm ones
+)
+_TYPE = (  # question, its leading, hint, its leading, option, its leading (points)
+    (14, 18, 11, 14, 14, 17),
+    (12.5, 15.5, 10, 12.5, 12.5, 15),
+    (12, 14.5, 9.5, 11.5, 12, 14),
+)
 QR_SIZE = 36 * MM
 HEADER = 50 * MM  # height reserved at the top of every page for the title, code and QR
 FOOTER = 14 * MM
@@ -92,23 +102,26 @@ class _Styles:
     grade: Any
 
 
-def _styles() -> _Styles:
+def _styles(density: int = 0) -> _Styles:
+    """The paper's type; a ``density`` above 0 sets the questions a little smaller (not the
+    header)."""
     from reportlab.lib.colors import Color
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.styles import ParagraphStyle
 
     regular, bold = register()
     ink, grey = Color(*INK), Color(*GREY)
+    q_size, q_lead, hint_size, hint_lead, o_size, o_lead = _TYPE[density]
     return _Styles(
         title=ParagraphStyle("title", fontName=bold, fontSize=19, leading=23, textColor=ink),
         body=ParagraphStyle("body", fontName=regular, fontSize=11, leading=14, textColor=ink),
         small=ParagraphStyle("small", fontName=regular, fontSize=9, leading=11,
                              textColor=grey),
-        question=ParagraphStyle("question", fontName=bold, fontSize=14, leading=18,
+        question=ParagraphStyle("question", fontName=bold, fontSize=q_size, leading=q_lead,
                                 textColor=ink),
-        hint=ParagraphStyle("hint", fontName=regular, fontSize=11, leading=14,
+        hint=ParagraphStyle("hint", fontName=regular, fontSize=hint_size, leading=hint_lead,
                             textColor=grey),
-        option=ParagraphStyle("option", fontName=regular, fontSize=14, leading=17,
+        option=ParagraphStyle("option", fontName=regular, fontSize=o_size, leading=o_lead,
                               textColor=ink),
         grade=ParagraphStyle("grade", fontName=bold, fontSize=9, leading=11, textColor=ink,
                              alignment=TA_CENTER),
@@ -116,9 +129,16 @@ def _styles() -> _Styles:
 
 
 class _Layout:
-    """Lays the questions out once, into pages of drawing steps below the header."""
+    """Lays the questions out once, into pages of drawing steps below the header.
 
-    def __init__(self, width: float, height: float, styles: _Styles, tr: Translate) -> None:
+    ``density`` (an index of ``DENSITIES``): smaller boxes, type and gaps, tried when the
+    questions take more than one page at the full size, and used if the paper then fits on
+    one page (fewer sheets to print, hand out and key: issue 13). The margins, the header
+    and the QR code are the same at every density."""
+
+    def __init__(self, width: float, height: float, styles: _Styles, tr: Translate,
+                 density: int = 0) -> None:
+        self.box, self.gap, self.space = DENSITIES[density]
         self.width = width
         self.inner = width - 2 * MARGIN
         self.top = height - MARGIN - HEADER
@@ -175,23 +195,23 @@ class _Layout:
             how += " " + decided
         hint, hh = self._para(how, self.styles.hint, self.inner)
         note = self._para(q.note, self.styles.hint, self.inner) if q.note else None
-        head = th + hh + (note[1] if note else 0) + 9 * MM
-        whole = head + self._options_height(q) + 3 * MM
+        head = th + hh + (note[1] if note else 0) + self.space + 2 * self.gap - 1 * MM
+        whole = head + self._options_height(q) + self.gap
         # Keep a question on one page when it fits on one; a very long one flows on.
-        self._room(whole if whole <= self.top - self.bottom else head + BOX + 4 * MM)
-        self.y -= 4 * MM
+        self._room(whole if whole <= self.top - self.bottom else head + self.box + 4 * MM)
+        self.y -= self.space
         self._flow(title, MARGIN, self.inner)
         self.y -= 1 * MM
         self._flow(hint, MARGIN, self.inner)
         if note:
             self.y -= 1 * MM
             self._flow(note[0], MARGIN, self.inner)
-        self.y -= 3 * MM
+        self.y -= self.gap
         if q.kind is Kind.JUDGMENT:
             self._grid(q)
         else:
             self._rows(q)
-        self.y -= 3 * MM
+        self.y -= self.gap
         y = self.y
         self.pages[-1].append(partial(_hline_at, MARGIN, self.width - MARGIN, y))
 
@@ -199,16 +219,16 @@ class _Layout:
         if q.kind is Kind.JUDGMENT:
             label_w, col = self._grid_columns(q)
             head = max(self._para(g, self.styles.grade, col - 2 * MM)[1] for g in q.grades)
-            box = min(BOX, col - 4 * MM)
+            box = min(self.box, col - 4 * MM)
             return head + 2 * MM + sum(
-                max(box, self._para(o, self.styles.option, label_w - 3 * MM)[1]) + 3 * MM
+                max(box, self._para(o, self.styles.option, label_w - 3 * MM)[1]) + self.gap
                 for o in q.options)
         label_w = self._label_width(q)
-        return sum(max(BOX, self._para(o, self.styles.option, label_w)[1]) + 3 * MM
+        return sum(max(self.box, self._para(o, self.styles.option, label_w)[1]) + self.gap
                    for o in q.options)
 
     def _label_width(self, q: Question) -> float:
-        box_w = BOX * (1.5 if q.kind in PER_OPTION else 1)
+        box_w = self.box * (1.5 if q.kind in PER_OPTION else 1)
         cost_w = 32 * MM if q.kind is Kind.BUDGET else 0
         return self.inner - box_w - 5 * MM - cost_w
 
@@ -218,32 +238,33 @@ class _Layout:
 
     def _rows(self, q: Question) -> None:
         number_box = q.kind in PER_OPTION
-        box_w = BOX * (1.5 if number_box else 1)
+        box, gap = self.box, self.gap
+        box_w = box * (1.5 if number_box else 1)
         label_x = MARGIN + box_w + 5 * MM
         label_w = self._label_width(q)
         for index, option in enumerate(q.options):
             para, h = self._para(option, self.styles.option, label_w)
-            row = max(BOX, h) + 3 * MM
+            row = max(box, h) + gap
             if self.y - row < self.bottom:
                 self._new_page()
             top = self.y
-            box_y = top - (row - 3 * MM) / 2 - BOX / 2
+            box_y = top - (row - gap) / 2 - box / 2
             cost = format_amount(q.projects[index].cost) if q.kind is Kind.BUDGET else ""
             if row > top - self.bottom:  # taller than a page: box at the top, text flows on
-                box_y = top - BOX
-                self.pages[-1].append(partial(_box_at, MARGIN, box_y, box_w, BOX))
+                box_y = top - box
+                self.pages[-1].append(partial(_box_at, MARGIN, box_y, box_w, box))
                 if cost:
                     self.pages[-1].append(partial(_right_text_at, self.width - MARGIN,
-                                                  box_y + BOX / 2 - 4, cost))
+                                                  box_y + box / 2 - 4, cost))
                 self._flow(para, label_x, label_w)
-                self.y -= 3 * MM
+                self.y -= gap
                 continue
             self.pages[-1].append(
-                partial(_box_at, MARGIN, box_y, box_w, BOX))
-            self._put(para, label_x, (row - 3 * MM) / 2 + h / 2)
+                partial(_box_at, MARGIN, box_y, box_w, box))
+            self._put(para, label_x, (row - gap) / 2 + h / 2)
             if cost:
                 self.pages[-1].append(partial(_right_text_at, self.width - MARGIN,
-                                              box_y + BOX / 2 - 4, cost))
+                                              box_y + box / 2 - 4, cost))
             self.y = top - row
 
     def _grid(self, q: Question) -> None:
@@ -259,29 +280,29 @@ class _Layout:
                 self.pages[-1].append(partial(_draw_para, para, x, y))
             self.y = top - head_h - 2 * MM
 
-        self._room(head_h + BOX + 6 * MM)
+        self._room(head_h + self.box + 6 * MM)
         header()
-        box = min(BOX, col - 4 * MM)
+        box, gap = min(self.box, col - 4 * MM), self.gap
         for option in q.options:
             para, h = self._para(option, self.styles.option, label_w - 3 * MM)
-            row = max(box, h) + 3 * MM
+            row = max(box, h) + gap
             if self.y - row < self.bottom:
                 self._new_page()
                 header()
             top = self.y
-            box_y = top - (row - 3 * MM) / 2 - box / 2
+            box_y = top - (row - gap) / 2 - box / 2
             if row > top - self.bottom:  # taller than a page: boxes at the top, text flows on
                 box_y = top - box
                 for i in range(len(q.grades)):
                     x = MARGIN + label_w + i * col + (col - box) / 2
                     self.pages[-1].append(partial(_box_at, x, box_y, box, box))
                 self._flow(para, MARGIN, label_w - 3 * MM)
-                self.y -= 3 * MM
+                self.y -= gap
                 continue
             for i in range(len(q.grades)):
                 x = MARGIN + label_w + i * col + (col - box) / 2
                 self.pages[-1].append(partial(_box_at, x, box_y, box, box))
-            self._put(para, MARGIN, (row - 3 * MM) / 2 + h / 2)
+            self._put(para, MARGIN, (row - gap) / 2 + h / 2)
             self.y = top - row
 
 
@@ -365,8 +386,8 @@ def write_ballot_papers(
     width, height = page_size_of(page_size)
     tr = translator(ballot_round.language)
     styles = _styles()
-    layout = _Layout(width, height, styles, tr)
     text_w = width - 2 * MARGIN - QR_SIZE - 8 * MM
+    layout = _Layout(width, height, styles, tr)
     # The header has a fixed height: a long event name or title is cut with an ellipsis,
     # and instructions that do not fit there open the first page instead.
     title, title_h = layout._para(_lines(ballot_round.title, styles.title, text_w, 2),
@@ -377,12 +398,24 @@ def write_ballot_papers(
                     if ballot_round.instructions else None)
     if instructions is not None and (
             event_h + title_h + instructions[1] + 3 * MM > HEADER - 2 * MM):
-        layout._flow(layout._para(ballot_round.instructions, styles.body, layout.inner)[0],
-                     MARGIN, layout.inner)
-        instructions = None
-    for number, question in enumerate(ballot_round.questions, start=1):
-        layout.question(number, question)
-    pages = [p for p in layout.pages if p] or [[]]
+        instructions = None  # too long for the header: they open the first page instead
+
+    def lay_out(density: int) -> list[list[Draw]]:
+        layout = _Layout(width, height, _styles(density), tr, density)
+        if ballot_round.instructions and instructions is None:
+            layout._flow(layout._para(ballot_round.instructions, styles.body,
+                                      layout.inner)[0], MARGIN, layout.inner)
+        for number, question in enumerate(ballot_round.questions, start=1):
+            layout.question(number, question)
+        return [p for p in layout.pages if p] or [[]]
+
+    pages = lay_out(0)
+    for density in range(1, len(DENSITIES)):
+        if len(pages) == 1:
+            break
+        tighter = lay_out(density)  # one sheet a paper if the questions fit, set tighter
+        if len(tighter) == 1:
+            pages = tighter
     secret = tr(N_("Do not write your name on this paper. Put it in the ballot box."))
 
     canvas = Canvas(str(path), pagesize=(width, height), pageCompression=1)
