@@ -1,4 +1,4 @@
-"""Counting methods: ranked (Scottish STV, IRV) and participatory budgeting (Pabulib rules).
+"""Counting methods: ranked (Scottish and Meek STV, IRV, Condorcet) and participatory budgeting (Pabulib rules).
 
 A pure library at the bottom of the core, beside the utilities: functions over in-memory
 ballots, exact arithmetic only, no I/O except the ballot-file readers and writers (BLT,
@@ -9,6 +9,7 @@ an event's ballots into these elections and counting them is :mod:`facilitator.r
 
 from facilitator.tally.blt import format_blt, parse_blt, read_blt, write_blt
 from facilitator.tally.errors import BltError, PbError, TallyInputError
+from facilitator.tally.meek import count_meek
 from facilitator.tally.pb import (
     PbElection,
     PbResult,
@@ -52,6 +53,7 @@ __all__ = [
     "StvResult",
     "TallyInputError",
     "count_irv",
+    "count_meek",
     "count_pb",
     "count_stv",
     "describe_pb_rule",

@@ -48,6 +48,7 @@ SCALE = 10**PLACES  # one vote, in fixed-point units
 class Method(StrEnum):
     SCOTTISH_STV = "scottish-stv"
     IRV = "irv"
+    MEEK_STV = "meek-stv"
 
 
 class CandidateState(StrEnum):
@@ -106,6 +107,18 @@ class StvResult:
 
 def describe_rules(method: Method | str) -> str:
     """The counting rules in plain words, for the foot of a result sheet."""
+    if Method(method) is Method.MEEK_STV:
+        return _(
+            "Single transferable vote, Meek's method. Every ballot counts in full for its "
+            "first choice among the candidates still standing; an elected candidate keeps "
+            "only the share of each vote they need to reach the quota and passes the rest on "
+            "to the next choice, and the count is repeated until those shares settle "
+            "(within a billionth of a vote). The quota is the votes in the count divided by "
+            "one more than the number of seats, so it falls as ballots run out of choices. "
+            "When no one else can reach the quota, the candidate with the fewest votes is "
+            "excluded and the count repeated without them; a tie goes against the candidate "
+            "listed first on the ballot paper."
+        )
     if Method(method) is Method.IRV:
         return _(
             "Instant-runoff voting (one seat). Each ballot counts for its highest-ranked "
