@@ -149,6 +149,7 @@ class TheatrePage(Page):
         self.scene_problem_edit.setPlaceholderText(_("The problem shown — Enter adds the scene"))
         self.scene_problem_edit.setAccessibleName(_("The problem shown"))
         self.scene_list = QListWidget()
+        self.scene_list.setWordWrap(True)
         self.scene_list.setMaximumHeight(110)
         form = QFormLayout(scenes)
         form.addRow(_("Title"), self.scene_title_edit)
@@ -191,6 +192,7 @@ class TheatrePage(Page):
         form2.addRow(_("Outcome"), self.outcome_edit)
 
         self.log_list = QListWidget()
+        self.log_list.setWordWrap(True)
         self.log_list.setAccessibleName(_("Interventions log"))
         left = QVBoxLayout()
         left.addWidget(scenes)
@@ -375,6 +377,7 @@ class TheatrePage(Page):
             _("Or: cannot commit, because … — Enter records"))
         self.commit_cannot_edit.setAccessibleName(_("Cannot commit, because"))
         self.commit_list = QListWidget()
+        self.commit_list.setWordWrap(True)
         self.commit_list.setAccessibleName(_("Commitments"))
         self.confirm_button = QPushButton(_("Confirmed after reading back (F10)"))
         self.pdf_button = QPushButton(_("Print proposals and commitments (Ctrl+P)…"))
@@ -577,6 +580,13 @@ class TheatrePage(Page):
         self.method_combo.setEnabled(vote is None)
         self.rule_combo.setEnabled(vote is None)
         self.define_button.setEnabled(vote is None)
+        self.define_button.setText(_("Put to the vote (Ctrl+Shift+V)") if vote is None else
+                                   _("Put to the vote: {rule}").format(
+                                       rule=vote.rule.describe()))
+        hands_open = vote is not None and vote.method == "hands" and not vote.closed
+        for widget in (self.hands_for, self.hands_against, self.hands_abstain,
+                       self.hands_note_edit):
+            widget.setEnabled(hands_open)
         if vote is not None:
             self.method_combo.setCurrentIndex(self.method_combo.findData(vote.method))
         try:

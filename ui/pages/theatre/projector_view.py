@@ -1,9 +1,14 @@
-"""The projector's legislative-theatre view: one proposal, the cards behind it, and (when the
-desk shows them) the vote's counts and verdict, then the commitments read back."""
+"""The projector's legislative-theatre view: one proposal and the cards behind it; once the
+desk shows the result, its counts and verdict; then the commitments read back.
+
+The text is sized from the window's height and from what is shown (the proposal shrinks
+as the result and the commitments join it), each label with its own style sheet so the
+application's projector styles do not override it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from facilitator.i18n import _
@@ -11,7 +16,13 @@ from facilitator.store import EventStore
 from facilitator.theatre import queries
 from facilitator.theatre.model import TheatreError
 
-MAX_CARDS = 8
+CARDS_SHOWN = {"proposal": 8, "result": 4, "commitments": 0}
+"""How many cards fit under the proposal in each stage."""
+SIZES = {  # the height divided by: proposal, cards, result, commitments
+    "proposal": (11, 26, 22, 30),
+    "result": (16, 30, 12, 30),
+    "commitments": (22, 30, 20, 26),
+}
 
 
 class TheatreProjectorView(QWidget):
@@ -20,15 +31,16 @@ class TheatreProjectorView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(56, 36, 56, 36)
+        layout.setContentsMargins(56, 30, 56, 30)
         self.meta_label = self._label(layout, "projQuestionMeta")
-        self.proposal_label = self._label(layout, "projQuestion")
+        self.proposal_label = self._label(layout, "projTheatreProposal")
         self.cards_label = self._label(layout, "projTheatreCards")
         self.cards_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self.result_label = self._label(layout, "projTheatreResult")
         self.commitments_label = self._label(layout, "projTheatreCommitments")
         self.commitments_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.stage = "proposal"
 
     @staticmethod
     def _label(layout: QVBoxLayout, name: str) -> QLabel:
@@ -40,6 +52,19 @@ class TheatreProjectorView(QWidget):
         layout.addWidget(label)
         return label
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._size()
+
+    def _size(self) -> None:
+        height = max(self.height(), 300)
+        shares = SIZES[self.stage]
+        for label, share, weight in zip(
+                (self.proposal_label, self.cards_label, self.result_label,
+                 self.commitments_label), shares, (700, 400, 700, 400), strict=True):
+            label.setStyleSheet(f"color: white; font-size: {max(12, height // share)}px; "
+                                f"font-weight: {weight};")
+
     def refresh(self, store: EventStore) -> bool:
         """Fill the view; False when no proposal is projected (the window shows another)."""
         session = queries.session(store)
@@ -50,21 +75,27 @@ class TheatreProjectorView(QWidget):
             result = queries.outcome(store, item.id)
         except TheatreError:
             return False
+        made = queries.commitments(store, item.id) if session.show_results else []
+        self.stage = ("commitments" if made else
+                      "result" if session.show_results and result else "proposal")
         tags = " · ".join(t for t in (item.policy_area, item.body) if t)
         self.meta_label.setText(f"{item.number}" + (f" — {tags}" if tags else ""))
         self.proposal_label.setText(item.text)
-        lines = [f"• {c.text}" for c in item.cards[:MAX_CARDS]]
-        if len(item.cards) > MAX_CARDS:
-            lines.append(_("… and {n} more cards").format(n=len(item.cards) - MAX_CARDS))
+        most = CARDS_SHOWN[self.stage]
+        lines = [f"• {c.text}" for c in item.cards[:most]]
+        if most and len(item.cards) > most:
+            lines.append(_("… and {n} more cards").format(n=len(item.cards) - most))
         self.cards_label.setText("\n".join(lines))
+        self.cards_label.setVisible(bool(lines))
         if result is None:
             self.result_label.setText("")
         elif session.show_results:
             self.result_label.setText(f"{result.counts_text}\n{result.verdict}")
         else:
             self.result_label.setText(_("Voting: {rule}").format(rule=result.rule_text))
-        made = queries.commitments(store, item.id) if session.show_results else []
         self.commitments_label.setText("\n".join(
             f"{c.name} ({', '.join(x for x in (c.role, c.body) if x)}): {c.text}"
             + ("  ✔" if c.confirmed_at else "") for c in made))
+        self.commitments_label.setVisible(bool(made))
+        self._size()
         return True
