@@ -35,6 +35,7 @@ from ui.language import language_menu
 from ui.pages.base import APP_ACTOR
 from ui.pages.participants import ParticipantsPage
 from ui.pages.plenary.page import PlenaryPage
+from ui.pages.polls import PollsPage
 from ui.pages.qa import QaPage
 from ui.pages.results import ResultsPage
 from ui.pages.tables import TablesPage
@@ -44,7 +45,8 @@ from ui.projector import ProjectorWindow
 from ui.sound import Chime
 from ui.tasks import TaskRunner
 
-PAGE_KEYS = ("participants", "tables", "plenary", "qa", "voting", "results", "theatre")
+PAGE_KEYS = ("participants", "tables", "plenary", "qa", "voting", "results", "theatre",
+             "polls")
 
 
 _WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
@@ -243,6 +245,7 @@ class MainWindow(QMainWindow):
             "voting": _("Voting"),
             "results": _("Results"),
             "theatre": _("Theatre"),
+            "polls": _("Polls"),
         }
 
     def _update_actions(self) -> None:
@@ -298,6 +301,7 @@ class MainWindow(QMainWindow):
             "voting": VotingPage(store, self.bus, self.tasks),
             "results": ResultsPage(store, self.bus),
             "theatre": TheatrePage(store, self.bus, self.context.clock),
+            "polls": PollsPage(store, self.bus),
         }
         for number, key in enumerate(PAGE_KEYS, start=1):
             self.stack.addWidget(self.pages[key])

@@ -51,6 +51,9 @@ PANEL, CONTROL = "panel", "control"
 MAX_ITEMS = 200
 MAX_WAVES = 6
 MAX_OPTIONS = 12
+PROJECTIONS = ("indices", "all")
+"""What the projector may reveal: the indices only, or every row (or one index's key: that
+index and its items)."""
 MIN_GROUP = 5
 """A group value held by fewer panel respondents than this is dropped when the poll closes,
 so a rare value does not single a person out among the anonymous pairs."""

@@ -32,6 +32,7 @@ from facilitator.polls.model import (
     OPEN,
     PANEL,
     POLLS,
+    PROJECTIONS,
     PollError,
     Questionnaire,
     ResponseResult,
@@ -213,3 +214,23 @@ def _put(store: EventStore, poll_id: int, sample: str, wave: int, code: str, cha
          json.dumps(dict(groups), sort_keys=True),
          None if pages is None else json.dumps(sorted(pages))))
     return old is not None
+
+
+def project(store: EventStore, poll_id: int | None, show: str = "indices", *,
+            actor: str) -> Changes:
+    """Put a poll's results on the projector (None: take them off). ``show`` is what to
+    reveal (:data:`~facilitator.polls.model.PROJECTIONS`, or one index's key)."""
+    with store.transaction():
+        old = store.meta_json("poll_projection")
+        if poll_id is None:
+            new = None
+            store.execute("DELETE FROM meta WHERE key = 'poll_projection'")
+        else:
+            poll = queries.poll(store, poll_id)
+            keys = {x.key for x in poll.questionnaire.indices}
+            if show not in PROJECTIONS and show not in keys:
+                raise PollError(_("There is no “{show}” to show.").format(show=show))
+            new = {"poll": poll_id, "show": show}
+            store.set_meta_json("poll_projection", new)
+        store.audit("project_poll", "poll", poll_id, old, new, actor=actor)
+    return POLLS

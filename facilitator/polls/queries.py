@@ -110,3 +110,16 @@ def analysis(store: EventStore, poll_id: int, *, before_wave: int = 1,
 def paper_forms(store: EventStore, poll_id: int) -> list[str]:
     return [str(r["code"]) for r in store.query(
         "SELECT code FROM poll_forms WHERE poll_id = ? ORDER BY code", (poll_id,))]
+
+
+def projection(store: EventStore) -> tuple[int, str] | None:
+    """The poll on the projector and what it reveals, or None."""
+    value = store.meta_json("poll_projection")
+    if not isinstance(value, dict):
+        return None
+    poll_id, show = value.get("poll"), value.get("show")
+    if not isinstance(poll_id, int) or not isinstance(show, str):
+        return None
+    if store.query_one("SELECT 1 FROM polls WHERE id = ?", (poll_id,)) is None:
+        return None
+    return poll_id, show

@@ -28,7 +28,8 @@ def test_opens_on_participants_with_event_in_title(window: MainWindow) -> None:
     assert window.current_page_key() == "participants"
     assert "Riverside Citizens' Assembly" in window.windowTitle()
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
-        "Participants", "Tables", "Plenary", "Q&A", "Voting", "Results", "Theatre"]
+        "Participants", "Tables", "Plenary", "Q&A", "Voting", "Results", "Theatre",
+        "Polls"]
     assert "saved" in window.saved_label.text().lower()
 
 
