@@ -30,6 +30,8 @@ opens. Nothing chosen after the votes are seen can change an outcome.
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -278,6 +280,57 @@ def _fraction(value: Any, what: str) -> Fraction:
     except (TypeError, ValueError, ZeroDivisionError) as exc:
         raise QuestionError(_("{what} is not a number: {value!r}").format(
             what=what, value=value)) from exc
+
+
+_GROUPING = " \u00a0\u2009\u202f'’_"
+"""What people put between thousands besides a dot or a comma: spaces (plain, no-break,
+thin), the Swiss apostrophe."""
+
+
+def parse_amount(text: str, what: str) -> Fraction:
+    """An amount of money as a person types it, in either convention: "£180,000",
+    "180 000", "180.000,50", "1,234.56", "€ 1.234,56", "40000", or a stored fraction "1/3".
+    Currency signs and codes go; of a dot and a comma both present, the last is the decimal
+    mark; one mark alone with exactly three digits after it groups thousands (a budget in
+    thousandths of a pound is not a thing), with one or two it is the decimal mark. ``what``
+    names the amount in a refusal ("the cost of “Youth club”")."""
+    raw = text.strip()
+    cleaned = "".join(ch for ch in raw if unicodedata.category(ch) != "Sc"
+                      and ch not in _GROUPING)
+    cleaned = re.sub(r"^[A-Za-z]{3}|[A-Za-z]{3}$", "", cleaned)  # GBP 180 / 180 EUR
+    refused = QuestionError(_("{what} is not an amount: {value!r} (type it like 180000, "
+                              "180,000 or 180 000.50).").format(what=what, value=raw))
+    if "/" in cleaned:
+        try:
+            return Fraction(cleaned)
+        except (ValueError, ZeroDivisionError) as exc:
+            raise refused from exc
+    if not re.fullmatch(r"-?[0-9.,]+", cleaned) or not any(c.isdigit() for c in cleaned):
+        raise refused
+    marks = [c for c in cleaned if c in ".,"]
+    decimal = ""
+    if len(set(marks)) == 2:
+        decimal = marks[-1]
+        if marks.count(decimal) > 1:
+            raise refused
+    elif len(marks) == 1:
+        before, after = cleaned.lstrip("-").split(marks[0])
+        if len(after) != 3 or before in ("", "0"):  # "0,125" and ",5" are decimals
+            decimal = marks[0]
+    whole, _sep, fraction = cleaned.rpartition(decimal) if decimal else (cleaned, "", "")
+    groups = re.split(r"[.,]", whole.lstrip("-"))
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3
+                            or any(len(g) != 3 for g in groups[1:])):
+        raise refused  # "1,23,4" is a slip, not an amount
+    digits = "".join(groups) or ("0" if fraction else "")
+    if not digits or (fraction and not fraction.isdigit()):
+        raise refused
+    value = Fraction(int(digits + fraction), 10 ** len(fraction))
+    return -value if whole.startswith("-") else value
+
+
+def _amount(value: Any, what: str) -> Fraction:
+    return parse_amount(value, what) if isinstance(value, str) else _fraction(value, what)
 
 
 # -- questions ---------------------------------------------------------------------------------
@@ -532,8 +585,8 @@ class Question:
         try:
             projects = tuple(
                 Project(id=str(p["id"]), name=str(p.get("name", "")),
-                        cost=_fraction(p["cost"], _("the cost of project {id}").format(
-                            id=p.get("id"))))
+                        cost=_amount(p["cost"], _("The cost of “{name}”").format(
+                            name=p.get("name") or p.get("id"))))
                 for p in data.get("projects", []))
         except (KeyError, TypeError, AttributeError) as exc:
             raise QuestionError(_("Each project needs an id and a cost.")) from exc
@@ -561,8 +614,8 @@ class Question:
             text=str(data.get("text", "")),
             options=tuple(str(o) for o in (options or ())),
             rule=DecisionRule.from_json(data.get("rule", {}) or {}),
-            budget=None if data.get("budget") is None else _fraction(data["budget"],
-                                                                      _("the budget")),
+            budget=None if data.get("budget") is None else _amount(data["budget"],
+                                                                    _("The budget")),
             projects=projects,
             **kwargs,
         )
@@ -637,8 +690,10 @@ def _validate(q: Question) -> None:
             fail(_("the budget must be more than zero."))
         if len(q.projects) != n:
             fail(_("every option must be a project with a cost."))
-        if any(p.cost <= 0 for p in q.projects):
-            fail(_("every project must cost more than zero."))
+        free = [p.name or p.id for p in q.projects if p.cost <= 0]
+        if free:
+            fail(_("every project must cost more than zero; “{name}” does not.").format(
+                name=free[0]))
         if len({p.id for p in q.projects}) != len(q.projects):
             fail(_("two projects have the same id."))
         if q.pb_rule not in PB_RULES:

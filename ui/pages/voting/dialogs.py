@@ -44,7 +44,12 @@ from facilitator.ballots import (
     kind_name,
     pb_rule_name,
 )
-from facilitator.ballots.questions import default_grades, default_scale, format_share
+from facilitator.ballots.questions import (
+    default_grades,
+    default_scale,
+    format_amount,
+    format_share,
+)
 from facilitator.i18n import _
 from facilitator.people import ROLES
 from ui.widgets import error_label, ok_cancel
@@ -103,7 +108,7 @@ def _draft_from_question(q: Question) -> dict[str, Any]:
         "text": q.text, "allow_abstain": q.allow_abstain, "max_choices": q.max_choices or 0,
         "seats": q.seats, "score_min": q.score_min, "score_max": q.score_max,
         "dots": q.dots or 5, "max_dots": q.max_dots_per_option or 0,
-        "budget": str(q.budget) if q.budget is not None else "",
+        "budget": format_amount(q.budget) if q.budget is not None else "",
         "grades": "\n".join(q.grades or default_grades()),
         "threshold": (str(q.rule.threshold), q.rule.inclusive),
         "base": q.rule.base.value, "abstentions": q.rule.abstentions.value,
@@ -114,7 +119,8 @@ def _draft_from_question(q: Question) -> dict[str, Any]:
     draft["kept"] = {"kind": q.kind.value, **{k: v for k, v in q.to_json().items()
                                               if k in unedited}}
     if q.kind is Kind.BUDGET:
-        draft["options"] = "\n".join(f"{p.name or p.id}; {p.cost}" for p in q.projects)
+        draft["options"] = "\n".join(f"{p.name or p.id}; {format_amount(p.cost)}"
+                                     for p in q.projects)
     elif q.kind is not Kind.YES_NO:
         draft["options"] = "\n".join(q.options)
     return draft

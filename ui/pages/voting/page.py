@@ -192,6 +192,9 @@ class VotingPage(Page):
         layout.addWidget(splitter, 1)
 
         self.round_combo.currentIndexChanged.connect(self._on_round_combo_changed)
+        self._syncing_rounds = False
+        self.phone_panel.round_combo.currentIndexChanged.connect(
+            self._on_phone_round_combo_changed)
         self.new_button.clicked.connect(self._on_new_clicked)
         self.edit_button.clicked.connect(self._on_edit_clicked)
         self.print_button.clicked.connect(self._on_print_clicked)
@@ -357,11 +360,35 @@ class VotingPage(Page):
         elif index == RECONCILIATION:
             self.reconciliation.show_figures(ballot_round, queries.reconcile(
                 self.store, ballot_round.id) if ballot_round else None)
+        self._sync_phone_round()
         pending = queries.pending_count(self.store, ballot_round) if ballot_round else 0
         self.tabs.setTabText(ADJUDICATION, _("Adjudication ({n})").format(n=pending)
                              if pending else _("Adjudication"))
 
     # -- rounds ------------------------------------------------------------------------------
+
+    def _sync_phone_round(self) -> None:
+        """The Phones tab shows the page's round (one round chosen on the page, not two
+        selectors that can disagree); a closed round is not open to phones, so its tab keeps
+        what it shows."""
+        ballot_round = self.current_round()
+        combo = self.phone_panel.round_combo
+        found = combo.findData(ballot_round.id) if ballot_round is not None else -1
+        if found >= 0 and found != combo.currentIndex():
+            self._syncing_rounds = True
+            try:
+                combo.setCurrentIndex(found)
+            finally:
+                self._syncing_rounds = False
+
+    def _on_phone_round_combo_changed(self, _index: int) -> None:
+        """A round chosen on the Phones tab is the page's round too."""
+        round_id = self.phone_panel.round_combo.currentData()
+        if self._syncing_rounds or round_id is None:
+            return
+        current = self.current_round()
+        if current is None or current.id != round_id:
+            self.select_round(int(round_id))
 
     def _on_round_combo_changed(self, _index: int) -> None:
         if self.editor.loaded:
