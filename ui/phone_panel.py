@@ -56,6 +56,8 @@ from facilitator.people import (
     set_badge_link,
 )
 from facilitator.results import RoundResults, count_round, option_figures, round_turnouts
+from facilitator.results.ops import set_live, set_projected
+from facilitator.results.queries import is_live, projected
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
 from ui.pages.base import APP_ACTOR, Page
@@ -79,11 +81,12 @@ class _Relay(QObject):
         self._panel.queue_changes(changes)
 
 
-def qr_pixmap(text: str, scale: int = 6) -> QPixmap:
-    """A QR code drawn pixel by pixel (no image library needed)."""
+def qr_pixmap(text: str, scale: int = 6, border: int = 2) -> QPixmap:
+    """A QR code drawn pixel by pixel (no image library needed), with ``border`` white
+    modules around it (4 is the standard's quiet zone: on a dark projector, use it)."""
     import qrcode
 
-    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code = qrcode.QRCode(border=border, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(text)
     code.make(fit=True)
     matrix = code.get_matrix()
@@ -195,6 +198,11 @@ class PhonePanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.open_button = QPushButton(_("&Open for phones"))
         self.close_button = QPushButton(_("C&lose for phones"))
+        self.project_button = QPushButton(_("Show results on the pro&jector"))
+        self.project_button.setCheckable(True)
+        self.project_button.setToolTip(_(
+            "Bars on the projector: live while phones vote if results are shown while "
+            "voting is open, else once the question closes."))
         self.change_box = QCheckBox(_("Voters may change their vote until the question closes"))
         self.change_box.setChecked(settings.allow_change)
         self.live_box = QCheckBox(_("Show results while voting is open"))
@@ -206,6 +214,7 @@ class PhonePanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.open_button)
         row.addWidget(self.close_button)
+        row.addWidget(self.project_button)
         row.addStretch(1)
         questions_layout.addLayout(row)
         questions_layout.addWidget(self.change_box)
@@ -249,6 +258,7 @@ class PhonePanel(QWidget):
         self.round_combo.currentIndexChanged.connect(self._on_round_combo_changed)
         self.open_button.clicked.connect(self._on_open_clicked)
         self.close_button.clicked.connect(self._on_close_clicked)
+        self.project_button.clicked.connect(self._on_project_clicked)
         self.change_box.clicked.connect(self._on_settings_clicked)
         self.live_box.clicked.connect(self._on_settings_clicked)
         self.revoke_button.clicked.connect(self._on_revoke_clicked)
@@ -503,6 +513,10 @@ class PhonePanel(QWidget):
                  if index is not None and round_id is not None else None)
         self.open_button.setEnabled(index is not None and (state is None or not state.is_open))
         self.close_button.setEnabled(state is not None and state.is_open)
+        self.project_button.setEnabled(index is not None)
+        self.project_button.setChecked(
+            index is not None and round_id is not None
+            and projected(self._store) == (int(round_id), index))
 
     def _selected_question(self) -> tuple[int, int] | None:
         """The round and question (0-based) chosen in the table, if any."""
@@ -521,6 +535,25 @@ class PhonePanel(QWidget):
             round_id, index = chosen
             self._run(lambda: ops.close_question(self._store, round_id, index,
                                                  actor=self.actor))
+
+    def _on_project_clicked(self) -> None:
+        chosen = self._selected_question()
+        if chosen is None:
+            return
+        target = chosen if self.project_button.isChecked() else None
+        round_id, index = chosen
+        state = queries.phone_question(self._store, round_id, index)
+        # Results shown while phones vote: the round's results go live (the Results page
+        # shows them too), so the projector's bars follow each vote.
+        go_live = (target is not None and queries.settings(self._store).results_live
+                   and state is not None and state.is_open
+                   and not is_live(self._store, round_id))
+        if go_live and self._run(lambda: set_live(self._store, round_id, True,
+                                                  actor=self.actor)) is None:
+            self._update_buttons()
+            return
+        self._run(lambda: set_projected(self._store, target, actor=self.actor))
+        self._update_buttons()
 
     def _on_settings_clicked(self) -> None:
         self._save_settings(allow_change=self.change_box.isChecked(),

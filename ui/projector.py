@@ -41,8 +41,8 @@ from facilitator.timing.countdown import (
 from facilitator.timing.model import PlenaryState
 from ui.bus import ChangeBus
 from ui.pages.polls.projector_view import PollProjectorView
-from ui.pages.results.view import ProjectorResults
 from ui.pages.theatre.projector_view import TheatreProjectorView
+from ui.projector_views import JoinView, ProjectorResultsView
 
 
 def _label(parent_layout: QVBoxLayout, name: str) -> QLabel:
@@ -117,8 +117,10 @@ class ProjectorWindow(QWidget):
         self.question_timer_label = _label(layout, "projQuestionTimer")
         self.views.addWidget(question)
         self._question: QaQuestion | None = None
-        self.results_view = ProjectorResults()
+        self.results_view = ProjectorResultsView()
         self.views.addWidget(self.results_view)  # index 3: a result the facilitator shows
+        self.join_view = JoinView()  # how to join phone voting, when the facilitator asks
+        self.views.addWidget(self.join_view)
         self.theatre_view = TheatreProjectorView()  # a legislative-theatre proposal (#15)
         self.views.addWidget(self.theatre_view)
         self.poll_view = PollProjectorView()  # a deliberative poll's results (#16)
@@ -217,6 +219,8 @@ class ProjectorWindow(QWidget):
             self.views.setCurrentWidget(self.poll_view)
         elif self.results_view.refresh(self._store):
             self.views.setCurrentIndex(3)
+        elif self.join_view.refresh(self._store):
+            self.views.setCurrentWidget(self.join_view)
         elif self._question is not None:
             q = self._question
             self.views.setCurrentIndex(2)

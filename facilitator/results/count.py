@@ -46,11 +46,9 @@ from fractions import Fraction
 from typing import Any
 
 from facilitator.ballots import (
-    Abstentions,
     Assessment,
     Ballot,
     BallotRound,
-    Base,
     Kind,
     Question,
     Status,
@@ -69,7 +67,9 @@ from facilitator.results.model import (
     QuestionResult,
     Table,
     Turnout,
+    VerdictBasis,
     seed_of,
+    verdict_basis,
 )
 from facilitator.tally.pb import PbRule, count_pb, describe_pb_rule
 from facilitator.tally.stv import (
@@ -208,9 +208,8 @@ def _tally(question: Question, valid: Sequence[Assessment]) -> list[int]:
 def _stance(question: Question, valid: Sequence[Assessment], present: int | None) -> Count:
     counts = _tally(question, valid)
     total = sum(counts)
-    sides = {"favour": 0, "against": 0, "abstain": 0}
-    for i, n in enumerate(counts):
-        sides[question.stance(i) or "abstain"] += n
+    basis = verdict_basis(question, counts, present)
+    sides = {"favour": basis.favour, "against": basis.against, "abstain": basis.abstain}
     verdict = question.rule.evaluate(sides["favour"], sides["against"], sides["abstain"],
                                      present)
     lines = tuple(Line(o, Fraction(n), _pct(n, total)) for o, n in zip(
@@ -239,24 +238,16 @@ def _stance(question: Question, valid: Sequence[Assessment], present: int | None
         rules = _("Each vote counts once for the box marked.")
     return Count(method, rules + " " + question.rule.describe(), _("votes"), lines,
                  verdict.text, verdict.passed, (), tuple(notes), tables,
-                 working=_working(question, sides["favour"], sides["against"],
-                                  sides["abstain"], present))
+                 working=_working(basis))
 
 
-def _working(question: Question, favour: int, against: int, abstain: int,
-             present: int | None) -> str:
-    rule = question.rule
-    if rule.base is Base.PRESENT:
-        whole, of = present or 0, _("people present")
-    elif rule.abstentions is Abstentions.COUNTED:
-        whole, of = favour + against + abstain, _("for + against + abstaining")
-    else:
-        whole, of = favour + against, _("for + against")
+def _working(basis: VerdictBasis) -> str:
     text = _("{favour} for, {against} against, {abstain} abstaining or neutral. Support = "
-             "{favour} ÷ {whole} ({of})").format(favour=favour, against=against,
-                                                 abstain=abstain, whole=whole, of=of)
-    if whole:
-        text += " = " + format_share(Fraction(favour, whole))
+             "{favour} ÷ {whole} ({of})").format(favour=basis.favour, against=basis.against,
+                                                 abstain=basis.abstain, whole=basis.whole,
+                                                 of=basis.of)
+    if basis.support is not None:
+        text += " = " + format_share(basis.support)
     return text + "."
 
 

@@ -15,11 +15,20 @@ anyone holding the ballot file can repeat it; the seed is printed on every resul
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from facilitator.ballots import Assessment, Ballot, BallotRound, Question, format_share
+from facilitator.ballots import (
+    Abstentions,
+    Assessment,
+    Ballot,
+    BallotRound,
+    Base,
+    Question,
+    format_share,
+)
 from facilitator.errors import UserError
 from facilitator.i18n import _, ngettext
 from facilitator.tally.pb import PbResult
@@ -213,3 +222,57 @@ def option_figures(result: QuestionResult) -> tuple[OptionFigure, ...]:
                               format_share(line.share) if line.share is not None else "",
                               line.winner)
                  for line in result.count.lines)
+
+
+# -- the base of a yes/no verdict's percentage ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerdictBasis:
+    """What a stance question's (yes/no, scale) verdict percentage is worked out on: the votes
+    for, against and abstaining, and the whole they are a share of by the question's rule
+    (for + against; for + against + abstaining; or the people present). The verdict, its
+    working, the Results page and the projector's bars all take their percentages from
+    here, so a bar never shows another percentage than the verdict beside it."""
+
+    favour: int
+    against: int
+    abstain: int
+    whole: int
+    of: str
+    """What the whole is, in words ("for + against")."""
+    threshold: Fraction
+    inclusive: bool
+    abstain_in_whole: bool
+
+    @property
+    def support(self) -> Fraction | None:
+        return Fraction(self.favour, self.whole) if self.whole else None
+
+    def share(self, side: str) -> Fraction | None:
+        """A side's share of the whole ("favour", "against", "abstain"); None for a side
+        that is not part of it (abstentions left out by the rule) or with no whole."""
+        if not self.whole or (side == "abstain" and not self.abstain_in_whole):
+            return None
+        return Fraction({"favour": self.favour, "against": self.against,
+                         "abstain": self.abstain}[side], self.whole)
+
+
+def verdict_basis(question: Question, counts: Sequence[int], present: int | None
+                  ) -> VerdictBasis:
+    """The basis of the verdict of a stance question counted as ``counts`` (one per
+    option) with ``present`` people present: the one function that says what the verdict's
+    percentage is a share of."""
+    sides = {"favour": 0, "against": 0, "abstain": 0}
+    for i, n in enumerate(counts):
+        sides[question.stance(i) or "abstain"] += n
+    rule = question.rule
+    favour, against, abstain = sides["favour"], sides["against"], sides["abstain"]
+    if rule.base is Base.PRESENT:
+        whole, of, counted = present or 0, _("people present"), True
+    elif rule.abstentions is Abstentions.COUNTED:
+        whole, of, counted = favour + against + abstain, _("for + against + abstaining"), True
+    else:
+        whole, of, counted = favour + against, _("for + against"), False
+    return VerdictBasis(favour, against, abstain, whole, of, rule.threshold, rule.inclusive,
+                        counted)

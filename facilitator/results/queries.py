@@ -42,10 +42,13 @@ from facilitator.i18n import _
 from facilitator.results.count import answer_sets, count_answers
 from facilitator.results.model import (
     AnswerSet,
+    QuestionResult,
     ResultsError,
     RoundResults,
     Turnout,
+    VerdictBasis,
     seed_of,
+    verdict_basis,
 )
 from facilitator.store import EventStore
 from facilitator.tally.pb import PbRule
@@ -102,6 +105,17 @@ def count_round(store: EventStore, round_id: int) -> RoundResults:
                         sealed or fp, seed_of(fp), store.clock.now(),
                         results_visible(store, ballot_round),
                         recounted_fingerprint=fp if sealed and sealed != fp else "")
+
+
+def verdict_basis_of(result: QuestionResult) -> VerdictBasis | None:
+    """What a counted yes/no or scale question's verdict percentage is a share of
+    (:func:`facilitator.results.model.verdict_basis`, the function the count itself uses);
+    None for other kinds. A bar or a figure shown next to the verdict takes its share from
+    here."""
+    if result.question.kind not in (Kind.YES_NO, Kind.SCALE):
+        return None
+    counts = [int(line.value) for line in result.count.lines]
+    return verdict_basis(result.question, counts, result.turnout.present)
 
 
 def pb_rule_of(store: EventStore, round_id: int, index: int) -> PbRule:
