@@ -7,16 +7,18 @@ With no action, the summary table of the latest poll (or ``--poll N``) is printe
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from facilitator.ballots.codes import pretty
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.polls import ops, queries
 from facilitator.polls.analysis import Analysis, fmt, fmt_change
 from facilitator.polls.export import pairs_csv, poll_json
-from facilitator.polls.model import from_json
+from facilitator.polls.model import Reconciliation, from_json
 from facilitator.polls.stats import CORRECTIONS
 from facilitator.store import EventStore
 
@@ -46,7 +48,8 @@ def _poll_id(store: EventStore, args: argparse.Namespace) -> int:
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
-    actions = [a for a in ("define", "open_wave", "close_wave", "close") if getattr(args, a)]
+    actions = [a for a in ("define", "open_wave", "close_wave", "close", "print_forms",
+                           "key_page") if getattr(args, a)]
     if len(actions) > 1:
         raise UserError(_("Give one action at a time."))
     if actions:
@@ -61,6 +64,10 @@ def cmd_poll(args: argparse.Namespace) -> int:
                 print(_("Created poll {n}.").format(n=made.poll_id))
                 return 0
             poll_id = _poll_id(store, args)
+            if args.print_forms:
+                return _print_forms(store, poll_id, args)
+            if args.key_page:
+                return _key_page(store, poll_id, args)
             if args.open_wave:
                 ops.open_wave(store, poll_id, actor=ACTOR)
                 print(_("Wave {n} is open.").format(n=queries.poll(store, poll_id).wave))
@@ -78,6 +85,8 @@ def cmd_poll(args: argparse.Namespace) -> int:
                                     main_test=args.test)
         responses = queries.responses(store, poll_id)
         sys.stdout.write(summary(analysis))
+        if args.reconcile:
+            sys.stdout.write(reconciliation_text(queries.reconcile_forms(store, poll_id)))
         if args.pdf:
             from facilitator.reports.polls import write_poll_report
 
@@ -92,6 +101,45 @@ def cmd_poll(args: argparse.Namespace) -> int:
             args.json.write_text(poll_json(analysis, responses), encoding="utf-8")
             print(_("Wrote the poll's data to {path}.").format(path=args.json))
     return 0
+
+
+def _print_forms(store: EventStore, poll_id: int, args: argparse.Namespace) -> int:
+    from facilitator.reports.polls import write_paper_forms
+
+    if not args.forms_pdf:
+        raise UserError(_("Say where to print the forms: --forms-pdf PDF."))
+    printed = ops.print_forms(store, poll_id, args.print_forms, actor=ACTOR)
+    poll = queries.poll(store, poll_id)
+    write_paper_forms(args.forms_pdf, store.name, poll_id, poll.questionnaire, printed.codes)
+    print(_("Printed {n} paper forms to {path}.").format(n=len(printed.codes),
+                                                         path=args.forms_pdf))
+    return 0
+
+
+def _key_page(store: EventStore, poll_id: int, args: argparse.Namespace) -> int:
+    try:
+        answers = json.loads(args.answers or "{}")
+    except ValueError:
+        answers = None
+    if not isinstance(answers, dict):
+        raise UserError(_("--answers must be JSON, e.g. '{\"q1\": 7, \"q2\": \"dk\"}'."))
+    result = ops.key_form_page(store, poll_id, args.key_page, answers, replace=args.replace,
+                               actor=ACTOR)
+    print(_("Keyed (wave {n}).").format(n=result.wave))
+    return 0
+
+
+def reconciliation_text(r: Reconciliation) -> str:
+    lines = [_("Paper forms printed: {n}").format(n=r.printed)]
+    for wave, n in sorted(r.complete.items()):
+        lines.append(_("  wave {w}: {n} complete").format(w=wave, n=n))
+    for gap in r.incomplete:
+        lines.append(_("  form {code}, wave {w}: page(s) {pages} not keyed").format(
+            code=pretty(gap.code), w=gap.wave, pages=", ".join(map(str, gap.missing))))
+    if r.one_wave_only:
+        lines.append(_("  {n} forms not keyed at every wave (not paired)").format(
+            n=r.one_wave_only))
+    return "\n".join(lines) + "\n"
 
 
 def add_poll_commands(sub: Any) -> None:
@@ -114,4 +162,13 @@ def add_poll_commands(sub: Any) -> None:
                    help=_("multiple-comparison correction"))
     p.add_argument("--test", choices=("t", "wilcoxon"), default="t",
                    help=_("the paired test for scales and indices"))
+    p.add_argument("--print-forms", type=int, metavar="N",
+                   help=_("print N paper form packets (every wave) to --forms-pdf"))
+    p.add_argument("--forms-pdf", type=Path, metavar="PDF", help=_("where to print the forms"))
+    p.add_argument("--key-page", metavar="SCANNED",
+                   help=_("key one paper page: its scanned QR code, with --answers"))
+    p.add_argument("--answers", metavar="JSON", help=_("the page's answers, item key: value"))
+    p.add_argument("--replace", action="store_true", help=_("correct a page keyed already"))
+    p.add_argument("--reconcile", action="store_true",
+                   help=_("list paper forms printed against pages keyed"))
     p.set_defaults(func=cmd_poll)

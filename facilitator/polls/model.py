@@ -299,6 +299,70 @@ class ResponseResult:
     changes: Changes
 
 
+# -- paper forms --------------------------------------------------------------------------------
+
+ITEMS_PER_PAGE = 6
+PAPER_PREFIX = "P"
+"""Before a packet's code in a response's pairing code (phone codes are lower-case hex)."""
+MAX_FORMS = 1000
+_FORM_QR = re.compile(r"^F(\d{1,6})-(\d)-(\d{1,2})-(\d{1,2})-([0-9A-Z]{9})$")
+
+
+def form_pages(q: Questionnaire, wave: int) -> list[tuple[Item, ...]]:
+    """The items of each page of a wave's paper form (printing and keying agree on it)."""
+    items = q.items_in(wave)
+    return [items[i:i + ITEMS_PER_PAGE] for i in range(0, len(items), ITEMS_PER_PAGE)]
+
+
+def form_qr(poll_id: int, wave: int, page: int, pages: int, code: str) -> str:
+    """What a form page's QR code holds: the poll, the wave, the page of how many, and the
+    packet's code; so a page keyed goes to its own form whatever pile it was found in."""
+    return f"F{poll_id}-{wave}-{page}-{pages}-{code}"
+
+
+@dataclass(frozen=True)
+class FormPage:
+    poll_id: int
+    wave: int
+    page: int
+    pages: int
+    code: str
+
+
+def parse_form_qr(text: str) -> FormPage:
+    found = _FORM_QR.match(text.strip().upper())
+    if found is None:
+        raise PollError(_("“{text}” is not the code of a questionnaire page.").format(
+            text=text.strip()[:40]))
+    poll_id, wave, page, pages, code = found.groups()
+    return FormPage(int(poll_id), int(wave), int(page), int(pages), code)
+
+
+@dataclass(frozen=True)
+class FormsPrinted:
+    codes: tuple[str, ...]
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    code: str
+    wave: int
+    missing: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Paper forms printed against pages keyed, like ballots printed against papers keyed."""
+
+    printed: int
+    complete: dict[int, int]
+    """Per wave: forms with every page keyed."""
+    incomplete: tuple[Incomplete, ...]
+    one_wave_only: int
+    """Packets keyed at some wave but not at every wave given (unpaired)."""
+
+
 # -- variables: what the analysis counts --------------------------------------------------------
 
 

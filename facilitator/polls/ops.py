@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from facilitator.ballots.codes import is_ballot_code, new_unique_codes, pretty
 from facilitator.changes import Changes
 from facilitator.clock import to_iso
 from facilitator.i18n import _
@@ -28,15 +29,21 @@ from facilitator.polls.model import (
     CLOSED,
     CONTROL,
     DRAFT,
+    MAX_FORMS,
     MIN_GROUP,
     OPEN,
     PANEL,
+    PAPER_PREFIX,
     POLLS,
     PROJECTIONS,
+    FormsPrinted,
     PollError,
     Questionnaire,
     ResponseResult,
+    answers_from_json,
     answers_to_json,
+    form_pages,
+    parse_form_qr,
     to_json,
     validate,
 )
@@ -234,3 +241,73 @@ def project(store: EventStore, poll_id: int | None, show: str = "indices", *,
             store.set_meta_json("poll_projection", new)
         store.audit("project_poll", "poll", poll_id, old, new, actor=actor)
     return POLLS
+
+
+# -- paper forms ----------------------------------------------------------------------------------
+
+
+def print_forms(store: EventStore, poll_id: int, count: int, *, actor: str) -> FormsPrinted:
+    """Codes for ``count`` more paper packets: each packet holds the form of every wave under
+    one random code (the ballots' codes), and is handed out from a pile, to nobody by name."""
+    if not 1 <= count <= MAX_FORMS:
+        raise PollError(_("Print 1 to {n} forms at a time.").format(n=MAX_FORMS))
+    with store.transaction():
+        poll = queries.poll(store, poll_id)
+        if poll.status == CLOSED:
+            raise PollError(_("This poll is closed."))
+        taken = {r["code"] for r in store.query("SELECT code FROM poll_forms")}
+        fresh = new_unique_codes(count, taken)
+        store.executemany("INSERT INTO poll_forms (poll_id, code) VALUES (?, ?)",
+                          [(poll_id, code) for code in sorted(fresh)])
+        store.audit("print_poll_forms", "poll", poll_id, None, {"count": count}, actor=actor)
+    return FormsPrinted(tuple(fresh), POLLS)
+
+
+def key_form_page(store: EventStore, poll_id: int, scanned: str, answers: Mapping[str, Any],
+                  *, replace: bool = False, actor: str) -> ResponseResult:
+    """The answers on one page of a paper form, keyed in after its QR code was scanned.
+    A page keyed twice is refused unless ``replace`` (a correction)."""
+    page = parse_form_qr(scanned)
+    with store.transaction():
+        poll = queries.poll(store, poll_id)
+        if page.poll_id != poll_id:
+            raise PollError(_("This page belongs to another poll (number {n}).").format(
+                n=page.poll_id))
+        if poll.status != OPEN:
+            raise PollError(_("Answers are keyed in while the poll is open."))
+        if not 1 <= page.wave <= poll.wave:
+            raise PollError(_("Wave {n} has not been given yet.").format(n=page.wave))
+        layout = form_pages(poll.questionnaire, page.wave)
+        if page.pages != len(layout) or not 1 <= page.page <= len(layout):
+            raise PollError(_("This page does not match the questionnaire (page {p} of "
+                              "{n}).").format(p=page.page, n=page.pages))
+        if not is_ballot_code(page.code) or store.query_one(
+                "SELECT 1 FROM poll_forms WHERE poll_id = ? AND code = ?",
+                (poll_id, page.code)) is None:
+            raise PollError(_("Form {code} was not printed for this poll.").format(
+                code=pretty(page.code)))
+        items = layout[page.page - 1]
+        on_page = {item.key for item in items}
+        stray = sorted(set(answers) - on_page)
+        if stray:
+            raise PollError(_("Item {key} is not on this page.").format(key=stray[0]))
+        checked = poll.questionnaire.check_answers(page.wave, answers)
+        code = PAPER_PREFIX + page.code
+        row = store.query_one("SELECT answers, pages FROM poll_responses WHERE poll_id = ? "
+                              "AND sample = ? AND wave = ? AND code = ?",
+                              (poll_id, PANEL, page.wave, code))
+        merged: dict[str, Any] = {}
+        pages: set[int] = set()
+        if row is not None:
+            merged = dict(answers_from_json(str(row["answers"])))
+            pages = set(json.loads(str(row["pages"] or "[]")))
+            if page.page in pages and not replace:
+                raise PollError(_("Page {p} of form {code} (wave {w}) is keyed already.")
+                                .format(p=page.page, code=pretty(page.code), w=page.wave))
+        merged = {k: v for k, v in merged.items() if k not in on_page} | checked
+        _put(store, poll_id, PANEL, page.wave, code, "paper", merged, {},
+             sorted(pages | {page.page}))
+        store.audit("key_poll_page", "poll", poll_id, None,
+                    {"wave": page.wave, "page": page.page, "replaced": page.page in pages},
+                    actor=actor)
+    return ResponseResult(page.wave, page.page in pages, POLLS)

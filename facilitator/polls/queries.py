@@ -13,10 +13,14 @@ from facilitator.polls.analysis import Analysis, analyse
 from facilitator.polls.model import (
     OPEN,
     PANEL,
+    PAPER_PREFIX,
+    Incomplete,
     Poll,
     PollError,
+    Reconciliation,
     Response,
     answers_from_json,
+    form_pages,
     from_json,
 )
 from facilitator.store import EventStore
@@ -123,3 +127,32 @@ def projection(store: EventStore) -> tuple[int, str] | None:
     if store.query_one("SELECT 1 FROM polls WHERE id = ?", (poll_id,)) is None:
         return None
     return poll_id, show
+
+
+def reconcile_forms(store: EventStore, poll_id: int) -> Reconciliation:
+    """Paper forms printed against the pages keyed: per wave, the forms complete, the forms
+    with pages missing (which), and the packets not keyed at every wave given."""
+    p = poll(store, poll_id)
+    printed = paper_forms(store, poll_id)
+    waves = range(1, p.wave + 1)
+    keyed: dict[tuple[int, str], set[int]] = {}
+    for r in store.query("SELECT wave, code, pages FROM poll_responses WHERE poll_id = ? "
+                         "AND sample = ? AND channel = 'paper'", (poll_id, PANEL)):
+        keyed[(int(r["wave"]), str(r["code"])[len(PAPER_PREFIX):])] = set(
+            json.loads(str(r["pages"] or "[]")))
+    complete = dict.fromkeys(waves, 0)
+    incomplete: list[Incomplete] = []
+    for wave in waves:
+        count = len(form_pages(p.questionnaire, wave))
+        for code in printed:
+            pages = keyed.get((wave, code))
+            if pages is None:
+                continue
+            missing = tuple(n for n in range(1, count + 1) if n not in pages)
+            if missing:
+                incomplete.append(Incomplete(code, wave, missing))
+            else:
+                complete[wave] += 1
+    codes = {code for _wave, code in keyed}
+    one_wave = sum(1 for code in codes if any((w, code) not in keyed for w in waves))
+    return Reconciliation(len(printed), complete, tuple(incomplete), one_wave)

@@ -8,6 +8,7 @@ sample. Every figure comes from :func:`facilitator.polls.analysis.analyse`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,16 @@ from xml.sax.saxutils import escape
 
 from facilitator.i18n import _
 from facilitator.polls.analysis import Analysis, Row, fmt, fmt_change
+from facilitator.polls.model import (
+    LIKERT_5,
+    RANKING,
+    SCALE_10,
+    YES_NO,
+    Item,
+    Questionnaire,
+    form_pages,
+    form_qr,
+)
 from facilitator.reports.fonts import register, visual
 from facilitator.reports.layout import page_size as page_size_of
 from facilitator.reports.layout import ruled_table_style
@@ -213,3 +224,108 @@ def _chart(analysis: Analysis, font: str) -> Any:
         drawing.add(String(label_w + bar_w + 4, y + 2, f"{change:+.2f}{row.stars}",
                            fontName=font, fontSize=7))
     return drawing
+
+
+# -- paper forms ----------------------------------------------------------------------------------
+
+FORM_QR_SIZE = 28.0  # mm
+
+
+def write_paper_forms(path: Path | str, event_name: str, poll_id: int, q: Questionnaire,
+                      codes: Sequence[str], *, waves: Sequence[int] | None = None,
+                      page_size: str = "A4") -> Path:
+    """The questionnaire on paper: for each packet code, the form of each wave, several
+    pages, each page with its own QR code (poll, wave, page, packet) so pages cannot be
+    keyed into the wrong form whatever order they come back in."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph
+
+    from facilitator.ballots.codes import pretty
+    from facilitator.reports.ballots import draw_qr
+
+    regular, bold = register()
+    path = Path(path)
+    width, height = page_size_of(page_size)
+    canvas = Canvas(str(path), pagesize=(width, height))
+    canvas.setAuthor("Facilitator")
+    canvas.setTitle(_("Questionnaire: {title}").format(title=q.title))
+    text_style = ParagraphStyle("i", fontName=bold, fontSize=10.5, leading=13)
+    margin = 16 * mm
+    qr = FORM_QR_SIZE * mm
+    box = 4.2 * mm
+    for code in codes:
+        for wave in waves or range(1, q.waves + 1):
+            layout = form_pages(q, wave)
+            for page_no, items in enumerate(layout, start=1):
+                top = height - margin
+                draw_qr(canvas, form_qr(poll_id, wave, page_no, len(layout), code),
+                        width - margin - qr, top - qr, qr)
+                canvas.setFont(regular, 8)
+                canvas.drawRightString(width - margin, top - qr - 4 * mm, _(
+                    "Form {code} · page {p} of {n}").format(code=pretty(code), p=page_no,
+                                                           n=len(layout)))
+                canvas.setFont(bold, 15)
+                canvas.drawString(margin, top - 6 * mm, visual(q.title)[:60])
+                canvas.setFont(regular, 10)
+                canvas.drawString(margin, top - 12 * mm, visual(event_name)[:80])
+                canvas.drawString(margin, top - 18 * mm, _(
+                    "Wave {n}: {name} · page {p} of {count}").format(
+                    n=wave, name=q.wave_name(wave), p=page_no, count=len(layout)))
+                canvas.setFont(regular, 8.5)
+                canvas.drawString(margin, top - 24 * mm, _(
+                    "Tick one box per question (a ranking: write 1, 2, 3… in the boxes). "
+                    "Skip any question you like."))
+                canvas.drawString(margin, top - 28 * mm, _(
+                    "Your answers are anonymous: this form's code is not linked to your name."))
+                y = top - qr - 12 * mm
+                for item in items:
+                    first = sum(len(p) for p in layout[:page_no - 1]) + 1
+                    shown = first + items.index(item)
+                    para = Paragraph(escape(visual(f"{shown}. {item.text}")), text_style)
+                    _w, h = para.wrap(width - 2 * margin, 40 * mm)
+                    para.drawOn(canvas, margin, y - h)
+                    y -= h + 2.5 * mm
+                    y = _draw_answer_boxes(canvas, item, margin, y, box, regular,
+                                           width - 2 * margin)
+                    y -= 5 * mm
+                canvas.showPage()
+    canvas.save()
+    return path
+
+
+def _draw_answer_boxes(canvas: Any, item: Item, x: float, y: float, box: float, font: str,
+                       room: float) -> float:
+    """Tick boxes under an item; returns the y below them."""
+    from reportlab.lib.units import mm
+
+    def tick(at_x: float, at_y: float, label: str) -> None:
+        canvas.rect(at_x, at_y - box, box, box, stroke=1, fill=0)
+        canvas.setFont(font, 8.5)
+        canvas.drawString(at_x + box + 1.5 * mm, at_y - box + 1 * mm, visual(label))
+
+    dont_know = _("Don't know")
+    if item.kind in (SCALE_10, LIKERT_5):
+        low, high = item.scale or (0, 10)
+        step = room / (high - low + 3)
+        for n, v in enumerate(range(low, high + 1)):
+            tick(x + n * step, y, str(v))
+        tick(x + (high - low + 1) * step, y, dont_know)
+        canvas.setFont(font, 7.5)
+        ends = (item.low_label or (_("strongly disagree") if item.kind == LIKERT_5
+                                   else _("disagree")),
+                item.high_label or (_("strongly agree") if item.kind == LIKERT_5
+                                    else _("agree")))
+        canvas.drawString(x, y - box - 3.5 * mm, visual(f"{low} = {ends[0]}"))
+        canvas.drawString(x + (high - low) * step, y - box - 3.5 * mm,
+                          visual(f"{high} = {ends[1]}"))
+        return y - box - 4.5 * mm
+    if item.kind == YES_NO:
+        for n, label in enumerate((_("Yes"), _("No"), dont_know)):
+            tick(x + n * 40 * mm, y, label)
+        return y - box
+    options = list(item.options) + ([] if item.kind == RANKING else [dont_know])
+    for n, option in enumerate(options):
+        tick(x + (n % 2) * room / 2, y - (n // 2) * (box + 2 * mm), option[:50])
+    return y - ((len(options) + 1) // 2) * (box + 2 * mm) + 2 * mm
