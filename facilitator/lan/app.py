@@ -27,6 +27,7 @@ from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.lan import ops, pages, queries
 from facilitator.lan import polls as lan_polls
+from facilitator.lan import theatre as lan_theatre
 from facilitator.lan.model import MAX_QUESTION_CHARS, PHONE, PHONE_TABLE, PHONES, LanError
 from facilitator.lan.security import FormKeys, GuessBudget, RateLimiter, TokenIndex, client_key
 from facilitator.lan.text import LANGUAGES, PageText, from_accept_language, pick, translation
@@ -214,7 +215,8 @@ class PhoneApp:
         if path == "/":
             if method == "POST":
                 raise _Reply(405)
-            return self._html(t, t("Vote on your phone"), pages.join_body(t),
+            chosen = dict(parse_qsl(str(environ.get("QUERY_STRING", ""))[:200])).get("lang", "")
+            return self._html(t, t("Vote on your phone"), pages.join_body(t, chosen=chosen),
                               lang_form=pages.language_form(t, "/", None))
         if path == "/join":
             if method != "POST":
@@ -291,10 +293,16 @@ class PhoneApp:
         answered from the code alone (costs no guess); a well-formed code is looked up only
         if the client and everyone still have a guess left (see ``GuessBudget``)."""
         typed = form.get("code", "")[:40]
+        chosen = form.get("lang", "")
+        if chosen not in LANGUAGES:
+            chosen = ""
+        else:  # picked on the join page: kept on every page after it
+            t = translation(chosen)
 
         def again(message: str, status: int, headers: list[tuple[str, str]] | None = None
                   ) -> tuple[int, list[tuple[str, str]], bytes]:
-            reply = self._html(t, t("Vote on your phone"), pages.join_body(t, message, typed),
+            reply = self._html(t, t("Vote on your phone"),
+                               pages.join_body(t, message, typed, chosen=chosen),
                                status=status, lang_form=pages.language_form(t, "/", None))
             return reply[0], [*reply[1], *(headers or [])], reply[2]
 
@@ -318,6 +326,8 @@ class PhoneApp:
                 self._guesses.refund(client)
             return again(reason_text(t, exc), 403 if exc.reason != "bad_code" else 400)
         self._guesses.refund(client)
+        if chosen:
+            self._write(ops.set_language(self.store, person.id, chosen, actor=PHONE))
         return 303, [("Location", f"/v/{person.token}")], b""
 
     # -- a participant's pages -----------------------------------------------------------------
@@ -379,6 +389,15 @@ class PhoneApp:
                 self._write)
             if reply is not None:
                 return reply
+        if head == "idea":  # a legislative-theatre idea card (issue 15: lan/theatre.py)
+            reply = lan_theatre.route(
+                self.store, t, person, base, key, parts[1:], method, form,
+                str(environ.get("QUERY_STRING", ""))[:200],
+                lambda title, body, status: self._html(t, title, body, status=status,
+                                                       lang_form=lang_form, home=base),
+                self._write)
+            if reply is not None:
+                return reply
         raise _Reply(404)
 
     def _home(self, t: PageText, person: Participant, base: str, key: str, lang_form: str, *,
@@ -388,6 +407,7 @@ class PhoneApp:
         body = pages.home_body(t, person.name, base, key, items,
                                queries.waiting_hand(self.store, person.id) is not None)
         body = lan_polls.home_block(t, self.store, base) + body  # open questionnaires
+        body = lan_theatre.home_block(t, self.store, base) + body  # send an idea (#15)
         if error:
             body = pages.message("error", error) + body
         return self._html(t, t("Vote on your phone"), body, lang_form=lang_form,
@@ -406,7 +426,9 @@ class PhoneApp:
             except pages.FormError as exc:
                 raise _Reply(400) from exc
             if all(m is None for m in answer.marks) and form.get("blank") != "1":
-                error, status = t("Choose something first, or press “Vote blank”."), 422
+                error = (t("Choose an answer first.") if pages.has_abstain_option(pq.question)
+                         else t("Choose something first, or press “Vote blank”."))
+                status = 422
             else:
                 try:
                     result = ops.vote_from_phone(self.store, person.id, round_id, index,
