@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 
-from facilitator.changes import Changes
 from facilitator.lan.server import LanServer
 from facilitator.people import Participant, list_participants
 from facilitator.store import EventStore
