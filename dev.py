@@ -3,6 +3,7 @@
 
     python3 dev.py app     create .venv, install Facilitator, open the demo event
     python3 dev.py test    create/update .venv with test extras, run the whole suite headless
+    python3 dev.py build   build the installers for this system into dist/ (packaging/build.py)
 
 Anything after ``test`` goes to pytest (e.g. ``python3 dev.py test -k import``).
 """
@@ -30,7 +31,12 @@ DEBIAN_PACKAGES = [
     "libxcb-shape0", "libxcb-xinerama0", "libxcb-randr0", "libxcb-render-util0",
     "libxcb-image0", "libpulse0", "xvfb", "xauth", "poppler-utils", "fonts-dejavu-core",
     "chromium",  # the phone pages' end-to-end tests (Playwright drives /usr/bin/chromium)
+    "binutils",  # PyInstaller reads and strips the bundle's libraries (objdump, strip, objcopy)
 ]
+
+# Extras each extra brings (pyproject.toml: test includes facilitator[build]), so a .venv set
+# up for the tests is not reinstalled to build, nor the other way round.
+EXTRAS = {"": set(), "build": {"build"}, "test": {"test", "build"}}
 
 
 def say(message: str) -> None:
@@ -66,14 +72,16 @@ def ensure_venv(extras: str) -> None:
         except (subprocess.CalledProcessError, OSError) as exc:
             sys.exit(f"Could not create {VENV} ({exc}). On Debian/Ubuntu: "
                      "apt-get install python3-venv")
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     stamp = VENV / ".facilitator-installed"
-    if stamp.exists() and stamp.read_text() == digest:
+    had_digest, _, had = (stamp.read_text() if stamp.exists() else "").partition("\n")
+    installed = EXTRAS.get(had, set()) if had_digest == digest else set()
+    if had_digest == digest and EXTRAS[extras] <= installed:
         return
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     target = f".[{extras}]" if extras else "."
     run(PYTHON, "-m", "pip", "install", "--quiet", "--editable", target)
-    stamp.write_text(digest)
+    stamp.write_text(f"{digest}\n{extras}")
 
 
 def app(args: list[str]) -> int:
@@ -87,21 +95,29 @@ def test(args: list[str]) -> int:
     ensure_venv("test")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")
     env.pop("DISPLAY", None)
-    run(BIN / "ruff", "check", "facilitator", "ui", "tests", "tools", "dev.py")
+    run(BIN / "ruff", "check", "facilitator", "ui", "tests", "tools", "packaging", "dev.py")
     run(BIN / "mypy")
     run(BIN / "lint-imports")
     return subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env).returncode
 
 
+def build(args: list[str]) -> int:
+    debian_packages()
+    ensure_venv("build")
+    return subprocess.run([str(PYTHON), str(ROOT / "packaging" / "build.py"), *args],
+                          cwd=ROOT).returncode
+
+
 def main() -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit("Facilitator needs Python 3.11 or newer; this is " + sys.version.split()[0])
-    if len(sys.argv) < 2 or sys.argv[1] not in ("app", "test"):
+    commands = {"app": app, "test": test, "build": build}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
     command, rest = sys.argv[1], sys.argv[2:]
     try:
-        return app(rest) if command == "app" else test(rest)
+        return commands[command](rest)
     except subprocess.CalledProcessError as exc:
         return exc.returncode or 1
 

@@ -3,7 +3,7 @@
     facilitator                 open the most recent event (or the demo event)
     facilitator EVENTFILE       open that event
     facilitator --demo          open the bundled demo event
-    facilitator --smoke-test    open the demo offscreen, visit every page, exit 0 if all is well
+    facilitator --smoke-test    check the whole app offscreen (ui/smoke.py), exit 0 if all is well
 
 An event already open in another Facilitator window is never opened twice: that window is
 brought forward and this launch exits 0. Held by a command instead, it says by whom, exits 1.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Sequence
@@ -68,6 +67,7 @@ def _make_app() -> object:
     app.setApplicationName("Facilitator")
     app.setOrganizationName("Facilitator")
     app.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName("facilitator")  # the desktop entry: its icon and name
     apply_style(app)  # type: ignore[arg-type]
     return app
 
@@ -195,68 +195,10 @@ def tell_event_in_use(message: str) -> None:
 
 
 def _smoke_test(args: argparse.Namespace) -> int:
-    """Open the demo event offscreen, visit every page, and fail on any error or Qt warning."""
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-    from PySide6.QtWidgets import QApplication
+    """Every page, the projector, a PDF and its QR code, the phone server: ui/smoke.py."""
+    from ui.smoke import run
 
-    from ui.context import AppContext
-    from ui.main_window import PAGE_KEYS, MainWindow
-    from ui.pages.participants import ParticipantsPage
-    from ui.sound import BENIGN_QT_MESSAGES
-
-    problems: list[str] = []
-
-    def on_qt_message(kind: QtMsgType, _context: object, message: str) -> None:
-        # The offscreen platform cannot raise or resize windows, a headless machine has no
-        # sound server; Qt says so, and neither is a fault of ours.
-        if message.startswith(BENIGN_QT_MESSAGES):
-            return
-        if kind != QtMsgType.QtDebugMsg and kind != QtMsgType.QtInfoMsg:
-            problems.append(f"Qt {kind.name}: {message}")
-
-    def on_exception(kind: type[BaseException], exc: BaseException,
-                     tb: TracebackType | None) -> None:
-        problems.append("".join(traceback.format_exception(kind, exc, tb)))
-
-    qInstallMessageHandler(on_qt_message)
-    sys.excepthook = on_exception
-    app = _make_app()
-    assert isinstance(app, QApplication)
-    with tempfile.TemporaryDirectory(prefix="facilitator-smoke-") as tmp:
-        context = AppContext.build(args.config_dir or Path(tmp) / "config",
-                                   args.data_dir or Path(tmp) / "data", smoke_test=True)
-        window = MainWindow(context)
-        window.open_demo()
-        window.show()
-        app.processEvents()
-        if window.store is None:
-            problems.append("the demo event did not open")
-        for key in PAGE_KEYS:
-            window.show_page(key)
-            app.processEvents()
-            if window.current_page_key() != key:
-                problems.append(f"page {key} could not be shown")
-        page = window.pages.get("participants")
-        if isinstance(page, ParticipantsPage):
-            window.show_page("participants")
-            page.search_edit.setText("a")
-            app.processEvents()
-            page.search_edit.clear()
-        window.toggle_projector()
-        app.processEvents()
-        if window.projector is None or not window.projector.isVisible():
-            problems.append("the projector window did not open")
-        window.toggle_projector()
-        window.close()
-        app.processEvents()
-        window.deleteLater()
-        app.processEvents()
-    qInstallMessageHandler(None)
-    if problems:
-        print("smoke test FAILED:", *problems, sep="\n  ", file=sys.stderr)
-        return 1
-    print(f"smoke test passed: {len(PAGE_KEYS)} pages and the projector visited", flush=True)
-    return 0
+    return run(args, _make_app)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,230 @@
+"""Build Facilitator's installers for this platform (``python3 dev.py build`` runs this).
+
+    python packaging/build.py [--dist DIR] [--work DIR]
+
+1. PyInstaller builds ``build_installer.spec`` into a one-folder app.
+2. The frozen app runs ``--smoke-test`` (offscreen); a failure stops the build.
+3. The folder is packed for the platform:
+   - Linux: ``facilitator-<version>-linux-<arch>.tar.gz`` (the folder, with a script that adds
+     the menu entry for the user) and, where dpkg-deb exists, ``facilitator_<version>_<arch>.deb``
+     (the app in /usr/lib/facilitator, ``facilitator`` on PATH, menu entry, icon, file type);
+   - Windows: ``Facilitator-<version>-windows.zip`` and, with Inno Setup 6 installed,
+     ``Facilitator-<version>-windows-setup.exe`` (packaging/windows/facilitator.iss);
+   - macOS: ``Facilitator.app`` in ``Facilitator-<version>-macos.dmg``
+     (packaging/macos/make_dmg.sh).
+Standard library only (it runs in the build's virtual environment, which has PyInstaller).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGING = ROOT / "packaging"
+NAME = "facilitator"
+
+# What the frozen app needs from a Debian/Ubuntu system: the libraries PyInstaller leaves to
+# the system (libc, OpenGL/EGL, fontconfig and the X11/xcb libraries Qt's xcb plugin opens)
+# and fonts. tests/installers/test_packages.py checks that every library the bundle links from
+# outside itself belongs to one of these packages.
+DEBIAN_DEPENDS = [
+    "libc6 (>= 2.28)", "libegl1", "libgl1", "libfontconfig1", "libfreetype6",
+    "libx11-6", "libx11-xcb1", "libxcb1", "libxkbcommon0", "libxkbcommon-x11-0",
+    "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1",
+    "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0",
+    "libxcb-xkb1", "libdbus-1-3", "libglib2.0-0t64 | libglib2.0-0", "fonts-dejavu-core",
+]
+
+
+def say(message: str) -> None:
+    print(f"[build] {message}", flush=True)
+
+
+def version() -> str:
+    text = (ROOT / "facilitator" / "__init__.py").read_text(encoding="utf-8")
+    found = re.search(r'__version__ = "([^"]+)"', text)
+    assert found, "facilitator/__init__.py has no __version__"
+    return found.group(1)
+
+
+def machine() -> str:
+    """x86_64 / aarch64 (the tarball's name); Debian's own name comes from dpkg."""
+    return platform.machine().lower().replace("amd64", "x86_64").replace("arm64", "aarch64")
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+# -- the bundle ---------------------------------------------------------------------------------
+
+
+def pyinstaller(dist: Path, work: Path) -> Path:
+    """Build the spec; return the one-folder app (or the .app on macOS)."""
+    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+                    "--distpath", str(dist), "--workpath", str(work),
+                    str(ROOT / "build_installer.spec")], check=True, cwd=ROOT)
+    return dist / ("Facilitator.app" if sys.platform == "darwin" else NAME)
+
+
+def executable(bundle: Path) -> Path:
+    if sys.platform == "darwin":
+        return bundle / "Contents" / "MacOS" / NAME
+    return bundle / (NAME + ".exe" if os.name == "nt" else NAME)
+
+
+def smoke_test(exe: Path) -> None:
+    """Run the frozen app's own check, from a neutral folder, with nothing of the checkout
+    on the paths (a bundle that works only beside the source tree would fail here)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    with tempfile.TemporaryDirectory(prefix="facilitator-smoke-") as tmp:
+        result = subprocess.run([str(exe), "--smoke-test"], cwd=tmp, env=env,
+                                capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        sys.exit(f"the frozen app failed its smoke test:\n{result.stdout}{result.stderr}")
+    say(result.stdout.strip())
+
+
+# -- Linux --------------------------------------------------------------------------------------
+
+
+def desktop_files(share: Path) -> None:
+    """The menu entry, icons and file type under ``share`` (a usr/share-like folder)."""
+    for src, dest in (
+        (PACKAGING / "linux" / "facilitator.desktop", "applications/facilitator.desktop"),
+        (PACKAGING / "linux" / "facilitator-mime.xml", "mime/packages/facilitator.xml"),
+        (PACKAGING / "facilitator.svg", "icons/hicolor/scalable/apps/facilitator.svg"),
+        (PACKAGING / "facilitator.png", "icons/hicolor/256x256/apps/facilitator.png"),
+    ):
+        (share / dest).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, share / dest)
+
+
+def _tar_filter(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    info.uid = info.gid = 0
+    info.uname = info.gname = "root"
+    return info
+
+
+def tarball(bundle: Path, out: Path) -> Path:
+    """``facilitator/`` (the app, ``install-desktop-entry`` and its ``share/``) as .tar.gz."""
+    with tempfile.TemporaryDirectory(prefix="facilitator-tar-") as tmp:
+        extra = Path(tmp)
+        desktop_files(extra / "share")
+        shutil.copy2(PACKAGING / "linux" / "install-desktop-entry", extra)
+        target = out / f"{NAME}-{version()}-linux-{machine()}.tar.gz"
+        with tarfile.open(target, "w:gz", compresslevel=6) as tar:
+            tar.add(bundle, arcname=NAME, filter=_tar_filter)
+            for item in sorted(extra.iterdir()):
+                tar.add(item, arcname=f"{NAME}/{item.name}", filter=_tar_filter)
+    return target
+
+
+def deb(bundle: Path, out: Path) -> Path | None:
+    """The .deb: /usr/lib/facilitator (the app), /usr/bin/facilitator, the desktop files."""
+    if not shutil.which("dpkg-deb"):
+        say("dpkg-deb not found (not a Debian-like system): no .deb")
+        return None
+    arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    with tempfile.TemporaryDirectory(prefix="facilitator-deb-") as tmp:
+        root = Path(tmp) / "root"
+        shutil.copytree(bundle, root / "usr" / "lib" / NAME, symlinks=True)
+        (root / "usr" / "bin").mkdir(parents=True)
+        (root / "usr" / "bin" / NAME).symlink_to(f"../lib/{NAME}/{NAME}")
+        desktop_files(root / "usr" / "share")
+        control = root / "DEBIAN"
+        control.mkdir()
+        text = (PACKAGING / "debian" / "control").read_text(encoding="utf-8")
+        for key, value in (("@VERSION@", version()), ("@ARCH@", arch),
+                           ("@SIZE_KB@", str(folder_size(root) // 1024)),
+                           ("@DEPENDS@", ", ".join(DEBIAN_DEPENDS))):
+            text = text.replace(key, value)
+        (control / "control").write_text(text, encoding="utf-8")
+        for script in ("postinst", "postrm"):
+            shutil.copyfile(PACKAGING / "debian" / script, control / script)
+            (control / script).chmod(0o755)
+        for path in root.rglob("*"):  # a umask of 077 must not make files root-only
+            if not path.is_symlink():
+                path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+        target = out / f"{NAME}_{version()}_{arch}.deb"
+        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(root),
+                        str(target)], check=True, capture_output=True)
+    return target
+
+
+# -- Windows and macOS --------------------------------------------------------------------------
+
+
+def zipped(bundle: Path, out: Path) -> Path:
+    target = out / f"Facilitator-{version()}-windows.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(bundle.rglob("*")):
+            archive.write(path, Path("Facilitator") / path.relative_to(bundle))
+    return target
+
+
+def inno_setup(dist: Path) -> Path | None:
+    candidates = [shutil.which("iscc"), *(
+        str(Path(os.environ.get(var, "")) / "Inno Setup 6" / "ISCC.exe")
+        for var in ("ProgramFiles(x86)", "ProgramFiles", "LOCALAPPDATA"))]
+    iscc = next((c for c in candidates if c and Path(c).is_file()), None)
+    if iscc is None:
+        say("Inno Setup 6 not found (winget install JRSoftware.InnoSetup): no setup.exe")
+        return None
+    subprocess.run([iscc, f"/DAppVersion={version()}", f"/DDist={dist}",
+                    str(PACKAGING / "windows" / "facilitator.iss")], check=True)
+    return dist / f"Facilitator-{version()}-windows-setup.exe"
+
+
+def dmg(app: Path, out: Path) -> Path:
+    target = out / f"Facilitator-{version()}-macos.dmg"
+    subprocess.run(["sh", str(PACKAGING / "macos" / "make_dmg.sh"), str(app), str(target)],
+                   check=True)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist",
+                        help="where the app and its packages go (default: dist/)")
+    parser.add_argument("--work", type=Path, default=ROOT / "build",
+                        help="PyInstaller's working folder (default: build/)")
+    args = parser.parse_args(argv)
+    dist, work = args.dist.resolve(), args.work.resolve()
+    dist.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    say(f"Facilitator {version()}: PyInstaller into {dist}")
+    bundle = pyinstaller(dist, work)
+    built = time.perf_counter() - started
+    say(f"bundle built in {built:.0f} s: {folder_size(bundle) / 1e6:.0f} MB unpacked")
+    smoke_test(executable(bundle))
+    packages: list[Path | None] = []
+    if sys.platform.startswith("linux"):
+        packages += [tarball(bundle, dist), deb(bundle, dist)]
+    elif os.name == "nt":
+        packages += [zipped(bundle, dist), inno_setup(dist)]
+    elif sys.platform == "darwin":
+        packages.append(dmg(bundle, dist))
+    for package in packages:
+        if package is not None:
+            say(f"{package} ({package.stat().st_size / 1e6:.0f} MB)")
+    say(f"done in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

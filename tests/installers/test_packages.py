@@ -1,0 +1,195 @@
+"""The Linux packages, built exactly as ``python3 dev.py build`` builds them, installed to fresh
+folders, and the frozen app run from each with no Python but its own (issue 14).
+
+Slow (one PyInstaller build, a minute or two, shared by the module); part of ``.ci/run``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import xml.etree.ElementTree as ET
+from configparser import ConfigParser
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load_packaging_build() -> ModuleType:
+    """packaging/build.py, the code under test (not a package: loaded from its file)."""
+    spec = importlib.util.spec_from_file_location("packaging_build",
+                                                  ROOT / "packaging" / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+packaging_build = _load_packaging_build()
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(1800),
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux packages"),
+]
+
+VERSION = packaging_build.version()
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The packages of one build (the build also smoke-tests the bundle it made)."""
+    out = tmp_path_factory.mktemp("dist")
+    work = tmp_path_factory.mktemp("work")
+    result = subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py"),
+                             "--dist", str(out), "--work", str(work)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "smoke test passed" in result.stdout
+    shutil.rmtree(work)
+    return out
+
+
+def bare_env(**extra: str) -> dict[str, str]:
+    """What ``env -i PATH=/usr/bin:/bin QT_QPA_PLATFORM=offscreen`` leaves."""
+    return {"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", **extra}
+
+
+def smoke(exe: Path, cwd: Path, env: dict[str, str]) -> str:
+    result = subprocess.run([str(exe), "--smoke-test"], capture_output=True, text=True,
+                            cwd=cwd, env=env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "smoke test passed" in result.stdout
+    assert "a PDF and its QR code, the phone server" in result.stdout
+    return result.stdout
+
+
+def test_tarball_extracted_to_a_fresh_folder_passes_the_smoke_test(dist: Path,
+                                                                   tmp_path: Path) -> None:
+    tarball = dist / f"facilitator-{VERSION}-linux-{packaging_build.machine()}.tar.gz"
+    with tarfile.open(tarball) as tar:
+        names = tar.getnames()
+        tar.extractall(tmp_path / "fresh", filter="data")
+    assert all(n == "facilitator" or n.startswith("facilitator/") for n in names)
+    folder = tmp_path / "fresh" / "facilitator"
+    assert os.access(folder / "facilitator", os.X_OK)
+    assert not any(folder.rglob("*.po")), "translation sources are not shipped"
+    for mo in ("cy", "ar"):
+        assert (folder / "_internal" / "resources" / "locale" / mo / "LC_MESSAGES"
+                / "facilitator.mo").is_file()
+    out = smoke(folder / "facilitator", tmp_path, bare_env())
+    assert "catalogues (ar, cy)" in out
+
+
+def test_tarball_adds_its_menu_entry_for_the_user(dist: Path, tmp_path: Path) -> None:
+    tarball = dist / f"facilitator-{VERSION}-linux-{packaging_build.machine()}.tar.gz"
+    with tarfile.open(tarball) as tar:
+        tar.extractall(tmp_path / "apps", filter="data")
+    folder = tmp_path / "apps" / "facilitator"
+    data = tmp_path / "share"
+    subprocess.run([str(folder / "install-desktop-entry")], check=True, capture_output=True,
+                   env=bare_env(HOME=str(tmp_path), XDG_DATA_HOME=str(data)))
+    entry = ConfigParser(interpolation=None)
+    entry.read(data / "applications" / "facilitator.desktop")
+    assert entry["Desktop Entry"]["Exec"] == f'"{folder}/facilitator" %f'
+    assert (data / "icons" / "hicolor" / "scalable" / "apps" / "facilitator.svg").is_file()
+    assert (data / "mime" / "packages" / "facilitator.xml").is_file()
+    subprocess.run([str(folder / "install-desktop-entry"), "--remove"], check=True,
+                   capture_output=True, env=bare_env(HOME=str(tmp_path), XDG_DATA_HOME=str(data)))
+    assert not (data / "applications" / "facilitator.desktop").exists()
+
+
+def deb_of(dist: Path) -> Path:
+    found = sorted(dist.glob(f"facilitator_{VERSION}_*.deb"))
+    assert len(found) == 1, sorted(p.name for p in dist.iterdir())
+    return found[0]
+
+
+@pytest.mark.skipif(not shutil.which("dpkg-deb"), reason="not a Debian-like system")
+def test_deb_unpacked_into_a_temporary_root_passes_the_smoke_test(dist: Path,
+                                                                  tmp_path: Path) -> None:
+    deb = deb_of(dist)
+    fields = {key: subprocess.run(["dpkg-deb", "-f", str(deb), key], capture_output=True,
+                                  text=True, check=True).stdout.strip()
+              for key in ("Package", "Version", "Architecture", "Depends", "Installed-Size")}
+    assert fields["Package"] == "facilitator"
+    assert fields["Version"] == VERSION
+    assert fields["Architecture"] == subprocess.run(
+        ["dpkg", "--print-architecture"], capture_output=True, text=True).stdout.strip()
+    assert "libxcb-cursor0" in fields["Depends"]
+    assert int(fields["Installed-Size"]) > 50_000
+    control = tmp_path / "control"
+    subprocess.run(["dpkg-deb", "-e", str(deb), str(control)], check=True)
+    assert os.access(control / "postinst", os.X_OK) and os.access(control / "postrm", os.X_OK)
+
+    root = tmp_path / "root"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    launcher = root / "usr" / "bin" / "facilitator"
+    assert launcher.is_symlink()
+    assert os.readlink(launcher) == "../lib/facilitator/facilitator"  # works in any root
+    entry = ConfigParser(interpolation=None)
+    entry.read(root / "usr" / "share" / "applications" / "facilitator.desktop")
+    desktop = entry["Desktop Entry"]
+    assert desktop["Exec"] == "facilitator %f"
+    assert desktop["Icon"] == "facilitator"
+    mime = ET.parse(root / "usr" / "share" / "mime" / "packages" / "facilitator.xml")
+    ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+    kind = mime.getroot().find("m:mime-type", ns)
+    assert kind is not None
+    assert kind.get("type") + ";" == desktop["MimeType"]
+    assert kind.find("m:glob", ns).get("pattern") == "*.facilitator"  # type: ignore[union-attr]
+    for icon in ("scalable/apps/facilitator.svg", "256x256/apps/facilitator.png"):
+        assert (root / "usr" / "share" / "icons" / "hicolor" / icon).is_file()
+    # Run through the symlink, as a user would, with a PATH that has no Python at all.
+    empty = tmp_path / "no-python"
+    empty.mkdir()
+    smoke(launcher, tmp_path, bare_env(PATH=str(empty)))
+
+
+def direct_system_libraries(bundle: Path) -> set[str]:
+    """Libraries the bundle's ELF files link (NEEDED) that the bundle does not hold."""
+    held = {p.name for p in bundle.rglob("*.so*")}
+    needed: set[str] = set()
+    for path in bundle.rglob("*"):
+        if path.is_symlink() or not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            if handle.read(4) != b"\x7fELF":
+                continue
+        dump = subprocess.run(["objdump", "-p", str(path)], capture_output=True,
+                              text=True).stdout
+        needed |= set(re.findall(r"^\s+NEEDED\s+(\S+)", dump, re.MULTILINE))
+    return needed - held
+
+
+@pytest.mark.skipif(not shutil.which("dpkg-deb"), reason="not a Debian-like system")
+def test_deb_depends_on_every_package_whose_library_the_bundle_links(dist: Path,
+                                                                     tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    subprocess.run(["dpkg-deb", "-x", str(deb_of(dist)), str(root)], check=True)
+    cache = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True).stdout
+    where = dict(re.findall(r"^\s+(\S+) \(libc6,x86-64[^)]*\) => (\S+)$", cache, re.MULTILINE)
+                 or re.findall(r"^\s+(\S+) \([^)]*\) => (\S+)$", cache, re.MULTILINE))
+    depends = {alternative.split()[0] for item in packaging_build.DEBIAN_DEPENDS
+               for alternative in item.split("|")}
+    missing: dict[str, str] = {}
+    for name in sorted(direct_system_libraries(root / "usr" / "lib" / "facilitator")):
+        if name not in where:
+            continue  # not on this machine: only optional plugins (Vulkan, VA-API) link it
+        path = os.path.realpath(where[name])
+        owner = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
+        if owner.returncode != 0:  # merged /usr: dpkg knows /lib/... for /usr/lib/...
+            owner = subprocess.run(["dpkg", "-S", path.removeprefix("/usr")],
+                                   capture_output=True, text=True)
+        package = owner.stdout.split(":")[0].strip()
+        if package not in depends:
+            missing[name] = package
+    assert not missing, f"libraries from packages the .deb does not depend on: {missing}"

@@ -1,0 +1,173 @@
+"""``facilitator --smoke-test``: the whole app once, offscreen, as a packager checks a build.
+
+It opens the demo event, shows every page and the projector, writes a PDF (badges, with the
+bundled fonts) and reads its first QR code back from the page as Qt renders it (QtPdf +
+zxing-cpp), starts the phone server on 127.0.0.1 and fetches its join page and style sheet,
+and loads every compiled catalogue. Any exception or Qt warning fails it (exit 1, each
+problem on stderr). Run on the frozen app it proves the bundle holds what the app needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import traceback
+import urllib.request
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from facilitator.store import EventStore
+from ui.main_window import PAGE_KEYS, MainWindow
+
+# Started with no locale (env -i, a service), Qt says it chose C.UTF-8 itself: not our fault.
+BENIGN_HERE = ('Detected locale "C"',)
+PDF_DPI = 150  # a badge's QR module is about 1.3 mm: 11 pixels at 150 dpi
+
+
+def run(args: argparse.Namespace, make_app: Callable[[], object]) -> int:
+    from ui.context import AppContext
+    from ui.sound import BENIGN_QT_MESSAGES
+
+    problems: list[str] = []
+
+    def on_qt_message(kind: QtMsgType, _context: object, message: str) -> None:
+        # The offscreen platform cannot raise or resize windows, a headless machine has no
+        # sound server; Qt says so, and neither is a fault of ours.
+        if message.startswith((*BENIGN_QT_MESSAGES, *BENIGN_HERE)):
+            return
+        if kind != QtMsgType.QtDebugMsg and kind != QtMsgType.QtInfoMsg:
+            problems.append(f"Qt {kind.name}: {message}")
+
+    def on_exception(kind: type[BaseException], exc: BaseException,
+                     tb: TracebackType | None) -> None:
+        problems.append("".join(traceback.format_exception(kind, exc, tb)))
+
+    qInstallMessageHandler(on_qt_message)
+    sys.excepthook = on_exception
+    app = make_app()
+    assert isinstance(app, QApplication)
+    done: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="facilitator-smoke-") as tmp:
+        context = AppContext.build(args.config_dir or Path(tmp) / "config",
+                                   args.data_dir or Path(tmp) / "data", smoke_test=True)
+        window = MainWindow(context)
+        window.open_demo()
+        window.show()
+        app.processEvents()
+        if window.store is None:
+            problems.append("the demo event did not open")
+        visit_pages(window, app, problems)
+        done.append(f"{len(PAGE_KEYS)} pages")
+        window.toggle_projector()
+        app.processEvents()
+        if window.projector is None or not window.projector.isVisible():
+            problems.append("the projector window did not open")
+        window.toggle_projector()
+        done.append("the projector")
+        if window.store is not None:
+            for name, check in (("a PDF and its QR code", pdf_and_qr),
+                                ("the phone server", phone_server)):
+                try:
+                    check(window.store, Path(tmp))
+                    done.append(name)
+                except Exception as exc:  # each check says what failed and the rest goes on
+                    problems.append(f"{name}: {type(exc).__name__}: {exc}")
+        try:
+            done.append(catalogues())
+        except Exception as exc:
+            problems.append(f"translations: {type(exc).__name__}: {exc}")
+        window.close()
+        app.processEvents()
+        window.deleteLater()
+        app.processEvents()
+    qInstallMessageHandler(None)
+    if problems:
+        print("smoke test FAILED:", *problems, sep="\n  ", file=sys.stderr)
+        return 1
+    print("smoke test passed: " + ", ".join(done), flush=True)
+    return 0
+
+
+def visit_pages(window: MainWindow, app: QApplication, problems: list[str]) -> None:
+    from ui.pages.participants import ParticipantsPage
+
+    for key in PAGE_KEYS:
+        window.show_page(key)
+        app.processEvents()
+        if window.current_page_key() != key:
+            problems.append(f"page {key} could not be shown")
+    page = window.pages.get("participants")
+    if isinstance(page, ParticipantsPage):
+        window.show_page("participants")
+        page.search_edit.setText("a")
+        app.processEvents()
+        page.search_edit.clear()
+
+
+def pdf_and_qr(store: EventStore, folder: Path) -> None:
+    """Print the demo's badges, render the first page with QtPdf, read its QR code."""
+    import zxingcpp
+    from PySide6.QtCore import QSize, Qt
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtPdf import QPdfDocument
+
+    from facilitator.reports.tables import badges_of, write_badges
+
+    badges = badges_of(store)
+    pdf = write_badges(folder / "badges.pdf", badges, printed_at=datetime.now(UTC))
+    document = QPdfDocument()
+    document.load(str(pdf))
+    if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
+        raise RuntimeError(f"QtPdf could not open {pdf.name} ({document.error().name})")
+    points = document.pagePointSize(0)
+    size = QSize(round(points.width() * PDF_DPI / 72), round(points.height() * PDF_DPI / 72))
+    page = QImage(size, QImage.Format.Format_RGB32)  # paper: the render is on transparency
+    page.fill(Qt.GlobalColor.white)
+    painter = QPainter(page)
+    painter.drawImage(0, 0, document.render(0, size))
+    painter.end()
+    document.close()
+    found = [code.text for code in zxingcpp.read_barcodes(
+        page, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))]
+    first = badges.people[0]
+    expected = getattr(first, "qr_text", first.badge_code)  # the phone link, when there is one
+    if found != [expected]:
+        raise RuntimeError(f"the first badge's QR code read {found}, not [{expected!r}]")
+
+
+def phone_server(store: EventStore, _folder: Path) -> None:
+    """Start the phone server on loopback, fetch the join page and its style sheet."""
+    from facilitator.lan.server import LanServer
+
+    server = LanServer(store, "127.0.0.1", 0)
+    server.start()
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
+    try:
+        for path, expected in (("/", b"<form"), ("/static/phone.css", b"{")):
+            with direct.open(server.base_url + path, timeout=10) as reply:
+                body = reply.read()
+                if reply.status != 200 or expected not in body:
+                    raise RuntimeError(f"GET {path} answered {reply.status}, {len(body)} bytes")
+    finally:
+        server.stop()
+
+
+def catalogues() -> str:
+    """Load every compiled catalogue bundled (a missing or broken .mo raises)."""
+    import gettext
+
+    from facilitator.i18n import DOMAIN
+    from facilitator.paths import resource_path
+
+    languages = sorted(p.parent.parent.name for p in
+                       resource_path("locale").glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    for language in languages:
+        gettext.translation(DOMAIN, localedir=str(resource_path("locale")),
+                            languages=[language])
+    return f"{len(languages)} catalogues ({', '.join(languages)})"
