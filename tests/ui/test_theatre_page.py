@@ -254,3 +254,11 @@ def test_a_refusal_shows_in_the_banner(qtbot: QtBot, page: TheatrePage) -> None:
     assert "scenes first" in page.banner.text()
     type_in(qtbot, page.scan_edit, "not a card")
     assert "idea card" in page.banner.text()
+
+
+def test_the_demo_event_offers_a_demo_session(qtbot: QtBot, page: TheatrePage) -> None:
+    assert page.demo_button.isVisible()
+    page.demo_button.click()
+    assert len(queries.proposals(page.store)) == 6 and page.tabs.isVisible()
+    assert page.proposal_list.count() == 6 and page.log_list.count() == 15
+    assert "PASSED" in page.outcome_label.text()

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from facilitator.ballots import DecisionRule
 from facilitator.changes import Changes
 from facilitator.clock import Clock
+from facilitator.demo import DEMO_NAME
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.lan import ops as lan_ops
@@ -55,6 +56,7 @@ from facilitator.qa.model import table_from_scan
 from facilitator.reports.theatre import write_idea_cards, write_proposals
 from facilitator.store import EventStore
 from facilitator.theatre import export, ops, queries
+from facilitator.theatre.demo import build_session
 from facilitator.theatre.model import (
     METHODS,
     STEPS,
@@ -112,6 +114,11 @@ class TheatrePage(Page):
         start_form.addRow(_("Play"), self.play_title_edit)
         start_form.addRow(_("Company"), self.company_edit)
         start_form.addRow(_("Follow-up contact"), self.contact_edit)
+        self.demo_button = QPushButton(_("Fill in a demo session (3 scenes, 15 interventions, "
+                                         "40 cards, 6 proposals, votes, commitments)"))
+        self.demo_button.setVisible(store.name == _(DEMO_NAME))  # the app's demo event only
+        self.demo_button.clicked.connect(self.fill_demo)
+        start_form.addRow(self.demo_button)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._forum_tab(), _("1 Play and forum"))
@@ -645,6 +652,15 @@ class TheatrePage(Page):
                 self.store, title, company=self.company_edit.text(),
                 contact=self.contact_edit.text(), actor=self.actor)):
             self.scene_title_edit.setFocus()
+
+    def fill_demo(self) -> None:
+        """The demo event gets a whole session, so a newcomer sees every tab filled."""
+        def build() -> Changes:
+            build_session(self.store)
+            return Changes(theatre=True, ballots=True, phones=True, participants=True,
+                           attendance=True)
+
+        self.run(build, _("The demo session is in: look at each tab."))
 
     def _on_step_activated(self, index: int) -> None:
         self.run(lambda: ops.set_step(self.store, index, actor=self.actor))
