@@ -318,3 +318,23 @@ def fmt_change(value: float | None, digits: int = 2) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     return f"{value:+.{digits}f}"
+
+
+def _digits(row: Row) -> int:
+    return 2 if row.variable.high - row.variable.low <= 1 else 1
+
+
+def figure_text(row: Row, value: float | None) -> str:
+    """A before or after figure as shown everywhere: a share for yes/no, else the mean."""
+    if row.variable.binary:
+        return "—" if value is None else f"{100 * value:.0f}%"
+    return fmt(value, _digits(row))
+
+
+def change_text(row: Row) -> str:
+    """The change with its stars (percentage points for yes/no)."""
+    if row.change is None:
+        return "—"
+    if row.variable.binary:
+        return f"{100 * row.change:+.0f}{row.stars}"
+    return fmt_change(row.change, _digits(row)) + row.stars

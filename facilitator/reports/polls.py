@@ -15,7 +15,14 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from facilitator.i18n import _
-from facilitator.polls.analysis import Analysis, Row, fmt, fmt_change
+from facilitator.polls.analysis import (
+    Analysis,
+    Row,
+    change_text,
+    figure_text,
+    fmt,
+    fmt_change,
+)
 from facilitator.polls.model import (
     LIKERT_5,
     RANKING,
@@ -40,21 +47,6 @@ def _dist(row: Row, after: bool) -> str:
 
 def _dk(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}%"
-
-
-def _change(row: Row) -> str:
-    if row.change is None:
-        return "—"
-    if row.variable.binary:  # percentage points
-        return f"{100 * row.change:+.0f}{row.stars}"
-    digits = 2 if row.variable.high - row.variable.low <= 1 else 1
-    return f"{fmt_change(row.change, digits)}{row.stars}"
-
-
-def _figure(row: Row, value: float | None) -> str:
-    if row.variable.binary:
-        return "—" if value is None else f"{100 * value:.0f}%"
-    return fmt(value, 2 if row.variable.high - row.variable.low <= 1 else 1)
 
 
 def legend(analysis: Analysis) -> str:
@@ -123,8 +115,8 @@ def write_poll_report(path: Path | str, event_name: str, analysis: Analysis, *,
             bins = " / ".join(b.label for b in row.variable.bins)
             data.append([para(label + (f"  [{bins}]" if bins and row.variable.index is None
                                        and not row.variable.binary else "")),
-                         str(row.n), _figure(row, row.before), _figure(row, row.after),
-                         _change(row), _dist(row, False), _dist(row, True),
+                         str(row.n), figure_text(row, row.before), figure_text(row, row.after),
+                         change_text(row), _dist(row, False), _dist(row, True),
                          _dk(row.dk_before), _dk(row.dk_after)])
             if row.variable.index is not None:
                 styles.append(("FONTNAME", (0, n), (-1, n), bold))

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from facilitator.changes import Changes
 from facilitator.i18n import N_, _
 from facilitator.polls import ops, queries
-from facilitator.polls.analysis import Analysis, fmt, fmt_change
+from facilitator.polls.analysis import Analysis, change_text, figure_text
 from facilitator.polls.export import pairs_csv, poll_json
 from facilitator.polls.model import CLOSED, DRAFT, Poll, PollError, from_json
 from facilitator.reports.polls import legend, write_poll_report
@@ -222,25 +222,13 @@ class PollsPage(Page):
         rows = [r for _index, table in self.analysis.tables() for r in table]
         self.table.setRowCount(len(rows))
         for n, row in enumerate(rows):
-            binary = row.variable.binary
-            digits = 2 if row.variable.high - row.variable.low <= 1 else 1
-
-            def figure(value: float | None, binary: bool = binary, digits: int = digits
-                       ) -> str:
-                if binary:
-                    return "—" if value is None else f"{100 * value:.0f}%"
-                return fmt(value, digits)
-
-            change = ("—" if row.change is None else
-                      (f"{100 * row.change:+.0f}" if binary else fmt_change(row.change, digits))
-                      + row.stars)
             dist = ["—" if not row.n else " / ".join(f"{v:.0f}" for v in d)
                     for d in (row.dist_before, row.dist_after)]
             dk = ["—" if v is None else f"{v:.0f}%" for v in (row.dk_before, row.dk_after)]
             label = row.variable.label if row.variable.index is not None else \
                 "    " + row.variable.label
-            cells = [label, str(row.n), figure(row.before), figure(row.after), change, *dist,
-                     *dk]
+            cells = [label, str(row.n), figure_text(row, row.before),
+                     figure_text(row, row.after), change_text(row), *dist, *dk]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if row.reason and column == 4:

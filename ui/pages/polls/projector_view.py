@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from facilitator.i18n import _
 from facilitator.polls import queries
-from facilitator.polls.analysis import Analysis, Row, fmt, fmt_change
+from facilitator.polls.analysis import Analysis, Row, change_text, figure_text
 from facilitator.polls.model import PollError
 from facilitator.store import EventStore
 
@@ -28,21 +28,6 @@ def shown_rows(analysis: Analysis, show: str) -> list[Row]:
         if index is not None and index.key == show:
             return rows
     return []
-
-
-def _figure(row: Row, value: float | None) -> str:
-    if row.variable.binary:
-        return "—" if value is None else f"{100 * value:.0f}%"
-    return fmt(value, 2 if row.variable.high - row.variable.low <= 1 else 1)
-
-
-def _change(row: Row) -> str:
-    if row.change is None:
-        return "—"
-    if row.variable.binary:
-        return f"{100 * row.change:+.0f}{row.stars}"
-    return fmt_change(row.change, 2 if row.variable.high - row.variable.low <= 1 else 1) \
-        + row.stars
 
 
 class PollProjectorView(QWidget):
@@ -91,9 +76,9 @@ class PollProjectorView(QWidget):
             weight = "font-weight:700;" if row.variable.index is not None else ""
             body.append(
                 f"<tr><td style='{weight}padding-right:24px'>{escape(row.variable.label)}</td>"
-                f"<td align='right'>{_figure(row, row.before)}</td>"
-                f"<td align='right'>{_figure(row, row.after)}</td>"
-                f"<td align='right' style='color:#fde047'>{escape(_change(row))}</td></tr>")
+                f"<td align='right'>{figure_text(row, row.before)}</td>"
+                f"<td align='right'>{figure_text(row, row.after)}</td>"
+                f"<td align='right' style='color:#fde047'>{escape(change_text(row))}</td></tr>")
         self.table_label.setText(f"<table width='100%' cellspacing='6'><tr>{head}</tr>"
                                  f"{''.join(body)}</table>")
         self.legend_label.setText(_("** p < .01   * p < .05   + p < .10"))
