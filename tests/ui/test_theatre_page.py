@@ -191,6 +191,10 @@ def test_whole_session_from_the_keyboard(qtbot: QtBot, page: TheatrePage, clock:
             qtbot.keyClicks(page.hands_abstain, "2")
             type_in(qtbot, page.hands_note_edit, "hands, counted by Amira and Joe")
         qtbot.keyClick(page.reword_edit, Qt.Key.Key_F9)
+        if methods[index] == "paper":  # the figures do not agree: a note is asked for
+            assert "needs a note" in page.banner.text() and page.close_note_edit.hasFocus()
+            assert "open" in page.outcome_label.text()
+            type_in(qtbot, page.close_note_edit, "papers were not counted at the door")
         assert "closed" in page.outcome_label.text()
     results = [queries.outcome(store, p.id) for p in proposals]
     assert [r.passed for r in results if r] == [True, True, True, False, False]
@@ -228,6 +232,11 @@ def test_whole_session_from_the_keyboard(qtbot: QtBot, page: TheatrePage, clock:
     type_in(qtbot, page.commit_cannot_edit, "sanctions are set nationally")
     made = queries.commitments(store)
     assert [c.confirmed_at is not None for c in made] == [True, True, False]
+    page.commit_list.setCurrentRow(0)
+    page.status_combo.setFocus()
+    qtbot.keyClick(page.status_combo, Qt.Key.Key_Down)
+    qtbot.keyClick(page.status_combo, Qt.Key.Key_Return)
+    assert queries.commitment(store, made[0].id).status in ("in_progress",)
     assert made[2].text == "Cannot commit, because sanctions are set nationally"
     assert "Dan Morris" in projector.theatre_view.commitments_label.text()
     projector.close()

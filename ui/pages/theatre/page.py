@@ -59,6 +59,7 @@ from facilitator.theatre import export, ops, queries
 from facilitator.theatre.demo import build_session
 from facilitator.theatre.model import (
     METHODS,
+    STATUSES,
     STEPS,
     method_name,
     scene_from_card_label,
@@ -322,6 +323,10 @@ class TheatrePage(Page):
         self.hands_note_edit = QLineEdit()
         self.hands_note_edit.setPlaceholderText(_("hands, counted by X and Y — Enter records"))
         self.hands_note_edit.setAccessibleName(_("Who counted the hands"))
+        self.close_note_edit = QLineEdit()
+        self.close_note_edit.setPlaceholderText(
+            _("Only if the figures do not agree: why — Enter closes the vote"))
+        self.close_note_edit.setAccessibleName(_("Note for closing the vote"))
         self.close_button = QPushButton(_("Close the vote (F9)"))
         self.project_button = QPushButton(_("Project (F5)"))
         self.results_button = QPushButton(_("Show result on projector (F6)"))
@@ -345,6 +350,7 @@ class TheatrePage(Page):
             hands.addWidget(spin)
         form.addRow(_("Hands (for, against, abstain)"), hands)
         form.addRow(_("Counted by"), self.hands_note_edit)
+        form.addRow(_("Closing note"), self.close_note_edit)
         buttons = QHBoxLayout()
         for button in (self.close_button, self.project_button, self.results_button):
             buttons.addWidget(button)
@@ -359,6 +365,7 @@ class TheatrePage(Page):
         self.body_edit.returnPressed.connect(self.save_tags)
         self.define_button.clicked.connect(self.define_vote)
         self.hands_note_edit.returnPressed.connect(self.record_hands)
+        self.close_note_edit.returnPressed.connect(self.close_vote)
         self.close_button.clicked.connect(self.close_vote)
         self.project_button.clicked.connect(self.project)
         self.results_button.clicked.connect(self.show_result)
@@ -387,6 +394,10 @@ class TheatrePage(Page):
         self.commit_list.setWordWrap(True)
         self.commit_list.setAccessibleName(_("Commitments"))
         self.confirm_button = QPushButton(_("Confirmed after reading back (F10)"))
+        self.status_combo = QComboBox()
+        self.status_combo.setAccessibleName(_("Follow-up status of the selected commitment"))
+        for key in STATUSES:
+            self.status_combo.addItem(status_name(key), key)
         self.pdf_button = QPushButton(_("Print proposals and commitments (Ctrl+P)…"))
         self.pdf_button.setObjectName("primary")
         self.csv_button = QPushButton(_("Commitments tracker (CSV)…"))
@@ -404,6 +415,10 @@ class TheatrePage(Page):
         right = QVBoxLayout()
         right.addWidget(self.commit_list, 1)
         right.addWidget(self.confirm_button)
+        status_row = QHBoxLayout()
+        status_row.addWidget(QLabel(_("Follow-up status:")))
+        status_row.addWidget(self.status_combo, 1)
+        right.addLayout(status_row)
         for button in (self.pdf_button, self.csv_button, self.json_button, self.log_button,
                        self.idea_cards_button):
             right.addWidget(button)
@@ -417,6 +432,8 @@ class TheatrePage(Page):
         self.commit_cannot_edit.returnPressed.connect(self.add_commitment)
         self.commit_proposal_combo.currentIndexChanged.connect(self._fill_commitments)
         self.confirm_button.clicked.connect(self.confirm_last)
+        self.status_combo.activated.connect(self.set_status)
+        self.commit_list.currentItemChanged.connect(self._show_status)
         self.pdf_button.clicked.connect(self.print_pdf)
         self.csv_button.clicked.connect(lambda: self._export("csv"))
         self.json_button.clicked.connect(lambda: self._export("json"))
@@ -845,11 +862,15 @@ class TheatrePage(Page):
             self.hands_note_edit.clear()
 
     def close_vote(self) -> None:
+        """Close the vote; a paper round whose figures do not agree is refused until the
+        closing note says why (the ballots' own rule), and the banner says so."""
         pid = self._proposal()
-        if pid is not None:
-            self.run(lambda: ops.close_vote(self.store, pid, note=_("closed at the theatre "
-                                                                    "desk"),
-                                            actor=self.actor))
+        note = self.close_note_edit.text()
+        if pid is not None and self.run(lambda: ops.close_vote(self.store, pid, note=note,
+                                                               actor=self.actor)):
+            self.close_note_edit.clear()
+        elif pid is not None:
+            self.close_note_edit.setFocus()
 
     def project(self) -> None:
         pid = self._proposal()
@@ -889,6 +910,21 @@ class TheatrePage(Page):
         """Read back on the projector: the proposal, its result and its commitments."""
         self.run(lambda: ops.project(self.store, proposal_id, show_results=True,
                                      actor=self.actor))
+
+    def _show_status(self) -> None:
+        cid = item_id(self.commit_list.currentItem())
+        if cid is not None:
+            current = queries.commitment(self.store, cid).status
+            self.status_combo.setCurrentIndex(self.status_combo.findData(current))
+
+    def set_status(self) -> None:
+        """The follow-up ("you said, we did"): open, in progress, done, dropped."""
+        cid = item_id(self.commit_list.currentItem())
+        if cid is None:
+            self.refuse(_("Select a commitment."))
+            return
+        status = str(self.status_combo.currentData())
+        self.run(lambda: ops.set_commitment_status(self.store, cid, status, actor=self.actor))
 
     def confirm_last(self) -> None:
         pid = self.commit_proposal_combo.currentData()
