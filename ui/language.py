@@ -54,9 +54,9 @@ QFileDialog contexts). Machine draft, needs native review, like the catalogue.""
 
 
 class _WelshQt(QTranslator):
-    def translate(self, context: str, source: str, disambiguation: str | None = None,
-                  n: int = -1) -> str:
-        return WELSH_QT.get(source, "")
+    def translate(self, context: str, source: str,
+                  disambiguation: str | None = None, n: int = -1) -> str | None:
+        return WELSH_QT.get(source)  # None: Qt keeps its English ("" would blank it)
 
     def isEmpty(self) -> bool:
         return False

@@ -42,6 +42,7 @@ from facilitator.store import EventStore
 from facilitator.tables.queries import current_plan
 from facilitator.text import header_key
 from ui.bus import ChangeBus
+from ui.flow import flow_row
 from ui.pages.base import APP_ACTOR, Page
 from ui.pages.participants.dialogs import (
     EditPersonDialog,
@@ -168,13 +169,10 @@ class ParticipantsPage(Page):
         self.badges_button.setMenu(badges_menu)
         self.edit_button = QPushButton(_("&Edit person…"))
         self.remove_button = QPushButton(_("Remo&ve from list…"))
-        actions = QHBoxLayout()
-        for button in (self.check_in_button, self.undo_button, self.no_show_button,
-                       self.walk_in_button, self.edit_button, self.remove_button,
-                       self.import_button):
-            actions.addWidget(button)
-        actions.addWidget(self.badges_button)
-        actions.addStretch(1)
+        # Wraps onto a second line where the words are longer (Welsh, Arabic).
+        actions = flow_row(self.check_in_button, self.undo_button, self.no_show_button,
+                           self.walk_in_button, self.edit_button, self.remove_button,
+                           self.import_button, self.badges_button)
         self.check_in_button.clicked.connect(self._on_check_in_clicked)
         self.undo_button.clicked.connect(self._on_undo_clicked)
         self.no_show_button.clicked.connect(self._on_no_show_clicked)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from facilitator.i18n import _
 from facilitator.timing.countdown import format_mmss
 from facilitator.timing.stats import SpeakingStats
+from ui.flow import flow_row
 
 SILENT_NAMES_SHOWN = 12
 
@@ -56,10 +57,7 @@ class HeardBox(QGroupBox):
         layout.addWidget(self.groups_table, 1)
         layout.addWidget(self.silent_label)
         layout.addWidget(self.balance_box)
-        row = QHBoxLayout()
-        row.addWidget(self.csv_button)
-        row.addWidget(self.pdf_button)
-        layout.addLayout(row)
+        layout.addLayout(flow_row(self.csv_button, self.pdf_button))  # wraps if long
 
     @property
     def whole_event(self) -> bool:

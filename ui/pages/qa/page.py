@@ -45,6 +45,7 @@ from facilitator.store import EventStore
 from facilitator.tables import current_plan
 from facilitator.timing.countdown import OvertimePolicy, display_seconds, format_mmss
 from ui.bus import ChangeBus
+from ui.flow import flow_row
 from ui.pages.base import APP_ACTOR, Page
 from ui.pages.common import SaveChooser, choose_save_path, save_export
 from ui.pages.qa.dialogs import ExpertsDialog, ask_table_count, ask_text
@@ -138,7 +139,6 @@ class QaPage(Page):
             QHeaderView.ResizeMode.ResizeToContents)
         self.table.setAccessibleName(_("Questions"))
         self.table.installEventFilter(self)
-        buttons = QHBoxLayout()
         self.approve_button = QPushButton(_("Approve (F3)"))
         self.hide_button = QPushButton(_("Hide (Del)"))
         self.edit_button = QPushButton(_("Edit (F2)"))
@@ -146,11 +146,10 @@ class QaPage(Page):
         self.unmerge_button = QPushButton(_("Un-merge"))
         self.vote_button = QPushButton(_("+1 vote"))
         self.experts_button = QPushButton(_("Experts…"))
-        for button in (self.approve_button, self.hide_button, self.edit_button,
-                       self.merge_button, self.unmerge_button, self.vote_button,
-                       self.experts_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        # Wraps onto a second line where the words are longer (Welsh, Arabic).
+        list_buttons = flow_row(self.approve_button, self.hide_button, self.edit_button,
+                                self.merge_button, self.unmerge_button, self.vote_button,
+                                self.experts_button)
         list_box = QWidget()
         list_layout = QVBoxLayout(list_box)
         list_layout.setContentsMargins(0, 0, 0, 0)
@@ -162,7 +161,7 @@ class QaPage(Page):
         row.addWidget(self.order_combo)
         list_layout.addLayout(row)
         list_layout.addWidget(self.table, 1)
-        list_layout.addLayout(buttons)
+        list_layout.addLayout(list_buttons)
 
         # now
         self.now_label = QLabel()
