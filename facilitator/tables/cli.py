@@ -39,7 +39,14 @@ from facilitator.tables.model import (
     Problem,
     Unavailable,
 )
-from facilitator.tables.plans import AttributeChoice, describe, metrics_json, plan_text
+from facilitator.tables.plans import (
+    TRADEOFF_CHOICES,
+    AttributeChoice,
+    describe,
+    metrics_json,
+    plan_text,
+    stop_text,
+)
 from facilitator.tables.quality import PlanQuality, reference_mean_l1
 from facilitator.tables.search import allocate
 
@@ -209,8 +216,7 @@ def _summary(quality: PlanQuality, reference: float, people: int, tables: int, r
         repeats=quality.repeat_pairs, most=quality.max_meetings, l1=quality.mean_l1,
         ratio=ratio)
     if stopped != "finished":
-        text += " " + _("Stopped early ({why}): this is the best plan found so far.").format(
-            why=stopped)
+        text += " " + stop_text(stopped)
     return text
 
 
@@ -300,7 +306,7 @@ def allocate_pool(args: argparse.Namespace) -> int:
                       max_seats=args.max_seats)
     started = time.perf_counter()
     result = allocate(problem, seed=args.seed, time_limit=args.time_limit,
-                      iterations=args.iterations)
+                      iterations=args.iterations, tradeoff=args.tradeoff or "never")
     seconds = time.perf_counter() - started
     reference = reference_mean_l1(problem)
     q = result.quality
@@ -328,6 +334,8 @@ def allocate_event(args: argparse.Namespace) -> int:
             settings = replace(settings, n_tables=args.tables, table_size=None)
         if args.all:
             settings = replace(settings, scope="all")
+        if args.tradeoff:
+            settings = replace(settings, tradeoff=args.tradeoff)
         chosen = _columns_arg(args)
         weights = _key_values(args.weight, "--weight")
         bins = _key_values(args.bins, "--bins")
@@ -494,8 +502,12 @@ def add_table_commands(sub: SubParsers) -> None:
     p.add_argument("--all", action="store_true",
                    help=_("event: seat everyone on the list, not only those checked in"))
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--time-limit", type=float, metavar="SECONDS")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help=_("search on for up to this long, keeping the best plan"))
     p.add_argument("--iterations", type=int)
+    p.add_argument("--tradeoff", choices=list(TRADEOFF_CHOICES),
+                   help=_("never (no pair meets twice), few, balanced or balance (the best "
+                          "mix at every table); default: the event's setting, or never"))
     p.add_argument("--out", type=Path, metavar="PLAN.json")
     p.set_defaults(func=cmd_allocate)
 

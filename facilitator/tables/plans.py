@@ -22,13 +22,46 @@ from typing import Any
 
 from facilitator.changes import Changes
 from facilitator.errors import UserError
-from facilitator.i18n import _
+from facilitator.i18n import N_, _
 from facilitator.people import Participant
 from facilitator.tables.model import Attribute
 from facilitator.tables.quality import PlanQuality
 
 SCOPES = ("checked_in", "all")
 MAX_ROUNDS = 50
+MAX_SECONDS = 600
+
+TRADEOFF_CHOICES: dict[str, str] = {
+    "never": N_("Never meet twice"),
+    "few": N_("Rarely meet twice"),
+    "balanced": N_("Mostly balance"),
+    "balance": N_("Best balance"),
+}
+"""The facilitator's choice between new faces and balanced tables, in plain words (the
+engine's ``tradeoff`` keys, from "no pair meets twice" to "the best mix at every table")."""
+
+TRADEOFF_HELP: dict[str, str] = {
+    "never": N_("No two people share a table twice wherever that is possible; the tables "
+                "mirror the room as well as that allows."),
+    "few": N_("A few pairs may meet again if that makes the tables clearly more balanced."),
+    "balanced": N_("Balance comes first; repeat meetings are kept low."),
+    "balance": N_("Every table mirrors the room as closely as possible, even if more pairs "
+                  "meet again."),
+}
+
+STOP_REASONS: dict[str, str] = {
+    "finished": N_("The search ran its full course."),
+    "target met": N_("The search stopped early: no one meets twice and every table is as "
+                     "balanced as column-by-column dealing."),
+    "no improvement": N_("The search stopped: several more tries found nothing better."),
+    "time limit": N_("The search used all its time; this is the best plan it found."),
+    "cancelled": N_("Stopped early: this is the best plan found so far."),
+}
+
+
+def stop_text(stopped: str) -> str:
+    """Why a search ended, in a sentence a facilitator understands."""
+    return _(STOP_REASONS[stopped]) if stopped in STOP_REASONS else stopped
 
 
 class TablesError(UserError):
@@ -123,12 +156,18 @@ class TableSettings:
     """``checked_in``: people who are here; ``all``: everyone on the list but no-shows."""
     seed: int = 0
     rules: SeatingRules = field(default_factory=SeatingRules)
+    tradeoff: str = "never"
+    """How much balance a repeat meeting is worth: a key of :data:`TRADEOFF_CHOICES`."""
+    search_seconds: float | None = None
+    """Search on for up to this long after the standard search (None: the standard search
+    alone, the same plan for the same seed on every machine)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "rounds": self.rounds, "table_size": self.table_size, "n_tables": self.n_tables,
             "attributes": [a.to_json() for a in self.attributes], "scope": self.scope,
-            "seed": self.seed, "rules": self.rules.to_json(),
+            "seed": self.seed, "rules": self.rules.to_json(), "tradeoff": self.tradeoff,
+            "search_seconds": self.search_seconds,
         }
 
     @classmethod
@@ -143,6 +182,9 @@ class TableSettings:
             scope=str(data.get("scope", "checked_in")),
             seed=int(data.get("seed", 0)),
             rules=SeatingRules.from_json(data.get("rules", {})),
+            tradeoff=str(data.get("tradeoff", "never")),
+            search_seconds=None if data.get("search_seconds") is None
+            else float(data["search_seconds"]),
         )
 
     def diversify(self) -> list[Attribute]:
@@ -170,6 +212,12 @@ def check_settings(settings: TableSettings) -> None:
         raise TablesError(_("Unknown choice of people: {scope}.").format(scope=settings.scope))
     if settings.seed < 0:
         raise TablesError(_("The seed must be a whole number of at least 0."))
+    if settings.tradeoff not in TRADEOFF_CHOICES:
+        raise TablesError(_("Unknown choice between balance and new faces: {name}.").format(
+            name=settings.tradeoff))
+    seconds = settings.search_seconds
+    if seconds is not None and not (math.isfinite(seconds) and 1 <= seconds <= MAX_SECONDS):
+        raise TablesError(_("Search for between 1 and {n} seconds.").format(n=MAX_SECONDS))
     names = [a.name for a in settings.attributes]
     if len(set(names)) != len(names):
         raise TablesError(_("A column is chosen twice."))
@@ -481,3 +529,69 @@ def describe(view: PlanView) -> str:
             names = ", ".join(s.name for s in table.seats) or _("(not in use)")
             lines.append(f"  {_('Table {n}').format(n=table.number)}: {names}")
     return "\n".join(lines)
+
+
+# -- balance in plain words ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How many people with one value of a mirrored column sit at a table, at least and at
+    most over every table in use and every round, beside what an even spread would give."""
+
+    column: str
+    value: str
+    low: int
+    high: int
+    even_low: int
+    even_high: int
+
+    @property
+    def excess(self) -> int:
+        """How much wider the spread is than an even one (0: as even as it can be)."""
+        return max(0, self.even_low - self.low) + max(0, self.high - self.even_high)
+
+
+def spreads(view: PlanView) -> list[Spread]:
+    """Per mirrored column and value, its spread over the tables (blank values left out)."""
+    out = []
+    for a, column in enumerate(view.attributes):
+        labels = view.labels[a] if a < len(view.labels) else ()
+        for c, value in enumerate(labels):
+            if not value:
+                continue
+            low = high = -1
+            even_low = even_high = -1
+            for tables in view.rounds:
+                used = [t for t in tables if t.seats]
+                seated = sum(len(t.seats) for t in used)
+                room = sum(1 for t in used for s in t.seats
+                           if a < len(s.categories) and s.categories[a] == c)
+                for table in used:
+                    k = sum(1 for s in table.seats
+                            if a < len(s.categories) and s.categories[a] == c)
+                    share = room * len(table.seats) / seated
+                    lo, hi = math.floor(share + 1e-9), math.ceil(share - 1e-9)
+                    low = k if low < 0 else min(low, k)
+                    high = max(high, k)
+                    even_low = lo if even_low < 0 else min(even_low, lo)
+                    even_high = max(even_high, hi)
+            if low >= 0:
+                out.append(Spread(column, value, low, high, even_low, even_high))
+    return out
+
+
+def spread_text(spread: Spread) -> str:
+    """E.g. "Gender: every table has 3–5 female (an even spread: 3–4)"."""
+    if spread.low == spread.high:
+        have = _("every table has {n} {value}").format(n=spread.low, value=spread.value)
+    else:
+        have = _("every table has {low}–{high} {value}").format(
+            low=spread.low, high=spread.high, value=spread.value)
+    if spread.excess == 0:
+        return _("{column}: {have} (as even as it can be)").format(
+            column=spread.column, have=have)
+    even = (str(spread.even_low) if spread.even_low == spread.even_high
+            else f"{spread.even_low}–{spread.even_high}")
+    return _("{column}: {have} (an even spread: {even})").format(
+        column=spread.column, have=have, even=even)

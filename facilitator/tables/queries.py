@@ -14,7 +14,7 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from facilitator.clock import from_iso
 from facilitator.i18n import _
@@ -52,7 +52,14 @@ from facilitator.tables.plans import (
 )
 from facilitator.tables.quality import PlanQuality, evaluate, reference_mean_l1, violations
 from facilitator.tables.rebalance import Rebalance, rebalance
-from facilitator.tables.search import Allocation, CancelFn, ProgressFn, allocate
+from facilitator.tables.search import (
+    TRADEOFFS,
+    Allocation,
+    CancelFn,
+    ProgressFn,
+    Tradeoff,
+    allocate,
+)
 from facilitator.text import fold
 
 SETTINGS_KEY = "tables_settings"
@@ -362,12 +369,26 @@ def run_allocation(
     iterations: int | None = None,
     time_limit: float | None = None,
 ) -> AllocationOutcome:
-    """The search itself: no database, so it may run on any thread."""
+    """The search itself: no database, so it may run on any thread.
+
+    ``time_limit`` defaults to the settings' ``search_seconds``; the trade-off between
+    balance and new faces is the settings' too.
+    """
     started = time.perf_counter()
+    if time_limit is None:
+        time_limit = job.settings.search_seconds
     allocation = allocate(job.problem, seed=job.settings.seed, iterations=iterations,
-                          time_limit=time_limit, progress=progress, cancel=cancel)
+                          time_limit=time_limit, progress=progress, cancel=cancel,
+                          tradeoff=_tradeoff(job.settings.tradeoff))
     seconds = time.perf_counter() - started
     return AllocationOutcome(allocation, seconds, reference_mean_l1(job.problem))
+
+
+def _tradeoff(name: str) -> Tradeoff:
+    if name not in TRADEOFFS:
+        raise TablesError(_("Unknown choice between balance and new faces: {name}.").format(
+            name=name))
+    return cast(Tradeoff, name)
 
 
 # -- re-balancing -----------------------------------------------------------------------------

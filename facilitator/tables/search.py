@@ -1001,8 +1001,8 @@ def _cycles(
     budget: int, design: Design | None, *, deadline: float, cancel: CancelFn | None,
     clock: Callable[[], float], report: _Reporter, tradeoff: Tradeoff,
 ) -> tuple[list[list[int]], PlanQuality, int, Stop]:
-    """Search on until the deadline, alternately from the best plan and from a fresh
-    start, keeping whichever plan is best; never returns a worse plan than ``best``."""
+    """Search on until the deadline, alternately from a fresh start and from the best plan,
+    keeping whichever plan is best; never returns a worse plan than ``best``."""
     free = range(cp.rounds)
     score = _score(quality, weights)
     done, stale, cycle = 0, 0, 0
@@ -1013,13 +1013,15 @@ def _cycles(
             break
         cycle += 1
         rng = random.Random(seed * 1_000_003 + cycle)
-        steps = max(20_000, budget // 2)
+        # Each cycle is longer than the last (and paced to end by the deadline at the
+        # latest): a long slow search beats many short ones, so spare time goes to one.
+        steps = max(20_000, budget) * 4**min(cycle, 8)
         if design is not None and cycle % 2:
             cand, more, stop = _from_design(
                 cp, design, weights, rng, steps, deadline=deadline, until=deadline,
                 progress=report.pass_progress, cancel=cancel, clock=clock)
         else:
-            start = best if cycle % 2 else [seat_round(cp, r, rng) for r in free]
+            start = best if not cycle % 2 else [seat_round(cp, r, rng) for r in free]
             cand, more, stop = search(
                 cp, start, free, weights, rng, steps, deadline=deadline, until=deadline,
                 progress=report.pass_progress, cancel=cancel, clock=clock, ramp=RAMP_FROM)

@@ -1,5 +1,6 @@
-"""The "Next plan" box of the Tables page: who to seat, rounds, table size, seed, the columns
-to mirror, the constraints summary, Allocate, and the search's progress with its Cancel."""
+"""The "Next plan" box of the Tables page: who to seat, rounds, table size, seed, the choice
+between new faces and balance, the search time, the columns to mirror, the constraints
+summary, Allocate, and the search's progress (the best figures so far) with its Cancel."""
 
 from __future__ import annotations
 
@@ -25,7 +26,18 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.i18n import _, ngettext
-from facilitator.tables.plans import MAX_ROUNDS, AttributeChoice, SeatingRules, TableSettings
+from facilitator.tables.plans import (
+    MAX_ROUNDS,
+    TRADEOFF_CHOICES,
+    TRADEOFF_HELP,
+    AttributeChoice,
+    SeatingRules,
+    TableSettings,
+)
+from facilitator.tables.search import Progress
+
+SEARCH_SECONDS = (10, 30, 60, 120, 300)
+"""The search times offered beside the standard search."""
 
 
 class SettingsForm(QGroupBox):
@@ -49,6 +61,27 @@ class SettingsForm(QGroupBox):
         self.seed_spin.setRange(0, 999_999)
         self.seed_spin.setAccessibleName(_("Seed"))
         self.seed_spin.setToolTip(_("The same seed and settings give the same plan."))
+        self.tradeoff_combo = QComboBox()
+        for key, text in TRADEOFF_CHOICES.items():
+            self.tradeoff_combo.addItem(_(text), key)
+            self.tradeoff_combo.setItemData(self.tradeoff_combo.count() - 1,
+                                            _(TRADEOFF_HELP[key]), Qt.ItemDataRole.ToolTipRole)
+        self.tradeoff_combo.setAccessibleName(_("New faces or balance"))
+        self.tradeoff_combo.setToolTip(_("From \"never meet twice\" (new faces at every "
+                                         "round) to \"best balance\" (every table mirrors "
+                                         "the room)."))
+        self.seconds_combo = QComboBox()
+        self.seconds_combo.addItem(_("Standard search"), None)
+        for seconds in SEARCH_SECONDS:
+            self.seconds_combo.addItem(
+                ngettext("Up to {n} second", "Up to {n} seconds", seconds).format(n=seconds)
+                if seconds < 60 else
+                ngettext("Up to {n} minute", "Up to {n} minutes", seconds // 60).format(
+                    n=seconds // 60), float(seconds))
+        self.seconds_combo.setAccessibleName(_("Search time"))
+        self.seconds_combo.setToolTip(_("More time never gives a worse plan. The standard "
+                                        "search gives the same plan for the same seed on "
+                                        "every computer."))
         self.columns_table = QTableWidget(0, 3)
         self.columns_table.setHorizontalHeaderLabels([_("Mirror the room on"), _("Weight"),
                                                       _("Bands")])
@@ -82,6 +115,8 @@ class SettingsForm(QGroupBox):
         size_label.setBuddy(self.size_mode)
         form.addRow(size_label, size_row)
         form.addRow(_("S&eed:"), self.seed_spin)
+        form.addRow(_("&Priority:"), self.tradeoff_combo)
+        form.addRow(_("Search &time:"), self.seconds_combo)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.columns_table, 1)
@@ -100,6 +135,15 @@ class SettingsForm(QGroupBox):
             self.size_mode.setCurrentIndex(0)
             self.size_spin.setValue(settings.table_size or 8)
         self.seed_spin.setValue(settings.seed)
+        self.tradeoff_combo.setCurrentIndex(
+            max(0, self.tradeoff_combo.findData(settings.tradeoff)))
+        seconds = self.seconds_combo.findData(
+            None if settings.search_seconds is None else float(settings.search_seconds))
+        if seconds < 0 and settings.search_seconds is not None:
+            self.seconds_combo.addItem(_("Up to {n} s").format(n=f"{settings.search_seconds:g}"),
+                                       float(settings.search_seconds))
+            seconds = self.seconds_combo.count() - 1
+        self.seconds_combo.setCurrentIndex(max(0, seconds))
         chosen = {a.name: a for a in settings.attributes}
         self.columns_table.setRowCount(len(columns))
         for row, column in enumerate(columns):
@@ -158,7 +202,8 @@ class SettingsForm(QGroupBox):
             table_size=self.size_spin.value() if by_size else None,
             n_tables=None if by_size else self.size_spin.value(),
             attributes=tuple(attributes), scope=str(self.scope_combo.currentData()),
-            seed=self.seed_spin.value())
+            seed=self.seed_spin.value(), tradeoff=str(self.tradeoff_combo.currentData()),
+            search_seconds=self.seconds_combo.currentData())
 
     def check_column(self, name: str, checked: bool = True) -> None:
         for row in range(self.columns_table.rowCount()):
@@ -181,3 +226,14 @@ class SettingsForm(QGroupBox):
     def show_progress(self, fraction: float, text: str) -> None:
         self.progress.setValue(int(fraction * 1000))
         self.progress_label.setText(text)
+
+    def show_search_progress(self, progress: Progress) -> None:
+        """The bar, and the best plan's figures so far (they only ever get better)."""
+        self.show_progress(progress.fraction, progress_text(progress))
+
+
+def progress_text(progress: Progress) -> str:
+    best = progress.best
+    return _("Best so far: {repeats} pairs meet more than once; the tables differ from the "
+             "room's mix by {l1:.3f} on average (mean L1).").format(
+        repeats=best.repeat_pairs, l1=best.mean_l1)

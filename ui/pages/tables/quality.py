@@ -1,5 +1,6 @@
-"""The right-hand side of the Tables page: the plan's figures, the rules it breaks, the last
-re-balance's moves, and the colour key of the cards' chips."""
+"""The right-hand side of the Tables page: the plan's figures, its balance per column in plain
+words, the rules it breaks, the last re-balance's moves, and the colour key of the cards'
+chips."""
 
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.i18n import _
-from facilitator.tables.plans import PlanView
+from facilitator.i18n import _, ngettext
+from facilitator.tables.plans import PlanView, spread_text, spreads
 from ui.pages.tables.cards import legend_html
 
 MOVES_SHOWN = 12
+SPREADS_SHOWN = 8
 PROBLEMS_SHOWN = 6
 
 
@@ -44,6 +46,22 @@ def moves_text(view: PlanView) -> str:
     return "\n".join(lines)
 
 
+def balance_text(view: PlanView) -> str:
+    """Balance per column in plain words, least even first: "Gender: every table has 3–5
+    female (an even spread: 3–4)"; the values spread as evenly as they can be are counted."""
+    found = sorted(spreads(view), key=lambda s: -s.excess)
+    uneven = [s for s in found if s.excess]
+    lines = [spread_text(s) for s in uneven[:SPREADS_SHOWN]]
+    if len(uneven) > SPREADS_SHOWN:
+        lines.append(_("… and {n} more").format(n=len(uneven) - SPREADS_SHOWN))
+    even = len(found) - len(uneven)
+    if even:
+        lines.append(ngettext("{n} value is spread as evenly as it can be.",
+                              "{n} values are spread as evenly as they can be.", even).format(
+            n=even))
+    return "\n".join(lines)
+
+
 class QualityPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +79,9 @@ class QualityPanel(QWidget):
             0, QHeaderView.ResizeMode.Stretch)
         self.by_attribute.horizontalHeader().setSectionResizeMode(
             1, QHeaderView.ResizeMode.ResizeToContents)
+        self.spread_label = QLabel()
+        self.spread_label.setWordWrap(True)
+        self.spread_label.setAccessibleName(_("Balance per column"))
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
         self.moves_label = QLabel()
@@ -75,6 +96,7 @@ class QualityPanel(QWidget):
         quality_layout.addWidget(self.most_label)
         quality_layout.addWidget(self.l1_label)
         quality_layout.addWidget(self.by_attribute, 1)
+        quality_layout.addWidget(self.spread_label)
         quality_layout.addWidget(self.problems_label)
         quality_layout.addWidget(self.moves_label)
         legend_box = QGroupBox(_("Colour key"))
@@ -90,7 +112,7 @@ class QualityPanel(QWidget):
         layout.addWidget(legend_box, 2)
 
     def clear(self) -> None:
-        for label in (self.repeats_label, self.most_label, self.l1_label,
+        for label in (self.repeats_label, self.most_label, self.l1_label, self.spread_label,
                       self.problems_label, self.moves_label, self.legend_label):
             label.setText("")
         self.by_attribute.setRowCount(0)
@@ -115,6 +137,7 @@ class QualityPanel(QWidget):
             cell = QTableWidgetItem(f"{value:.3f}")
             cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.by_attribute.setItem(row, 1, cell)
+        self.spread_label.setText(balance_text(view))
         if problems:
             shown = problems[:PROBLEMS_SHOWN]
             more = len(problems) - len(shown)
