@@ -85,12 +85,16 @@ def message(kind: str, text: str) -> str:
 # -- join --------------------------------------------------------------------------------------
 
 
-def join_body(t: PageText, error: str = "", typed: str = "") -> str:
+def join_body(t: PageText, error: str = "", typed: str = "", *, chosen: str = "") -> str:
+    """The join page. ``chosen``: the language picked on it, sent with the code so the
+    person's pages stay in it after they enter the code."""
     err = message("error", error) if error else ""
     described = ' aria-describedby="code-help"'
+    keep = (f'<input type="hidden" name="lang" value="{esc(chosen)}">'
+            if chosen in LANGUAGES else "")
     return (
         f"<h1>{esc(t('Vote on your phone'))}</h1>{err}"
-        f'<form method="post" action="/join" class="card">'
+        f'<form method="post" action="/join" class="card">{keep}'
         f'<label for="code">{esc(t("Your personal code"))}</label>'
         f'<p id="code-help" class="help">{esc(t("It is printed on your badge, under the QR code, for example K7QM-2X4A-B9CD."))}</p>'  # noqa: E501
         f'<input id="code" name="code" value="{esc(typed)}" autocomplete="off" '
@@ -150,6 +154,21 @@ def home_body(t: PageText, name: str, base: str, form_key: str,
 # -- a question --------------------------------------------------------------------------------
 
 
+def option_text(t: PageText, q: Question, index: int) -> str:
+    """An option as the phone shows it: a yes/no's or a scale's default labels ("Yes",
+    "No", "Abstain", "Strongly support"…) in the voter's language; any other label as
+    written (a label with no translation is shown as it is)."""
+    option = q.options[index]
+    return t(option) if q.kind in (Kind.YES_NO, Kind.SCALE) else option
+
+
+def has_abstain_option(q: Question) -> bool:
+    """A yes/no with an Abstain option: abstaining is that option, so the page offers no
+    separate "Vote blank" button (two ways to abstain, counted differently, confused
+    voters: Abstain counts by the decision rule, a blank vote does not)."""
+    return q.kind is Kind.YES_NO and q.allow_abstain
+
+
 def _select(name: str, label_id: str, values: Sequence[tuple[str, str]], chosen: str) -> str:
     options = "".join(
         f'<option value="{esc(v)}"{" selected" if v == chosen else ""}>{esc(text)}</option>'
@@ -161,10 +180,11 @@ def _fields(t: PageText, q: Question, previous: Answer | None) -> str:
     marks = previous.marks if previous else (None,) * len(q.options)
     out = []
     if q.kind in SINGLE_CHOICE:
-        for i, option in enumerate(q.options):
+        for i in range(len(q.options)):
             checked = " checked" if marks[i] else ""
             out.append(f'<label class="choice"><input type="radio" name="choice" value="{i}"'
-                       f'{checked}> <span dir="auto">{esc(option)}</span></label>')
+                       f'{checked}> <span dir="auto">{esc(option_text(t, q, i))}</span>'
+                       "</label>")
         return "".join(out)
     if q.kind in MULTI_CHOICE:
         for i, option in enumerate(q.options):
@@ -243,18 +263,36 @@ def question_body(t: PageText, base: str, form_key: str, pq: PhoneQuestion, *,
             f'<form method="post" action="{esc(action)}" class="ballot" '
             f'data-kind="{q.kind.value}" data-dots="{q.dots}" '
             f'data-budget="{float(q.budget or 0)}" '
-            f'data-label="{esc(t("Used: {used} of {limit}"))}">'
+            f'data-label="{esc(t("Used: {used} of {limit}"))}" '
+            f'data-over="{esc(t("Over the limit by {over}: remove something."))}"'
+            f"{_rank_data(t, q)}>"
             f"{_hidden_key(form_key)}"
             f'<fieldset><legend id="how">{esc(q.how_to_vote(t, phone=True))}</legend>'
             f"{_fields(t, q, answer or (vote.answer if vote else None))}</fieldset>"
             f'<p class="live" aria-live="polite"></p>'
             f'<button class="primary" type="submit">'
             f'{esc(t("Change my vote") if vote else t("Send my vote"))}</button>'
-            f'<button class="secondary" type="submit" name="blank" value="1">'
-            f'{esc(t("Vote blank (abstain)"))}</button></form>')
+            + ("" if has_abstain_option(q) else
+               f'<button class="secondary" type="submit" name="blank" value="1">'
+               f'{esc(t("Vote blank (abstain)"))}</button>')
+            + "</form>")
     if results is not None:
         parts.append(results_table(t, q, results))
     return "".join(parts)
+
+
+def _rank_data(t: PageText, q: Question) -> str:
+    """What the ranking script (``phone.js``) needs: the most ranks, and its words in the
+    voter's language. Without JavaScript the page keeps a list box per option."""
+    if q.kind is not Kind.RANK:
+        return ""
+    words = {"ranked": t("Your ranking"), "unranked": t("Not ranked yet"),
+             "add": t("Add to my ranking: {option}"), "up": t("Move up: {option}"),
+             "down": t("Move down: {option}"), "remove": t("Take out of my ranking: {option}"),
+             "none": t("Nothing ranked yet: tap the options below in your order."),
+             "full": t("You have ranked as many as you may.")}
+    return f' data-max-ranks="{q.value_range()[1]}"' + "".join(
+        f' data-t-{key}="{esc(text)}"' for key, text in words.items())
 
 
 @dataclass(frozen=True)
@@ -271,7 +309,7 @@ def summary(t: PageText, q: Question, answer: Answer) -> str:
     if all(m is None for m in answer.marks):
         return t("blank")
     if q.kind in SINGLE_CHOICE or q.kind in MULTI_CHOICE:
-        return ", ".join(q.options[i] for i, m in enumerate(answer.marks) if m)
+        return ", ".join(option_text(t, q, i) for i, m in enumerate(answer.marks) if m)
     if q.kind is Kind.RANK:
         ranked = sorted((m, i) for i, m in enumerate(answer.marks) if m is not None)
         return ", ".join(f"{m}. {q.options[i]}" for m, i in ranked)
@@ -287,7 +325,9 @@ def results_table(t: PageText, q: Question, results: PhoneResults) -> str:
                Kind.DOTS: t("Dots"), Kind.APPROVAL: t("Approvals"),
                Kind.JUDGMENT: t("At least the median grade")}.get(q.kind, t("Votes"))
     rows = "".join(
-        f"<tr><th scope='row' dir='auto'>{esc(f.label)}</th><td>{esc(f.figure)}"
+        f"<tr><th scope='row' dir='auto'>"
+        f"{esc(t(f.label) if q.kind in (Kind.YES_NO, Kind.SCALE) else f.label)}</th>"
+        f"<td>{esc(f.figure)}"
         + (f" <span class='share'>({esc(f.share)})</span>" if f.share else "") + "</td></tr>"
         for f in results.figures)
     counted = t.n("{n} ballot counted", "{n} ballots counted", results.counted).format(

@@ -53,7 +53,11 @@ def fill(page: Any, kind: str) -> None:
     elif kind == "budget":
         page.get_by_role("checkbox", name="Playground").check()
         page.get_by_role("checkbox", name="Street trees").check()
-    elif kind == "rank":
+    elif kind == "rank" and page.locator(".ranker").count():  # moving options (script)
+        page.get_by_role("button", name="Add to my ranking: Buses").click()
+        page.get_by_role("button", name="Add to my ranking: Trams").click()
+        page.get_by_role("button", name="Move up: Trams").click()
+    elif kind == "rank":  # a list box per option (no script)
         page.get_by_role("combobox", name="Trams").select_option("1")
         page.get_by_role("combobox", name="Buses").select_option("2")
     elif kind == "score":
