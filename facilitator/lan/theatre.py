@@ -41,7 +41,8 @@ def idea_body(t: PageText, action: str, form_key: str, store: EventStore, *,
     if running is not None:
         options.append((f"i{running.id}", t("What is on stage now ({character})").format(
             character=running.character)))
-    options += [(f"s{s.id}", s.label) for s in scenes]
+    options += [(f"s{s.id}", t("Scene {n}: {title}").format(n=s.position, title=s.title))
+                for s in scenes]
     options.append(("", t("Not about one scene")))
     select = "".join(f'<option value="{esc(v)}">{esc(label)}</option>' for v, label in options)
     parts = [f'<h1>{esc(t("Your idea for change"))}</h1>']

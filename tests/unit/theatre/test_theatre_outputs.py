@@ -128,3 +128,14 @@ def test_cli_without_a_session(store: EventStore, tmp_path: Path,
     store.close()
     assert main(["theatre", str(path), "--pdf", str(tmp_path / "x.pdf")]) == 1
     assert "no legislative-theatre session" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_demo_command_makes_a_whole_session(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    event = tmp_path / "demo.facilitator"
+    assert main(["demo", "--theatre", str(event)]) == 0
+    with EventStore.open(event, read_only=True) as store:
+        assert export.summary(store) == (
+            "6 proposals, 40 cards, 15 interventions, 7 commitments")
+        assert len(queries.scenes(store)) == 3
