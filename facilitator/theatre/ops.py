@@ -296,6 +296,14 @@ def _live_proposal(store: EventStore, proposal_id: int) -> None:
 
 
 def _vote_defined(store: EventStore, proposal_id: int, doing: str) -> None:
+    """Refuse to change the cards behind a proposal (or behind the one it is merged into)
+    once its vote is defined: the audience votes on what it was shown."""
+    row = queries.proposal_row(store, proposal_id)
+    while row["merged_into"] is not None:
+        if queries.vote(store, int(row["id"])) is not None:
+            break
+        row = queries.proposal_row(store, int(row["merged_into"]))
+    proposal_id = int(row["id"])
     if queries.vote(store, proposal_id) is not None:
         raise TheatreError(_("The vote on proposal {id} is defined; it cannot be {doing} "
                              "now.").format(id=proposal_id, doing=doing))

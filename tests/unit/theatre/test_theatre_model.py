@@ -252,3 +252,19 @@ def test_card_label() -> None:
     assert scene_from_card_label("IDEA S2") == 2
     assert scene_from_card_label("idea s12") == 12
     assert scene_from_card_label("7") is None
+
+
+def test_cards_behind_a_voted_proposal_stay_put(play: EventStore) -> None:
+    cards = [ops.add_card(play, f"idea {n}", actor=A).card_id for n in range(3)]
+    p1 = ops.add_proposal(play, "One", card_ids=cards[:1], actor=A).proposal_id
+    p2 = ops.add_proposal(play, "Two", card_ids=cards[1:2], actor=A).proposal_id
+    p3 = ops.add_proposal(play, "Three", actor=A).proposal_id
+    ops.merge(play, p1, [p2], actor=A)
+    ops.define_vote(play, p1, method="hands", actor=A)
+    for attempt in (lambda: ops.attach_cards(play, p3, [cards[1]], actor=A),
+                    lambda: ops.detach_card(play, cards[0], actor=A),
+                    lambda: ops.attach_cards(play, p1, [cards[2]], actor=A),
+                    lambda: ops.unmerge(play, p2, actor=A)):
+        with pytest.raises(TheatreError, match="vote on proposal 1 is defined"):
+            attempt()
+    assert [c.id for c in queries.proposal(play, p1).cards] == cards[:2]
