@@ -12,7 +12,8 @@ Standard library only, so it runs anywhere the app does:
     python tools/i18n.py fill LANG FILE.json
                                     put the translations of FILE.json ({msgid: text, or a
                                     list of plural forms}) into LANG's .po where a string
-                                    has none yet (never over one), and mark the catalogue
+                                    has none yet or a fuzzy guess (never over a checked
+                                    one), and mark the catalogue
                                     a machine draft needing native review
     python tools/i18n.py check      fail if a .mo is stale, a translation names other
                                     {placeholders} than its string, or a phone-page string
@@ -404,8 +405,8 @@ checks them, then removes the line."""
 
 
 def fill(po: Path, drafts: dict[str, str | list[str]]) -> tuple[int, list[str]]:
-    """Put ``drafts`` into ``po`` where a live string has no translation yet; a translation
-    already there (or a fuzzy guess) is never replaced. Returns (how many were put, the
+    """Put ``drafts`` into ``po`` where a live string has no translation yet, or only a
+    fuzzy guess (``update``'s, unchecked); a translation already there is never replaced. Returns (how many were put, the
     drafts refused: unknown string, wrong number of plural forms, other placeholders)."""
     header, messages = read_po(po)
     nplurals = _nplurals(header)
@@ -415,8 +416,8 @@ def fill(po: Path, drafts: dict[str, str | list[str]]) -> tuple[int, list[str]]:
         if message is None or message.obsolete:
             refused.append(f"not a string of the catalogue: {msgid!r}")
             continue
-        if any(message.strings) or message.fuzzy:
-            continue
+        if any(message.strings) and not message.fuzzy:
+            continue  # someone's translation; a fuzzy guess is replaced by the draft
         forms = [draft] if isinstance(draft, str) else list(draft)
         if (message.plural is None) != isinstance(draft, str) or (
                 message.plural is not None and len(forms) != nplurals):
@@ -427,7 +428,7 @@ def fill(po: Path, drafts: dict[str, str | list[str]]) -> tuple[int, list[str]]:
         if problem or not all(forms):
             refused += problem or [f"empty translation: {msgid!r}"]
             continue
-        message.strings = forms
+        message.strings, message.fuzzy, message.previous = forms, False, None
         put += 1
     if put and DRAFT_NOTE not in header:
         header = header.rstrip("\n") + "\n" + DRAFT_NOTE + "\n"

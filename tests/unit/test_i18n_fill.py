@@ -1,5 +1,5 @@
-"""tools/i18n.py fill: drafted translations go only where a string has none (a translation
-someone made, or a fuzzy guess, is never replaced), with the same placeholders and the
+"""tools/i18n.py fill: drafted translations go only where a string has none or a fuzzy guess
+(a translation someone made is never replaced), with the same placeholders and the
 language's number of plural forms, and the catalogue is marked a machine draft; a .po read
 and written back is unchanged (its ``#:`` places kept)."""
 
@@ -41,12 +41,12 @@ def test_fill_puts_drafts_only_where_nothing_is(tmp_path: Path) -> None:
         "Hello {name}": "Helo {enw}", "{n} vote": ["{n} bleidlais", "{n} pleidlais"],
         "Seat {n}": ["one", "two"], "Gone": "Wedi mynd",
     })
-    assert put == 2
+    assert put == 3
     assert len(refused) == 3 and "{enw}" in refused[0] and "forms" in refused[1]
     header_after, messages = tool.read_po(po)
     assert messages["Tables"].strings == ["Byrddau"]
     assert messages["Results"].strings == ["Canlyniadau"]  # someone's work is kept
-    assert messages["Print"].strings == ["Argraff"] and messages["Print"].fuzzy
+    assert messages["Print"].strings == ["WRONG"] and not messages["Print"].fuzzy  # a guess
     assert messages["{n} vote"].strings == ["{n} bleidlais", "{n} pleidlais"]
     assert not any(messages["Hello {name}"].strings) and not any(messages["Seat {n}"].strings)
     assert messages["Tables"].places == ["ui/a.py:1"]
