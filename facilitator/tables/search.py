@@ -974,12 +974,12 @@ def allocate(
             progress=report.pass_progress, cancel=cancel, clock=clock, ramp=RAMP_FROM)
     quality = quality_of(cp, index_rounds(cp, best))
     report.better(quality)
-    if stopped == "finished" and _target_met(problem, quality, tradeoff):
+    if stopped == "finished" and _target_met(problem, quality):
         stopped = "target met" if deadline is not None or design is not None else stopped
     elif stopped == "finished" and deadline is not None:
         best, quality, more, stopped = _cycles(
             cp, best, quality, final, seed, budget, design, deadline=deadline, cancel=cancel,
-            clock=clock, report=report, tradeoff=tradeoff)
+            clock=clock, report=report)
         done += more
     if progress is not None:
         progress(Progress(1.0, quality))
@@ -987,19 +987,17 @@ def allocate(
                       stopped=stopped)
 
 
-def _target_met(problem: Problem, quality: PlanQuality, tradeoff: Tradeoff) -> bool:
-    """No repeat (for ``never``) and as balanced as the column-by-column reference."""
-    if tradeoff == "never" and quality.repeat_pairs:
+def _target_met(problem: Problem, quality: PlanQuality) -> bool:
+    """Nothing left to gain: no repeat, and as balanced as the column-by-column reference."""
+    if quality.repeat_pairs:
         return False
-    if not problem.diversify:
-        return quality.repeat_pairs == 0
-    return quality.mean_l1 <= reference_mean_l1(problem) + 1e-12
+    return not problem.diversify or quality.mean_l1 <= reference_mean_l1(problem) + 1e-12
 
 
 def _cycles(
     cp: Compiled, best: list[list[int]], quality: PlanQuality, weights: Weights, seed: int,
     budget: int, design: Design | None, *, deadline: float, cancel: CancelFn | None,
-    clock: Callable[[], float], report: _Reporter, tradeoff: Tradeoff,
+    clock: Callable[[], float], report: _Reporter,
 ) -> tuple[list[list[int]], PlanQuality, int, Stop]:
     """Search on until the deadline, alternately from a fresh start and from the best plan,
     keeping whichever plan is best; never returns a worse plan than ``best``."""
@@ -1015,7 +1013,7 @@ def _cycles(
         rng = random.Random(seed * 1_000_003 + cycle)
         # Each cycle is longer than the last (and paced to end by the deadline at the
         # latest): a long slow search beats many short ones, so spare time goes to one.
-        steps = max(20_000, budget) * 4**min(cycle, 8)
+        steps = max(1_000, budget) * 2**min(cycle, 6)
         if design is not None and cycle % 2:
             cand, more, stop = _from_design(
                 cp, design, weights, rng, steps, deadline=deadline, until=deadline,
@@ -1031,7 +1029,7 @@ def _cycles(
         if s < score - 1e-9:
             best, quality, score, stale = cand, q, s, 0
             report.better(q)
-            if _target_met(cp.problem, q, tradeoff):
+            if _target_met(cp.problem, q):
                 stopped = "target met"
                 break
         else:
