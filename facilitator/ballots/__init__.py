@@ -102,6 +102,8 @@ from facilitator.ballots.questions import (
     MULTI_CHOICE,
     PB_RULES,
     PER_OPTION,
+    RANK_METHODS_ONE_SEAT,
+    RANK_METHODS_SEATS,
     SINGLE_CHOICE,
     Abstentions,
     Base,
@@ -113,6 +115,7 @@ from facilitator.ballots.questions import (
     format_share,
     kind_name,
     pb_rule_name,
+    rank_method_name,
 )
 
 __all__ = [
@@ -125,6 +128,8 @@ __all__ = [
     "MULTI_CHOICE",
     "PB_RULES",
     "PER_OPTION",
+    "RANK_METHODS_ONE_SEAT",
+    "RANK_METHODS_SEATS",
     "ROLE_NAMES",
     "SECOND",
     "SINGLE_CHOICE",
@@ -201,6 +206,7 @@ __all__ = [
     "phone_voters",
     "pretty",
     "question_phone_voters",
+    "rank_method_name",
     "ranked_election",
     "reconcile",
     "record_counts",

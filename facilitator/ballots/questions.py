@@ -63,6 +63,22 @@ def pb_rule_name(rule: PbRule | str, tr: Translate = _) -> str:
     return tr(_PB_RULE_NAMES[PbRule(rule)])
 
 
+RANK_METHODS_ONE_SEAT = ("irv", "schulze", "ranked-pairs", "copeland", "borda", "dowdall")
+"""How a one-seat rank question may be decided (``facilitator.tally.condorcet``)."""
+RANK_METHODS_SEATS = ("scottish-stv", "meek-stv")
+"""How a rank question with several seats may be counted (``facilitator.tally``)."""
+_RANK_METHOD_NAMES = {"irv": N_("Instant-runoff (IRV)"), "schulze": N_("Schulze"),
+                      "ranked-pairs": N_("Ranked Pairs"), "copeland": N_("Copeland"),
+                      "borda": N_("Borda count"), "dowdall": N_("Dowdall (1, 1/2, 1/3…)"),
+                      "scottish-stv": N_("STV, Scottish rules"),
+                      "meek-stv": N_("STV, Meek's method")}
+
+
+def rank_method_name(method: str, tr: Translate = _) -> str:
+    """A rank question's counting method in a few words, for menus and sheets."""
+    return tr(_RANK_METHOD_NAMES[method])
+
+
 class Kind(StrEnum):
     YES_NO = "yes_no"
     SCALE = "scale"
@@ -362,6 +378,10 @@ class Question:
     """budget: the projects, in ballot order (the options are their names)."""
     pb_rule: PbRule = PbRule.GREEDY
     """budget: how the votes decide which projects are funded (one of :data:`PB_RULES`)."""
+    rank_method: str = ""
+    """rank: how the rankings decide, chosen when the question is defined ("": IRV for one
+    seat, Scottish STV for more; else one of :data:`RANK_METHODS_ONE_SEAT` or
+    :data:`RANK_METHODS_SEATS`)."""
     grades: tuple[str, ...] = ()
     """judgment: the grades, best first; an option left ungraded counts as the lowest."""
     support_points: int = 2
@@ -416,8 +436,14 @@ class Question:
 
     @classmethod
     def rank(cls, text: str, options: Sequence[str], *, seats: int = 1,
-             max_rank: int | None = None, note: str = "") -> Question:
-        return cls(Kind.RANK, text, tuple(options), seats=seats, max_rank=max_rank, note=note)
+             max_rank: int | None = None, method: str = "", note: str = "") -> Question:
+        return cls(Kind.RANK, text, tuple(options), seats=seats, max_rank=max_rank,
+                   rank_method=method, note=note)
+
+    @property
+    def counted_by(self) -> str:
+        """rank: the method that decides (the chosen one, or the default for the seats)."""
+        return self.rank_method or ("irv" if self.seats == 1 else "scottish-stv")
 
     @classmethod
     def score(cls, text: str, options: Sequence[str], *, score_min: int = 0,
@@ -535,6 +561,9 @@ class Question:
             return self.rule.describe(tr)
         if self.kind is Kind.BUDGET:
             return tr(N_("Funding rule: {rule}.")).format(rule=pb_rule_name(self.pb_rule, tr))
+        if self.kind is Kind.RANK and self.rank_method:
+            return tr(N_("Counted by: {method}.")).format(
+                method=rank_method_name(self.rank_method, tr))
         return ""
 
     # -- storage -------------------------------------------------------------------------
@@ -546,7 +575,7 @@ class Question:
                                 "options": list(self.options), "rule": self.rule.to_json()}
         for name in ("allow_abstain", "max_choices", "seats", "max_rank", "score_min",
                      "score_max", "dots", "max_dots_per_option", "support_points",
-                     "oppose_points", "note"):
+                     "oppose_points", "note", "rank_method"):
             value = getattr(self, name)
             if value != default.get(name, _FIELD_DEFAULTS[name]):
                 data[name] = value
@@ -675,6 +704,13 @@ def _validate(q: Question) -> None:
         if q.max_rank is not None and not q.seats <= q.max_rank <= n:
             fail(_("the number of preferences allowed must be between the seats and the "
                    "number of options."))
+        allowed = RANK_METHODS_ONE_SEAT if q.seats == 1 else RANK_METHODS_SEATS
+        if q.rank_method and q.rank_method not in allowed:
+            fail(_("it cannot be counted by “{method}” with {seats} seat(s); use one of: "
+                   "{methods}.").format(method=q.rank_method, seats=q.seats,
+                                        methods=", ".join(allowed)))
+    elif q.rank_method:
+        fail(_("only a ranked question has a ranking method."))
     if q.kind is Kind.APPROVAL and not 1 <= q.seats <= n:
         fail(_("the number of winners must be between 1 and the number of options."))
     if q.kind is Kind.SCORE and not 0 <= q.score_min < q.score_max <= MAX_SCORE:

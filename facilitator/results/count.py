@@ -17,9 +17,12 @@ ties. Methods and their tie rules, as printed on a result sheet:
                 share is enough. A tie for most votes is settled by lot.
 ``approval``    Approvals per option; the ``seats`` options with most approvals win. A tie
                 at the last winning place is settled by lot.
-``rank``        One seat: instant-runoff; several: Scottish STV
-                (:mod:`facilitator.tally.stv`, its own tie rules). Borda and Dowdall
-                scores are given for information.
+``rank``        By the method chosen for the question (:attr:`Question.counted_by`): one
+                seat: instant-runoff (the default), Schulze, Ranked Pairs, Copeland, Borda
+                or Dowdall (:mod:`facilitator.tally.condorcet`); several: Scottish STV (the
+                default) or Meek STV (:mod:`facilitator.tally.stv`, ``meek``), each with
+                its own tie rules. One seat: the head-to-head (Condorcet) matrix is shown,
+                and Borda and Dowdall scores for information when they do not decide.
 ``score``       Sum and mean of the scores; highest sum wins, a tie settled by lot.
 ``dots``        Dots per option; most dots wins, a tie settled by lot.
 ``budget``      Participatory budgeting by the question's funding rule
@@ -71,7 +74,17 @@ from facilitator.results.model import (
     seed_of,
     verdict_basis,
 )
+from facilitator.tally.condorcet import (
+    DecisionMethod,
+    DecisionResult,
+    PairwiseMatrix,
+    decide,
+    describe_method,
+    pairwise_matrix,
+)
+from facilitator.tally.meek import count_meek
 from facilitator.tally.pb import PbRule, count_pb, describe_pb_rule
+from facilitator.tally.ranked import RankedElection
 from facilitator.tally.stv import (
     Method,
     StageAction,
@@ -330,8 +343,14 @@ def _ranked(question: Question, valid: Sequence[Assessment], seed: int) -> Count
             Line(o, Fraction(0)) for o in question.options), _("NO DECISION — no votes"),
             tables=(info,))
     election = ranked_election(question, valid)
-    stv = count_irv(election, seed=seed) if question.seats == 1 else count_stv(election,
-                                                                                seed=seed)
+    method_name = question.counted_by
+    if method_name not in ("irv", "scottish-stv", "meek-stv"):
+        return _decided(question, valid, election, DecisionMethod(method_name), seed, info)
+    if method_name == "meek-stv":
+        stv = count_meek(election)
+    else:
+        stv = count_irv(election, seed=seed) if question.seats == 1 else count_stv(
+            election, seed=seed)
     first = stv.stages[0].votes
     last = stv.stages[-1].votes
     total = sum(first)
@@ -340,14 +359,77 @@ def _ranked(question: Question, valid: Sequence[Assessment], seed: int) -> Count
                        i in stv.elected)
                   for i, o in enumerate(question.options))
     method = (_("Instant-runoff voting") if stv.method is Method.IRV
+              else _("Single transferable vote (Meek's method)")
+              if stv.method is Method.MEEK_STV
               else _("Single transferable vote (Scottish rules)"))
     verdict = (_("Elected: {names}") if question.seats > 1 else _("Winner: {names}")).format(
         names=", ".join(stv.elected_names))
     notes = tuple(s.note for s in stv.stages if s.note and s.action in (
         StageAction.TRANSFER_SURPLUS, StageAction.EXCLUDE))
+    tables: tuple[Table, ...] = (info,)
+    if question.seats == 1:
+        tables = (matrix_table(pairwise_matrix(election)), info)
     return Count(method, describe_rules(stv.method) + rules_info, _("first preferences"),
-                 lines, verdict, None, stv.elected, notes, (info,), stv=stv,
+                 lines, verdict, None, stv.elected, notes, tables, stv=stv,
                  lots=stv.lots_drawn)
+
+
+def matrix_table(matrix: PairwiseMatrix) -> Table:
+    """The head-to-head (Condorcet) matrix: ballots ranking each row's option above each
+    column's, options numbered as on the ballot; the last column counts head-to-head wins."""
+    n = len(matrix.candidates)
+    rows = []
+    for a in range(n):
+        cells = [f"{a + 1}. {matrix.candidates[a]}"]
+        cells += ["—" if a == b else str(matrix.prefer[a][b]) for b in range(n)]
+        cells.append(str(sum(1 for b in range(n) if b != a and matrix.margin(a, b) > 0)))
+        rows.append(tuple(cells))
+    return Table(_("Head to head (Condorcet matrix): ballots ranking the row's option above "
+                   "the column's"),
+                 (_("Option"), *(str(b + 1) for b in range(n)), _("Wins")), tuple(rows))
+
+
+def _decided(question: Question, valid: Sequence[Assessment], election: RankedElection,
+             method: DecisionMethod, seed: int, info: Table) -> Count:
+    """A one-seat rank question decided by a Condorcet or positional method."""
+    result: DecisionResult = decide(election, method, seed=seed)
+    first = [0] * len(question.options)
+    for a in valid:
+        if a.selection:
+            first[a.selection[0]] += 1
+    matrix = result.matrix
+    scored = result.scores is not None
+    values = result.scores if result.scores is not None else tuple(
+        Fraction(x) for x in first)
+    total = sum(values)
+    lines = tuple(
+        Line(o, Fraction(values[i]), _pct(values[i], total) if total else None,
+             _("{wins} head-to-head wins").format(
+                 wins=sum(1 for b in range(len(question.options))
+                          if b != i and matrix.margin(i, b) > 0)),
+             i == result.winner)
+        for i, o in enumerate(question.options))
+    names = {DecisionMethod.SCHULZE: _("Schulze method"),
+             DecisionMethod.RANKED_PAIRS: _("Ranked Pairs"),
+             DecisionMethod.COPELAND: _("Copeland method"),
+             DecisionMethod.BORDA: _("Borda count"),
+             DecisionMethod.DOWDALL: _("Dowdall count")}
+    notes: list[str] = []
+    cw = matrix.condorcet_winner
+    notes.append(_("{name} beats every other option head to head (the Condorcet winner)."
+                   ).format(name=question.options[cw]) if cw is not None else
+                 _("No option beats every other head to head (no Condorcet winner)."))
+    if result.tie_broken:
+        notes.append(_("A tie was settled by the order drawn by lot before the count (seed "
+                       "{seed}): {order}.").format(
+            seed=result.seed, order=", ".join(question.options[c] for c in result.tie_order)))
+    tables = [matrix_table(matrix)]
+    if method not in (DecisionMethod.BORDA, DecisionMethod.DOWDALL):
+        tables.append(info)
+    unit = _("points") if scored else _("first preferences")
+    return Count(names[method], describe_method(method), unit, lines,
+                 _("Winner: {names}").format(names=result.winner_name), None,
+                 (result.winner,), tuple(notes), tuple(tables), lots=int(result.tie_broken))
 
 
 # -- numbers per option ---------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Counting methods: ranked (Scottish and Meek STV, IRV, Condorcet) and participatory budgeting (Pabulib rules).
+"""Counting methods: ranked (Scottish and Meek STV, IRV, Condorcet methods) and participatory
+budgeting (Pabulib rules).
 
 A pure library at the bottom of the core, beside the utilities: functions over in-memory
 ballots, exact arithmetic only, no I/O except the ballot-file readers and writers (BLT,

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from facilitator.tally import PbError, PbResult, count_pb, read_pb
+
 from .conftest import PABULIB_MORE
 
 # file -> (funded by the rule but not published, published but not funded by the rule, why)

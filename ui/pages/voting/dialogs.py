@@ -35,6 +35,8 @@ from facilitator.ballots import (
     CHANNEL_NAMES,
     CHANNELS,
     PB_RULES,
+    RANK_METHODS_ONE_SEAT,
+    RANK_METHODS_SEATS,
     ROLE_NAMES,
     VOTER_ROLES,
     BallotRound,
@@ -43,6 +45,7 @@ from facilitator.ballots import (
     QuestionError,
     kind_name,
     pb_rule_name,
+    rank_method_name,
 )
 from facilitator.ballots.questions import (
     default_grades,
@@ -99,7 +102,7 @@ def blank_draft(kind: Kind = Kind.YES_NO) -> dict[str, Any]:
             "max_dots": 0, "budget": "", "grades": "\n".join(default_grades()),
             "threshold": THRESHOLDS[0], "base": "votes_cast", "abstentions": "excluded",
             "quorum": 0, "quorum_share": None, "note": "", "pb_rule": PB_RULES[0].value,
-            "kept": None}
+            "rank_method": "", "kept": None}
 
 
 def _draft_from_question(q: Question) -> dict[str, Any]:
@@ -113,6 +116,7 @@ def _draft_from_question(q: Question) -> dict[str, Any]:
         "threshold": (str(q.rule.threshold), q.rule.inclusive),
         "base": q.rule.base.value, "abstentions": q.rule.abstentions.value,
         "quorum": q.rule.quorum, "note": q.note, "pb_rule": q.pb_rule.value,
+        "rank_method": q.rank_method,
         "quorum_share": None if q.rule.quorum_share is None else str(q.rule.quorum_share),
     })
     unedited = KEPT + (("seats",) if q.kind is Kind.APPROVAL else ())  # approval: winners
@@ -168,6 +172,8 @@ def question_from_draft(draft: dict[str, Any]) -> Question:
         data["max_choices"] = int(draft["max_choices"])
     if kind is Kind.RANK:
         data["seats"] = int(draft["seats"])
+        if draft.get("rank_method"):
+            data["rank_method"] = draft["rank_method"]
     if kind is Kind.SCORE:
         data["score_min"], data["score_max"] = int(draft["score_min"]), int(draft["score_max"])
     if kind is Kind.DOTS:
@@ -274,6 +280,8 @@ class RoundDialog(QDialog):
         self.pb_rule_combo.setAccessibleName(_("Funding rule"))
         for pb_rule in PB_RULES:
             self.pb_rule_combo.addItem(pb_rule_name(pb_rule), pb_rule.value)
+        self.method_combo = QComboBox()  # filled for the seats by _fill_methods
+        self.method_combo.setAccessibleName(_("Counting method"))
         self.threshold_combo = QComboBox()
         for value, inclusive in THRESHOLDS:
             self.threshold_combo.addItem(_threshold_label(value, inclusive),
@@ -295,6 +303,7 @@ class RoundDialog(QDialog):
         self.form.addRow("", self.abstain_box)
         self.form.addRow(_("Up to &k choices:"), self.k_spin)
         self.form.addRow(_("&Seats (1 = IRV, more = STV):"), self.seats_spin)
+        self.form.addRow(_("Counting &method:"), self.method_combo)
         self.form.addRow(_("Lowest score:"), self.score_min_spin)
         self.form.addRow(_("Highest score:"), self.score_max_spin)
         self.form.addRow(_("Dots to share:"), self.dots_spin)
@@ -346,7 +355,7 @@ class RoundDialog(QDialog):
                      self.dots_spin, self.max_dots_spin, self.quorum_spin):
             spin.valueChanged.connect(self._on_form_changed)
         for combo in (self.kind_combo, self.threshold_combo, self.base_combo,
-                      self.abstentions_combo, self.pb_rule_combo):
+                      self.abstentions_combo, self.pb_rule_combo, self.method_combo):
             combo.currentIndexChanged.connect(self._on_form_changed)
         self.abstain_box.toggled.connect(self._on_form_changed)
 
@@ -429,6 +438,7 @@ class RoundDialog(QDialog):
             self.note_edit.setText(draft["note"])
             self.pb_rule_combo.setCurrentIndex(
                 max(0, self.pb_rule_combo.findData(draft["pb_rule"])))
+            self._fill_methods(int(draft["seats"]), draft.get("rank_method", ""))
             key = _threshold_key(*draft["threshold"])
             if self.threshold_combo.findData(key) < 0:
                 self.threshold_combo.addItem(_threshold_label(*draft["threshold"]), key)
@@ -463,10 +473,32 @@ class RoundDialog(QDialog):
             "quorum_share": self.drafts[row].get("quorum_share"),
             "kept": self.drafts[row].get("kept"),
             "pb_rule": self.pb_rule_combo.currentData(),
+            "rank_method": self._fill_methods(self.seats_spin.value(),
+                                              self.method_combo.currentData() or ""),
         }
         self._refresh_items()
         self._show_fields()
         self._check_current()
+
+    def _fill_methods(self, seats: int, chosen: str) -> str:
+        """Offer the counting methods that fit ``seats``; keep ``chosen`` if it still fits.
+        Returns the method now selected ("" for the default)."""
+        methods = RANK_METHODS_ONE_SEAT if seats == 1 else RANK_METHODS_SEATS
+        wanted = ["", *methods]
+        chosen = chosen if chosen in methods else ""
+        if [self.method_combo.itemData(i) for i in range(self.method_combo.count())] != wanted:
+            self.method_combo.blockSignals(True)
+            self.method_combo.clear()
+            self.method_combo.addItem(
+                _("Instant-runoff (the default)") if seats == 1 else
+                _("STV, Scottish rules (the default)"), "")
+            for method in methods:
+                self.method_combo.addItem(rank_method_name(method), method)
+            self.method_combo.blockSignals(False)
+        self.method_combo.blockSignals(True)
+        self.method_combo.setCurrentIndex(max(0, self.method_combo.findData(chosen)))
+        self.method_combo.blockSignals(False)
+        return chosen
 
     def _show_fields(self) -> None:
         kind = Kind(self.kind_combo.currentData())
@@ -481,6 +513,7 @@ class RoundDialog(QDialog):
             self.max_dots_spin: kind is Kind.DOTS,
             self.budget_edit: kind is Kind.BUDGET,
             self.pb_rule_combo: kind is Kind.BUDGET,
+            self.method_combo: kind is Kind.RANK,
             self.grades_edit: kind is Kind.JUDGMENT,
         }
         for widget, visible in shown.items():
