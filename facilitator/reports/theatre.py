@@ -30,6 +30,8 @@ from facilitator.theatre import queries
 from facilitator.theatre.model import (
     Scene,
     card_scan_code,
+    cards_text,
+    counts_text,
     method_name,
     source_name,
 )
@@ -66,9 +68,10 @@ def write_proposals(path: Path | str, store: EventStore, *, printed_at: datetime
     story: list[object] = [
         para(title, title_style),
         para(f"{session.title} — {store.name}"),
-        para(_("Printed {time}. {p} proposals, {c} idea cards, {i} interventions.").format(
-            time=printed_at.astimezone().strftime("%Y-%m-%d %H:%M"), p=len(every),
-            c=len(queries.cards(store)), i=len(interventions)), small),
+        para(_("Printed {time}. {counts}.").format(
+            time=printed_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            counts=counts_text(len(every), len(queries.cards(store)), len(interventions))),
+             small),
     ]
     if session.company:
         story.append(para(_("Performed by {company}.").format(company=session.company),
@@ -127,7 +130,8 @@ def write_proposals(path: Path | str, store: EventStore, *, printed_at: datetime
                                               extra=[("VALIGN", (0, 0), (-1, -1), "TOP")]))
             story.append(ctable)
         if p.cards:
-            story.append(para(_("Behind it: {n} idea cards").format(n=len(p.cards)), h3))
+            story.append(para(_("Behind it: {cards}").format(cards=cards_text(len(p.cards))),
+                              h3))
             for card in p.cards:
                 where = []
                 if card.scene_id in scenes:

@@ -12,10 +12,10 @@ from typing import Any
 
 from facilitator import csvsafe
 from facilitator.clock import to_iso
-from facilitator.i18n import _
+from facilitator.i18n import ngettext
 from facilitator.store import EventStore
 from facilitator.theatre import queries
-from facilitator.theatre.model import source_name
+from facilitator.theatre.model import counts_text, source_name
 
 TRACKER_COLUMNS = ("commitment", "proposal", "proposal_text", "policy_area",
                    "body_responsible", "verdict", "name", "role", "body", "commits",
@@ -99,6 +99,7 @@ def cards_csv(store: EventStore) -> str:
 
 def summary(store: EventStore) -> str:
     """One line for the command line."""
-    return _("{p} proposals, {c} cards, {i} interventions, {k} commitments").format(
-        p=len(queries.proposals(store)), c=len(queries.cards(store)),
-        i=len(queries.interventions(store)), k=len(queries.commitments(store)))
+    made = len(queries.commitments(store))
+    return counts_text(len(queries.proposals(store)), len(queries.cards(store)),
+                       len(queries.interventions(store))) + ", " + ngettext(
+        "{n} commitment", "{n} commitments", made).format(n=made)

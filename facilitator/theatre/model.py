@@ -21,7 +21,7 @@ from datetime import date, datetime
 from facilitator.ballots import DecisionRule, Question
 from facilitator.changes import Changes
 from facilitator.errors import UserError
-from facilitator.i18n import N_, _
+from facilitator.i18n import N_, _, ngettext
 from facilitator.people import Participant
 from facilitator.timing.countdown import Countdown
 
@@ -64,6 +64,19 @@ def method_name(method: str) -> str:
 def status_name(status: str) -> str:
     return _({"open": N_("open"), "in_progress": N_("in progress"), "done": N_("done"),
               "dropped": N_("dropped")}.get(status, status))
+
+
+def counts_text(proposals: int, cards: int, interventions: int) -> str:
+    """"6 proposals, 40 idea cards, 15 interventions" (each in its plural form)."""
+    return ", ".join((
+        ngettext("{n} proposal", "{n} proposals", proposals).format(n=proposals),
+        ngettext("{n} idea card", "{n} idea cards", cards).format(n=cards),
+        ngettext("{n} intervention", "{n} interventions", interventions).format(
+            n=interventions)))
+
+
+def cards_text(n: int) -> str:
+    return ngettext("{n} idea card", "{n} idea cards", n).format(n=n)
 
 
 def clean(text: str, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:

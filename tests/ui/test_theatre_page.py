@@ -271,3 +271,37 @@ def test_the_demo_event_offers_a_demo_session(qtbot: QtBot, page: TheatrePage) -
     assert len(queries.proposals(page.store)) == 6 and page.tabs.isVisible()
     assert page.proposal_list.count() == 6 and page.log_list.count() == 15
     assert "PASSED" in page.outcome_label.text()
+
+
+def test_one_verdict_everywhere(qtbot: QtBot, page: TheatrePage, clock: FakeClock,
+                                tmp_path: Path) -> None:
+    """Each proposal's counts and verdict read the same on the page, the projector, the PDF
+    and the tracker: all from theatre.queries.outcome."""
+    import csv
+    import io
+
+    from facilitator.reports.theatre import write_proposals
+    from facilitator.theatre.export import tracker_csv
+
+    page.demo_button.click()
+    store = page.store
+    pdf = write_proposals(tmp_path / "p.pdf", store, printed_at=clock.now())
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    tracker = list(csv.DictReader(io.StringIO(tracker_csv(store))))
+    projector = ProjectorWindow(store, page.bus, clock)
+    qtbot.addWidget(projector)
+    projector.show()
+    for index, item in enumerate(queries.proposals(store)):
+        result = queries.outcome(store, item.id)
+        assert result is not None
+        page.vote_proposal_combo.setCurrentIndex(index)
+        assert result.counts_text in page.outcome_label.text()
+        assert result.verdict in page.outcome_label.text()
+        page.show_result()
+        assert projector.theatre_view.result_label.text() == (
+            f"{result.counts_text}\n{result.verdict}")
+        assert "".join(result.verdict.split()) in text
+        assert "".join(result.counts_text.split()) in text
+        assert all(row["verdict"] == result.verdict for row in tracker
+                   if row["proposal"] == item.number)
+    projector.close()

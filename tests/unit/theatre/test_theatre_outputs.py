@@ -137,5 +137,5 @@ def test_demo_command_makes_a_whole_session(tmp_path: Path,
     assert main(["demo", "--theatre", str(event)]) == 0
     with EventStore.open(event, read_only=True) as store:
         assert export.summary(store) == (
-            "6 proposals, 40 cards, 15 interventions, 7 commitments")
+            "6 proposals, 40 idea cards, 15 interventions, 7 commitments")
         assert len(queries.scenes(store)) == 3

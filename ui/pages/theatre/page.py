@@ -61,6 +61,7 @@ from facilitator.theatre.model import (
     METHODS,
     STATUSES,
     STEPS,
+    cards_text,
     method_name,
     scene_from_card_label,
     source_name,
@@ -548,7 +549,7 @@ class TheatrePage(Page):
         for p in queries.proposals(self.store, include_merged=True):
             mark = _(" (merged into P{id})").format(id=p.merged_into) if p.merged_into else ""
             item = QListWidgetItem(f"{p.number}{mark}: {p.text}  — "
-                                   + _("{n} cards").format(n=len(p.cards)))
+                                   + cards_text(len(p.cards)))
             item.setData(ITEM_ID, p.id)
             self.proposal_list.addItem(item)
             if p.id == keep:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 from facilitator.store import EventStore
 from facilitator.theatre import queries
 from facilitator.theatre.model import TheatreError
@@ -84,7 +84,9 @@ class TheatreProjectorView(QWidget):
         most = CARDS_SHOWN[self.stage]
         lines = [f"• {c.text}" for c in item.cards[:most]]
         if most and len(item.cards) > most:
-            lines.append(_("… and {n} more cards").format(n=len(item.cards) - most))
+            more = len(item.cards) - most
+            lines.append(ngettext("… and {n} more card", "… and {n} more cards", more).format(
+                n=more))
         self.cards_label.setText("\n".join(lines))
         self.cards_label.setVisible(bool(lines))
         if result is None:
