@@ -63,6 +63,7 @@ from ui.bus import ChangeBus
 from ui.pages.base import APP_ACTOR, Page
 from ui.pages.common import SaveChooser, choose_save_path, save_export
 from ui.pages.plenary.agenda import AgendaBox
+from ui.pages.plenary.hands import HandsBox
 from ui.pages.plenary.heard import HeardBox
 from ui.sound import Chime
 
@@ -195,6 +196,8 @@ class PlenaryPage(Page):
         row.addWidget(self.floor_button)
         row.addWidget(self.remove_button)
         queue_layout.addLayout(row)
+        self.hands = HandsBox(self)  # raised hands from phones, next to the queue
+        queue_layout.addWidget(self.hands)
 
         self.heard = HeardBox()
 
@@ -491,7 +494,8 @@ class PlenaryPage(Page):
         """The plenary itself, and the people it names and counts (who is present)."""
         if changes.participants or changes.attendance or changes.event:
             self._people_stale = True  # names to suggest (present first), columns to group by
-        return changes.plenary or changes.participants or changes.attendance or changes.event
+        return (changes.plenary or changes.participants or changes.attendance or changes.event
+                or changes.phones)  # a hand raised on a phone
 
     def _fill_attribute_combos(self) -> None:
         columns = attribute_columns(self.store)
@@ -544,6 +548,7 @@ class PlenaryPage(Page):
         self.session_label.setText(state.session_title)
         self._fill_settings(state.settings)
         self._fill_queue(state)
+        self.hands.refresh()
         current = state.current
         if current is None:
             self.speaker_label.setText(_("No one is speaking. F6 gives the floor to the next "
