@@ -240,3 +240,19 @@ def reference_mean_l1(problem: Problem, round_: int = 0) -> float:
         total += quality.mean_l1
     return total / n_attr
 
+
+
+def repeat_lower_bound(problem: Problem) -> int:
+    """Repeat pairs no plan can avoid: a floor the benchmarks measure plans against.
+
+    Each person meets at least ``q_r − 1`` others in round ``r`` (``q_r`` the smaller table
+    size), but only ``n − 1`` different people exist; every meeting beyond that is a repeat.
+    A pair that meets ``m`` times gives ``m − 1`` of them to each of its two people, and
+    ``m ≤ rounds``, so at least ``⌈excess / (2 (rounds − 1))⌉`` pairs repeat.
+    """
+    n = len(problem.people)
+    meets = sum(max(0, problem.sizes(r)[0] - 1) for r in range(problem.rounds))
+    excess = n * max(0, meets - (n - 1))
+    if not excess or problem.rounds < 2:
+        return 0
+    return -(-excess // (2 * (problem.rounds - 1)))
