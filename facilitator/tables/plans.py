@@ -595,3 +595,28 @@ def spread_text(spread: Spread) -> str:
             else f"{spread.even_low}–{spread.even_high}")
     return _("{column}: {have} (an even spread: {even})").format(
         column=spread.column, have=have, even=even)
+
+
+def balance_lines(view: PlanView) -> list[str]:
+    """One line per mirrored column, least even first: "Gender: every table has 3–4 Man,
+    0–1 Non-binary, 3–5 Woman (even: 3–4)", ending "as even as it can be" when it is."""
+    by_column: dict[str, list[Spread]] = {}
+    for spread in spreads(view):
+        by_column.setdefault(spread.column, []).append(spread)
+    lines = []
+    for column, found in sorted(by_column.items(),
+                                key=lambda item: -sum(s.excess for s in item[1])):
+        parts = []
+        for s in found:
+            have = (str(s.low) if s.low == s.high else f"{s.low}–{s.high}") + " " + s.value
+            if s.excess:
+                even = (str(s.even_low) if s.even_low == s.even_high
+                        else f"{s.even_low}–{s.even_high}")
+                have += " " + _("(even: {even})").format(even=even)
+            parts.append(have)
+        text = _("{column}: every table has {values}").format(column=column,
+                                                            values=", ".join(parts))
+        if not any(s.excess for s in found):
+            text += " " + _("(as even as it can be)")
+        lines.append(text)
+    return lines

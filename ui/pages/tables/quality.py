@@ -19,12 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.i18n import _, ngettext
-from facilitator.tables.plans import PlanView, spread_text, spreads
+from facilitator.i18n import _
+from facilitator.tables.plans import PlanView, balance_lines
 from ui.pages.tables.cards import legend_html
 
 MOVES_SHOWN = 12
-SPREADS_SHOWN = 8
 PROBLEMS_SHOWN = 6
 
 
@@ -47,19 +46,8 @@ def moves_text(view: PlanView) -> str:
 
 
 def balance_text(view: PlanView) -> str:
-    """Balance per column in plain words, least even first: "Gender: every table has 3–5
-    female (an even spread: 3–4)"; the values spread as evenly as they can be are counted."""
-    found = sorted(spreads(view), key=lambda s: -s.excess)
-    uneven = [s for s in found if s.excess]
-    lines = [spread_text(s) for s in uneven[:SPREADS_SHOWN]]
-    if len(uneven) > SPREADS_SHOWN:
-        lines.append(_("… and {n} more").format(n=len(uneven) - SPREADS_SHOWN))
-    even = len(found) - len(uneven)
-    if even:
-        lines.append(ngettext("{n} value is spread as evenly as it can be.",
-                              "{n} values are spread as evenly as they can be.", even).format(
-            n=even))
-    return "\n".join(lines)
+    """Balance per column in plain words, least even first (one line per column)."""
+    return "\n".join(balance_lines(view))
 
 
 class QualityPanel(QWidget):
