@@ -38,8 +38,11 @@ NAME = "facilitator"
 # the system (libc, OpenGL/EGL, fontconfig and the X11/xcb libraries Qt's xcb plugin opens)
 # and fonts. tests/installers/test_packages.py checks that every library the bundle links from
 # outside itself belongs to one of these packages.
+# libc6: the newest glibc symbol the bundled libraries use (they come from the build machine,
+# Debian 12: glibc 2.36); the test checks that too.
 DEBIAN_DEPENDS = [
-    "libc6 (>= 2.28)", "libegl1", "libgl1", "libfontconfig1", "libfreetype6",
+    "libc6 (>= 2.36)", "libegl1", "libgl1", "libfontconfig1", "libfreetype6", "libdrm2",
+    "libwayland-client0", "libwayland-cursor0", "libwayland-egl1",
     "libx11-6", "libx11-xcb1", "libxcb1", "libxkbcommon0", "libxkbcommon-x11-0",
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1",
     "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0",

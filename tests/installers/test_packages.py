@@ -158,16 +158,32 @@ def direct_system_libraries(bundle: Path) -> set[str]:
     """Libraries the bundle's ELF files link (NEEDED) that the bundle does not hold."""
     held = {p.name for p in bundle.rglob("*.so*")}
     needed: set[str] = set()
-    for path in bundle.rglob("*"):
-        if path.is_symlink() or not path.is_file():
-            continue
-        with path.open("rb") as handle:
-            if handle.read(4) != b"\x7fELF":
-                continue
+    for path in elf_files(bundle):
         dump = subprocess.run(["objdump", "-p", str(path)], capture_output=True,
                               text=True).stdout
         needed |= set(re.findall(r"^\s+NEEDED\s+(\S+)", dump, re.MULTILINE))
     return needed - held
+
+
+def elf_files(bundle: Path) -> list[Path]:
+    found = []
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as handle:
+                if handle.read(4) == b"\x7fELF":
+                    found.append(path)
+    return found
+
+
+def newest_glibc(bundle: Path) -> tuple[int, int]:
+    """The newest GLIBC_x.y symbol version any of the bundle's ELF files asks for."""
+    newest = (2, 0)
+    for path in elf_files(bundle):
+        dump = subprocess.run(["objdump", "-T", str(path)], capture_output=True,
+                              text=True).stdout
+        for major, minor in re.findall(r"GLIBC_(\d+)\.(\d+)", dump):
+            newest = max(newest, (int(major), int(minor)))
+    return newest
 
 
 @pytest.mark.skipif(not shutil.which("dpkg-deb"), reason="not a Debian-like system")
@@ -193,3 +209,6 @@ def test_deb_depends_on_every_package_whose_library_the_bundle_links(dist: Path,
         if package not in depends:
             missing[name] = package
     assert not missing, f"libraries from packages the .deb does not depend on: {missing}"
+    libc = next(d for d in packaging_build.DEBIAN_DEPENDS if d.startswith("libc6 "))
+    floor = tuple(int(n) for n in re.findall(r"\d+", libc))
+    assert floor >= newest_glibc(root / "usr" / "lib" / "facilitator"), libc
