@@ -218,15 +218,19 @@ def _movable(store: EventStore, plan: StoredPlan, round_: int, pid: int) -> int:
     return table
 
 
-def _after_edit(store: EventStore, plan_id: int) -> None:
+def _after_edit(store: EventStore, plan_id: int, undoing: bool = False) -> None:
+    """Re-score the plan and count the hand edit (an undo takes one back off)."""
     plan = queries.get_plan(store, plan_id)
-    store.execute("UPDATE table_plans SET quality = ?, edits = edits + 1 WHERE id = ?",
-                  (json.dumps(quality_json(queries.plan_quality(store, plan))), plan_id))
+    store.execute("UPDATE table_plans SET quality = ?, edits = MAX(0, edits + ?) WHERE id = ?",
+                  (json.dumps(quality_json(queries.plan_quality(store, plan))),
+                   -1 if undoing else 1, plan_id))
 
 
 def move_person(store: EventStore, plan_id: int, round_: int, participant_id: int,
-                to_table: int, *, actor: str) -> Changes:
-    """Move someone to another table in one round (the table may end up one bigger)."""
+                to_table: int, *, actor: str, undoing: bool = False) -> Changes:
+    """Move someone to another table in one round (the table may end up one bigger).
+    ``undoing``: this move takes back an earlier one, so the plan counts one hand edit
+    fewer, not one more."""
     with store.transaction():
         plan = _editable(store, plan_id, round_)
         if not 0 <= to_table < plan.tables:
@@ -239,7 +243,7 @@ def move_person(store: EventStore, plan_id: int, round_: int, participant_id: in
             return Changes()
         store.execute("UPDATE table_seats SET table_index = ? WHERE plan_id = ? AND round = ? "
                       "AND participant_id = ?", (to_table, plan_id, round_, participant_id))
-        _after_edit(store, plan_id)
+        _after_edit(store, plan_id, undoing)
         store.audit("move_seat", "table_plan", plan_id,
                     {"participant_id": participant_id, "round": round_, "table": from_table},
                     {"participant_id": participant_id, "round": round_, "table": to_table},
@@ -248,8 +252,8 @@ def move_person(store: EventStore, plan_id: int, round_: int, participant_id: in
 
 
 def swap_people(store: EventStore, plan_id: int, round_: int, a: int, b: int, *,
-                actor: str) -> Changes:
-    """Exchange two people's seats in one round."""
+                actor: str, undoing: bool = False) -> Changes:
+    """Exchange two people's seats in one round (``undoing``: as :func:`move_person`)."""
     with store.transaction():
         plan = _editable(store, plan_id, round_)
         ta = _movable(store, plan, round_, a)
@@ -259,7 +263,7 @@ def swap_people(store: EventStore, plan_id: int, round_: int, a: int, b: int, *,
         for pid, table in ((a, tb), (b, ta)):
             store.execute("UPDATE table_seats SET table_index = ? WHERE plan_id = ? AND "
                           "round = ? AND participant_id = ?", (table, plan_id, round_, pid))
-        _after_edit(store, plan_id)
+        _after_edit(store, plan_id, undoing)
         store.audit("swap_seats", "table_plan", plan_id,
                     {"round": round_, "seats": {str(a): ta, str(b): tb}},
                     {"round": round_, "seats": {str(a): tb, str(b): ta}}, actor=actor)

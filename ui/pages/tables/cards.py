@@ -6,11 +6,17 @@ moves its own items: it reports the drop (:attr:`SeatList.person_dropped`) and t
 runs the op and refills the cards from the event file. A card shows what the plan's view
 (:func:`facilitator.tables.queries.plan_view`) says about each seat: its lock, the last
 re-balance's mark, who this person meets again, their column values; it works none of it out.
+Who is not here (not yet arrived, a no-show) is the page's to say, from the check-in desk.
+
+The cards of a round sit in a grid whose columns follow the width (cards between
+``MIN_CARD_WIDTH`` and ``MAX_CARD_WIDTH``); :class:`OverviewView` shows every table in every
+round at once.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -39,6 +45,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QGridLayout,
+    QHeaderView,
     QLabel,
     QLayout,
     QListWidget,
@@ -47,6 +54,8 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -60,8 +69,16 @@ CHIPS_ROLE = Qt.ItemDataRole.UserRole + 2
 LOCKED_ROLE = Qt.ItemDataRole.UserRole + 3
 REPEAT_ROLE = Qt.ItemDataRole.UserRole + 4
 MARK_ROLE = Qt.ItemDataRole.UserRole + 5
+PRESENCE_ROLE = Qt.ItemDataRole.UserRole + 6
 ROW_HEIGHT = 28
 CARD_WIDTH = 280
+MIN_CARD_WIDTH = 210
+MAX_CARD_WIDTH = 300
+GRID_SPACING = 10
+NOT_ARRIVED = "expected"
+NO_SHOW = "no_show"
+PRESENCE_MARKS = {NOT_ARRIVED: "○", NO_SHOW: "✕"}
+"""How a seat whose person is not here is marked (with grey text; the tooltip says it)."""
 
 PALETTE = ("#2563eb", "#f97316", "#16a34a", "#dc2626", "#9333ea", "#0891b2", "#ca8a04",
            "#db2777", "#4b5563", "#65a30d", "#7c2d12", "#1e3a8a")
@@ -81,6 +98,8 @@ class SeatInfo:
     repeats: int
     mark: str
     """"moved", "new" or ""."""
+    presence: str = ""
+    """``NOT_ARRIVED``, ``NO_SHOW`` or "" (here, or the day has not started)."""
 
 
 def chip(category: int) -> str:
@@ -88,9 +107,16 @@ def chip(category: int) -> str:
     return PALETTE[category % len(PALETTE)]
 
 
-def seat_info(seat: Seat, view: PlanView) -> SeatInfo:
-    """What a card shows about ``seat``, all of it from the plan's view."""
+def presence_text(presence: str) -> str:
+    return {NOT_ARRIVED: _("Not yet arrived."), NO_SHOW: _("No-show: will not come today.")
+            }.get(presence, "")
+
+
+def seat_info(seat: Seat, view: PlanView, presence: str = "") -> SeatInfo:
+    """What a card shows about ``seat``: the plan's view, and whether they are here."""
     lines = [f"{seat.name} ({seat.ext_id})" if seat.ext_id else seat.name]
+    if presence:
+        lines.append(presence_text(presence))
     for column, labels, category in zip(view.attributes, view.labels, seat.categories,
                                         strict=False):
         lines.append(f"{column}: {labels[category] or '–'}")
@@ -107,7 +133,7 @@ def seat_info(seat: Seat, view: PlanView) -> SeatInfo:
             for m in seat.meets_again)))
     return SeatInfo(seat.participant_id, seat.name, "\n".join(lines),
                     tuple(chip(c) for c in seat.categories), seat.locked,
-                    len(seat.meets_again), seat.mark)
+                    len(seat.meets_again), seat.mark, presence)
 
 
 def legend_html(view: PlanView) -> str:
@@ -125,7 +151,7 @@ class SeatDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
                  ) -> QSize:
-        return QSize(CARD_WIDTH - 20, ROW_HEIGHT)
+        return QSize(MIN_CARD_WIDTH - 20, ROW_HEIGHT)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -138,6 +164,7 @@ class SeatDelegate(QStyledItemDelegate):
         locked = bool(index.data(LOCKED_ROLE))
         repeats = int(index.data(REPEAT_ROLE) or 0)
         mark = str(index.data(MARK_ROLE) or "")
+        presence = str(index.data(PRESENCE_ROLE) or "")
         x = rect.left() + 4
         mid = rect.center().y()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -159,9 +186,13 @@ class SeatDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         if mark:
             font.setBold(True)
+        if presence:  # grey and marked (not italic: many scripts have no italic face)
+            font.setStrikeOut(presence == NO_SHOW)
         painter.setFont(font)
-        painter.setPen(QColor("#111827"))
+        painter.setPen(QColor("#6b7280" if presence else "#111827"))
         prefix = "★ " if mark == "moved" else "✚ " if mark == "new" else ""
+        if presence:
+            prefix = PRESENCE_MARKS[presence] + " " + prefix
         text = painter.fontMetrics().elidedText(prefix + str(index.data() or ""),
                                                 Qt.TextElideMode.ElideRight, text_rect.width())
         painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter), text)
@@ -210,6 +241,7 @@ class SeatList(QListWidget):
             item.setData(LOCKED_ROLE, seat.locked)
             item.setData(REPEAT_ROLE, seat.repeats)
             item.setData(MARK_ROLE, seat.mark)
+            item.setData(PRESENCE_ROLE, seat.presence)
             item.setToolTip(seat.tooltip)
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             if not seat.locked:
@@ -337,19 +369,32 @@ class TableCard(QFrame):
         layout.addWidget(self.seats)
         self.setFixedWidth(CARD_WIDTH)
 
-    def show_table(self, table: TableView, view: PlanView, *, rows: int) -> None:
-        """Show one table of ``view``, as tall as ``rows`` names (the round's fullest table)."""
+    def show_table(self, table: TableView, view: PlanView, *, rows: int,
+                   presence: Mapping[int, str] | None = None) -> None:
+        """Show one table of ``view``, as tall as ``rows`` names (the round's fullest table);
+        ``presence``: who is not here (participant id to ``NOT_ARRIVED`` or ``NO_SHOW``)."""
         closed = table.closed
         repeats = table.repeat_pairs
+        presence = presence or {}
+        count = len(table.seats)
         self.title.setText(_("Table {n}").format(n=self.table + 1) + (
-            "" if closed else "  ·  " + _("{count} people").format(count=len(table.seats))))
-        detail = ngettext("{n} pair has met before", "{n} pairs have met before",
-                          repeats).format(n=repeats) if repeats else ""
-        self.detail.setText(detail if not closed else _("Not in use this round"))
+            "" if closed else "  ·  " + ngettext("{count} person", "{count} people",
+                                                 count).format(count=count)))
+        details = [ngettext("{n} pair has met before", "{n} pairs have met before",
+                            repeats).format(n=repeats)] if repeats else []
+        away = [presence.get(seat.participant_id, "") for seat in table.seats]
+        if away.count(NOT_ARRIVED):
+            details.append(ngettext("○ {n} not arrived", "○ {n} not arrived",
+                                    away.count(NOT_ARRIVED)).format(n=away.count(NOT_ARRIVED)))
+        if away.count(NO_SHOW):
+            details.append(ngettext("✕ {n} no-show", "✕ {n} no-shows",
+                                    away.count(NO_SHOW)).format(n=away.count(NO_SHOW)))
+        self.detail.setText(" · ".join(details) if not closed else _("Not in use this round"))
         self.setProperty("closed", closed)
         self.setProperty("repeat", bool(repeats))
         self.seats.accepting = not closed
-        self.seats.fill([seat_info(seat, view) for seat in table.seats])
+        self.seats.fill([seat_info(seat, view, presence.get(seat.participant_id, ""))
+                         for seat in table.seats])
         self.seats.setFixedHeight(max(rows, 1) * ROW_HEIGHT + 8)
         self.style().unpolish(self)
         self.style().polish(self)
@@ -366,13 +411,14 @@ class RoundView(QScrollArea):
         self.inner.setObjectName("roundInner")
         self.grid = QGridLayout(self.inner)
         self.grid.setContentsMargins(8, 8, 8, 8)
-        self.grid.setSpacing(10)
+        self.grid.setSpacing(GRID_SPACING)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # The cards never shrink: the round scrolls instead.
         self.grid.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.setWidget(self.inner)
         self.cards: list[TableCard] = []
         self._columns = 0
+        self._card_width = 0
 
     def set_tables(self, count: int) -> list[TableCard]:
         if len(self.cards) != count:
@@ -380,12 +426,24 @@ class RoundView(QScrollArea):
                 self.grid.removeWidget(card)
                 card.deleteLater()
             self.cards = [TableCard(self.round, t, self.inner) for t in range(count)]
-            self._columns = 0
+            self._columns = self._card_width = 0
             self.reflow()
         return self.cards
 
+    @property
+    def columns(self) -> int:
+        return self._columns
+
     def reflow(self) -> None:
-        columns = max(1, (self.viewport().width() - 16) // (CARD_WIDTH + 10))
+        """As many columns as fit the width, the cards widened to fill it (up to a limit)."""
+        room = self.viewport().width() - 16
+        columns = max(1, (room + GRID_SPACING) // (MIN_CARD_WIDTH + GRID_SPACING))
+        width = max(MIN_CARD_WIDTH, min(MAX_CARD_WIDTH,
+                                        (room - GRID_SPACING * (columns - 1)) // columns))
+        if width != self._card_width:
+            self._card_width = width
+            for card in self.cards:
+                card.setFixedWidth(width)
         if columns == self._columns:
             return
         self._columns = columns
@@ -398,12 +456,63 @@ class RoundView(QScrollArea):
         super().resizeEvent(event)
         self.reflow()
 
-    def show_round(self, view: PlanView) -> list[TableCard]:
+    def show_round(self, view: PlanView, presence: Mapping[int, str] | None = None
+                   ) -> list[TableCard]:
         """Fill the cards from ``view``; the new cards, for the page to wire up."""
         tables = view.rounds[self.round]
         fresh = len(self.cards) != len(tables)
         cards = self.set_tables(len(tables))
         rows = max((len(t.seats) for t in tables), default=1) + 1
         for card, table in zip(cards, tables, strict=True):
-            card.show_table(table, view, rows=rows)
+            card.show_table(table, view, rows=rows, presence=presence)
         return cards if fresh else []
+
+
+class OverviewView(QTableWidget):
+    """Every table in every round at once: a row per table, a column per round, the names
+    at each (marked as on the cards: ○ not yet arrived, ✕ no-show). Read only: the cards
+    are where people are moved."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tablesOverview")
+        self.setAccessibleName(_("All tables in all rounds"))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(True)
+        self.setAlternatingRowColors(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignTop
+                                                  | Qt.AlignmentFlag.AlignRight)
+
+    def show_plan(self, view: PlanView, presence: Mapping[int, str] | None = None) -> None:
+        presence = presence or {}
+        rounds = len(view.rounds)
+        self.clear()
+        self.setRowCount(view.tables)
+        self.setColumnCount(rounds)
+        self.setHorizontalHeaderLabels([_("Round {n}").format(n=r + 1) for r in range(rounds)])
+        self.setVerticalHeaderLabels([_("Table {n}").format(n=t + 1)
+                                      for t in range(view.tables)])
+        for r, tables in enumerate(view.rounds):
+            for t, table in enumerate(tables):
+                if table.closed:
+                    item = QTableWidgetItem(_("Not in use"))
+                    item.setForeground(QColor("#6b7280"))
+                else:
+                    names = []
+                    for seat in table.seats:
+                        away = presence.get(seat.participant_id, "")
+                        names.append(f"{PRESENCE_MARKS[away]} {seat.name}" if away
+                                     else seat.name)
+                    item = QTableWidgetItem("\n".join(names))
+                    item.setToolTip(_("Table {t}, round {r}: {n}").format(
+                        t=t + 1, r=r + 1, n=ngettext("{count} person", "{count} people",
+                                                     len(names)).format(count=len(names))))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                self.setItem(t, r, item)
+
+    def cell_text(self, table: int, round_: int) -> str:
+        item = self.item(table, round_)
+        return item.text() if item is not None else ""

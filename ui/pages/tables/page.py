@@ -39,12 +39,19 @@ from facilitator.people import attribute_columns, list_participants
 from facilitator.reports.tables import badges_of
 from facilitator.store import EventStore
 from facilitator.tables import ops, queries
-from facilitator.tables.plans import PlanView, SavedPlan, SeatingRules, StoredPlan
+from facilitator.tables.plans import PlanView, SavedPlan, SeatingRules, StoredPlan, stop_text
 from facilitator.tables.search import CancelFn, Progress, ProgressFn
 from facilitator.text import fold
 from ui.bus import ChangeBus
 from ui.pages.base import APP_ACTOR, Page
-from ui.pages.tables.cards import RoundView, SeatList, TableCard
+from ui.pages.tables.cards import (
+    NO_SHOW,
+    NOT_ARRIVED,
+    OverviewView,
+    RoundView,
+    SeatList,
+    TableCard,
+)
 from ui.pages.tables.constraints import ConstraintsDialog
 from ui.pages.tables.form import SettingsForm
 from ui.pages.tables.prints import BADGE_PRINTS, PRINTS, printout, suggested_name
@@ -151,14 +158,23 @@ class TablesPage(Page):
         plan_layout.addWidget(self.drift_label)
         plan_layout.addWidget(self.round_tabs, 1)
         plan_layout.addWidget(self.empty_label, 1)
+        self.overview = OverviewView()
+        self._presence: dict[int, str] = {}
 
+        # The settings and the plan's quality share one side column (a tab each), so the
+        # cards get the width: several columns of them on a laptop, not one.
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.form, _("Next plan"))
+        self.side_tabs.addTab(self.quality_panel, _("Quality"))
         splitter = QSplitter()
-        splitter.addWidget(self.form)
+        splitter.addWidget(self.side_tabs)
         splitter.addWidget(plan_box)
-        splitter.addWidget(self.quality_panel)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 760, 300])
         splitter.setChildrenCollapsible(False)
+        self._splitter = splitter
+        self._side_sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         top = QHBoxLayout()
@@ -180,8 +196,11 @@ class TablesPage(Page):
         self.shortcut(_("Lock or unlock the selected person"), "Ctrl+L",
                       self.toggle_lock_selected)
         self.shortcut(_("Move the selected person to a table"), "Ctrl+M", self.move_selected)
+        self.plan_saved.connect(lambda _id: self.side_tabs.setCurrentWidget(self.quality_panel))
         self._fill_settings()
         self.refresh()
+        if self._view is not None:
+            self.side_tabs.setCurrentWidget(self.quality_panel)
 
     # -- what the page shows -------------------------------------------------------------------
 
@@ -198,6 +217,7 @@ class TablesPage(Page):
         plan = queries.current_plan(self.store)
         view = None if plan is None else queries.plan_view(self.store, plan)
         self._plan, self._view = plan, view
+        self._presence = self._who_is_away()
         self.form.show_rules(queries.settings(self.store).rules)
         self.round_tabs.setVisible(view is not None)
         self.empty_label.setVisible(view is None)
@@ -212,6 +232,7 @@ class TablesPage(Page):
         self._set_round_tabs(rounds)
         self._dirty_rounds = set(range(rounds))
         self._fill_round(self.current_round())
+        self.overview.show_plan(view, self._presence)
         self.rebalance_round.setRange(1, rounds)
         kind = _("re-balanced") if view.kind == "rebalance" else _("allocated")
         edits = ngettext("{n} change by hand", "{n} changes by hand", view.edits).format(
@@ -225,10 +246,31 @@ class TablesPage(Page):
         self._show_drift(plan)
         self._update_buttons()
 
+    def _who_is_away(self) -> dict[int, str]:
+        """Participant id to ``NOT_ARRIVED`` or ``NO_SHOW``, for the cards' marks. Before
+        anyone has checked in (a plan made days ahead) no one is marked "not yet arrived"."""
+        people = list_participants(self.store)
+        started = any(p.present for p in people)
+        return {p.id: p.status for p in people
+                if p.status == NO_SHOW or (started and p.status == NOT_ARRIVED)}
+
     def _fill_settings(self) -> None:
         self.form.fill(queries.settings(self.store), attribute_columns(self.store))
 
+    def _round_count(self) -> int:
+        return sum(isinstance(self.round_tabs.widget(i), RoundView)
+                   for i in range(self.round_tabs.count()))
+
     def _set_round_tabs(self, count: int) -> None:
+        """A tab per round, then "All rounds" (the overview) when there is a plan."""
+        if self._round_count() == count and (
+                count == 0 or self.round_tabs.indexOf(self.overview) == count):
+            return
+        showing_overview = self.round_tabs.currentWidget() is self.overview
+        self.round_tabs.blockSignals(True)
+        at = self.round_tabs.indexOf(self.overview)
+        if at >= 0:
+            self.round_tabs.removeTab(at)
         while self.round_tabs.count() > count:
             widget = self.round_tabs.widget(self.round_tabs.count() - 1)
             self.round_tabs.removeTab(self.round_tabs.count() - 1)
@@ -237,6 +279,11 @@ class TablesPage(Page):
         while self.round_tabs.count() < count:
             r = self.round_tabs.count()
             self.round_tabs.addTab(RoundView(r), _("Round {n}").format(n=r + 1))
+        if count:
+            self.round_tabs.addTab(self.overview, _("All rounds"))
+            if showing_overview:
+                self.round_tabs.setCurrentWidget(self.overview)
+        self.round_tabs.blockSignals(False)
 
     def _fill_round(self, round_: int) -> None:
         """Fill a round's cards when it is first shown after a change (tabs fill lazily)."""
@@ -244,7 +291,7 @@ class TablesPage(Page):
         if view is None or round_ not in self._dirty_rounds or round_ >= len(view.rounds):
             return
         self._dirty_rounds.discard(round_)
-        for card in self.round_view(round_).show_round(view):
+        for card in self.round_view(round_).show_round(view, self._presence):
             card.seats.person_dropped.connect(
                 lambda pid, table, onto, r=round_: self.drop_person(r, pid, table, onto))
             card.seats.context_requested.connect(self._on_seat_context)
@@ -341,20 +388,21 @@ class TablesPage(Page):
         if onto is not None:
             other = view.name_of(onto)
 
-            def swap() -> Changes:
-                return ops.swap_people(store, plan_id, round_, participant_id, onto,
-                                       actor=actor)
+            def swap(undoing: bool) -> Op:
+                return lambda: ops.swap_people(store, plan_id, round_, participant_id, onto,
+                                               actor=actor, undoing=undoing)
 
             return self._do(Edit(_("swap {a} and {b} in round {r}").format(
-                a=name, b=other, r=round_ + 1), swap, swap),
+                a=name, b=other, r=round_ + 1), swap(True), swap(False)),
                 _("Swapped {a} and {b}.").format(a=name, b=other))
 
-        def move_to(table: int) -> Op:
+        def move_to(table: int, undoing: bool = False) -> Op:
             return lambda: ops.move_person(store, plan_id, round_, participant_id, table,
-                                           actor=actor)
+                                           actor=actor, undoing=undoing)
 
         return self._do(Edit(_("move {name} to table {t} in round {r}").format(
-            name=name, t=to_table + 1, r=round_ + 1), move_to(from_table), move_to(to_table)),
+            name=name, t=to_table + 1, r=round_ + 1), move_to(from_table, undoing=True),
+            move_to(to_table)),
             _("Moved {name} to table {t}.").format(name=name, t=to_table + 1))
 
     def set_locked(self, round_: int, participant_id: int, locked: bool) -> bool:
@@ -534,10 +582,7 @@ class TablesPage(Page):
     def _on_search_progressed(self, progress: Progress) -> None:
         if not self.busy:
             return
-        best = progress.best
-        self.form.show_progress(progress.fraction, _(
-            "Best so far: {repeats} pairs meet more than once, mean L1 {l1:.3f}.").format(
-            repeats=best.repeat_pairs, l1=best.mean_l1))
+        self.form.show_search_progress(progress)
 
     def _on_allocation_done(self, job: queries.AllocationJob,
                             outcome: queries.AllocationOutcome) -> None:
@@ -552,7 +597,7 @@ class TablesPage(Page):
             id=saved.plan_id, people=len(job.problem.people), tables=job.problem.tables,
             repeats=q.repeat_pairs, l1=q.mean_l1)
         if outcome.allocation.stopped != "finished":
-            text += " " + _("Stopped early: this is the best plan found so far.")
+            text += " " + stop_text(outcome.allocation.stopped)
         if job.notes:
             text += " " + " ".join(job.notes)
         self.banner.show_message(text, "info" if job.notes else "ok", seconds=0 if job.notes
@@ -623,13 +668,17 @@ class TablesPage(Page):
     # -- events --------------------------------------------------------------------------------
 
     def _on_round_tabs_changed(self, index: int) -> None:
-        if index >= 0:
+        if index >= 0 and isinstance(self.round_tabs.widget(index), RoundView):
             self._fill_round(index)
             if self._view is not None:
                 self.rebalance_round.setValue(index + 1)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._side_sized:  # once the page has its width: the side column no wider
+            self._side_sized = True  # than it needs, the cards get the rest
+            side = self.side_tabs.minimumSizeHint().width()
+            self._splitter.setSizes([side, max(1, self._splitter.width() - side)])
         if not self._watching:
             self._watching = True
             # Closing the app stops the search now, not in 20 s; a main window that takes
