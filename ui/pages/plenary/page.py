@@ -137,7 +137,7 @@ class PlenaryPage(Page):
         form = QFormLayout()
         form.addRow(_("&Turn length (m:ss):"), self.turn_edit)
         form.addRow(_("Over &time:"), self.overtime_combo)
-        form.addRow("", self.chime_box)
+        form.addRow(self.chime_box)  # the whole width: its words do not fit beside a label
         timer_layout.addLayout(form)
 
         self.agenda = AgendaBox()

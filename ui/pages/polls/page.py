@@ -35,6 +35,7 @@ from facilitator.polls.model import CLOSED, DRAFT, Poll, PollError, from_json
 from facilitator.reports.polls import legend, write_poll_report
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
+from ui.flow import flow_row
 from ui.pages.base import Page
 from ui.pages.common import SaveChooser, choose_save_path, save_export
 
@@ -122,28 +123,23 @@ class PollsPage(Page):
         self.legend_label.setMinimumHeight(self.legend_label.fontMetrics().lineSpacing() * 3)
         layout.addWidget(self.legend_label)
 
-        bottom = QHBoxLayout()
         self.pdf_button = QPushButton(_("Print the report…"))
         self.pdf_button.clicked.connect(self.print_report)
         self.csv_button = QPushButton(_("Export paired data (CSV)…"))
         self.csv_button.clicked.connect(self.export_csv)
         self.json_button = QPushButton(_("Export (JSON)…"))
         self.json_button.clicked.connect(self.export_json)
-        for button in (self.pdf_button, self.csv_button, self.json_button):
-            bottom.addWidget(button)
-        bottom.addStretch(1)
-        bottom.addWidget(QLabel(_("Projector shows:")))
         self.reveal_combo = QComboBox()
         self.reveal_combo.setAccessibleName(_("What the projector reveals"))
         self.reveal_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        bottom.addWidget(self.reveal_combo)
         self.project_button = QPushButton(_("Show on the projector"))
         self.project_button.clicked.connect(self.project)
         self.unproject_button = QPushButton(_("Take it off"))
         self.unproject_button.clicked.connect(self.unproject)
-        bottom.addWidget(self.project_button)
-        bottom.addWidget(self.unproject_button)
-        layout.addLayout(bottom)
+        # Wraps onto a second line where the words are longer (Welsh, Arabic).
+        layout.addLayout(flow_row(self.pdf_button, self.csv_button, self.json_button,
+                                  QLabel(_("Projector shows:")), self.reveal_combo,
+                                  self.project_button, self.unproject_button))
         self.refresh()
 
     # -- the page's contract --------------------------------------------------------------------
