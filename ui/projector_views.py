@@ -25,6 +25,7 @@ from facilitator.lan import queries as lan_queries
 from facilitator.results.model import Line, QuestionResult
 from facilitator.results.queries import count_round, projected, verdict_basis_of
 from facilitator.store import EventStore
+from ui.pages.results.matrix_view import CondorcetMatrixView
 from ui.pages.results.view import BarChart, ProjectorResults
 
 
@@ -120,6 +121,8 @@ class ProjectorResultsView(ProjectorResults):
         self.working_label.setWordWrap(True)
         self.working_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.insertWidget(layout.indexOf(self.counted_label), self.working_label)
+        self.matrix = CondorcetMatrixView()  # a one-seat rank question's head-to-head (#20)
+        layout.insertWidget(layout.indexOf(self.counted_label), self.matrix)
         self.live = False
 
     def refresh(self, store: EventStore) -> bool:
@@ -147,6 +150,7 @@ class ProjectorResultsView(ProjectorResults):
         self.chart.set_threshold(threshold)
         self.working_label.setText(working)
         self.counted_label.setText(r.turnout.counted_text())
+        self.matrix.show_count(r.count, self.height())
         self._fit()
         return True
 

@@ -374,6 +374,17 @@ def _ranked(question: Question, valid: Sequence[Assessment], seed: int) -> Count
                  lots=stv.lots_drawn)
 
 
+def matrix_title() -> str:
+    """The title of the head-to-head table (how the projector finds it in a count)."""
+    return _("Head to head (Condorcet matrix): ballots ranking the row's option above the "
+             "column's")
+
+
+def condorcet_table(result: Count) -> Table | None:
+    """A one-seat rank count's head-to-head (Condorcet) matrix, if it has one."""
+    return next((t for t in result.tables if t.title == matrix_title()), None)
+
+
 def matrix_table(matrix: PairwiseMatrix) -> Table:
     """The head-to-head (Condorcet) matrix: ballots ranking each row's option above each
     column's, options numbered as on the ballot; the last column counts head-to-head wins."""
@@ -384,9 +395,8 @@ def matrix_table(matrix: PairwiseMatrix) -> Table:
         cells += ["—" if a == b else str(matrix.prefer[a][b]) for b in range(n)]
         cells.append(str(sum(1 for b in range(n) if b != a and matrix.margin(a, b) > 0)))
         rows.append(tuple(cells))
-    return Table(_("Head to head (Condorcet matrix): ballots ranking the row's option above "
-                   "the column's"),
-                 (_("Option"), *(str(b + 1) for b in range(n)), _("Wins")), tuple(rows))
+    return Table(matrix_title(), (_("Option"), *(str(b + 1) for b in range(n)), _("Wins")),
+                 tuple(rows))
 
 
 def _decided(question: Question, valid: Sequence[Assessment], election: RankedElection,

@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "unit" / "tally"))
 
-from facilitator.tally import count_pb, read_pb  # noqa: E402
 from pabutools_oracle import pabutools_outcome  # noqa: E402
+
+from facilitator.tally import count_pb, read_pb  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 FILES = [
