@@ -502,6 +502,38 @@ def to_plan(cp: Compiled, seats: list[list[int]]) -> Plan:
     )
 
 
+class _Pace:
+    """Where a pass is in its schedule, and whether it must stop, looked at every 256 steps.
+
+    The schedule's fraction follows the steps, or the clock when ``until`` is given and the
+    clock is further along (a pass with less time than its steps need still cools down).
+    """
+
+    def __init__(self, iterations: int, *, until: float | None, deadline: float | None,
+                 cancel: CancelFn | None, clock: Callable[[], float]) -> None:
+        self.iterations = iterations
+        self.until = until
+        self.deadline = deadline
+        self.cancel = cancel
+        self.clock = clock
+        self.began = clock()
+        self.frac = 0.0
+
+    def halt(self, it: int) -> Stop | None:
+        """Why to stop before step ``it`` ("finished": the pace's time is up), or None."""
+        self.frac = it / self.iterations
+        if self.until is not None:
+            spent = (self.clock() - self.began) / max(self.until - self.began, 1e-9)
+            self.frac = max(self.frac, spent)
+            if self.frac >= 1.0:
+                return "finished"
+        if self.cancel is not None and self.cancel():
+            return "cancelled"
+        if self.deadline is not None and self.clock() > self.deadline:
+            return "time limit"
+        return None
+
+
 def anneal(
     state: State,
     rng: random.Random,
@@ -572,23 +604,17 @@ def anneal(
         nonlocal best
         best = state.seats()
 
-    began = clock()
+    pace = _Pace(iterations, until=until, deadline=deadline, cancel=cancel, clock=clock)
     for it in range(iterations):
         if it & 255 == 0:
-            frac = it / iterations
-            if until is not None:
-                frac = max(frac, (clock() - began) / max(until - began, 1e-9))
-                if frac >= 1.0:
-                    break
+            halt = pace.halt(it)
+            if halt is not None:
+                stopped = halt
+                break
+            frac = pace.frac
             temp = t_hot * ratio**frac
             if ramp is not None:
                 state.reweigh(ramp[0] * (ramp[1] / ramp[0]) ** frac)
-            if cancel is not None and cancel():
-                stopped = "cancelled"
-                break
-            if deadline is not None and clock() > deadline:
-                stopped = "time limit"
-                break
             if progress is not None and frac >= next_report:
                 next_report = frac + 0.02 / max(span[1] - span[0], 1e-9)
                 if at_best:
@@ -805,21 +831,15 @@ def relabel(
     stopped: Stop = "finished"
     done = 0
     next_report = 0.0
-    began = clock()
+    pace = _Pace(iterations, until=until, deadline=deadline, cancel=cancel, clock=clock)
     for it in range(iterations):
         if it & 255 == 0:
-            frac = it / iterations
-            if until is not None:
-                frac = max(frac, (clock() - began) / max(until - began, 1e-9))
-                if frac >= 1.0:
-                    break
+            halt = pace.halt(it)
+            if halt is not None:
+                stopped = halt
+                break
+            frac = pace.frac
             temp = t_hot * ratio**frac
-            if cancel is not None and cancel():
-                stopped = "cancelled"
-                break
-            if deadline is not None and clock() > deadline:
-                stopped = "time limit"
-                break
             if progress is not None and frac >= next_report:
                 next_report = frac + 0.05
                 if at_best:
