@@ -13,6 +13,7 @@ from typing import Any
 
 from facilitator.i18n import _
 from facilitator.tally.blt import read_blt
+from facilitator.tally.meek import count_meek
 from facilitator.tally.pb import PbRule, count_pb, format_number, read_pb
 from facilitator.tally.stv import StageAction, count_stv
 
@@ -25,8 +26,10 @@ COUNTED_STAGES = (StageAction.FIRST_PREFERENCES, StageAction.TRANSFER_SURPLUS,
                   StageAction.EXCLUDE)
 
 
-def stv_json(path: Path, seed: int | None = None) -> dict[str, Any]:
-    result = count_stv(read_blt(path), seed=seed)
+def stv_json(path: Path, seed: int | None = None, method: str = "scottish"
+             ) -> dict[str, Any]:
+    election = read_blt(path)
+    result = count_meek(election) if method == "meek" else count_stv(election, seed=seed)
     names = result.candidates
     stages = []
     for stage in result.stages:
@@ -35,8 +38,9 @@ def stv_json(path: Path, seed: int | None = None) -> dict[str, Any]:
         item: dict[str, Any] = {"action": stage.action.value}
         if stage.candidate is not None:
             item["candidate"] = names[stage.candidate]
-        item["votes"] = {names[c]: f"{v:.5f}" for c, v in enumerate(stage.votes)}
-        item["nontransferable"] = f"{stage.non_transferable:.5f}"
+        places = 9 if method == "meek" else 5
+        item["votes"] = {names[c]: f"{v:.{places}f}" for c, v in enumerate(stage.votes)}
+        item["nontransferable"] = f"{stage.non_transferable:.{places}f}"
         if stage.note:
             item["note"] = stage.note
         stages.append(item)
@@ -45,7 +49,7 @@ def stv_json(path: Path, seed: int | None = None) -> dict[str, Any]:
 
 
 def cmd_count_stv(args: argparse.Namespace) -> int:
-    data = stv_json(args.file, args.seed)
+    data = stv_json(args.file, args.seed, args.method)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
     else:
@@ -78,10 +82,12 @@ def add_count_commands(sub: Any) -> None:
     """Register ``count stv|pb`` on the top-level parser's subcommands."""
     parser = sub.add_parser("count", help=_("count a ballot file (BLT for STV, Pabulib .pb)"))
     inner = parser.add_subparsers(dest="count_command", required=True, metavar="METHOD")
-    p = inner.add_parser("stv", help=_("Scottish STV count of a BLT file"))
+    p = inner.add_parser("stv", help=_("STV count of a BLT file (Scottish or Meek)"))
     p.add_argument("file", type=Path, metavar="BALLOTS.blt")
     p.add_argument("--json", action="store_true", help=_("the elected and every stage"))
     p.add_argument("--seed", type=int, help=_("seed for a lot, if a tie needs one"))
+    p.add_argument("--method", choices=("scottish", "meek"), default="scottish",
+                   help=_("Scottish STV (the default) or Meek STV"))
     p.set_defaults(func=cmd_count_stv)
     p = inner.add_parser("pb", help=_("participatory-budgeting count of a Pabulib file"))
     p.add_argument("file", type=Path, metavar="FILE.pb")

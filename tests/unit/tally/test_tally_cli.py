@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from facilitator.cli import main
-from facilitator.tally import count_stv, parse_blt, parse_pb
+from facilitator.tally import count_meek, count_stv, parse_blt, parse_pb, read_blt
 
 from .conftest import GLASGOW, PABULIB, PABULIB_MORE
 
@@ -70,3 +70,11 @@ def test_count_pb_warns_of_a_repeated_project_and_strict_refuses(
     assert main(["count", "pb", str(pb), "--strict"]) == 1
     err = capsys.readouterr().err
     assert "line 3096" in err and "same project twice" in err
+
+
+def test_count_stv_by_meek(capsys: pytest.CaptureFixture[str]) -> None:
+    blt = GLASGOW / "Govan-2007.blt"
+    assert main(["count", "stv", str(blt), "--method", "meek", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["elected"] == list(count_meek(read_blt(blt)).elected_names)
+    assert data["stages"][-1]["votes"]["Alan L Hughes"] == "0.000000000"
