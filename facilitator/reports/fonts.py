@@ -39,7 +39,7 @@ def visual(text: str) -> str:
 @lru_cache(maxsize=4096)
 def _visual(text: str, base: str | None) -> str:
     import arabic_reshaper
-    from bidi import get_display
+    from bidi.algorithm import get_display  # mirrors brackets; the Rust one (bidi) does not
 
     shaped = arabic_reshaper.reshape(text)
     return str(get_display(shaped, base_dir=base) if base else get_display(shaped))

@@ -61,7 +61,9 @@ def test_visual_joins_the_letters_and_reverses_the_run(arabic: None) -> None:
     assert not BASE_LETTERS.search(drawn)  # every letter in its joined form
     assert unicodedata.normalize("NFKC", drawn) == "باب"[::-1]
     assert visual("John Smith 12") == "John Smith 12"  # no right-to-left letter: as it is
-    assert visual("الجولة 2") .startswith("2 ")  # the number keeps reading left to right
+    assert visual("الجولة 2").startswith("2 ")  # the number keeps reading left to right
+    drawn = visual("صوتوا (أوراق محسوبة)")  # brackets mirrored: "(…)" opens on the left
+    assert drawn.index("(") < drawn.index(")") < drawn.index(visual("صوتوا"))
 
 
 def test_ballot_papers_and_question_cards_print_arabic_shaped_and_in_order(
