@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,7 +33,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -113,6 +116,7 @@ class PhonePanel(QWidget):
         self._bus = bus
         self._page = page
         self.server: LanServer | None = None
+        self.mismatch_box: QMessageBox | None = None
         self._pending: Changes | None = None
         self._relay = _Relay(self)
         self._publish_timer = QTimer(self)
@@ -156,7 +160,7 @@ class PhonePanel(QWidget):
         self.mismatch_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
         self.mismatch_label.hide()
-        self.projector_button = QPushButton(_("Show how to join on the &projector"))
+        self.projector_button = QPushButton(_("Join page on the &projector"))
         self.projector_button.setCheckable(True)
         self.projector_button.setChecked(settings.projector_join)
         self.projector_button.setEnabled(False)
@@ -167,20 +171,30 @@ class PhonePanel(QWidget):
         self.qr_label = QLabel()
         self.qr_label.setAccessibleName(_("QR code of the join page"))
         self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for combo in (self.address_combo, self.badge_link_combo):  # long labels: no wider
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         server_box = QGroupBox(_("Phone server"))
-        server_form = QFormLayout(server_box)
+        server_layout = QVBoxLayout(server_box)
+        server_form = QFormLayout()
         server_form.addRow(_("&Address:"), self.address_combo)
         server_form.addRow(_("&Port:"), self.port_spin)
-        server_form.addRow(self.start_button)
-        server_form.addRow(self.mismatch_label)
-        server_form.addRow(self.status_label)
-        server_form.addRow(self.qr_label)
-        server_form.addRow(self.projector_button)
+        server_layout.addLayout(server_form)
+        row = QHBoxLayout()
+        row.addWidget(self.start_button)
+        row.addWidget(self.projector_button)
+        server_layout.addLayout(row)
+        server_layout.addWidget(self.mismatch_label)
+        row = QHBoxLayout()
+        row.addWidget(self.status_label, 1)
+        row.addWidget(self.qr_label)
+        server_layout.addLayout(row)
         badge_row = QHBoxLayout()
         badge_row.addWidget(self.badge_link_combo, 1)
         badge_row.addWidget(self.badge_link_button)
-        server_form.addRow(_("Badges &point to:"), badge_row)
-        server_form.addRow(self.badge_link_label)
+        server_layout.addWidget(self.badge_link_label)  # says where badges point (or not set)
+        server_layout.addLayout(badge_row)
 
         # -- questions
         self.round_combo = QComboBox()
@@ -198,7 +212,7 @@ class PhonePanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.open_button = QPushButton(_("&Open for phones"))
         self.close_button = QPushButton(_("C&lose for phones"))
-        self.project_button = QPushButton(_("Show results on the pro&jector"))
+        self.project_button = QPushButton(_("Results on the pro&jector"))
         self.project_button.setCheckable(True)
         self.project_button.setToolTip(_(
             "Bars on the projector: live while phones vote if results are shown while "
@@ -214,6 +228,9 @@ class PhonePanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.open_button)
         row.addWidget(self.close_button)
+        row.addStretch(1)
+        questions_layout.addLayout(row)
+        row = QHBoxLayout()
         row.addWidget(self.project_button)
         row.addStretch(1)
         questions_layout.addLayout(row)
@@ -244,10 +261,22 @@ class PhonePanel(QWidget):
         grid.addWidget(self.dismiss_button, 5, 1)
 
         layout = QHBoxLayout(self)
-        left = QVBoxLayout()
+        # The server and badge column scrolls rather than squeeze its messages on a
+        # 768-pixel screen (a warning about the badges' address must be readable whole).
+        left_widget = QWidget()
+        left = QVBoxLayout(left_widget)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(server_box)
         left.addWidget(people_box, 1)
-        layout.addLayout(left, 1)
+        self.left_scroll = QScrollArea()
+        self.left_scroll.setWidgetResizable(True)
+        self.left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.left_scroll.setWidget(left_widget)
+        self.left_scroll.setMinimumWidth(  # never cut sideways: as wide as the server box
+            left_widget.minimumSizeHint().width()
+            + self.left_scroll.verticalScrollBar().sizeHint().width())
+        layout.addWidget(self.left_scroll, 1)
         layout.addWidget(questions_box, 2)
 
         self.start_button.clicked.connect(self._on_start_clicked)
@@ -311,9 +340,13 @@ class PhonePanel(QWidget):
         self.port_spin.setEnabled(False)
         self.projector_button.setEnabled(True)
         self.refresh_badge_link()
-        mismatch = self.mismatch_label.text() if self.mismatch_label.isVisible() else ""
+        mismatch = self.mismatch_label.text() if not self.mismatch_label.isHidden() else ""
         if mismatch and self._page is not None:
             self._page.banner.show_message(mismatch, "error")
+            self.mismatch_box = QMessageBox(
+                QMessageBox.Icon.Warning, _("Badges point elsewhere"), mismatch,
+                QMessageBox.StandardButton.Ok, self)
+            self.mismatch_box.open()  # window-modal, does not block the phone server
         self.server_started.emit(url)
 
     def stop_server(self) -> None:

@@ -81,3 +81,37 @@ def test_reissue_shows_the_new_code_and_names_the_operator(desk: Desk) -> None:
     desk.panel.revoke_button.click()
     assert lan.is_revoked(desk.store, person.id) and desk.actors("lan_revoke") == ["Ann"]
     assert "revoked" in desk.panel.badge_label.text()
+
+
+def test_phones_served_elsewhere_than_the_badges_is_said_in_the_banner(
+        qtbot: QtBot, desk: Desk) -> None:
+    """Badges printed for the Linux hotspot; phones started on 127.0.0.1: the tab says so in
+    red, and the page's banner repeats it (issue 13). Screenshots of the tab are kept."""
+    import socket
+
+    from facilitator.people import parse_link, set_badge_link
+    from tests.ui.screens import save_screens
+
+    set_badge_link(desk.store, parse_link("10.42.0.1:8080"), actor="test")
+    desk.panel.refresh_badge_link()
+    panel = desk.panel
+    panel.address_combo.setCurrentIndex(panel.address_combo.findData("127.0.0.1"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    panel.port_spin.setValue(port)
+    assert "would be served" in panel.mismatch_label.text()
+    panel.start_server()
+    try:
+        assert "will not open the ballot" in panel.mismatch_label.text()
+        assert not panel.mismatch_label.isHidden()
+        assert "will not open the ballot" in desk.page.banner.accessibleDescription()
+        box = panel.mismatch_box  # loud: a warning the operator must acknowledge
+        assert box is not None and "will not open the ballot" in box.text()
+        box.close()
+        assert desk.actors("lan_settings") == ["Ann"]
+        desk.page.show()
+        qtbot.waitExposed(desk.page)
+        save_screens(desk.page, "voting-phones-badge-mismatch")
+    finally:
+        panel.stop_server()

@@ -105,7 +105,7 @@ def test_the_join_page_on_the_projector_scans_from_the_back(
             # 1080 px on a 2 m screen, 2 cm; a phone camera reads that at 15 m and more).
             qr = projector.join_view.qr_label.pixmap()
             assert qr.height() >= 0.5 * image.height * 0.9
-    for path in saved:  # shrunk to a tenth: what a phone sees from far away
+    for path in saved:  # shrunk to a sixth: what a phone camera sees from far away
         with Image.open(path) as image:
             small = image.convert("L").resize((image.width // 6, image.height // 6))
             assert [b.text for b in zxingcpp.read_barcodes(small)] == [url], path.name
