@@ -1,8 +1,10 @@
 """Time the counting code on the reference elections: python tests/benchmarks/bench_tally.py
 
 Not a pytest test (the name keeps pytest from collecting it). Reads the 21 Glasgow 2007 STV
-wards and the 23 Pabulib PB files from tests/data (stv/, pb/), and prints, per election
-and in total, the time to read the file and the time to count it (best of ``--repeat``).
+wards (counted by Scottish and by Meek STV) and the Pabulib PB files from tests/data (stv/,
+pb/, pb-more/), and prints, per election and in total, the time to read the file and the
+time to count it (best of ``--repeat``); and the time of each one-winner method on 1,000
+random profiles.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from facilitator.tally import count_pb, count_stv, read_blt, read_pb  # noqa: E402
+from facilitator.tally import (  # noqa: E402
+    RankedBallot,
+    RankedElection,
+    count_meek,
+    count_pb,
+    count_stv,
+    read_blt,
+    read_pb,
+)
+from facilitator.tally.condorcet import DecisionMethod, decide  # noqa: E402
 
 REFERENCE_DATA = ROOT / "tests" / "data"
 T = TypeVar("T")
@@ -86,8 +97,35 @@ def main() -> int:
         lambda e: f"{sum(b.count for b in e.ballots)} papers, {e.seats} seats",
         args.repeat,
     )
+    meek = bench(
+        "Meek STV, Glasgow 2007",
+        glasgow,
+        read_blt,
+        count_meek,
+        lambda e: f"{sum(b.count for b in e.ballots)} papers, {e.seats} seats",
+        args.repeat,
+    )
+    more = sorted((REFERENCE_DATA / "pb-more").glob("*.pb"))
+    pabulib = pabulib + more
+    print("\nOne-winner methods on 1,000 random profiles (8 options, 500 voters)")
+    import random
+
+    rng = random.Random(1)
+    profiles = []
+    for _ in range(1000):
+        pool = [tuple(rng.sample(range(8), rng.randint(1, 8))) for _ in range(24)]
+        counts: dict[tuple[int, ...], int] = {}
+        for ballot in rng.choices(pool, k=500):
+            counts[ballot] = counts.get(ballot, 0) + 1
+        profiles.append(RankedElection(tuple("ABCDEFGH"), 1,
+                                       tuple(RankedBallot(k, r) for r, k in counts.items())))
+    for method in DecisionMethod:
+        start = time.perf_counter()
+        for i, election in enumerate(profiles):
+            decide(election, method, seed=i)
+        print(f"  {method.value:<14} {(time.perf_counter() - start) * 1e3:9.1f} ms")
     pb = bench(
-        "Participatory budgeting, Pabulib",
+        "Participatory budgeting, Pabulib (pb and pb-more)",
         pabulib,
         read_pb,
         count_pb,
@@ -95,8 +133,8 @@ def main() -> int:
         args.repeat,
     )
     print(
-        f"\nAll {len(glasgow)} wards: {stv:.2f} s; all {len(pabulib)} PB files: {pb:.2f} s "
-        "(read + count)"
+        f"\nAll {len(glasgow)} wards: {stv:.2f} s (Meek {meek:.2f} s); all {len(pabulib)} PB "
+        f"files: {pb:.2f} s (read + count)"
     )
     return 0
 
