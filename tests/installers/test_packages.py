@@ -139,6 +139,9 @@ def test_deb_unpacked_into_a_temporary_root_passes_the_smoke_test(dist: Path,
     entry.read(root / "usr" / "share" / "applications" / "facilitator.desktop")
     desktop = entry["Desktop Entry"]
     assert desktop["Exec"] == "facilitator %f"
+    if shutil.which("desktop-file-validate"):  # desktop-file-utils, where installed
+        subprocess.run(["desktop-file-validate", str(root / "usr" / "share" / "applications"
+                                                     / "facilitator.desktop")], check=True)
     assert desktop["Icon"] == "facilitator"
     mime = ET.parse(root / "usr" / "share" / "mime" / "packages" / "facilitator.xml")
     ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
