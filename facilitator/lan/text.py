@@ -11,12 +11,11 @@ import gettext
 import threading
 from dataclasses import dataclass
 
-from facilitator.i18n import DOMAIN
+from facilitator.i18n import DOMAIN, LANGUAGES, RTL
 from facilitator.paths import resource_path
 
-LANGUAGES: dict[str, str] = {"en": "English", "cy": "Cymraeg", "ar": "العربية"}
-"""Languages the phone pages offer, each named in itself."""
-RTL = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
+# The phone pages offer the app's languages (facilitator.i18n.LANGUAGES, RTL: one list).
+__all__ = ["LANGUAGES", "RTL", "PageText", "from_accept_language", "pick", "translation"]
 
 _lock = threading.Lock()
 _cache: dict[str, gettext.NullTranslations] = {}
