@@ -562,3 +562,158 @@ def people_from_table(
         attribute_columns=attribute_columns,
         people=people,
     )
+
+
+# -- tidying a list before it is imported (issue 13) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueGroup:
+    """Values of one column that look like spellings of one category ("F", "female",
+    "Female"): left apart they would be separate groups in table balance and speaking
+    equity. ``values`` are (value, how many people have it), the commonest first."""
+
+    column: str
+    values: tuple[tuple[str, int], ...]
+
+    @property
+    def keep(self) -> str:
+        """The spelling suggested: the commonest (on a tie, the longest)."""
+        return self.values[0][0]
+
+    def describe(self) -> str:
+        return ", ".join(_("“{value}” ({n})").format(value=v, n=n) for v, n in self.values)
+
+
+@dataclass(frozen=True)
+class LostCharacters:
+    """A cell whose text looks damaged by a wrong text encoding: "Gw?n" (a character the
+    exporting program could not write), "SiÃ¢n" (UTF-8 read as Windows-1252), "�"."""
+
+    line: int
+    column: str
+    value: str
+
+
+_SPELLING_KEY = re.compile(r"[^0-9a-z]+")
+_MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]|â€|Å[\u0080-\u00bf]|Ä[\u0080-\u00bf]")
+_LOST = re.compile(r"\w\?+\w|\ufffd", re.UNICODE)
+
+
+def _spelling_key(value: str) -> str:
+    """"Non-binary", "nonbinary", "NON BINARY " → "nonbinary"."""
+    return _SPELLING_KEY.sub("", fold(value))
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one letter added, dropped or changed."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+def value_groups(parsed: ParsedList, *, most_values: int = 40) -> list[ValueGroup]:
+    """The values of each information column that look like spellings of one category:
+    the same but for case, accents, spaces or punctuation ("Female", "female ",
+    "non-binary", "Non Binary"); a single letter that is the initial of exactly one other
+    value ("F" and "Female"); or one letter apart in words of five letters or more
+    ("Riverside", "Riverdide"; not codes with digits). Columns of many different values
+    (free text: more than ``most_values``) or of a different value each are left alone.
+    Only suggestions: the person importing chooses which to merge."""
+    groups: list[ValueGroup] = []
+    for column in parsed.attribute_columns:
+        counts: dict[str, int] = {}
+        for person in parsed.people:
+            value = person.attributes.get(column, "")
+            if value.strip():
+                counts[value] = counts.get(value, 0) + 1
+        if len(counts) < 2 or len(counts) > most_values or (
+                len(counts) > 5 and max(counts.values()) == 1):
+            continue  # one value, free text, or a value each (postcodes): no categories
+        for values in _spellings_of_one(list(counts)):
+            if len(values) > 1:
+                ranked = sorted(values, key=lambda v: (-counts[v], -len(v.strip()), v))
+                groups.append(ValueGroup(column, tuple((v, counts[v]) for v in ranked)))
+    return groups
+
+
+def _spellings_of_one(values: list[str]) -> list[list[str]]:
+    """``values`` put in groups that look like one category each (see :func:`value_groups`)."""
+    by_key: dict[str, list[str]] = {}
+    for value in values:
+        by_key.setdefault(_spelling_key(value), []).append(value)
+    keys = [k for k in by_key if k]
+    parent = {k: k for k in keys}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    def join(a: str, b: str) -> None:
+        parent[root(a)] = root(b)
+
+    for key in keys:
+        if len(key) == 1 and key.isalpha():
+            longer = [k for k in keys if len(k) > 1 and k.startswith(key)]
+            if len(longer) == 1:
+                join(key, longer[0])
+    long_keys = [k for k in keys if len(k) >= 5 and k.isalpha()]  # words, not codes
+    for i, a in enumerate(long_keys):
+        for b in long_keys[i + 1:]:
+            if _one_slip(a, b):
+                join(a, b)
+    merged: dict[str, list[str]] = {}
+    for key in keys:
+        merged.setdefault(root(key), []).extend(by_key[key])
+    return list(merged.values())
+
+
+def merge_values(parsed: ParsedList, merges: dict[str, dict[str, str]]) -> ParsedList:
+    """``parsed`` with, in each column of ``merges``, every value mapped to the spelling it
+    is merged into (``{"Gender": {"F": "Female", "female": "Female"}}``)."""
+    if not merges:
+        return parsed
+    people = []
+    for person in parsed.people:
+        attributes = {column: merges.get(column, {}).get(value, value)
+                      for column, value in person.attributes.items()}
+        people.append(ParsedPerson(person.line, person.ext_id, person.name, person.role,
+                                   attributes))
+    return ParsedList(
+        file_name=parsed.file_name, sha256=parsed.sha256, encoding=parsed.encoding,
+        delimiter=parsed.delimiter, columns=list(parsed.columns),
+        id_column=parsed.id_column, name_columns=list(parsed.name_columns),
+        role_column=parsed.role_column, attribute_columns=list(parsed.attribute_columns),
+        people=people)
+
+
+def lost_characters(parsed: ParsedList) -> list[LostCharacters]:
+    """Names and values whose characters look lost to a wrong text encoding, in file order."""
+    found = []
+    for person in parsed.people:
+        cells = [(_("Name"), person.name), *person.attributes.items()]
+        for column, value in cells:
+            if _LOST.search(value) or _MOJIBAKE.search(value):
+                found.append(LostCharacters(person.line, column, value))
+    return found
+
+
+def lost_characters_warning(found: list[LostCharacters], *, most: int = 5) -> str:
+    """One paragraph about ``found`` for the person importing ("" when nothing was)."""
+    if not found:
+        return ""
+    shown = "; ".join(_("line {line}: “{value}”").format(line=f.line, value=f.value)
+                      for f in found[:most])
+    more = len(found) - most
+    if more > 0:
+        shown += " " + _("and {n} more").format(n=more)
+    return _("Some characters look lost to a wrong text encoding ({cells}). A “?” or "
+             "“Ã…” stands where a letter such as â, ŵ or é was. The list can be imported "
+             "as it is and corrected later (Edit person), but it is better to export it "
+             "again as UTF-8 CSV or XLSX and import that.").format(cells=shown)

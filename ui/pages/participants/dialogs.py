@@ -22,7 +22,17 @@ from PySide6.QtWidgets import (
 
 from facilitator.errors import UserError
 from facilitator.i18n import _
-from facilitator.people.importer import ParsedList, RawTable, guess_columns, people_from_table
+from facilitator.people.importer import (
+    ParsedList,
+    RawTable,
+    ValueGroup,
+    guess_columns,
+    lost_characters,
+    lost_characters_warning,
+    merge_values,
+    people_from_table,
+    value_groups,
+)
 from facilitator.people.model import ROLES, Participant
 from ui.pages.participants.model import role_text
 from ui.widgets import error_label, ok_cancel
@@ -193,7 +203,7 @@ class ImportDialog(QDialog):
         self.table = table
         self.parsed: ParsedList | None = None
         self.setWindowTitle(_("Import participants from {file}").format(file=table.file_name))
-        self.resize(820, 480)
+        self.resize(880, 640)
         guess = guess_columns(table.header)
         layout = QVBoxLayout(self)
         encoding = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252",
@@ -237,6 +247,28 @@ class ImportDialog(QDialog):
         preview.resizeColumnsToContents()
         preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(preview)
+
+        # Values that look like one category spelt several ways, and damaged characters
+        self.groups: list[ValueGroup] = []
+        self.groups_label = QLabel()
+        self.groups_label.setWordWrap(True)
+        self.groups_table = QTableWidget(0, 4)
+        self.groups_table.setHorizontalHeaderLabels(
+            [_("Merge"), _("Column"), _("Values found (people)"), _("Keep as")])
+        self.groups_table.verticalHeader().setVisible(False)
+        self.groups_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.groups_table.setAccessibleName(_("Values to merge"))
+        self.groups_table.horizontalHeader().setStretchLastSection(True)
+        self.lost_label = QLabel()
+        self.lost_label.setObjectName("importWarning")
+        self.lost_label.setWordWrap(True)
+        self.lost_label.setStyleSheet("QLabel#importWarning { background:#fef3c7; "
+                                      "color:#78350f; border:1px solid #d97706; "
+                                      "border-radius:4px; padding:6px; }")
+        layout.addWidget(self.groups_label)
+        layout.addWidget(self.groups_table)
+        layout.addWidget(self.lost_label)
+
         self.error_label = error_label()
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(
@@ -246,6 +278,71 @@ class ImportDialog(QDialog):
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        for combo in (self.id_combo, self.name_combo, self.second_name_combo):
+            combo.currentIndexChanged.connect(self.review)
+        self.review()
+
+    # -- the values found ------------------------------------------------------------------
+
+    def review(self) -> None:
+        """Look again at the values under the columns chosen now: spellings to merge,
+        characters lost to a wrong encoding. A list that does not parse shows neither (its
+        error comes on Import)."""
+        id_column, names = self.choices()
+        try:
+            parsed = (None if self.NO_COLUMN in names
+                      else people_from_table(self.table, id_column, names))
+        except UserError:
+            parsed = None
+        self.groups = value_groups(parsed) if parsed is not None else []
+        self.groups_table.setRowCount(len(self.groups))
+        for row, group in enumerate(self.groups):
+            check = QTableWidgetItem()
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            check.setCheckState(Qt.CheckState.Checked)
+            check.setToolTip(_("Merge these values into one"))
+            self.groups_table.setItem(row, 0, check)
+            self.groups_table.setItem(row, 1, QTableWidgetItem(group.column))
+            self.groups_table.setItem(row, 2, QTableWidgetItem(group.describe()))
+            keep = QComboBox()
+            keep.setAccessibleName(_("Keep as"))
+            for value, _count in group.values:
+                keep.addItem(value, value)
+            self.groups_table.setCellWidget(row, 3, keep)
+        self.groups_table.resizeColumnsToContents()
+        self.groups_table.setVisible(bool(self.groups))
+        self.groups_label.setText(_(
+            "Some values look like one category written several ways. Left apart, each "
+            "spelling would be a group of its own when tables are balanced and speaking time "
+            "is counted. Ticked rows are merged into the spelling under “Keep as”.")
+            if self.groups else "")
+        self.groups_label.setVisible(bool(self.groups))
+        warning = lost_characters_warning(lost_characters(parsed)) if parsed else ""
+        self.lost_label.setText(warning)
+        self.lost_label.setVisible(bool(warning))
+
+    def set_merge(self, row: int, merge: bool, keep: str | None = None) -> None:
+        """Tick or untick a row (and choose the spelling kept), as a person would."""
+        item = self.groups_table.item(row, 0)
+        assert item is not None
+        item.setCheckState(Qt.CheckState.Checked if merge else Qt.CheckState.Unchecked)
+        combo = self.groups_table.cellWidget(row, 3)
+        if keep is not None and isinstance(combo, QComboBox):
+            combo.setCurrentIndex(combo.findData(keep))
+
+    def merges(self) -> dict[str, dict[str, str]]:
+        """Column to (value to the spelling kept), for the ticked rows."""
+        out: dict[str, dict[str, str]] = {}
+        for row, group in enumerate(self.groups):
+            item = self.groups_table.item(row, 0)
+            combo = self.groups_table.cellWidget(row, 3)
+            if item is None or item.checkState() != Qt.CheckState.Checked \
+                    or not isinstance(combo, QComboBox):
+                continue
+            keep = str(combo.currentData())
+            out.setdefault(group.column, {}).update(
+                {value: keep for value, _count in group.values if value != keep})
+        return out
 
     def choices(self) -> tuple[str | None, list[str]]:
         id_data = self.id_combo.currentData()
@@ -264,7 +361,8 @@ class ImportDialog(QDialog):
             self.name_combo.setFocus()
             return
         try:
-            self.parsed = people_from_table(self.table, id_column, names)
+            self.parsed = merge_values(people_from_table(self.table, id_column, names),
+                                       self.merges())
         except UserError as exc:
             self.error_label.setText(exc.message)
             self.error_label.setVisible(True)
