@@ -49,7 +49,7 @@ def _poll_id(store: EventStore, args: argparse.Namespace) -> int:
 
 def cmd_poll(args: argparse.Namespace) -> int:
     actions = [a for a in ("define", "open_wave", "close_wave", "close", "print_forms",
-                           "key_page") if getattr(args, a)]
+                           "key_page", "key_control") if getattr(args, a)]
     if len(actions) > 1:
         raise UserError(_("Give one action at a time."))
     if actions:
@@ -68,6 +68,11 @@ def cmd_poll(args: argparse.Namespace) -> int:
                 return _print_forms(store, poll_id, args)
             if args.key_page:
                 return _key_page(store, poll_id, args)
+            if args.key_control:
+                result = ops.key_control(store, poll_id, args.key_control,
+                                         _answers_arg(args), actor=ACTOR)
+                print(_("Keyed a control-sample form (wave {n}).").format(n=result.wave))
+                return 0
             if args.open_wave:
                 ops.open_wave(store, poll_id, actor=ACTOR)
                 print(_("Wave {n} is open.").format(n=queries.poll(store, poll_id).wave))
@@ -116,13 +121,18 @@ def _print_forms(store: EventStore, poll_id: int, args: argparse.Namespace) -> i
     return 0
 
 
-def _key_page(store: EventStore, poll_id: int, args: argparse.Namespace) -> int:
+def _answers_arg(args: argparse.Namespace) -> dict[str, Any]:
     try:
         answers = json.loads(args.answers or "{}")
     except ValueError:
         answers = None
     if not isinstance(answers, dict):
         raise UserError(_("--answers must be JSON, e.g. '{\"q1\": 7, \"q2\": \"dk\"}'."))
+    return answers
+
+
+def _key_page(store: EventStore, poll_id: int, args: argparse.Namespace) -> int:
+    answers = _answers_arg(args)
     result = ops.key_form_page(store, poll_id, args.key_page, answers, replace=args.replace,
                                actor=ACTOR)
     print(_("Keyed (wave {n}).").format(n=result.wave))
@@ -130,16 +140,7 @@ def _key_page(store: EventStore, poll_id: int, args: argparse.Namespace) -> int:
 
 
 def reconciliation_text(r: Reconciliation) -> str:
-    lines = [_("Paper forms printed: {n}").format(n=r.printed)]
-    for wave, n in sorted(r.complete.items()):
-        lines.append(_("  wave {w}: {n} complete").format(w=wave, n=n))
-    for gap in r.incomplete:
-        lines.append(_("  form {code}, wave {w}: page(s) {pages} not keyed").format(
-            code=pretty(gap.code), w=gap.wave, pages=", ".join(map(str, gap.missing))))
-    if r.one_wave_only:
-        lines.append(_("  {n} forms not keyed at every wave (not paired)").format(
-            n=r.one_wave_only))
-    return "\n".join(lines) + "\n"
+    return "\n".join(r.lines(pretty)) + "\n"
 
 
 def add_poll_commands(sub: Any) -> None:
@@ -167,7 +168,11 @@ def add_poll_commands(sub: Any) -> None:
     p.add_argument("--forms-pdf", type=Path, metavar="PDF", help=_("where to print the forms"))
     p.add_argument("--key-page", metavar="SCANNED",
                    help=_("key one paper page: its scanned QR code, with --answers"))
-    p.add_argument("--answers", metavar="JSON", help=_("the page's answers, item key: value"))
+    p.add_argument("--key-control", type=int, metavar="WAVE",
+                   help=_("key one control-sample form (people who did not deliberate) "
+                          "given at WAVE, with --answers"))
+    p.add_argument("--answers", metavar="JSON",
+                   help=_("the answers on the page or form, item key: value"))
     p.add_argument("--replace", action="store_true", help=_("correct a page keyed already"))
     p.add_argument("--reconcile", action="store_true",
                    help=_("list paper forms printed against pages keyed"))

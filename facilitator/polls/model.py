@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -339,6 +339,17 @@ def parse_form_qr(text: str) -> FormPage:
 
 
 @dataclass(frozen=True)
+class ScannedPage:
+    """A scanned page of a paper form, checked and ready to key."""
+
+    poll: Poll
+    page: FormPage
+    items: tuple[Item, ...]
+    keyed: Mapping[str, Answer] | None
+    """The answers keyed before (a correction), or None: the page is not keyed yet."""
+
+
+@dataclass(frozen=True)
 class FormsPrinted:
     codes: tuple[str, ...]
     changes: Changes
@@ -361,6 +372,29 @@ class Reconciliation:
     incomplete: tuple[Incomplete, ...]
     one_wave_only: int
     """Packets keyed at some wave but not at every wave given (unpaired)."""
+
+    def lines(self, pretty: Callable[[str], str] = str) -> list[str]:
+        """The figures in words, one a line (the CLI and the Polls page show these)."""
+        out = [_("Paper forms printed: {n}").format(n=self.printed)]
+        for wave, n in sorted(self.complete.items()):
+            out.append(_("  wave {w}: {n} complete").format(w=wave, n=n))
+        for gap in self.incomplete:
+            out.append(_("  form {code}, wave {w}: page(s) {pages} not keyed").format(
+                code=pretty(gap.code), w=gap.wave, pages=", ".join(map(str, gap.missing))))
+        if self.one_wave_only:
+            out.append(_("  {n} forms not keyed at every wave (not paired)").format(
+                n=self.one_wave_only))
+        return out
+
+
+def answer_from_ranks(item: Item, ranks: Mapping[int, int]) -> tuple[int, ...] | None:
+    """A ranking's answer from the rank written beside each option (option -> rank), or
+    None when no rank was written; :class:`PollError` unless the ranks are 1, 2, 3… once."""
+    if not ranks:
+        return None
+    if sorted(ranks.values()) != list(range(1, len(ranks) + 1)):
+        raise PollError(_("“{item}”: give each rank once, from 1 up.").format(item=item.text))
+    return tuple(option for option, _rank in sorted(ranks.items(), key=lambda x: x[1]))
 
 
 # -- variables: what the analysis counts --------------------------------------------------------

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from facilitator.ballots.codes import is_ballot_code, new_unique_codes, pretty
+from facilitator.ballots.codes import new_unique_codes
 from facilitator.changes import Changes
 from facilitator.clock import to_iso
 from facilitator.i18n import _
@@ -42,8 +42,6 @@ from facilitator.polls.model import (
     ResponseResult,
     answers_from_json,
     answers_to_json,
-    form_pages,
-    parse_form_qr,
     to_json,
     validate,
 )
@@ -202,6 +200,8 @@ def key_control(store: EventStore, poll_id: int, wave: int, answers: Mapping[str
         if not 1 <= wave <= poll.wave:
             raise PollError(_("Wave {n} has not been given yet.").format(n=wave))
         checked = poll.questionnaire.check_answers(wave, answers)
+        if not checked:
+            raise PollError(_("Key at least one answer: an empty form is not kept."))
         _put(store, poll_id, CONTROL, wave, "C" + secrets.token_hex(8), "keyed", checked, {})
         store.audit("poll_control_answer", "poll", poll_id, None, {"wave": wave}, actor=actor)
     return ResponseResult(wave, False, POLLS)
@@ -267,31 +267,14 @@ def key_form_page(store: EventStore, poll_id: int, scanned: str, answers: Mappin
                   *, replace: bool = False, actor: str) -> ResponseResult:
     """The answers on one page of a paper form, keyed in after its QR code was scanned.
     A page keyed twice is refused unless ``replace`` (a correction)."""
-    page = parse_form_qr(scanned)
     with store.transaction():
-        poll = queries.poll(store, poll_id)
-        if page.poll_id != poll_id:
-            raise PollError(_("This page belongs to another poll (number {n}).").format(
-                n=page.poll_id))
-        if poll.status != OPEN:
-            raise PollError(_("Answers are keyed in while the poll is open."))
-        if not 1 <= page.wave <= poll.wave:
-            raise PollError(_("Wave {n} has not been given yet.").format(n=page.wave))
-        layout = form_pages(poll.questionnaire, page.wave)
-        if page.pages != len(layout) or not 1 <= page.page <= len(layout):
-            raise PollError(_("This page does not match the questionnaire (page {p} of "
-                              "{n}).").format(p=page.page, n=page.pages))
-        if not is_ballot_code(page.code) or store.query_one(
-                "SELECT 1 FROM poll_forms WHERE poll_id = ? AND code = ?",
-                (poll_id, page.code)) is None:
-            raise PollError(_("Form {code} was not printed for this poll.").format(
-                code=pretty(page.code)))
-        items = layout[page.page - 1]
-        on_page = {item.key for item in items}
+        scan = queries.form_page(store, poll_id, scanned, replace=replace)
+        page = scan.page
+        on_page = {item.key for item in scan.items}
         stray = sorted(set(answers) - on_page)
         if stray:
             raise PollError(_("Item {key} is not on this page.").format(key=stray[0]))
-        checked = poll.questionnaire.check_answers(page.wave, answers)
+        checked = scan.poll.questionnaire.check_answers(page.wave, answers)
         code = PAPER_PREFIX + page.code
         row = store.query_one("SELECT answers, pages FROM poll_responses WHERE poll_id = ? "
                               "AND sample = ? AND wave = ? AND code = ?",
@@ -301,9 +284,6 @@ def key_form_page(store: EventStore, poll_id: int, scanned: str, answers: Mappin
         if row is not None:
             merged = dict(answers_from_json(str(row["answers"])))
             pages = set(json.loads(str(row["pages"] or "[]")))
-            if page.page in pages and not replace:
-                raise PollError(_("Page {p} of form {code} (wave {w}) is keyed already.")
-                                .format(p=page.page, code=pretty(page.code), w=page.wave))
         merged = {k: v for k, v in merged.items() if k not in on_page} | checked
         _put(store, poll_id, PANEL, page.wave, code, "paper", merged, {},
              sorted(pages | {page.page}))

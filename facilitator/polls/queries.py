@@ -8,20 +8,24 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
+from facilitator.ballots.codes import is_ballot_code, pretty
 from facilitator.i18n import _
 from facilitator.polls.analysis import Analysis, analyse
 from facilitator.polls.model import (
     OPEN,
     PANEL,
     PAPER_PREFIX,
+    Answer,
     Incomplete,
     Poll,
     PollError,
     Reconciliation,
     Response,
+    ScannedPage,
     answers_from_json,
     form_pages,
     from_json,
+    parse_form_qr,
 )
 from facilitator.store import EventStore
 
@@ -127,6 +131,44 @@ def projection(store: EventStore) -> tuple[int, str] | None:
     if store.query_one("SELECT 1 FROM polls WHERE id = ?", (poll_id,)) is None:
         return None
     return poll_id, show
+
+
+def form_page(store: EventStore, poll_id: int, scanned: str, *, replace: bool = False
+              ) -> ScannedPage:
+    """The page of a paper form whose QR code was scanned, ready to key: refused (a
+    :class:`PollError` saying why) if it belongs to another poll, its wave was not given,
+    its layout is not the questionnaire's, its packet was not printed for this poll, or it
+    was keyed already (unless ``replace``: a correction, with the answers keyed before)."""
+    page = parse_form_qr(scanned)
+    p = poll(store, poll_id)
+    if page.poll_id != poll_id:
+        raise PollError(_("This page belongs to another poll (number {n}).").format(
+            n=page.poll_id))
+    if p.status != OPEN:
+        raise PollError(_("Answers are keyed in while the poll is open."))
+    if not 1 <= page.wave <= p.wave:
+        raise PollError(_("Wave {n} has not been given yet.").format(n=page.wave))
+    layout = form_pages(p.questionnaire, page.wave)
+    if page.pages != len(layout) or not 1 <= page.page <= len(layout):
+        raise PollError(_("This page does not match the questionnaire (page {p} of "
+                          "{n}).").format(p=page.page, n=page.pages))
+    if not is_ballot_code(page.code) or store.query_one(
+            "SELECT 1 FROM poll_forms WHERE poll_id = ? AND code = ?",
+            (poll_id, page.code)) is None:
+        raise PollError(_("Form {code} was not printed for this poll.").format(
+            code=pretty(page.code)))
+    items = layout[page.page - 1]
+    row = store.query_one("SELECT answers, pages FROM poll_responses WHERE poll_id = ? "
+                          "AND sample = ? AND wave = ? AND code = ?",
+                          (poll_id, PANEL, page.wave, PAPER_PREFIX + page.code))
+    keyed: dict[str, Answer] | None = None
+    if row is not None and page.page in json.loads(str(row["pages"] or "[]")):
+        if not replace:
+            raise PollError(_("Page {p} of form {code} (wave {w}) is keyed already.")
+                            .format(p=page.page, code=pretty(page.code), w=page.wave))
+        answers = answers_from_json(str(row["answers"]))
+        keyed = {item.key: answers[item.key] for item in items if item.key in answers}
+    return ScannedPage(p, page, items, keyed)
 
 
 def reconcile_forms(store: EventStore, poll_id: int) -> Reconciliation:

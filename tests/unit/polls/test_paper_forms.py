@@ -122,3 +122,31 @@ def test_paper_forms_from_the_command_line(tmp_path: Path, capsys: pytest.Captur
     assert main(["poll", str(event), "--reconcile"]) == 0
     out = capsys.readouterr().out
     assert "Paper forms printed: 2" in out and "page(s) 2 not keyed" in out
+
+
+def test_control_sample_from_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from facilitator.polls.model import to_json
+
+    event = tmp_path / "e.facilitator"
+    assert main(["new", str(event), "--name", "Control sample"]) == 0
+    definition = tmp_path / "q.json"
+    definition.write_text(to_json(dataclasses.replace(demo_questionnaire(), group_columns=())),
+                          encoding="utf-8")
+    assert main(["poll", str(event), "--define", str(definition)]) == 0
+    assert main(["poll", str(event), "--key-control", "1", "--answers", '{"streets": 4}']) == 1
+    assert "while the poll is open" in capsys.readouterr().err
+    assert main(["poll", str(event), "--open-wave"]) == 0
+    assert main(["poll", str(event), "--key-control", "2", "--answers", '{"streets": 4}']) == 1
+    assert "Wave 2 has not been given yet" in capsys.readouterr().err
+    assert main(["poll", str(event), "--key-control", "1", "--answers", "{}"]) == 1
+    assert "empty form" in capsys.readouterr().err
+    assert main(["poll", str(event), "--key-control", "1", "--answers", '{"streets": 11}']) == 1
+    assert "not an answer to item streets" in capsys.readouterr().err
+    assert main(["poll", str(event), "--key-control", "1", "--answers",
+                 '{"streets": 4, "travel": "dk"}']) == 0
+    assert "Keyed a control-sample form (wave 1)" in capsys.readouterr().out
+    with EventStore.open(event, read_only=True) as store:
+        assert queries.counts(store, 1) == {("control", 1): 1}
+        control = [r for r in queries.responses(store, 1) if r.sample == "control"]
+        assert control[0].answers == {"streets": 4, "travel": "dk"}

@@ -4,6 +4,13 @@ A poll is defined from a questionnaire file (JSON, the format of
 :func:`facilitator.polls.model.to_json`); its waves are opened and closed here, answers come
 from phones (and the control sample from the keying desk); the table shows the analysis the
 printed report shows, and the desk chooses what the projector reveals.
+
+The "Paper forms" tab prints packets of paper questionnaires and keys them back: the scan
+field takes a page's QR code (a USB scanner types it and Enter), the page's questions appear
+in :class:`~ui.pages.polls.keying.FormKeyer` to key from the keyboard, Enter saves and the
+focus is back in the scan field; a refusal (another poll's page, a page keyed already …) is
+one sentence in the banner. The same keyer takes a control-sample questionnaire. The forms
+printed against the pages keyed are shown under it, as ballots are reconciled.
 """
 
 from __future__ import annotations
@@ -13,31 +20,49 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from facilitator.ballots.codes import pretty
 from facilitator.changes import Changes
 from facilitator.i18n import N_, _
 from facilitator.polls import ops, queries
-from facilitator.polls.analysis import Analysis, change_text, figure_text
+from facilitator.polls.analysis import Analysis, change_text, figure_text, fmt, fmt_change
 from facilitator.polls.export import pairs_csv, poll_json
-from facilitator.polls.model import CLOSED, DRAFT, Poll, PollError, from_json
-from facilitator.reports.polls import legend, write_poll_report
+from facilitator.polls.model import (
+    CLOSED,
+    DRAFT,
+    MAX_FORMS,
+    OPEN,
+    Poll,
+    PollError,
+    ScannedPage,
+    form_pages,
+    form_qr,
+    from_json,
+)
+from facilitator.polls.stats import p_of, stars
+from facilitator.reports.polls import legend, write_paper_forms, write_poll_report
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
 from ui.flow import flow_row
 from ui.pages.base import Page
 from ui.pages.common import SaveChooser, choose_save_path, save_export
+from ui.pages.polls.keying import FormKeyer
 
 OpenChooser = Callable[[QWidget, str], Path | None]
 COLUMNS = (N_("Item"), N_("n"), N_("Before"), N_("After"), N_("Change"),
@@ -109,6 +134,10 @@ class PollsPage(Page):
         waves.addWidget(self.correction_combo)
         layout.addLayout(waves)
 
+        self.tabs = QTabWidget()
+        results = QWidget()
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(4, 4, 4, 4)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -117,11 +146,14 @@ class PollsPage(Page):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.table, 1)
+        results_layout.addWidget(self.table, 1)
         self.legend_label = QLabel()
         self.legend_label.setWordWrap(True)
         self.legend_label.setMinimumHeight(self.legend_label.fontMetrics().lineSpacing() * 3)
-        layout.addWidget(self.legend_label)
+        results_layout.addWidget(self.legend_label)
+        self.control_label = QLabel()
+        self.control_label.setWordWrap(True)
+        results_layout.addWidget(self.control_label)
 
         self.pdf_button = QPushButton(_("Print the report…"))
         self.pdf_button.clicked.connect(self.print_report)
@@ -137,10 +169,61 @@ class PollsPage(Page):
         self.unproject_button = QPushButton(_("Take it off"))
         self.unproject_button.clicked.connect(self.unproject)
         # Wraps onto a second line where the words are longer (Welsh, Arabic).
-        layout.addLayout(flow_row(self.pdf_button, self.csv_button, self.json_button,
-                                  QLabel(_("Projector shows:")), self.reveal_combo,
-                                  self.project_button, self.unproject_button))
+        results_layout.addLayout(flow_row(self.pdf_button, self.csv_button, self.json_button,
+                                          QLabel(_("Projector shows:")), self.reveal_combo,
+                                          self.project_button, self.unproject_button))
+        self.tabs.addTab(results, _("Results"))
+        self.tabs.addTab(self._paper_tab(), _("Paper forms"))
+        layout.addWidget(self.tabs, 1)
+        self.scanned: ScannedPage | None = None
+        self.control_wave: int | None = None
         self.refresh()
+
+    def _paper_tab(self) -> QWidget:
+        tab = QWidget()
+        paper = QVBoxLayout(tab)
+        paper.setContentsMargins(4, 4, 4, 4)
+        self.forms_spin = QSpinBox()
+        self.forms_spin.setRange(1, MAX_FORMS)
+        self.forms_spin.setValue(20)
+        self.forms_spin.setAccessibleName(_("How many paper packets to print"))
+        self.print_forms_button = QPushButton(_("Print paper forms…"))
+        self.print_forms_button.setToolTip(_("Each packet holds the form of every wave under "
+                                              "one code; each page has its own QR code."))
+        self.print_forms_button.clicked.connect(self.print_forms)
+        self.control_wave_spin = QSpinBox()
+        self.control_wave_spin.setRange(1, 1)
+        self.control_wave_spin.setAccessibleName(_("Wave of the control-sample form"))
+        self.control_button = QPushButton(_("Key a control-sample form"))
+        self.control_button.setToolTip(_("A questionnaire from someone who did not "
+                                         "deliberate: kept apart, compared unpaired."))
+        self.control_button.clicked.connect(self.start_control)
+        paper.addLayout(flow_row(QLabel(_("Packets to print:")), self.forms_spin,
+                                 self.print_forms_button, QLabel(_("Control sample, wave:")),
+                                 self.control_wave_spin, self.control_button))
+        scan_row = QHBoxLayout()
+        self.scan_edit = QLineEdit()
+        self.scan_edit.setObjectName("scanField")
+        self.scan_edit.setClearButtonEnabled(True)
+        self.scan_edit.setAccessibleName(_("Scan a questionnaire page"))
+        self.scan_edit.setPlaceholderText(_("Scan a page's QR code (or type it) and press "
+                                            "Enter"))
+        self.scan_edit.returnPressed.connect(self.scan)
+        scan_row.addWidget(self.scan_edit, 1)
+        self.correct_box = QCheckBox(_("Correct a page keyed already"))
+        scan_row.addWidget(self.correct_box)
+        paper.addLayout(scan_row)
+        self.keyer = FormKeyer()
+        self.keyer.save_requested.connect(self.save_keyed)
+        self.keyer.cancelled.connect(self.put_aside)
+        self.keyer.scan_started.connect(self._on_keyer_scan_started)
+        paper.addWidget(self.keyer, 1)
+        self.reconcile_label = QLabel()
+        self.reconcile_label.setObjectName("reconciliation")
+        self.reconcile_label.setWordWrap(True)
+        self.reconcile_label.setAccessibleName(_("Paper forms printed against pages keyed"))
+        paper.addWidget(self.reconcile_label)
+        return tab
 
     # -- the page's contract --------------------------------------------------------------------
 
@@ -181,9 +264,11 @@ class PollsPage(Page):
                        self.pdf_button, self.csv_button, self.json_button,
                        self.project_button):
             button.setEnabled(poll is not None)
+        self._fill_paper(poll)
         if poll is None:
             self.status_label.setText(_("No poll yet: create one from a questionnaire file."))
             self.legend_label.clear()
+            self.control_label.clear()
             return
         wave_open = queries.wave_open(self.store, poll.id)
         counts = queries.counts(self.store, poll.id)
@@ -215,6 +300,7 @@ class PollsPage(Page):
             self.legend_label.setText(exc.message)
             return
         self.legend_label.setText(legend(self.analysis))
+        self.control_label.setText(control_text(self.analysis))
         rows = [r for _index, table in self.analysis.tables() for r in table]
         self.table.setRowCount(len(rows))
         for n, row in enumerate(rows):
@@ -234,6 +320,22 @@ class PollsPage(Page):
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(n, column, item)
+
+    def _fill_paper(self, poll: Poll | None) -> None:
+        is_open = poll is not None and poll.status == OPEN
+        self.print_forms_button.setEnabled(poll is not None and poll.status != CLOSED)
+        self.scan_edit.setEnabled(is_open)
+        self.control_button.setEnabled(is_open)
+        self.control_wave_spin.setEnabled(is_open)
+        if poll is not None:
+            self.control_wave_spin.setRange(1, max(1, poll.wave))
+            if not self.control_wave_spin.hasFocus():
+                self.control_wave_spin.setValue(max(1, poll.wave))
+        if poll is None or not queries.paper_forms(self.store, poll.id):
+            self.reconcile_label.setText(_("No paper forms printed for this poll."))
+            return
+        self.reconcile_label.setText("\n".join(
+            line.strip() for line in queries.reconcile_forms(self.store, poll.id).lines(pretty)))
 
     def _fill_reveal(self, poll: Poll) -> None:
         chosen = self.reveal_combo.currentData()
@@ -321,6 +423,126 @@ class PollsPage(Page):
         return save_export(self.banner, path, lambda p: p.write_text(
             poll_json(analysis, responses), encoding="utf-8"))
 
+    # -- paper forms ----------------------------------------------------------------------------
+
+    def print_forms(self) -> Path | None:
+        poll = self._poll()
+        if poll is None:
+            return None
+        path = self.save_chooser(self, _("Print paper forms"), "poll-forms.pdf")
+        if path is None:
+            return None
+        count = self.forms_spin.value()
+        printed = self.run(lambda: ops.print_forms(self.store, poll.id, count, actor=self.actor))
+        if printed is None:
+            return None
+        return save_export(self.banner, path, lambda p: write_paper_forms(
+            p, self.store.name, poll.id, poll.questionnaire, printed.codes))
+
+    def focus_scan_field(self) -> None:
+        self.scan_edit.setFocus()
+        self.scan_edit.selectAll()
+
+    def scan(self) -> None:
+        """A page's code scanned: its items appear in the keyer (or the refusal)."""
+        poll_id, text = self.poll_id, self.scan_edit.text().strip()
+        if poll_id is None or not text:
+            return
+        try:
+            scanned = queries.form_page(self.store, poll_id, text,
+                                        replace=self.correct_box.isChecked())
+        except PollError as exc:
+            self.refuse(exc.message)
+            self.scan_edit.selectAll()
+            return
+        self.scan_edit.clear()
+        self.scanned, self.control_wave = scanned, None
+        page = scanned.page
+        layout = form_pages(scanned.poll.questionnaire, page.wave)
+        first = sum(len(p) for p in layout[:page.page - 1]) + 1
+        header = _("Form {code}, wave {w} ({name}), page {p} of {n}").format(
+            code=pretty(page.code), w=page.wave,
+            name=scanned.poll.questionnaire.wave_name(page.wave), p=page.page, n=page.pages)
+        if scanned.keyed is not None:
+            header += " — " + _("correction: the answers keyed before are shown")
+        self.keyer.load(header, scanned.items, range(first, first + len(scanned.items)),
+                        scanned.keyed)
+        self.keyer.setFocus()
+
+    def start_control(self) -> None:
+        """Key one control-sample questionnaire (every item of the chosen wave)."""
+        poll = self._poll()
+        if poll is None:
+            return
+        wave = self.control_wave_spin.value()
+        items = poll.questionnaire.items_in(wave)
+        self.scanned, self.control_wave = None, wave
+        self.keyer.load(_("Control sample, wave {w} ({name}): a questionnaire from someone "
+                          "who did not deliberate").format(
+            w=wave, name=poll.questionnaire.wave_name(wave)), items,
+            range(1, len(items) + 1))
+        self.keyer.setFocus()
+
+    def save_keyed(self) -> None:
+        poll_id, scanned, wave = self.poll_id, self.scanned, self.control_wave
+        if poll_id is None or (scanned is None and wave is None):
+            return
+        try:
+            answers = self.keyer.answers()
+        except PollError as exc:
+            self.refuse(exc.message)
+            return
+        if scanned is not None:
+            page = scanned.page
+            qr = form_qr(page.poll_id, page.wave, page.page, page.pages, page.code)
+            done = self.run(lambda: ops.key_form_page(
+                self.store, poll_id, qr, answers, replace=scanned.keyed is not None,
+                actor=self.actor), _("✓ Page {p} of form {code} (wave {w}) keyed.").format(
+                p=page.page, code=pretty(page.code), w=page.wave))
+        else:
+            assert wave is not None
+            done = self.run(lambda: ops.key_control(self.store, poll_id, wave, answers,
+                                                    actor=self.actor),
+                            _("✓ Control-sample form keyed (wave {w}).").format(w=wave))
+        if done is None:
+            return
+        self.scanned, self.control_wave = None, None
+        self.keyer.clear()
+        self.correct_box.setChecked(False)
+        self.focus_scan_field()
+
+    def put_aside(self) -> None:
+        if self.keyer.loaded:
+            self.banner.show_message(_("Put aside, not saved."), "info", seconds=6)
+        self.scanned, self.control_wave = None, None
+        self.keyer.clear()
+        self.focus_scan_field()
+
+    def _on_keyer_scan_started(self, text: str) -> None:
+        if self.scanned is not None or self.control_wave is not None:
+            self.refuse(_("The page being keyed was NOT saved: a new code was scanned before "
+                          "Enter. Key it again after this one."))
+        self.scanned, self.control_wave = None, None
+        self.keyer.clear()
+        self.scan_edit.setFocus()
+        self.scan_edit.setText(text)
+
     def _confirm(self, text: str) -> bool:
         answer = QMessageBox.question(self, _("Close the poll"), text)
         return answer == QMessageBox.StandardButton.Yes
+
+
+def control_text(analysis: Analysis) -> str:
+    """The unpaired comparison with the control sample, one part per index (the printed
+    report has every row)."""
+    rows = [c for c in analysis.control if c.variable.index is not None] or list(
+        analysis.control)
+    if not rows:
+        return ""
+    parts = [_("{measure}: panel {panel} (n={n}), control {control} (n={m}), "
+               "difference {difference}").format(
+        measure=c.variable.label, panel=fmt(c.panel), n=c.n_panel, control=fmt(c.control),
+        m=c.n_control, difference=fmt_change(c.difference) + stars(p_of(c.test)))
+        for c in rows]
+    return _("Against the control sample (wave {n}, unpaired, Welch's t-test): ").format(
+        n=analysis.after_wave) + "; ".join(parts) + "."
