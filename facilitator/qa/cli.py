@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.errors import UserError
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 from facilitator.qa.export import qa_csv
 from facilitator.qa.model import MAX_CARD_TABLES
 from facilitator.qa.queries import latest_panel_id, panel
@@ -27,8 +27,9 @@ def cmd_qa(args: argparse.Namespace) -> int:
                 sys.stdout.write(text)
             else:
                 args.export.write_text(text, encoding="utf-8")
-                print(_("Wrote {n} questions to {path}.").format(
-                    n=max(text.count("\n") - 1, 0), path=args.export))
+                written = max(text.count("\n") - 1, 0)
+                print(ngettext("Wrote {n} question to {path}.", "Wrote {n} questions to {path}.",
+                               written).format(n=written, path=args.export))
         if args.pdf:
             from facilitator.reports.qa import write_followup
 
@@ -44,8 +45,9 @@ def cmd_qa(args: argparse.Namespace) -> int:
             title = panel(store, panel_id).title if panel_id is not None else ""
             write_question_cards(args.cards, [str(n) for n in range(1, args.tables + 1)],
                                  event_name=store.name, panel_title=title)
-            print(_("Wrote question cards for {n} tables to {path}.").format(
-                n=args.tables, path=args.cards))
+            print(ngettext("Wrote question cards for {n} table to {path}.",
+                           "Wrote question cards for {n} tables to {path}.",
+                           args.tables).format(n=args.tables, path=args.cards))
     return 0
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 from facilitator.qa.model import QaQuestion
 
 
@@ -23,7 +23,8 @@ def order_questions(waiting: Sequence[QaQuestion], mode: str,
 
     if mode == "votes":
         ordered = sorted(waiting, key=lambda q: (-q.votes, q.arrived_at, q.id))
-        return [with_reason(q, _("{n} votes").format(n=q.votes)) for q in ordered]
+        return [with_reason(q, ngettext("{n} vote", "{n} votes", q.votes).format(n=q.votes))
+                for q in ordered]
     if mode == "arrival":
         ordered = sorted(waiting, key=lambda q: (q.arrived_at, q.id))
         return [with_reason(q, _("arrived {time}").format(

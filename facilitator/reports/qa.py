@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 from facilitator.qa.model import QaQuestion
 from facilitator.qa.queries import deferred_by_expert, panel, questions
 from facilitator.reports.fonts import register
@@ -61,7 +61,9 @@ def write_followup(path: Path | str, store: EventStore, panel_id: int, *,
     story: list[object] = [
         para(_("Questions to the panel: {title}").format(title=p.title), title_style),
         para(store.name),
-        para(_("Printed {time}. {n} questions; experts: {experts}.").format(
+        para(ngettext("Printed {time}. {n} question; experts: {experts}.",
+                      "Printed {time}. {n} questions; experts: {experts}.",
+                      len(every)).format(
             time=printed_at.astimezone().strftime("%Y-%m-%d %H:%M"), n=len(every),
             experts=", ".join(e.name for e in p.experts) or "-"), small),
         Spacer(1, 3 * mm),

@@ -153,6 +153,8 @@ def test_votes_and_arrival_and_manual_orders(event: EventStore, panel_id: int,
     ops.set_order_mode(event, panel_id, "votes", actor=ACTOR)
     assert [q.id for q in queries.state(event, panel_id).order] == [c, b, a]
     assert queries.state(event, panel_id).order[0].reason == "4 votes"
+    ops.add_votes(event, a, 1, actor=ACTOR)
+    assert queries.state(event, panel_id).order[-1].reason == "1 vote"  # not "1 votes"
     ops.set_order_mode(event, panel_id, "arrival", actor=ACTOR)
     assert [q.id for q in queries.state(event, panel_id).order] == [a, b, c]
     ops.move(event, panel_id, c, 0, actor=ACTOR)

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from facilitator.ballots import Kind, Question, list_rounds, pb_rule_name
 from facilitator.changes import Changes
 from facilitator.errors import UserError
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 from facilitator.reports.results import write_result_sheet
 from facilitator.results import exports, ops
 from facilitator.results.model import RoundResults
@@ -325,8 +325,9 @@ class ResultsPage(Page):
             except UserError as exc:
                 self.refuse(exc.message)
                 return False
-        self.banner.show_message(_("Sent {n} pages to the printer.").format(n=pages), "ok",
-                                 seconds=6)
+        self.banner.show_message(ngettext("Sent {n} page to the printer.",
+                                          "Sent {n} pages to the printer.", pages).format(
+            n=pages), "ok", seconds=6)
         return True
 
     def _fill_export_menu(self) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from facilitator.ballots import format_amount, format_share
 from facilitator.errors import UserError
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 from facilitator.results.model import Line, QuestionResult, figure_text
 from facilitator.results.queries import count_round, projected
 from facilitator.store import EventStore
@@ -118,9 +118,12 @@ class ResultPanel(QWidget):
         self._repolish()
         self.chart.set_lines(())
         self.chart.hide()
-        self.details_label.setText(escape(_(
+        self.details_label.setText(escape(ngettext(
+            "{n} ballot counted so far. Turn on live results to see the counts now, or close "
+            "the round on the Voting page.",
             "{n} ballots counted so far. Turn on live results to see the counts now, or close "
-            "the round on the Voting page.").format(n=result.turnout.voted)))
+            "the round on the Voting page.", result.turnout.voted).format(
+                n=result.turnout.voted)))
 
     def show_result(self, result: QuestionResult) -> None:
         c = result.count
