@@ -248,11 +248,26 @@ def repeat_lower_bound(problem: Problem) -> int:
     Each person meets at least ``q_r − 1`` others in round ``r`` (``q_r`` the smaller table
     size), but only ``n − 1`` different people exist; every meeting beyond that is a repeat.
     A pair that meets ``m`` times gives ``m − 1`` of them to each of its two people, and
-    ``m ≤ rounds``, so at least ``⌈excess / (2 (rounds − 1))⌉`` pairs repeat.
+    ``m ≤ rounds``, so at least ``⌈excess / (2 (rounds − 1))⌉`` pairs repeat. And by
+    pigeonhole, a table of ``s`` people drawn from the ``T`` tables of round 1 seats two who
+    met there whenever ``s > T``: the fewest such pairs (people spread as evenly as they can
+    be over those tables), summed over a later round's tables, repeat too.
     """
     n = len(problem.people)
+    if problem.rounds < 2:
+        return 0
     meets = sum(max(0, problem.sizes(r)[0] - 1) for r in range(problem.rounds))
     excess = n * max(0, meets - (n - 1))
-    if not excess or problem.rounds < 2:
-        return 0
-    return -(-excess // (2 * (problem.rounds - 1)))
+    counting = -(-excess // (2 * (problem.rounds - 1)))
+    first = len(problem.available(0))
+    pigeonhole = 0
+    for r in range(1, problem.rounds):
+        q, big = problem.sizes(r)
+        tables = len(problem.available(r))
+        forced = 0
+        for size, count in ((q + 1, big), (q, tables - big)):
+            each, extra = divmod(size, first)
+            forced += count * (extra * (each + 1) * each // 2
+                               + (first - extra) * each * (each - 1) // 2)
+        pigeonhole = max(pigeonhole, forced)
+    return max(counting, pigeonhole)

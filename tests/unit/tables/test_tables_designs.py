@@ -139,3 +139,17 @@ def test_a_room_with_rules_is_searched_not_constructed() -> None:
     result = allocate(problem, iterations=2_000)
     assert result.stopped == "finished"
     assert all(not {"g00", "g01"} <= set(t) for tables in result.plan.rounds for t in tables)
+
+
+def test_the_repeat_floor_counts_partners_and_pigeonholes() -> None:
+    from facilitator.tables.quality import repeat_lower_bound
+
+    def floor(n: int, rounds: int, **size: int) -> int:
+        return repeat_lower_bound(Problem([Person(str(i)) for i in range(n)], rounds=rounds,
+                                          **size))  # type: ignore[arg-type]
+
+    assert floor(32, 10, n_tables=8) == 0  # the published schedule reaches it
+    assert floor(32, 11, n_tables=8) == 4  # 33 partners wanted, 31 exist
+    assert floor(20, 2, n_tables=2) == 40  # two tables of 10 from two tables of 10
+    assert floor(75, 3, table_size=10) == 11  # tables of 9–10 drawn from 8 tables
+    assert floor(110, 4, table_size=8) == 0
