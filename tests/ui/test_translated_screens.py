@@ -8,7 +8,6 @@ a wrapped label shorter than its lines). Screens are saved (tests/ui/screens.py)
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -42,7 +41,6 @@ from ui.main_window import PAGE_KEYS, MainWindow
 
 from .screens import save_screens
 
-ROOT = Path(__file__).resolve().parents[2]
 SCREEN = QSize(1366, 768)
 LANGUAGES = ("en", "cy", "ar")
 KNOWN_CUT = {"plenarySpeaker": "plenary", "qaNow": "qa"}
@@ -56,11 +54,9 @@ they are taken off this list."""
 def _catalogue() -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]]:
     """The code's strings as shown (accelerator ampersands dropped): exact ones, and a
     pattern for each string with {placeholders}."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import i18n as tool  # type: ignore[import-not-found]
-    finally:
-        sys.path.remove(str(ROOT / "tools"))
+    from tests.i18n_tool import load
+
+    tool = load()
     exact: dict[str, str] = {}
     patterns = []
     for msgid in tool.extract():
@@ -266,22 +262,11 @@ def test_the_main_dialogs_are_translated_and_nothing_is_cut(
     assert not problems, "\n".join(problems)
 
 
-def test_the_known_cut_labels_are_still_cut_in_english(
-        qtbot: QtBot, qapp: QApplication, tmp_path: Path, clock: FakeClock,
-        context: AppContext) -> None:
+@pytest.mark.parametrize("window", ["en"], indirect=True)
+def test_the_known_cut_labels_are_still_cut_in_english(window: MainWindow) -> None:
     """When a page's layout is fixed, its label leaves :data:`KNOWN_CUT` (and is checked)."""
-    from facilitator.demo import create_demo_event
-
-    apply_language(qapp, "en")
-    store = create_demo_event(tmp_path / "demo.facilitator", clock, with_votes=True)
-    window = MainWindow(context, store)
-    qtbot.addWidget(window)
-    window.resize(SCREEN)
-    window.show()
-    qtbot.waitExposed(window)
     for page in sorted(set(KNOWN_CUT.values())):
         window.show_page(page)
         settle()
         assert clipped(window, known=True), f"the {page} page's big label fits now: " \
             "take it off KNOWN_CUT"
-    window.close()

@@ -5,22 +5,10 @@ and written back is unchanged (its ``#:`` places kept)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("i18n_tool", ROOT / "tools" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["i18n_tool"] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.i18n_tool import load as _tool
 
 
 def test_fill_puts_drafts_only_where_nothing_is(tmp_path: Path) -> None:
