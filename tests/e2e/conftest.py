@@ -13,12 +13,15 @@ import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from facilitator.ballots import BallotRound, create_round
 from facilitator.clock import FakeClock
 from facilitator.store import EventStore
+from ui.bus import ChangeBus
+from ui.phone_panel import PhonePanel
 
 from ..unit.lan.conftest import every_kind  # the same nine kinds as the unit tests
 
@@ -80,3 +83,22 @@ def demo(tmp_path: Path, clock: FakeClock) -> Iterator[EventStore]:
 @pytest.fixture
 def phone_round(demo: EventStore) -> BallotRound:
     return create_round(demo, "Phone vote", every_kind(), actor="test").round
+
+
+def start_panel(qtbot: Any, store: EventStore, port: int | None = None,
+                bus: ChangeBus | None = None) -> PhonePanel:
+    """A Phones panel serving on 127.0.0.1 (a free port unless given)."""
+    widget = PhonePanel(store, bus or ChangeBus())
+    qtbot.addWidget(widget)
+    widget.address_combo.setCurrentIndex(widget.address_combo.findData("127.0.0.1"))
+    widget.port_spin.setValue(port or free_port())
+    widget.start_server()
+    assert widget.server is not None and widget.server.host == "127.0.0.1"
+    return widget
+
+
+@pytest.fixture
+def panel(qtbot: Any, demo: EventStore, phone_round: BallotRound) -> Iterator[PhonePanel]:
+    widget = start_panel(qtbot, demo)
+    yield widget
+    widget.stop_server()

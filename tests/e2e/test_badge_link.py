@@ -30,7 +30,7 @@ from ui.phone_panel import PhonePanel
 from ui.tasks import TaskRunner
 
 from ..badge_pdf import scanned_codes
-from .conftest import PHONE, free_port, keep_screenshot
+from .conftest import PHONE, free_port, keep_screenshot, start_panel
 
 PRINTED = datetime(2026, 11, 21, 10, 30, tzinfo=UTC)
 
@@ -48,12 +48,7 @@ def port() -> int:
 @pytest.fixture
 def started(qtbot: Any, demo: EventStore, phone_round: BallotRound,
             port: int) -> Iterator[PhonePanel]:
-    widget = PhonePanel(demo, ChangeBus())
-    qtbot.addWidget(widget)
-    widget.address_combo.setCurrentIndex(widget.address_combo.findData("127.0.0.1"))
-    widget.port_spin.setValue(port)
-    widget.start_server()
-    assert widget.server is not None
+    widget = start_panel(qtbot, demo, port)
     yield widget
     widget.stop_server()
 
@@ -85,11 +80,7 @@ def test_scan_the_printed_badge_at_the_desk_then_vote_with_no_code_typed(
     desk.close()
 
     # The phone camera opens the link: the ballot, nothing typed.
-    panel = PhonePanel(demo, bus)
-    qtbot.addWidget(panel)
-    panel.address_combo.setCurrentIndex(panel.address_combo.findData("127.0.0.1"))
-    panel.port_spin.setValue(port)
-    panel.start_server()
+    panel = start_panel(qtbot, demo, port, bus)
     try:
         assert not panel.mismatch_label.isVisible() and not panel.mismatch_label.text()
         lan.open_question(demo, phone_round.id, 0, actor="test")

@@ -3,7 +3,6 @@ per token; no-JS ranking; right-to-left Arabic; axe-core finds no accessibility 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,22 +13,9 @@ from facilitator import lan
 from facilitator.ballots import BallotRound, phone_answers
 from facilitator.people import Participant, list_participants
 from facilitator.store import EventStore
-from ui.bus import ChangeBus
 from ui.phone_panel import PhonePanel
 
-from .conftest import PHONE, free_port, keep_screenshot
-
-
-@pytest.fixture
-def panel(qtbot: Any, demo: EventStore, phone_round: BallotRound) -> Iterator[PhonePanel]:
-    widget = PhonePanel(demo, ChangeBus())
-    qtbot.addWidget(widget)
-    widget.address_combo.setCurrentIndex(widget.address_combo.findData("127.0.0.1"))
-    widget.port_spin.setValue(free_port())
-    widget.start_server()
-    assert widget.server is not None and widget.server.host == "127.0.0.1"
-    yield widget
-    widget.stop_server()
+from .conftest import PHONE, keep_screenshot
 
 
 def voters(store: EventStore) -> list[Participant]:

@@ -5,7 +5,6 @@ when over. Screenshots go to the test artefacts (tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,26 +14,17 @@ from facilitator import codes, lan
 from facilitator.ballots import BallotRound, phone_answers
 from facilitator.people import Participant, list_participants
 from facilitator.store import EventStore
-from ui.bus import ChangeBus
 from ui.phone_panel import PhonePanel
 
-from .conftest import PHONE, free_port, keep_screenshot
+from .conftest import PHONE, keep_screenshot
 
 RANK, YES_NO, CHOOSE_ONE, BUDGET = 4, 0, 2, 7
 
 
-@pytest.fixture
-def panel(qtbot: Any, demo: EventStore, phone_round: BallotRound) -> Iterator[PhonePanel]:
-    widget = PhonePanel(demo, ChangeBus())
-    qtbot.addWidget(widget)
-    widget.address_combo.setCurrentIndex(widget.address_combo.findData("127.0.0.1"))
-    widget.port_spin.setValue(free_port())
-    widget.start_server()
-    assert widget.server is not None
+@pytest.fixture(autouse=True)
+def every_question_open(demo: EventStore, phone_round: BallotRound, panel: PhonePanel) -> None:
     for index in range(len(phone_round.questions)):
         lan.open_question(demo, phone_round.id, index, actor="test")
-    yield widget
-    widget.stop_server()
 
 
 def voter(store: EventStore, n: int) -> Participant:
