@@ -214,15 +214,16 @@ class _Meek:
                 continue
             if status == "batch":
                 for c in sorted(batch):
-                    self.defeat(c, _("cannot catch up, even with every surplus"))
+                    self.defeat(c, "")  # a certain loser: no one to separate it from
                 continue
             hopeful = self.hopeful()
             low = min(self.votes[c] for c in hopeful)
             tied = [c for c in hopeful if _ge(low + self.surplus, self.votes[c])]
-            note = _("fewest votes")
+            note = ""  # as in the Scottish count, a note only says how a tie was settled
             if len(tied) > 1:
-                note = _("fewest votes; tied within the surplus with {names}, the first on "
-                         "the ballot paper is defeated").format(
+                note = _("{name} tied for fewest votes (within the surplus) with {names}; the "
+                         "first on the ballot paper is excluded").format(
+                    name=self.election.candidates[tied[0]],
                     names=", ".join(self.election.candidates[c] for c in tied[1:]))
             self.defeat(tied[0], note)
         for c in self.hopeful():
