@@ -219,6 +219,7 @@ class FormKeyer(QWidget):
             self._set(digit)
             if digit == 1:
                 self._waiting_one = True
+                self._render(self.current)
             else:
                 self._move(1)
         elif item.kind == LIKERT_5:
@@ -296,6 +297,8 @@ class FormKeyer(QWidget):
             style = "background:#fde68a;" if here else ""
             cells.append(f"<span style='{style}'><b>{mark}</b> {escape(label)}</span>")
         state = _("no answer") if keyed is None else ""
+        if active and self._waiting_one:
+            state = _("a 0 now makes it 10")
         title_style = "background:#fde68a;" if active else ""
         text = (f"<div style='{title_style}'><b>{self.numbers[index]}.</b> "
                 f"{escape(item.text)}</div><div>{' &nbsp; '.join(cells)}"
