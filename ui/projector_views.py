@@ -22,6 +22,7 @@ from facilitator.ballots import Kind, format_share
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.lan import queries as lan_queries
+from facilitator.lan.server import serving
 from facilitator.results.model import Line, QuestionResult
 from facilitator.results.queries import count_round, projected, verdict_basis_of
 from facilitator.store import EventStore
@@ -203,7 +204,10 @@ class JoinView(QWidget):
         if not settings.projector_join or not settings.host:
             return False
         host = f"[{settings.host}]" if ":" in settings.host else settings.host
-        self.url = f"http://{host}:{settings.port}/"
+        base = f"http://{host}:{settings.port}"
+        if not serving(base):  # a setting left by a run that ended without stopping
+            return False
+        self.url = f"{base}/"
         self.url_label.setText(self.url.removeprefix("http://").rstrip("/"))
         self._draw()
         return True

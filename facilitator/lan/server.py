@@ -421,6 +421,17 @@ def local_addresses() -> list[Interface]:
     return out
 
 
+_serving: set[str] = set()
+_serving_lock = threading.Lock()
+
+
+def serving(base_url: str) -> bool:
+    """Whether a phone server of this process serves ``base_url`` now (``http://HOST:PORT``):
+    the projector shows the join page only then, not from a setting left by an earlier run."""
+    with _serving_lock:
+        return base_url in _serving
+
+
 class LanServer:
     """Start, serve in a daemon thread, stop. ``on_changes`` runs on the server thread."""
 
@@ -478,6 +489,8 @@ class LanServer:
         self._thread = threading.Thread(target=self._serve, name="facilitator-lan",
                                         daemon=True)
         self._thread.start()
+        with _serving_lock:
+            _serving.add(self.base_url)
 
     @property
     def total_connections(self) -> int:
@@ -507,6 +520,8 @@ class LanServer:
         server, thread = self._server, self._thread
         if server is None or thread is None:
             return
+        with _serving_lock:
+            _serving.discard(self.base_url)
         from waitress import wasyncore
 
         # Close every socket from inside the loop's own thread; the loop then ends.

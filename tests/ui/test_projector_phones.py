@@ -114,6 +114,21 @@ def test_the_join_page_on_the_projector_scans_from_the_back(
     assert not lan.settings(demo_store).projector_join
 
 
+def test_no_join_page_from_a_setting_left_by_an_earlier_run(
+        qtbot: QtBot, demo_store: EventStore, bus: ChangeBus, clock: FakeClock) -> None:
+    """The app quit while the join page was shown: next time, no server runs, so the
+    projector does not invite people to a page that is not there."""
+    import dataclasses
+
+    left = dataclasses.replace(lan.settings(demo_store), host="127.0.0.1", port=free_port(),
+                               projector_join=True)
+    lan.save_settings(demo_store, left, actor=A)
+    window = ProjectorWindow(demo_store, bus, clock)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.views.currentWidget() is not window.join_view
+
+
 def test_live_bars_follow_each_phone_vote_when_live_results_are_chosen(
         qtbot: QtBot, demo_store: EventStore, projector: ProjectorWindow, sixty: BallotRound,
         panel: PhonePanel, bus: ChangeBus) -> None:
