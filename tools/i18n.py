@@ -406,8 +406,9 @@ checks them, then removes the line."""
 
 def fill(po: Path, drafts: dict[str, str | list[str]]) -> tuple[int, list[str]]:
     """Put ``drafts`` into ``po`` where a live string has no translation yet, or only a
-    fuzzy guess (``update``'s, unchecked); a translation already there is never replaced. Returns (how many were put, the
-    drafts refused: unknown string, wrong number of plural forms, other placeholders)."""
+    fuzzy guess (``update``'s, unchecked); a translation already there is never replaced.
+    Returns (how many were put, the drafts refused: unknown string, wrong number of plural
+    forms, other placeholders)."""
     header, messages = read_po(po)
     nplurals = _nplurals(header)
     refused, put = [], 0
