@@ -41,6 +41,8 @@ from ui.main_window import PAGE_KEYS, MainWindow
 
 from .screens import save_screens
 
+pytestmark = pytest.mark.slow  # the demo event made and every screen laid out, 3 times
+
 SCREEN = QSize(1366, 768)
 LANGUAGES = ("en", "cy", "ar")
 KNOWN_CUT = {"plenarySpeaker": "plenary", "qaNow": "qa"}
