@@ -57,6 +57,7 @@ noted in the result.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import math
@@ -682,8 +683,17 @@ MAX_ADD1_RUNS = 20_000
 
 def _equal_shares_add1(election: PbElection, exhaustive_stop: bool = True) -> PbResult:
     budget = election.budget
-    mes = _Mes(election)
     score, supporters = project_scores(election)
+    if not exhaustive_stop:
+        # A project dearer than the whole budget is in no outcome that fits: set it aside,
+        # or raising the shares until its supporters could buy it would take forever.
+        kept = {p.id for p in election.projects if p.cost <= budget}
+        election = dataclasses.replace(
+            election, projects=tuple(p for p in election.projects if p.id in kept),
+            votes=tuple(dataclasses.replace(v, projects=tuple(p for p in v.projects
+                                                              if p in kept))
+                        for v in election.votes))
+    mes = _Mes(election)
     n = mes.n
     if n == 0:
         return PbResult(PbRule.EQUAL_SHARES_ADD1, budget, (), Fraction(0), score, supporters)
