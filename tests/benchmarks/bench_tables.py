@@ -12,7 +12,7 @@ itself cost), and the stop reason.
 Issue 19's targets, each checked and flagged MISSED when not met:
 - 32 people in 8 tables of 4 (the social golfer problem): 0 repeats for 9 and 10 rounds,
   under 1 s;
-- the 110-type pool (tests/data/tables/110_skewed_6x3.csv: six skewed attributes, 14
+- the 110-type pool (tests/data/tables/generated/110_skewed_6x3.csv: six skewed attributes, 14
   tables of 7–8, 4 rounds): 0 repeats at ≤ 1.15 × the reference within 10 s; with balance
   first, ≤ 1.00 × with fewer repeat pairs than GroupSelect DREAM's 97;
 - the real 100-person GroupSelect pool: 0 repeats at ≤ 1.02 ×;
@@ -49,8 +49,8 @@ from facilitator.tables.search import Tradeoff
 
 ROOT = Path(__file__).resolve().parents[2]
 POOL_100 = ROOT / "tests" / "data" / "tables" / "100i_4j_3k_3d_data.csv"
-POOL_110 = ROOT / "tests" / "data" / "tables" / "110_skewed_6x3.csv"
-POOL_110_MIXED = ROOT / "tests" / "data" / "tables" / "110_skewed_6_mixed.csv"
+POOL_110 = ROOT / "tests" / "data" / "tables" / "generated" / "110_skewed_6x3.csv"
+POOL_110_MIXED = ROOT / "tests" / "data" / "tables" / "generated" / "110_skewed_6_mixed.csv"
 DREAM = (97, 1.08)
 HERMES = (128, 2.34)
 """GroupSelect's points on its 110-person pool (repeat pairs, × reference), from issue 19."""
