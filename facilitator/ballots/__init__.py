@@ -58,6 +58,7 @@ from facilitator.ballots.model import (
 from facilitator.ballots.ops import (
     adjudicate,
     close_round,
+    close_round_within,
     create_round,
     delete_round,
     enter,
@@ -171,6 +172,7 @@ __all__ = [
     "ballots_fingerprint",
     "check_answer",
     "close_round",
+    "close_round_within",
     "counted_papers",
     "create_round",
     "delete_round",

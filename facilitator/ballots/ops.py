@@ -436,6 +436,17 @@ def close_round(store: EventStore, round_id: int, *, actor: str, note: str = "")
     adjudication, and refused without a note when the figures do not agree. Once committed,
     the file's write-ahead log is cleared (:meth:`EventStore.scrub`) so no history of the
     phone votes stays behind."""
+    closed = close_round_within(store, round_id, actor=actor, note=note)
+    store.scrub()
+    return closed
+
+
+def close_round_within(store: EventStore, round_id: int, *, actor: str,
+                       note: str = "") -> RoundResult:
+    """:func:`close_round`'s work as part of the caller's transaction, for an op whose one
+    change closes a round and records something of its own (a legislative-theatre vote):
+    both commit or neither does. The caller calls :meth:`EventStore.scrub` once its
+    transaction has committed (a scrub cannot run inside one)."""
     note = note.strip()
     with store.transaction():
         ballot_round = queries.require_round(store, round_id, "open")
@@ -460,9 +471,7 @@ def close_round(store: EventStore, round_id: int, *, actor: str, note: str = "")
         store.audit("ballot_round_close", "ballot_round", round_id, None,
                     {"note": note or None, "figures": figures.to_json(),
                      "fingerprint": sealed}, actor=desk_name(actor))
-        closed = queries.get_round(store, round_id)
-    store.scrub()
-    return RoundResult(BALLOTS, closed)
+        return RoundResult(BALLOTS, queries.get_round(store, round_id))
 
 
 def reopen_round(store: EventStore, round_id: int, *, actor: str, note: str = "") -> RoundResult:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from facilitator.ballots import (
     DecisionRule,
     Question,
-    close_round,
+    close_round_within,
     create_round,
     get_round,
 )
@@ -500,30 +500,30 @@ def record_hands(store: EventStore, proposal_id: int, favour: int, against: int,
 
 def close_vote(store: EventStore, proposal_id: int, *, note: str = "",
                actor: str) -> Changes:
-    """Close the vote on a proposal. For phones and paper its ballot round is closed and
-    sealed first, by the ballots' own op (its own transaction: closing a round clears the
-    file's history of phone votes once committed, which no enclosing transaction may hold
-    back); then the vote is marked closed. Run again after an interruption, it finds the
-    round closed and only does the second half."""
-    current = queries.vote(store, proposal_id)
-    if current is None:
-        raise TheatreError(_("Proposal {id} has no vote defined.").format(id=proposal_id))
-    if current.closed:
-        raise TheatreError(_("The vote on proposal {id} is already closed.").format(
-            id=proposal_id))
-    if current.method == "hands" and current.hands is None:
-        raise TheatreError(_("Key in the counted hands before closing the vote."))
-    if current.round_id is not None and not get_round(store, current.round_id).is_closed:
-        close_round(store, current.round_id, note=note, actor=actor)
+    """Close the vote on a proposal, in one transaction: for phones and paper its ballot
+    round is closed and sealed (by the ballots' own rules, :func:`close_round_within`) and
+    the vote is marked closed, both or neither. Once committed, the file's history of the
+    phone votes is cleared, as closing a round on the Voting page does. A round already
+    closed there is taken as it is."""
+    sealed = False
     with store.transaction():
-        again = queries.vote(store, proposal_id)
-        if again is None or again.closed:
+        current = queries.vote(store, proposal_id)
+        if current is None:
+            raise TheatreError(_("Proposal {id} has no vote defined.").format(id=proposal_id))
+        if current.closed:
             raise TheatreError(_("The vote on proposal {id} is already closed.").format(
                 id=proposal_id))
+        if current.method == "hands" and current.hands is None:
+            raise TheatreError(_("Key in the counted hands before closing the vote."))
+        if current.round_id is not None and not get_round(store, current.round_id).is_closed:
+            close_round_within(store, current.round_id, note=note, actor=actor)
+            sealed = True
         store.execute("UPDATE theatre_votes SET closed_at = ? WHERE proposal_id = ?",
                       (to_iso(store.clock.now()), proposal_id))
         store.audit("theatre_close_vote", "theatre_proposal", proposal_id, None,
                     {"note": note or None}, actor=actor)
+    if sealed:
+        store.scrub()
     return THEATRE_AND_BALLOTS
 
 

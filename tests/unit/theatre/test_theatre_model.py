@@ -4,6 +4,7 @@ proposal versions, votes by phones, paper and hands with locked rules, commitmen
 from __future__ import annotations
 
 import json
+import sqlite3
 from fractions import Fraction
 
 import pytest
@@ -12,11 +13,13 @@ from facilitator.ballots import (
     Answer,
     DecisionRule,
     RoundStateError,
+    close_round,
     enter,
     get_round,
     issue_codes,
     update_round,
 )
+from facilitator.ballots import ops as ballots_ops
 from facilitator.clock import FakeClock
 from facilitator.lan import ops as lan_ops
 from facilitator.people import add_walk_in
@@ -268,3 +271,68 @@ def test_cards_behind_a_voted_proposal_stay_put(play: EventStore) -> None:
         with pytest.raises(TheatreError, match="vote on proposal 1 is defined"):
             attempt()
     assert [c.id for c in queries.proposal(play, p1).cards] == cards[:2]
+
+
+def _voted_on_phones(play: EventStore) -> tuple[int, int]:
+    """A proposal put to phones with three votes cast: (proposal, its round)."""
+    people = audience(play, 3)
+    pid = ops.add_proposal(play, "Bus passes", actor=A).proposal_id
+    round_id = ops.define_vote(play, pid, method="phones", actor=A).round_id
+    assert round_id is not None
+    lan_ops.open_question(play, round_id, 0, actor=A)
+    for person in people:
+        lan_ops.cast_vote(play, person, round_id, 0, Answer((1, None, None)), actor="phone")
+    return pid, round_id
+
+
+def _closed(play: EventStore, pid: int, round_id: int) -> tuple[bool, bool]:
+    vote = queries.vote(play, pid)
+    assert vote is not None
+    return get_round(play, round_id).is_closed, vote.closed
+
+
+def test_closing_a_vote_is_one_transaction_when_the_record_fails(play: EventStore) -> None:
+    """A failure between closing the ballot round and recording the theatre's vote as closed
+    (here the database refuses the second write) leaves both open; closing again does both."""
+    pid, round_id = _voted_on_phones(play)
+    with play.transaction():
+        play.execute("CREATE TEMP TRIGGER injected BEFORE UPDATE OF closed_at ON theatre_votes "
+                     "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+    with pytest.raises(sqlite3.DatabaseError, match="injected failure"):
+        ops.close_vote(play, pid, actor=A)
+    assert _closed(play, pid, round_id) == (False, False)
+    assert get_round(play, round_id).fingerprint is None
+    with play.transaction():
+        play.execute("DROP TRIGGER temp.injected")
+    ops.close_vote(play, pid, actor=A)
+    assert _closed(play, pid, round_id) == (True, True)
+    actions = [r["action"] for r in play.query("SELECT action FROM audit_log ORDER BY id")]
+    assert actions.count("ballot_round_close") == 1 and actions[-1] == "theatre_close_vote"
+
+
+def test_closing_a_vote_is_one_transaction_when_interrupted(
+        play: EventStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception right after the round's close, before the theatre's record: neither."""
+    pid, round_id = _voted_on_phones(play)
+    real = ballots_ops.close_round_within
+
+    def close_then_fail(*args: object, **kwargs: object) -> object:
+        real(*args, **kwargs)  # type: ignore[arg-type]
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(ops, "close_round_within", close_then_fail)
+    with pytest.raises(RuntimeError, match="power cut"):
+        ops.close_vote(play, pid, actor=A)
+    assert _closed(play, pid, round_id) == (False, False)
+    monkeypatch.undo()
+    ops.close_vote(play, pid, actor=A)
+    assert _closed(play, pid, round_id) == (True, True)
+
+
+def test_a_round_closed_on_the_voting_page_is_taken_as_it_is(play: EventStore) -> None:
+    pid, round_id = _voted_on_phones(play)
+    close_round(play, round_id, actor=A)
+    sealed = get_round(play, round_id).fingerprint
+    ops.close_vote(play, pid, actor=A)
+    assert _closed(play, pid, round_id) == (True, True)
+    assert get_round(play, round_id).fingerprint == sealed
