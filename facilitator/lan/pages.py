@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from string import Template
 
 from facilitator.ballots import (
@@ -25,7 +26,7 @@ from facilitator.ballots import (
     format_amount,
 )
 from facilitator.lan.model import PhoneQuestion
-from facilitator.lan.text import LANGUAGES, PageText
+from facilitator.lan.text import LANGUAGES, PageText, translation
 from facilitator.paths import resource_path
 from facilitator.results import OptionFigure
 
@@ -154,12 +155,37 @@ def home_body(t: PageText, name: str, base: str, form_key: str,
 # -- a question --------------------------------------------------------------------------------
 
 
+STOCK_LABELS = ("Yes", "No", "Abstain", "Strongly support", "Support", "Neutral", "Oppose",
+                "Strongly oppose", "Excellent", "Very good", "Good", "Fair", "Poor", "Reject")
+"""The labels the app gives a yes/no, a scale and a judgment's grades by default (msgids of
+:mod:`facilitator.ballots.questions`); a question keeps them in the language the laptop had
+when it was written."""
+
+
+@cache
+def _stock() -> dict[str, str]:
+    """Each default label, in every phone language, → its msgid."""
+    found: dict[str, str] = {}
+    for language in LANGUAGES:
+        words = translation(language)
+        for msgid in STOCK_LABELS:
+            found.setdefault(words(msgid), msgid)
+    return found
+
+
+def stock_label(t: PageText, text: str) -> str:
+    """A default label in the voter's language, whichever phone language it was written in
+    ("Ie", "نعم" or "Yes" → the voter's word for yes); any other text as it is."""
+    msgid = _stock().get(text)
+    return t(msgid) if msgid is not None else text
+
+
 def option_text(t: PageText, q: Question, index: int) -> str:
     """An option as the phone shows it: a yes/no's or a scale's default labels ("Yes",
     "No", "Abstain", "Strongly support"…) in the voter's language; any other label as
-    written (a label with no translation is shown as it is)."""
+    written."""
     option = q.options[index]
-    return t(option) if q.kind in (Kind.YES_NO, Kind.SCALE) else option
+    return stock_label(t, option) if q.kind in (Kind.YES_NO, Kind.SCALE) else option
 
 
 def has_abstain_option(q: Question) -> bool:
@@ -201,7 +227,8 @@ def _fields(t: PageText, q: Question, previous: Answer | None) -> str:
         for i, option in enumerate(q.options):
             radios = "".join(
                 f'<label class="grade"><input type="radio" name="o{i}" value="{g}"'
-                f'{" checked" if marks[i] == g else ""}> <span>{esc(grade)}</span></label>'
+                f'{" checked" if marks[i] == g else ""}> <span>{esc(stock_label(t, grade))}</span>'
+                "</label>"
                 for g, grade in enumerate(q.grades, start=1))
             out.append(f'<fieldset class="option"><legend dir="auto">{esc(option)}</legend>'
                        f"{radios}</fieldset>")
@@ -314,7 +341,7 @@ def summary(t: PageText, q: Question, answer: Answer) -> str:
         ranked = sorted((m, i) for i, m in enumerate(answer.marks) if m is not None)
         return ", ".join(f"{m}. {q.options[i]}" for m, i in ranked)
     if q.kind is Kind.JUDGMENT:
-        return "; ".join(f"{q.options[i]}: {q.grades[m - 1]}" for i, m in
+        return "; ".join(f"{q.options[i]}: {stock_label(t, q.grades[m - 1])}" for i, m in
                          enumerate(answer.marks) if m is not None and 1 <= m <= len(q.grades))
     return "; ".join(f"{q.options[i]}: {m}" for i, m in enumerate(answer.marks)
                      if m is not None)
@@ -326,7 +353,8 @@ def results_table(t: PageText, q: Question, results: PhoneResults) -> str:
                Kind.JUDGMENT: t("At least the median grade")}.get(q.kind, t("Votes"))
     rows = "".join(
         f"<tr><th scope='row' dir='auto'>"
-        f"{esc(t(f.label) if q.kind in (Kind.YES_NO, Kind.SCALE) else f.label)}</th>"
+        f"{esc(stock_label(t, f.label) if q.kind in (Kind.YES_NO, Kind.SCALE) else f.label)}"
+        "</th>"
         f"<td>{esc(f.figure)}"
         + (f" <span class='share'>({esc(f.share)})</span>" if f.share else "") + "</td></tr>"
         for f in results.figures)

@@ -239,3 +239,22 @@ def test_every_refusal_a_phone_can_meet_is_said_in_its_language() -> None:
             assert said != english and not said.startswith("The desk's"), (reason, language)
     assert reason_text(translation("cy"), LanError("x", "not_entitled")) == \
         "Nid ydych chi ymhlith y bobl sy'n pleidleisio yn y rownd hon."
+
+
+def test_default_labels_follow_the_voters_language_whatever_the_laptops() -> None:
+    """Issue 13: "Yes/No/Abstain" stayed English on Welsh and Arabic phones; a question
+    written while the laptop was in Welsh keeps "Ie", and must read "Yes" in English."""
+    from facilitator.lan.pages import option_text, stock_label
+
+    english = Question.yes_no("Trams?")
+    welsh = Question.yes_no("Tramiau?", labels=("Ie", "Na", "Ymatal"))
+    for question in (english, welsh):
+        assert [option_text(translation("cy"), question, i) for i in range(3)] == [
+            "Ie", "Na", "Ymatal"]
+        assert [option_text(translation("ar"), question, i) for i in range(3)] == [
+            "نعم", "لا", "أمتنع"]
+        assert [option_text(translation("en"), question, i) for i in range(3)] == [
+            "Yes", "No", "Abstain"]
+    own = Question.yes_no("Trams?", labels=("Agree", "Disagree"), allow_abstain=False)
+    assert option_text(translation("cy"), own, 0) == "Agree"  # the organiser's own words
+    assert stock_label(translation("cy"), "Excellent") != "Excellent"  # a judgment's grade
