@@ -5,9 +5,13 @@ longer counted as a change by hand."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QSize
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from facilitator.people import check_in, list_participants, mark_no_show
@@ -16,10 +20,13 @@ from facilitator.tables import queries
 from facilitator.tables.ops import allocate_and_save
 from facilitator.tables.plans import TableSettings
 from tests.ui.screens import save_screens
+from ui.bus import ChangeBus
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.pages.tables import TablesPage
 from ui.pages.tables.cards import NO_SHOW, NOT_ARRIVED, PID_ROLE, PRESENCE_ROLE, RoundView
+from ui.pages.tables.prints import PRINTS
+from ui.tasks import TaskRunner
 
 
 @pytest.fixture
@@ -143,3 +150,55 @@ def test_screens_of_the_tables_page(qtbot: QtBot, window: MainWindow,
     tables_page(window).bus.publish(mark_no_show(planned, expected[0].id,
                                                  actor="test").changes)
     assert all(p.exists() for p in save_screens(window, "tables-cards"))
+
+
+def test_print_opens_the_print_dialog_and_prints_on_the_printer_chosen(
+        qtbot: QtBot, planned: EventStore, tmp_path: Path) -> None:
+    """"Print…" goes through the system print dialog (here a seam that returns a printer
+    writing a PDF file, as a headless test cannot click a real dialog); saving a PDF is the
+    menu's "Save as PDF instead"."""
+    asked: list[str] = []
+
+    def ask_print(parent: QWidget, page_size: str, title: str) -> QPrinter | None:
+        asked.append(title)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+        return printer
+
+    bus, tasks = ChangeBus(), TaskRunner()
+    saved: list[Path] = []
+    page = TablesPage(planned, bus, tasks, ask_print=ask_print,
+                      choose_save=lambda parent, title, name: saved.append(tmp_path / name)
+                      or tmp_path / name)
+    page._keep = (bus, tasks)  # type: ignore[attr-defined]
+    qtbot.addWidget(page)
+    menu = page.print_button.menu()
+    assert menu is not None
+    labels = [a.text() for a in menu.actions()]
+    assert labels[:6] == [text for key, (text, _name) in PRINTS.items() if key != "json"]
+    assert "&Save as PDF instead" in labels and "Export PLAN.json…" in labels
+    page.paper_actions["list"].trigger()
+    qtbot.waitUntil(lambda: page.banner.text().startswith("Sent"), timeout=30_000)
+    assert asked == ["Print: Find-your-table list (entrance)"]
+    printed = PdfReader(tmp_path / "printed.pdf")
+    assert page.banner.text() == ngettext_pages(len(printed.pages))
+    assert saved == []                                 # nothing saved as a file
+    page.print_actions["list"].trigger()               # "Save as PDF instead"
+    qtbot.waitUntil(lambda: page.banner.text().startswith("Saved"), timeout=30_000)
+    assert saved == [tmp_path / "find-your-table.pdf"]
+    tasks.wait()
+
+
+def ngettext_pages(n: int) -> str:
+    return f"Sent {n} page to the printer." if n == 1 else f"Sent {n} pages to the printer."
+
+
+def test_cancelling_the_print_dialog_prints_nothing(
+        qtbot: QtBot, planned: EventStore) -> None:
+    bus, tasks = ChangeBus(), TaskRunner()
+    page = TablesPage(planned, bus, tasks, ask_print=lambda parent, size, title: None)
+    page._keep = (bus, tasks)  # type: ignore[attr-defined]
+    qtbot.addWidget(page)
+    assert not page.print_on_paper("list")
+    assert page.banner.text() == ""

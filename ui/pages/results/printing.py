@@ -53,14 +53,15 @@ def print_pdf(pdf: Path, printer: QPrinter) -> int:
     return pages
 
 
-def ask_printer(parent: QWidget, page_size: str) -> QPrinter | None:
-    """The Qt print dialog; the printer it set up, or None if cancelled."""
+def ask_printer(parent: QWidget, page_size: str, title: str | None = None) -> QPrinter | None:
+    """The system's print dialog (``title``: what is printed); the printer it set up, or
+    None if cancelled. Where the system offers printing to a PDF file, the dialog does."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter if page_size == "letter"
                                   else QPageSize.PageSizeId.A4))
     printer.setPageOrientation(QPageLayout.Orientation.Portrait)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(_("Print the result sheet"))
+    dialog.setWindowTitle(title or _("Print the result sheet"))
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return None
     return printer

@@ -9,6 +9,8 @@ says tables changed, and show what :func:`~facilitator.tables.queries.plan_view`
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -44,6 +47,7 @@ from facilitator.tables.search import CancelFn, Progress, ProgressFn
 from facilitator.text import fold
 from ui.bus import ChangeBus
 from ui.pages.base import APP_ACTOR, Page
+from ui.pages.results.printing import ask_printer, print_pdf
 from ui.pages.tables.cards import (
     NO_SHOW,
     NOT_ARRIVED,
@@ -61,6 +65,10 @@ from ui.pages.tables.undo import Edit, Op, UndoStack
 from ui.tasks import TaskRunner
 
 SaveChooser = Callable[[QWidget, str, str], Path | None]
+PrinterAsker = Callable[[QWidget, str, str], QPrinter | None]
+"""The system print dialog (parent, page size, title): the printer chosen, or None."""
+PdfPrinter = Callable[[Path, QPrinter], int]
+"""Puts a PDF's pages on a printer; how many pages were sent."""
 Job = TypeVar("Job")
 Outcome = TypeVar("Outcome")
 
@@ -81,6 +89,8 @@ class TablesPage(Page):
         tasks: TaskRunner,
         choose_save: SaveChooser = choose_save_path,
         *,
+        ask_print: PrinterAsker = ask_printer,
+        send_to_printer: PdfPrinter = print_pdf,
         actor: str = APP_ACTOR,
         parent: QWidget | None = None,
     ) -> None:
@@ -88,6 +98,8 @@ class TablesPage(Page):
         self.title = _("Tables")
         self._tasks = tasks
         self._choose_save = choose_save
+        self._ask_print = ask_print
+        self._send_to_printer = send_to_printer
         self._plan: StoredPlan | None = None
         self._view: PlanView | None = None
         self._edits = UndoStack()
@@ -119,10 +131,24 @@ class TablesPage(Page):
         self.print_button = QToolButton()
         self.print_button.setText(_("&Print…"))
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Each printout goes to the system's print dialog (a printer, or a PDF where the
+        # system offers it), or is saved as a PDF file straight away.
         print_menu = QMenu(self.print_button)
+        self.paper_actions: dict[str, QAction] = {}
+        """Print on paper, through the print dialog (by kind of printout)."""
         self.print_actions: dict[str, QAction] = {}
+        """Save as a file (by kind of printout; PLAN.json too)."""
+        save_menu = QMenu(_("&Save as PDF instead"), print_menu)
         for key, (text, _name) in PRINTS.items():
-            act = print_menu.addAction(_(text))
+            if key != "json":
+                paper = print_menu.addAction(_(text))
+                paper.triggered.connect(lambda checked=False, k=key: self.print_on_paper(k))
+                self.paper_actions[key] = paper
+                act = save_menu.addAction(_(text))
+            else:
+                print_menu.addSeparator()
+                print_menu.addMenu(save_menu)
+                act = print_menu.addAction(_(text))
             act.triggered.connect(lambda checked=False, k=key: self.print_plan(k))
             self.print_actions[key] = act
         self.print_button.setMenu(print_menu)
@@ -327,8 +353,9 @@ class TablesPage(Page):
             self.redo_button.setToolTip(_("Redo: {what} (Ctrl+Shift+Z)").format(what=redo))
         self.rebalance_button.setEnabled(has_plan and not running)
         self.rebalance_round.setEnabled(has_plan and not running)
-        for key, act in self.print_actions.items():  # badges print with no plan too
-            act.setEnabled(has_plan or key in BADGE_PRINTS)
+        for actions in (self.print_actions, self.paper_actions):
+            for key, act in actions.items():  # badges print with no plan too
+                act.setEnabled(has_plan or key in BADGE_PRINTS)
         for view in (self.round_tabs.widget(i) for i in range(self.round_tabs.count())):
             if isinstance(view, RoundView):
                 for card in view.cards:
@@ -636,24 +663,67 @@ class TablesPage(Page):
 
     # -- printing --------------------------------------------------------------------------------
 
-    def print_plan(self, kind: str) -> bool:
+    def _printout(self, kind: str, path: Path) -> Callable[[], Path] | None:
+        """The work that writes printout ``kind`` to ``path``; None (and why, in the banner)
+        when there is nothing to print."""
         view, plan = self._view, self._plan
         if (view is None or plan is None) and kind not in BADGE_PRINTS:
             self.banner.show_message(_("Allocate tables first: there is no plan to print."),
                                      "info")
-            return False
-        round_ = self.current_round()
-        path = self._choose_save(self, _("Save the printout as"), suggested_name(kind, round_))
-        if path is None:
-            return False
-        work = printout(kind, path, view, round_=round_, printed_at=self.store.clock.now(),
+            return None
+        return printout(kind, path, view, round_=self.current_round(),
+                        printed_at=self.store.clock.now(),
                         plan_data=queries.plan_json(self.store, plan)
                         if kind == "json" and plan is not None else None,
                         # With or without a plan: each QR code is the person's voting link.
                         badges=badges_of(self.store) if kind in BADGE_PRINTS else None)
+
+    def print_plan(self, kind: str) -> bool:
+        """Save printout ``kind`` as a file (a PDF; PLAN.json for ``json``)."""
+        if self._view is None and kind not in BADGE_PRINTS:
+            return self._printout(kind, Path()) is not None  # says why not
+        path = self._choose_save(self, _("Save the printout as"),
+                                 suggested_name(kind, self.current_round()))
+        if path is None:
+            return False
+        work = self._printout(kind, path)
+        if work is None:
+            return False
         self.banner.show_message(_("Writing {path}…").format(path=path.name), "info")
         self._tasks.run(work, self._on_print_done, self._on_print_failed)
         return True
+
+    def print_on_paper(self, kind: str) -> bool:
+        """Print printout ``kind`` through the system's print dialog: the PDF is written to
+        a temporary folder off the GUI thread, then its pages go to the printer chosen."""
+        if self._view is None and kind not in BADGE_PRINTS:
+            return self._printout(kind, Path()) is not None  # says why not
+        title = _(PRINTS[kind][0]).rstrip("…")
+        printer = self._ask_print(self, "A4", _("Print: {what}").format(what=title))
+        if printer is None:
+            return False
+        folder = Path(tempfile.mkdtemp(prefix="facilitator-print-"))
+        work = self._printout(kind, folder / suggested_name(kind, self.current_round()))
+        if work is None:
+            shutil.rmtree(folder, ignore_errors=True)
+            return False
+        self.banner.show_message(_("Preparing {what} for the printer…").format(what=title),
+                                 "info")
+        self._tasks.run(work, lambda path: self._on_paper_ready(path, printer),
+                        self._on_print_failed)
+        return True
+
+    def _on_paper_ready(self, path: Path, printer: QPrinter) -> None:
+        try:
+            pages = self._send_to_printer(path, printer)
+        except UserError as exc:
+            self.refuse(exc.message)
+            return
+        finally:
+            shutil.rmtree(path.parent, ignore_errors=True)
+        self.banner.show_message(ngettext("Sent {n} page to the printer.",
+                                          "Sent {n} pages to the printer.", pages).format(
+            n=pages), "ok", seconds=10)
 
     def _on_print_done(self, path: Path) -> None:
         self.banner.show_message(_("Saved {path}").format(path=path), "ok", seconds=10)
