@@ -612,18 +612,26 @@ class _Mes:
         weights, supporters = self.weights, self.supporters
         denom = self.n
         held = [int(total * unit)] * len(weights)  # each voter starts with total/n
-        # upper bound on each project's effective vote count (it can only fall)
-        bound = {
-            p: Fraction(supporters[p]) for p in self.projects if cost[p] > 0 and supporters[p] > 0
+        # upper bound on each project's effective vote count (it can only fall), exact as a
+        # pair (numerator, denominator) compared by cross-multiplying, and as a float that
+        # only orders the search (never decides: see the cut-off below)
+        bound: dict[str, tuple[int, int]] = {
+            p: (supporters[p], 1) for p in self.projects if cost[p] > 0 and supporters[p] > 0
         }
+        rough = {p: float(supporters[p]) for p in bound}
+        position = self.position
         winners: list[str] = []
         while bound:
             best: list[str] = []
-            best_eff = Fraction(0)
+            best_num, best_den = 0, 1
+            best_rough = 0.0
             price: dict[str, tuple[int, int]] = {}
-            for p in sorted(bound, key=lambda p: (-bound[p], self.position[p])):
-                if bound[p] < best_eff:
-                    break
+            for p in sorted(bound, key=lambda p: (-rough[p], position[p])):
+                num, den = bound[p]
+                if num * best_den < best_num * den:  # cannot beat the best found
+                    if rough[p] < best_rough * (1 - 1e-9):
+                        break  # nor can any project after it (floats this far apart)
+                    continue
                 need = cost[p] * denom  # the cost, over the shared denominator
                 paid = 0
                 left = supporters[p]
@@ -638,12 +646,13 @@ class _Mes:
                     del bound[p]
                     continue
                 # everyone left pays rho = (need - paid) / (denom * left); eff = cost / rho
-                eff = Fraction(need * left, need - paid)
-                bound[p] = eff
+                num, den = need * left, need - paid
+                bound[p] = (num, den)
+                rough[p] = num / den
                 price[p] = (need - paid, left)
-                if eff > best_eff:
-                    best_eff, best = eff, [p]
-                elif eff == best_eff:
+                if num * best_den > best_num * den:
+                    best_num, best_den, best_rough, best = num, den, rough[p], [p]
+                elif num * best_den == best_num * den:
                     best.append(p)
             if not best:
                 break
