@@ -155,7 +155,7 @@ def poll_body(t: PageText, action: str, form_key: str, poll: Poll, previous: Map
               *, error: str = "", done: bool = False, answered: bool = False) -> str:
     q = poll.questionnaire
     items = q.items_in(poll.wave)
-    parts = [f'<p class="round" dir="auto">{esc(q.wave_name(poll.wave))}</p>',
+    parts = [f'<p class="round" dir="auto">{esc(q.wave_name(poll.wave, t))}</p>',
              f'<h1 dir="auto">{esc(q.title)}</h1>']
     if done:
         parts.append(f'<div class="msg ok confirm" role="status"><p class="big">'
@@ -172,7 +172,8 @@ def poll_body(t: PageText, action: str, form_key: str, poll: Poll, previous: Map
                      for n, item in enumerate(items, start=1))
     button = t("Change my answers") if answered or done else t("Send my answers")
     parts.append(f'<form method="post" action="{esc(action)}" class="ballot poll">'
-                 f'<input type="hidden" name="k" value="{esc(form_key)}">{fields}'
+                 f'<input type="hidden" name="k" value="{esc(form_key)}">'
+                 f'<input type="hidden" name="w" value="{poll.wave}">{fields}'
                  f'<button class="primary" type="submit">{esc(button)}</button></form>')
     return "".join(parts)
 
@@ -206,14 +207,20 @@ def route(store: EventStore, t: PageText, person: Participant, base: str, form_k
             error, status = t("“{item}”: give each rank once, from 1 up.").format(
                 item=exc.item.text), 422
         else:
-            if not answers:
+            if form.get("w", str(poll.wave)) != str(poll.wave):
+                # Filled in at an earlier wave, sent after the next one opened: not taken as
+                # this wave's answers unseen; the phone gets this wave's form to check.
+                error, status = t("The questionnaire has moved on to “{wave}”: check your "
+                                  "answers and send them again.").format(
+                    wave=poll.questionnaire.wave_name(poll.wave, t)), 409
+            elif not answers:
                 error, status = t("Answer at least one question first."), 422
             else:
                 try:
                     result = poll_ops.answer(store, poll_id, person.id, answers, channel=PHONE,
                                              actor=PHONE)
                 except PollError as exc:
-                    error, status = exc.message, 409
+                    error, status = exc.in_language(t), 409
                 else:
                     write(result.changes)
                     return 303, [("Location", f"{action}?done=1")], b""

@@ -70,7 +70,8 @@ def demo_questionnaire() -> Questionnaire:
             Index("knowledge", _("Knowledge index (share correct)"),
                   (("k_trips", False), ("k_air", False), ("k_bus", False), ("k_cost", False))),
         ),
-        waves=2, wave_names=(_("Arrival"), _("End")), group_columns=("Age band",))
+        # No wave names of its own: Arrival and End are then said in each reader's language.
+        waves=2, group_columns=("Age band",))
 
 
 def _clamp(value: float, low: int, high: int) -> int:

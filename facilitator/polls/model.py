@@ -66,7 +66,26 @@ _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,23}$")
 
 
 class PollError(UserError):
-    """A poll change refused: one sentence saying why (nothing changed)."""
+    """A poll change refused: one sentence saying why (nothing changed).
+
+    A refusal a phone can meet is made with :meth:`said`, which keeps its message id and
+    fields, so the phone page says it again in the phone's own language
+    (:meth:`in_language`); the app's language is not the phone's."""
+
+    def __init__(self, message: str, *, msgid: str = "",
+                 fields: Mapping[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.msgid = msgid
+        self.fields = dict(fields or {})
+
+    @classmethod
+    def said(cls, msgid: str, **fields: object) -> PollError:
+        """The refusal ``msgid`` (marked with ``N_``) with its fields, in the app's language."""
+        return cls(_(msgid).format(**fields), msgid=msgid, fields=fields)
+
+    def in_language(self, gettext: Callable[[str], str]) -> str:
+        """The sentence in another language (a phone page's ``t``)."""
+        return gettext(self.msgid).format(**self.fields) if self.msgid else self.message
 
 
 @dataclass(frozen=True)
@@ -91,8 +110,8 @@ class Item:
         """The answer as stored, or :class:`PollError` naming the item."""
         if answer == DONT_KNOW:
             return DONT_KNOW
-        bad = PollError(_("“{answer}” is not an answer to item {key}.").format(
-            answer=answer, key=self.key))
+        bad = PollError.said(N_("“{answer}” is not an answer to item {key}."),
+                             answer=answer, key=self.key)
         if self.kind == RANKING:
             if not isinstance(answer, list | tuple):
                 raise bad
@@ -137,17 +156,21 @@ class Questionnaire:
     def items_in(self, wave: int) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.first_wave <= wave)
 
-    def wave_name(self, wave: int) -> str:
+    def wave_name(self, wave: int, gettext: Callable[[str], str] = _) -> str:
+        """The wave's own name if the questionnaire gives one, else Arrival, End, Wave 3…
+        in the language of ``gettext`` (a phone page passes its ``t``)."""
         if 0 < wave <= len(self.wave_names) and self.wave_names[wave - 1]:
             return self.wave_names[wave - 1]
-        return {1: _("Arrival"), 2: _("End")}.get(wave, _("Wave {n}").format(n=wave))
+        if wave in (1, 2):
+            return gettext(N_("Arrival") if wave == 1 else N_("End"))
+        return gettext(N_("Wave {n}")).format(n=wave)
 
     def check_answers(self, wave: int, answers: Mapping[str, Any]) -> dict[str, Answer]:
         asked = {item.key: item for item in self.items_in(wave)}
         out: dict[str, Answer] = {}
         for key, answer in answers.items():
             if key not in asked:
-                raise PollError(_("Item {key} is not asked at this wave.").format(key=key))
+                raise PollError.said(N_("Item {key} is not asked at this wave."), key=key)
             if answer is None:
                 continue
             out[key] = asked[key].check(answer)

@@ -38,11 +38,11 @@ def questionnaire() -> Questionnaire:
                          q.indices, q.waves, group_columns=q.group_columns)
 
 
-def fill(page: Any, cars: int, tram: str, know1: str) -> None:
+def fill(page: Any, cars: int, tram: str, know1: str, dont_know: str = "Don't know") -> None:
     page.get_by_role("group", name="Cars should pay").get_by_role(
         "radio", name=str(cars), exact=True).check()
     page.get_by_role("group", name="Buses should be free").get_by_role(
-        "radio", name="Don't know").check()
+        "radio", name=dont_know).check()
     page.get_by_role("group", name="Build the tram?").get_by_role(
         "radio", name=tram, exact=True).check()
     page.get_by_role("group", name="Who runs the buses?").get_by_role(
@@ -123,4 +123,58 @@ def test_the_questionnaire_is_accessible_and_right_to_left(
     results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a",
                                                    "wcag21aa", "best-practice"]})
     assert results.violations_count == 0, results.generate_report()
+    context.close()
+
+
+DK_CY = "Ddim yn gwybod"
+
+
+def test_waves_and_refusals_in_the_phones_language(
+        browser: Any, demo: EventStore, server: LanServer, tmp_path: Path) -> None:
+    """A Welsh phone sees the wave named in Welsh and is refused in Welsh, whatever the
+    app's own language; a form filled at arrival and sent after the end wave opened is not
+    taken as the end wave's answers."""
+    poll_id = ops.create_poll(demo, questionnaire(), actor="test").poll_id
+    ops.open_wave(demo, poll_id, actor="test")
+    person = voters(demo)[0]
+    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    page = context.new_page()
+    page.goto(server.badge_url(person.token))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Cymraeg").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"Holiadur: {questionnaire().title}").click()
+    assert page.inner_text("p.round") == "Cyrraedd"
+    fill(page, 4, "Na", "Company", DK_CY)
+    ops.close_wave(demo, poll_id, actor="test")  # the desk moves on while the phone fills in
+    ops.open_wave(demo, poll_id, actor="test")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Anfon fy atebion").click()
+    error = page.inner_text(".msg.error")
+    assert "“Diwedd”" in error and "Cyrraedd" not in error
+    assert page.inner_text("p.round") == "Diwedd"
+    assert queries.counts(demo, poll_id) == {}  # nothing taken as the end wave's answers
+    fill(page, 6, "Ie", "Company", DK_CY)  # this wave's form, checked and sent again
+    with page.expect_navigation():
+        page.get_by_role("button", name="Anfon fy atebion").click()
+    assert queries.counts(demo, poll_id) == {("panel", 2): 1}
+    context.close()
+
+    # An expert's badge opens the questionnaire: refused in Welsh, in one sentence.
+    expert = next(p for p in list_participants(demo) if p.role == "expert" and p.present)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(server.badge_url(expert.token))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Cymraeg").click()
+    page.goto(f"{server.badge_url(expert.token)}/poll/{poll_id}")
+    fill(page, 2, "Ie", "Council", DK_CY)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Anfon fy atebion").click()
+    assert page.inner_text(".msg.error") == (
+        f"Nid yw {expert.name} yn gyfranogwr yn yr arolwg hwn.")
+    shot = tmp_path / "phone-poll-refused-cy.png"
+    page.screenshot(path=str(shot), full_page=True)
+    keep_screenshot(shot)
+    assert queries.counts(demo, poll_id) == {("panel", 2): 1}
     context.close()
