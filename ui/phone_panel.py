@@ -162,8 +162,7 @@ class PhonePanel(QWidget):
         self.mismatch_label.hide()
         self.projector_button = QPushButton(_("Join page on the &projector"))
         self.projector_button.setCheckable(True)
-        self.projector_button.setChecked(settings.projector_join)
-        self.projector_button.setEnabled(False)
+        self.projector_button.setEnabled(False)  # while phones are served
         self.start_button = QPushButton(_("&Start phone voting"))
         self.status_label = QLabel(_("Phone voting is off."))
         self.status_label.setWordWrap(True)
@@ -325,7 +324,8 @@ class PhonePanel(QWidget):
             return
         settings = replace(queries.settings(self._store),
                            allow_change=self.change_box.isChecked(),
-                           results_live=self.live_box.isChecked(), port=port, host=host)
+                           results_live=self.live_box.isChecked(), port=port, host=host,
+                           projector_join=False)  # shown when asked, each time
         if self._run(lambda: ops.save_settings(self._store, settings,
                                                actor=self.actor)) is None:
             server.stop()

@@ -317,7 +317,9 @@ def _rank_data(t: PageText, q: Question) -> str:
              "add": t("Add to my ranking: {option}"), "up": t("Move up: {option}"),
              "down": t("Move down: {option}"), "remove": t("Take out of my ranking: {option}"),
              "none": t("Nothing ranked yet: tap the options below in your order."),
-             "full": t("You have ranked as many as you may.")}
+             "full": t("You have ranked as many as you may."),
+             "how": t("Tap the options in your order of preference: first choice first. "
+                      "The arrows move an option up or down.")}
     return f' data-max-ranks="{q.value_range()[1]}"' + "".join(
         f' data-t-{key}="{esc(text)}"' for key, text in words.items())
 

@@ -53,6 +53,8 @@ function ranking(form) {
     .sort(function (a, b) { return a[0] - b[0]; })
     .map(function (p) { return p[1]; });
   rows.forEach(function (row) { row.hidden = true; });
+  var legend = form.querySelector("legend");
+  if (legend && words.tHow) { legend.textContent = words.tHow; }  // no numbers to write
   var box = document.createElement("div");
   box.className = "ranker";
   rows[rows.length - 1].parentNode.appendChild(box);
