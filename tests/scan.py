@@ -59,3 +59,37 @@ def paper_codes_scanned(pdf: Path, out: Path, dpi: int = DPI) -> list[str]:
         assert len(codes) == 1, f"{pdf.name} page {page.stem.split('-')[-1]}: {codes}"
         found.append(codes[0])
     return found
+
+
+def card_codes_scanned(pdf: Path, out: Path, dpi: int = DPI) -> list[str]:
+    """The QR code of every write-in card of a PDF (two cards a sheet,
+    :mod:`facilitator.reports.cards`), in order: each half page read around its QR code
+    only. A sheet's top card must give exactly one code, its bottom card one or none (the
+    last sheet of an odd number of cards)."""
+    from facilitator.reports.cards import CARD_MARGIN, CARD_QR_BOTTOM, CARD_QR_SIZE
+
+    box = PdfReader(pdf).pages[0].mediabox
+    width, height = float(box.width), float(box.height)
+    scale = dpi / 72
+    side = 5 * MM
+    out.mkdir(parents=True, exist_ok=True)
+    halves = []
+    for name, top in (("top", 0.0), ("bottom", height / 2)):
+        x = width - CARD_MARGIN - CARD_QR_SIZE - side
+        y = top + CARD_QR_BOTTOM - CARD_QR_SIZE - side
+        size = CARD_QR_SIZE + 2 * side
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-x", str(round(x * scale)),
+                        "-y", str(round(y * scale)), "-W", str(round(size * scale)),
+                        "-H", str(round(size * scale)), "-gray", "-aa", "no", "-aaVector", "no",
+                        "-png", str(pdf), str(out / name)], check=True, capture_output=True)
+        halves.append(sorted(out.glob(f"{name}-*.png"),
+                             key=lambda p: int(p.stem.split("-")[-1])))
+    found = []
+    for number, (upper, lower) in enumerate(zip(*halves, strict=True), start=1):
+        for image_path, needed in ((upper, True), (lower, False)):
+            with Image.open(image_path) as image:
+                codes = read_qr(image, dpi)
+            assert len(codes) == (1 if needed else len(codes)) and len(codes) <= 1, (
+                f"{pdf.name} sheet {number}: {codes}")
+            found += codes
+    return found

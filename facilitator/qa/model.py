@@ -12,6 +12,7 @@ The names carry ``Qa`` so that a reader never confuses them with the ballots'
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -136,6 +137,29 @@ def table_from_scan(text: str) -> str | None:
 def table_code(table: str) -> str:
     """What a table's QR code on a paper question card holds."""
     return f"FACILITATOR-TABLE:{table}"
+
+
+def merge_families(merged_into: Iterable[tuple[int, int | None]]) -> dict[int, list[int]]:
+    """Each item's family: itself, then everything merged into it, and into those (depth
+    first, in the order given), from ``(id, merged_into)`` pairs. A question merged into
+    another (or a legislative-theatre proposal) counts what its family holds."""
+    pairs = list(merged_into)
+    children: dict[int, list[int]] = {item: [] for item, _parent in pairs}
+    for item, parent in pairs:
+        if parent is not None:
+            children.setdefault(parent, []).append(item)
+    families: dict[int, list[int]] = {}
+    for root in children:
+        family, todo, seen = [], [root], set()
+        while todo:
+            item = todo.pop()
+            if item in seen:  # a cycle no op makes; never walked twice
+                continue
+            seen.add(item)
+            family.append(item)
+            todo.extend(reversed(children.get(item, [])))
+        families[root] = family
+    return families
 
 
 def status_word(status: str) -> str:

@@ -13,7 +13,15 @@ from datetime import datetime
 from facilitator.clock import from_iso
 from facilitator.i18n import _
 from facilitator.people import Participant, get
-from facilitator.qa.model import WAITING, Panel, QaError, QaQuestion, QaState, WrittenAnswer
+from facilitator.qa.model import (
+    WAITING,
+    Panel,
+    QaError,
+    QaQuestion,
+    QaState,
+    WrittenAnswer,
+    merge_families,
+)
 from facilitator.qa.ordering import order_questions
 from facilitator.store import EventStore
 from facilitator.timing.countdown import Countdown
@@ -72,10 +80,7 @@ def questions(store: EventStore, panel_id: int) -> list[QaQuestion]:
     rows = store.query("SELECT * FROM questions WHERE panel_id = ? ORDER BY id", (panel_id,))
     ids = [int(r["id"]) for r in rows]
     by_id = {int(r["id"]): r for r in rows}
-    children: dict[int, list[int]] = defaultdict(list)
-    for r in rows:
-        if r["merged_into"] is not None:
-            children[int(r["merged_into"])].append(int(r["id"]))
+    families = merge_families((int(r["id"]), r["merged_into"]) for r in rows)
     voters: dict[int, set[int]] = defaultdict(set)
     for r in store.query(
             "SELECT v.question_id, v.participant_id FROM question_votes v JOIN questions q "
@@ -87,17 +92,10 @@ def questions(store: EventStore, panel_id: int) -> list[QaQuestion]:
             "ON q.id = e.question_id WHERE q.panel_id = ? ORDER BY e.rowid", (panel_id,)):
         experts[int(r["question_id"])].append(get(store, int(r["participant_id"])))
     people: dict[int, Participant] = {}
-
-    def family(qid: int) -> list[int]:
-        out = [qid]
-        for child in children.get(qid, []):
-            out.extend(family(child))
-        return out
-
     result = []
     for qid in ids:
         r = by_id[qid]
-        members = family(qid)
+        members = families[qid]
         phone = set().union(*(voters[m] for m in members))
         asker = None
         if r["asker_id"] is not None:

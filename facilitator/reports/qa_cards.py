@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.qa.model import table_code
-from facilitator.reports.ballots import draw_qr
+from facilitator.reports.cards import CARD_MARGIN, card_qr, ruled_lines, write_cards
 from facilitator.reports.fonts import register
 
 MAX_TABLE_LABEL = 40  # a longer label makes the card's QR code too dense to scan
@@ -32,13 +33,10 @@ def _fit(text: str, font: str, size: float, room: float) -> str:
 def write_question_cards(path: Path | str, tables: Sequence[str], *, event_name: str,
                          panel_title: str = "", copies: int = 1) -> Path:
     """Write ``copies`` cards for each table in ``tables`` to a PDF at ``path``."""
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.pdfgen.canvas import Canvas
 
     regular, bold = register()
-    path = Path(path)
     cards = [t for t in tables for _copy in range(max(copies, 1))]
     if not cards:
         raise ValueError("no tables to print cards for")
@@ -47,14 +45,9 @@ def write_question_cards(path: Path | str, tables: Sequence[str], *, event_name:
             raise UserError(_("A table label of more than {n} characters cannot go on a "
                               "question card (its QR code could not be scanned): {label}").format(
                 n=MAX_TABLE_LABEL, label=_fit(table, regular, 10, 200)))
-    width, height = A4
-    half = height / 2
-    canvas = Canvas(str(path), pagesize=A4)
-    canvas.setTitle(_("Question cards"))
-    canvas.setAuthor("Facilitator")
-    for index, table in enumerate(cards):
-        top = height if index % 2 == 0 else half
-        margin = 14 * mm
+
+    def draw(canvas: Any, table: str, top: float, width: float) -> None:
+        margin = CARD_MARGIN
         canvas.setFont(bold, 15)
         canvas.drawString(margin, top - 20 * mm, _("Question for the expert panel"))
         canvas.setFont(regular, 9.5)
@@ -69,24 +62,13 @@ def write_question_cards(path: Path | str, tables: Sequence[str], *, event_name:
         canvas.setFont(bold, size)
         canvas.drawRightString(width - margin - 36 * mm, top - 24 * mm,
                                _fit(heading, bold, size, 49 * mm))
-        draw_qr(canvas, table_code(table), width - margin - 30 * mm, top - 40 * mm, 30 * mm)
+        card_qr(canvas, table_code(table), top, width)
         canvas.setFont(regular, 10)
         canvas.drawString(margin, top - 40 * mm,
                           _("Write one question your table agreed on. One question per card."))
-        canvas.setLineWidth(0.6)
-        y = top - 52 * mm
-        for _line in range(8):
-            canvas.line(margin, y, width - margin, y)
-            y -= 10 * mm
+        y = ruled_lines(canvas, top - 52 * mm, width)
         canvas.rect(margin, y + 2 * mm, 5 * mm, 5 * mm)
         canvas.drawString(margin + 8 * mm, y + 3 * mm,
                           _("If there is no time to ask it, we would like a written answer."))
-        if index % 2 == 0 and index + 1 < len(cards):
-            canvas.setDash(4, 4)
-            canvas.setLineWidth(0.4)
-            canvas.line(8 * mm, half, width - 8 * mm, half)
-            canvas.setDash()
-        if index % 2 == 1 or index + 1 == len(cards):
-            canvas.showPage()
-    canvas.save()
-    return path
+
+    return write_cards(path, cards, draw, title=_("Question cards"))

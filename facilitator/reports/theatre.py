@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from facilitator.ballots import get_round
 from facilitator.i18n import _
 from facilitator.qa.model import table_code
-from facilitator.reports.ballots import draw_qr
+from facilitator.reports.cards import CARD_MARGIN, card_qr, ruled_lines, write_cards
 from facilitator.reports.fonts import register
 from facilitator.reports.layout import page_size as page_size_of
 from facilitator.reports.layout import ruled_table_style
@@ -209,44 +210,24 @@ def write_interventions_log(path: Path | str, store: EventStore, *, printed_at: 
 def write_idea_cards(path: Path | str, scenes: Sequence[Scene], *, event_name: str,
                      copies: int = 1) -> Path:
     """Idea cards, two per A4 sheet: the scene's QR code, lines to write one idea on."""
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
 
     regular, bold = register()
     cards = [s for s in scenes for _copy in range(max(copies, 1))]
     if not cards:
         raise ValueError("no scenes to print idea cards for")
-    width, height = A4
-    half = height / 2
-    canvas = Canvas(str(path), pagesize=A4)
-    canvas.setTitle(_("Idea cards"))
-    canvas.setAuthor("Facilitator")
-    margin = 14 * mm
-    for index, scene in enumerate(cards):
-        top = height if index % 2 == 0 else half
+
+    def draw(canvas: Any, scene: Scene, top: float, width: float) -> None:
         canvas.setFont(bold, 15)
-        canvas.drawString(margin, top - 20 * mm, _("Your idea for change"))
+        canvas.drawString(CARD_MARGIN, top - 20 * mm, _("Your idea for change"))
         canvas.setFont(regular, 9.5)
-        canvas.drawString(margin, top - 26 * mm, event_name[:80])
+        canvas.drawString(CARD_MARGIN, top - 26 * mm, event_name[:80])
         canvas.setFont(bold, 11)
-        canvas.drawString(margin, top - 33 * mm, scene.label[:70])
-        draw_qr(canvas, table_code(card_scan_code(scene.position)), width - margin - 30 * mm,
-                top - 40 * mm, 30 * mm)
+        canvas.drawString(CARD_MARGIN, top - 33 * mm, scene.label[:70])
+        card_qr(canvas, table_code(card_scan_code(scene.position)), top, width)
         canvas.setFont(regular, 10)
-        canvas.drawString(margin, top - 42 * mm,
+        canvas.drawString(CARD_MARGIN, top - 42 * mm,
                           _("What should change, and who could change it? One idea per card."))
-        canvas.setLineWidth(0.6)
-        y = top - 54 * mm
-        for _line in range(8):
-            canvas.line(margin, y, width - margin, y)
-            y -= 10 * mm
-        if index % 2 == 0 and index + 1 < len(cards):
-            canvas.setDash(4, 4)
-            canvas.setLineWidth(0.4)
-            canvas.line(8 * mm, half, width - 8 * mm, half)
-            canvas.setDash()
-        if index % 2 == 1 or index + 1 == len(cards):
-            canvas.showPage()
-    canvas.save()
-    return Path(path)
+        ruled_lines(canvas, top - 54 * mm, width)
+
+    return write_cards(path, cards, draw, title=_("Idea cards"))

@@ -17,6 +17,7 @@ from facilitator.ballots import Question, entitled_present, get_round
 from facilitator.clock import from_iso
 from facilitator.i18n import _
 from facilitator.people import Participant, get
+from facilitator.qa.model import merge_families
 from facilitator.results import count_round
 from facilitator.store import EventStore
 from facilitator.theatre.model import (
@@ -176,10 +177,7 @@ def proposals(store: EventStore, *, include_merged: bool = False) -> list[Propos
     """The proposals by number (those merged into another only with ``include_merged``),
     each with every card behind it."""
     rows = store.query("SELECT * FROM theatre_proposals ORDER BY id")
-    children: dict[int, list[int]] = defaultdict(list)
-    for r in rows:
-        if r["merged_into"] is not None:
-            children[int(r["merged_into"])].append(int(r["id"]))
+    families = merge_families((int(r["id"]), r["merged_into"]) for r in rows)
     by_proposal: dict[int, list[Card]] = defaultdict(list)
     for c in cards(store):
         if c.proposal_id is not None:
@@ -190,18 +188,12 @@ def proposals(store: EventStore, *, include_merged: bool = False) -> list[Propos
         firsts.setdefault(int(v["proposal_id"]), str(v["text"]))
         versions[int(v["proposal_id"])] += 1
 
-    def family(pid: int) -> list[int]:
-        out = [pid]
-        for child in children.get(pid, []):
-            out.extend(family(child))
-        return out
-
     result = []
     for r in rows:
         pid = int(r["id"])
         if r["merged_into"] is not None and not include_merged:
             continue
-        members = family(pid)
+        members = families[pid]
         behind = sorted((c for m in members for c in by_proposal[m]), key=lambda c: c.id)
         result.append(Proposal(pid, str(r["text"]), firsts.get(pid, str(r["text"])),
                                str(r["policy_area"]), str(r["body"]), r["merged_into"],
