@@ -64,6 +64,26 @@ def idea_body(t: PageText, action: str, form_key: str, store: EventStore, *,
     return "".join(parts)
 
 
+def refusal(t: PageText, store: EventStore, text: str, scene_id: int | None,
+            intervention_id: int | None) -> str:
+    """Why the desk would refuse this idea, in the phone's language ("" if it would not):
+    the op's own refusals are in the desk's language, so the page checks first."""
+    words = " ".join(text.split())
+    if not words:
+        return t("Write your idea first.")
+    if len(words) > MAX_TEXT:
+        return t("Your idea is longer than {n} characters; make it shorter.").format(
+            n=MAX_TEXT)
+    try:
+        if scene_id is not None:
+            theatre_queries.scene(store, scene_id)
+        if intervention_id is not None:
+            theatre_queries.intervention_row(store, intervention_id)
+    except TheatreError:
+        return t("What you chose under “Prompted by” is no longer there; choose again.")
+    return ""
+
+
 def route(store: EventStore, t: PageText, person: Participant, base: str, form_key: str,
           parts: Sequence[str], method: str, form: Mapping[str, str], query: str,
           html: Html, write: Callable[[Changes], None]) -> Reply | None:
@@ -86,14 +106,18 @@ def route(store: EventStore, t: PageText, person: Participant, base: str, form_k
             return 400, [], b""
         if len(text) > MAX_TEXT * 2:
             return 413, [], b""
-        try:
-            added = theatre_ops.add_card(store, text, source="phone", scene_id=scene_id,
-                                         intervention_id=intervention_id,
-                                         participant_id=person.id, actor=PHONE)
-        except TheatreError as exc:
-            return html(title, idea_body(t, action, form_key, store, error=exc.message,
-                                         text=text[:MAX_TEXT]), 422)
-        write(added.changes)
-        return 303, [("Location", f"{action}?sent=1")], b""
+        error = refusal(t, store, text, scene_id, intervention_id)
+        if not error:
+            try:
+                added = theatre_ops.add_card(store, text, source="phone", scene_id=scene_id,
+                                             intervention_id=intervention_id,
+                                             participant_id=person.id, actor=PHONE)
+            except TheatreError:
+                error = t("Your idea could not be sent. Please ask at the desk.")
+            else:
+                write(added.changes)
+                return 303, [("Location", f"{action}?sent=1")], b""
+        return html(title, idea_body(t, action, form_key, store, error=error,
+                                     text=text[:MAX_TEXT]), 422)
     sent = int("sent=1" in query)
     return html(title, idea_body(t, action, form_key, store, sent=sent), 200)
