@@ -238,20 +238,29 @@ def test_the_main_dialogs_are_translated_and_nothing_is_cut(
         window: MainWindow, qtbot: QtBot, request: pytest.FixtureRequest) -> None:
     from facilitator.ballots import list_rounds
     from facilitator.people import list_participants
-    from ui.pages.participants.dialogs import WalkInDialog
+    from facilitator.tables.plans import SeatingRules
+    from ui.pages.participants.dialogs import EditPersonDialog, RemovePersonDialog, WalkInDialog
     from ui.pages.qa.dialogs import ExpertsDialog
-    from ui.pages.voting.dialogs import PrintDialog, RoundDialog
+    from ui.pages.tables.constraints import ConstraintsDialog
+    from ui.pages.voting.dialogs import NoteDialog, PrintDialog, RoundDialog
 
     language = request.node.callspec.params["window"]
     store = window.store
     assert store is not None
     rounds = list_rounds(store)
+    people = list_participants(store)
+    columns = {"Area": ["North", "South"]}
     dialogs: list[QDialog] = [
-        WalkInDialog({"Area": ["North", "South"]}, window),
+        WalkInDialog(columns, window),
+        EditPersonDialog(people[0], columns, window),
+        RemovePersonDialog(people[0], [], window),
         RoundDialog(None, window),
         RoundDialog(rounds[0], window),
         PrintDialog(rounds[0], 30, [1], window),
-        ExpertsDialog(list_participants(store), set(), True, window),
+        NoteDialog(_("Close “{title}”").format(title=rounds[0].title),
+                   _("The figures agree. A note is optional."), False, window),
+        ExpertsDialog(people, set(), True, window),
+        ConstraintsDialog(SeatingRules(), people, columns, 3, 8, window),
     ]
     problems: list[str] = []
     for dialog in dialogs:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -174,12 +175,16 @@ class RemovePersonDialog(QDialog):
         ]
         self.message_label = QLabel("\n\n".join(lines))
         self.message_label.setWordWrap(True)
+        # A width to wrap at, and a dialog as tall as the wrapped text (it was cut off).
+        self.message_label.setMinimumWidth(
+            self.message_label.fontMetrics().averageCharWidth() * 60)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Remove"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(self.message_label)
         layout.addWidget(buttons)
 

@@ -31,6 +31,7 @@ from facilitator.i18n import _
 from facilitator.people import Participant
 from facilitator.tables.plans import PinRule, SeatingRules
 from facilitator.text import fold
+from ui.pages.participants.model import role_text
 from ui.widgets import error_label, ok_cancel
 
 
@@ -66,7 +67,7 @@ class PersonCombo(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for person in sorted(people, key=lambda p: fold(p.name)):
-            role = "" if person.role == "participant" else f" — {person.role}"
+            role = "" if person.role == "participant" else f" — {role_text(person.role)}"
             self.addItem(f"{person.name} ({person.ext_id}){role}", person.id)
         completer = QCompleter(self.model(), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
