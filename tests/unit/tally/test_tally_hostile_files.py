@@ -6,6 +6,7 @@ or a hang. Handmade cases for each class of problem, then a fuzz test over both 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import random
 import re
@@ -25,7 +26,9 @@ from facilitator.cli import main
 from facilitator.tally import pb as pb_module
 from facilitator.tally import stv
 from facilitator.tally.blt import MAX_CANDIDATES, parse_blt
+from facilitator.tally.condorcet import DecisionMethod, decide
 from facilitator.tally.errors import TallyInputError
+from facilitator.tally.meek import count_meek
 from facilitator.tally.pb import PbRule, count_pb, parse_pb
 from facilitator.tally.ranked import RankedBallot, RankedElection
 from facilitator.tally.stv import count_stv
@@ -246,7 +249,10 @@ def test_fuzzed_pb_files_count_or_refuse(text: str) -> None:
 @given(mutated(VALID_BLT))
 def test_fuzzed_blt_files_count_or_refuse(text: str) -> None:
     with contextlib.suppress(TallyInputError):
-        count_stv(parse_blt(text), seed=1)
+        election = parse_blt(text)
+        count_stv(election, seed=1)
+        count_meek(election)
+        decide(dataclasses.replace(election, seats=1), DecisionMethod.RANKED_PAIRS, seed=1)
 
 
 def _stage_by_stage_tie_break(self: Any, tied: Sequence[int], lowest: bool,
