@@ -4,8 +4,12 @@ follows it, and the page follows the tab), PB costs typed as people type them.""
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from facilitator.ballots import Kind, Question, QuestionError, create_round
@@ -13,7 +17,12 @@ from facilitator.store import EventStore
 from tests.ui.screens import save_screens
 from ui.bus import ChangeBus
 from ui.pages.voting import VotingPage
-from ui.pages.voting.dialogs import blank_draft, question_from_draft
+from ui.pages.voting.dialogs import (
+    PrintDialog,
+    PrintRequest,
+    blank_draft,
+    question_from_draft,
+)
 from ui.tasks import TaskRunner
 
 
@@ -72,3 +81,49 @@ def test_a_bad_cost_in_the_round_dialog_names_the_project() -> None:
     with pytest.raises(QuestionError) as refused:
         question_from_draft(draft)
     assert "“Youth club”" in refused.value.message and "p2" not in refused.value.message
+
+
+def test_print_papers_goes_to_the_print_dialog_one_page_a_paper(
+        qtbot: QtBot, demo_store: EventStore, tmp_path: Path) -> None:
+    """"Print papers…" sends the papers to the printer chosen in the system print dialog (a
+    seam here: a printer writing a PDF file); a PDF file stays one choice in the dialog."""
+    asked: list[tuple[str, str]] = []
+
+    def ask_printer(parent: QWidget, page_size: str, title: str) -> QPrinter | None:
+        asked.append((page_size, title))
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+        return printer
+
+    saved: list[str] = []
+    bus, tasks = ChangeBus(), TaskRunner()
+    page = VotingPage(demo_store, bus, tasks, ask_printer=ask_printer,
+                      ask_print=lambda parent, r, n, b: PrintRequest(3, None, "A4",
+                                                                     to_printer=True),
+                      choose_save=lambda parent, title, name: saved.append(name) or None)
+    page._keep = (bus, tasks)  # type: ignore[attr-defined]
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    created = create_round(demo_store, "Afternoon vote", (
+        Question.yes_no("Trams?"), Question.rank("Priority", ["Buses", "Trams", "Bikes"]),
+        Question.yes_no("Car-free Saturdays?")), actor="test")
+    bus.publish(created.changes)
+    page.select_round(created.round.id)
+    page.print_button.click()
+    qtbot.waitUntil(lambda: "sent to the printer" in page.banner.text(), timeout=30_000)
+    assert asked == [("A4", "Print ballot papers")] and saved == []
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == 3      # one page a paper
+    assert "3 papers (3 pages) sent to the printer" in page.banner.text()
+    tasks.wait()
+
+
+def test_the_print_papers_dialog_offers_printer_or_pdf(qtbot: QtBot,
+                                                       demo_store: EventStore) -> None:
+    created = create_round(demo_store, "R", (Question.yes_no("Q?"),), actor="test").round
+    dialog = PrintDialog(created, 10, [])
+    qtbot.addWidget(dialog)
+    assert dialog.request().to_printer                       # the print dialog by default
+    dialog.pdf_button.setChecked(True)
+    assert not dialog.request().to_printer

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -587,6 +588,8 @@ class PrintRequest:
     """New papers to print (0 when reprinting a batch)."""
     batch: int | None
     page_size: str
+    to_printer: bool = False
+    """True: on to the system's print dialog; False: saved as a PDF file."""
 
 
 class PrintDialog(QDialog):
@@ -604,11 +607,18 @@ class PrintDialog(QDialog):
         self.size_combo = QComboBox()
         self.size_combo.addItem(_("A4"), "A4")
         self.size_combo.addItem(_("US Letter"), "letter")
+        self.printer_button = QRadioButton(_("a &printer (the print dialog opens next)"))
+        self.pdf_button = QRadioButton(_("a P&DF file, to print later"))
+        self.printer_button.setChecked(True)
+        where = QVBoxLayout()
+        where.addWidget(self.printer_button)
+        where.addWidget(self.pdf_button)
         form = QFormLayout()
         form.addRow(_("Round:"), QLabel(ballot_round.title))
         form.addRow(_("&Print:"), self.what_combo)
         form.addRow(_("&How many:"), self.count_spin)
         form.addRow(_("Paper &size:"), self.size_combo)
+        form.addRow(_("Send to:"), where)
         buttons = ok_cancel(self, self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -619,7 +629,8 @@ class PrintDialog(QDialog):
     def request(self) -> PrintRequest:
         batch = self.what_combo.currentData()
         return PrintRequest(0 if batch is not None else self.count_spin.value(),
-                            batch, str(self.size_combo.currentData()))
+                            batch, str(self.size_combo.currentData()),
+                            to_printer=self.printer_button.isChecked())
 
     @classmethod
     def ask(cls, parent: QWidget | None, ballot_round: BallotRound, default_count: int,

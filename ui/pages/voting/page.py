@@ -16,11 +16,14 @@ Operator field (who keyed each paper, which double entry needs), else :data:`DES
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -43,13 +46,14 @@ from facilitator.ballots.errors import CodeError
 from facilitator.ballots.model import BallotRound, EntryResult, Paper
 from facilitator.changes import Changes
 from facilitator.errors import UserError
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 from facilitator.people import find_by_scan
 from facilitator.reports.ballots import write_ballot_papers
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
 from ui.pages.base import Page
 from ui.pages.common import SaveChooser
+from ui.pages.results.printing import ask_printer, print_pdf
 from ui.pages.voting.dialogs import (
     NoteDialog,
     PrintDialog,
@@ -68,6 +72,9 @@ MODES = ((FIRST, "Alt+1"), (SECOND, "Alt+2"), (DECISION, "Alt+3"), (HAND_OUT, "A
 RoundAsker = Callable[[QWidget, BallotRound | None], RoundDefinition | None]
 PrintAsker = Callable[[QWidget, BallotRound, int, list[int]], PrintRequest | None]
 NoteAsker = Callable[[QWidget, str, str, bool], str | None]
+PrinterAsker = Callable[[QWidget, str, str], QPrinter | None]
+"""The system print dialog (parent, page size, title): the printer chosen, or None."""
+PdfPrinter = Callable[[Path, QPrinter], int]
 
 
 def mode_name(mode: int) -> str:
@@ -98,6 +105,8 @@ class VotingPage(Page):
         ask_print: PrintAsker = PrintDialog.ask,
         ask_note: NoteAsker = NoteDialog.ask,
         choose_save: SaveChooser = choose_pdf_path,
+        ask_printer: PrinterAsker = ask_printer,
+        send_to_printer: PdfPrinter = print_pdf,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(store, bus, actor=actor, parent=parent)
@@ -105,6 +114,8 @@ class VotingPage(Page):
         self._tasks = tasks
         self._ask_round = ask_round
         self._ask_print = ask_print
+        self._ask_printer = ask_printer
+        self._send_to_printer = send_to_printer
         self._ask_note = ask_note
         self._choose_save = choose_save
         self._last_entry_id: int | None = None
@@ -451,9 +462,17 @@ class VotingPage(Page):
         if request is None:
             return
         suggested = f"{ballot_round.title} - papers.pdf".replace("/", "-")
-        path = self._choose_save(self, _("Save the ballot papers as"), suggested)
-        if path is None:
-            return
+        printer = None
+        if request.to_printer:  # the system's print dialog; the PDF is only a means
+            printer = self._ask_printer(self, request.page_size, _("Print ballot papers"))
+            if printer is None:
+                return
+            path = Path(tempfile.mkdtemp(prefix="facilitator-papers-")) / "papers.pdf"
+        else:
+            chosen = self._choose_save(self, _("Save the ballot papers as"), suggested)
+            if chosen is None:
+                return
+            path = chosen
         if request.batch is not None:
             papers, printing = queries.paper_codes(self.store, ballot_round.id,
                                                    request.batch), ballot_round
@@ -473,11 +492,26 @@ class VotingPage(Page):
             return write_ballot_papers(path, printing, papers, event_name=event_name,
                                        page_size=request.page_size)
 
-        self._tasks.run(work, lambda p: self._on_printed(p, len(papers)), self._on_print_failed)
+        self._tasks.run(work, lambda p: self._on_printed(p, len(papers), printer),
+                        self._on_print_failed)
 
-    def _on_printed(self, path: Path, count: int) -> None:
+    def _on_printed(self, path: Path, count: int, printer: QPrinter | None = None) -> None:
         self.printing = False
         self._update_controls()
+        if printer is not None:
+            try:
+                pages = self._send_to_printer(path, printer)
+            except UserError as exc:
+                self.refuse(exc.message)
+                return
+            finally:
+                shutil.rmtree(path.parent, ignore_errors=True)
+            self.banner.show_message(ngettext(
+                "✓ {n} paper ({pages} pages) sent to the printer. Hand it out, then scan it "
+                "here when it comes back.",
+                "✓ {n} papers ({pages} pages) sent to the printer. Hand them out, then scan "
+                "each returned paper here.", count).format(n=count, pages=pages), "ok")
+            return
         self.banner.show_message(_("✓ {n} papers written to {path}. Print them, then scan "
                                    "each returned paper here.").format(n=count, path=path), "ok")
 
