@@ -28,7 +28,12 @@ from facilitator.tables.compiled import Compiled, compile_problem
 from facilitator.tables.construct import seat_round
 from facilitator.tables.designs import Design, design_for
 from facilitator.tables.model import AllocationError, Plan, Problem
-from facilitator.tables.quality import PlanQuality, quality_of, reference_mean_l1
+from facilitator.tables.quality import (
+    PlanQuality,
+    quality_of,
+    reference_mean_l1,
+    repeat_lower_bound,
+)
 
 Stop = Literal["finished", "cancelled", "time limit", "target met", "no improvement"]
 
@@ -744,6 +749,9 @@ the room: there plain search struggles to reach no repeats; below it, search doe
 STALE_CYCLES = 4
 """With a time limit, stop after this many extra search cycles in a row found nothing better."""
 
+TABU_COST = 300
+"""A tabu move weighs every swap it looks at: count it as this many annealing steps."""
+
 
 def search(
     cp: Compiled,
@@ -880,6 +888,110 @@ def relabel(
     return best, done, stopped
 
 
+def tabu(
+    state: State,
+    rng: random.Random,
+    moves: int,
+    *,
+    deadline: float | None = None,
+    cancel: CancelFn | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    until: float | None = None,
+) -> tuple[list[list[int]], int, Stop]:
+    """Tabu search on the repeats of a dense room (the social golfer's neighbourhood, after
+    Dotú & Van Hentenryck): each move takes the best swap, in one round, of someone who
+    sits with a person met before and anyone at another table, except swaps that would
+    send someone straight back (tabu for a few moves) unless they give a new best plan.
+    After a long stretch without a better plan, a few random swaps shake it up.
+    For rooms without pins, clusters, pairs or closed tables (one person a unit).
+    """
+    cp = state.cp
+    rounds = list(state.free)
+    best = state.seats()
+    cost = best_cost = state.cost
+    if moves <= 0 or not rounds:
+        return best, 0, "finished"
+    ppl, met, unit_of = state.ppl, state.met, cp.unit_of
+    banned: dict[tuple[int, int, int], int] = {}
+    pace = _Pace(moves, until=until, deadline=deadline, cancel=cancel, clock=clock)
+    stopped: Stop = "finished"
+    done = stale = 0
+    for it in range(moves):
+        if it & 15 == 0:
+            halt = pace.halt(it)
+            if halt is not None:
+                stopped = halt
+                break
+        if not state.conflicted:
+            break
+        done = it + 1
+        people = state.conflicted
+        if len(people) > TABU_SAMPLE:
+            people = rng.sample(people, TABU_SAMPLE)
+        chosen: tuple[int, int, int, int, int] | None = None
+        chosen_d = math.inf
+        for x in people:
+            row = met[x]
+            for r in rounds:
+                tab = state.tab[r]
+                a = tab[x]
+                if not any(row[z] > 1 for z in ppl[r][a]):
+                    continue
+                for b in cp.available[r]:
+                    if b == a:
+                        continue
+                    for y in ppl[r][b]:
+                        d = state.swap_delta(r, x, y, a, b)
+                        if d is None or d > chosen_d:
+                            continue
+                        if ((banned.get((r, x, b), -1) > it or banned.get((r, y, a), -1) > it)
+                                and cost + d >= best_cost - 1e-9):
+                            continue
+                        if d < chosen_d or rng.random() < 0.5:
+                            chosen, chosen_d = (r, x, y, a, b), d
+        if chosen is None:
+            continue
+        r, x, y, a, b = chosen
+        d = state.swap_delta(r, x, y, a, b)
+        assert d is not None
+        state.apply(r, a, b, [unit_of[x]], [unit_of[y]], d)
+        tenure = TABU_TENURE[0] + rng.randrange(TABU_TENURE[1])
+        banned[r, x, a] = it + tenure
+        banned[r, y, b] = it + tenure
+        cost += d
+        if cost < best_cost - 1e-9:
+            best_cost, best, stale = cost, state.seats(), 0
+            continue
+        stale += 1
+        if stale >= TABU_STALE:
+            stale = 0
+            for _kick in range(TABU_KICK):
+                r = rounds[rng.randrange(len(rounds))]
+                x, y = rng.randrange(cp.n_active), rng.randrange(cp.n_active)
+                a, b = state.tab[r][x], state.tab[r][y]
+                if a != b:
+                    kick = state.swap_delta(r, x, y, a, b)
+                    if kick is not None:
+                        state.apply(r, a, b, [unit_of[x]], [unit_of[y]], kick)
+                        cost += kick
+    if cost < best_cost - 1e-9:
+        best = state.seats()
+    return best, done, stopped
+
+
+TABU_SAMPLE = 12
+"""At most this many people with a repeat are looked at per tabu move."""
+TABU_TENURE = (4, 12)
+"""A swapped person may not go back for 4 + 0..11 moves."""
+TABU_STALE, TABU_KICK = 300, 6
+"""After 300 moves without a better plan, 6 random swaps."""
+
+
+def _plain(cp: Compiled) -> bool:
+    c = cp.problem.constraints
+    return not (c.pins or c.clusters or c.apart or c.together or c.unavailable)
+
+
 def design_of(cp: Compiled) -> Design | None:
     """A constructed schedule with no repeat for this room, when the room allows one.
 
@@ -888,15 +1000,18 @@ def design_of(cp: Compiled) -> Design | None:
     the room (:data:`DESIGN_DENSITY`); sparser rooms reach no repeats by search, with a
     better balance.
     """
-    problem = cp.problem
-    c = problem.constraints
-    if c.pins or c.clusters or c.apart or c.together or c.unavailable:
+    if not _plain(cp):
         return None
-    n, tables, rounds = cp.n_active, cp.tables, cp.rounds
-    size = math.ceil(n / tables)
-    if rounds * (size - 1) < DESIGN_DENSITY * (n - 1):
+    if not _dense(cp):
         return None
-    return design_for(n, tables, rounds)
+    return design_for(cp.n_active, cp.tables, cp.rounds)
+
+
+def _dense(cp: Compiled) -> bool:
+    """Whether each person meets at least :data:`DESIGN_DENSITY` of the room."""
+    n = cp.n_active
+    size = math.ceil(n / cp.tables)
+    return cp.rounds * (size - 1) >= DESIGN_DENSITY * (n - 1)
 
 
 def seats_from_design(
@@ -996,6 +1111,15 @@ def allocate(
             cp, seats, free, final, rng, budget, deadline=deadline, until=deadline,
             progress=report.pass_progress, cancel=cancel, clock=clock, ramp=RAMP_FROM)
     quality = quality_of(cp, index_rounds(cp, best))
+    if (stopped == "finished" and design is None and tradeoff == "never" and _plain(cp)
+            and _dense(cp) and quality.repeat_pairs > repeat_lower_bound(problem)):
+        # A dense room with no known design: tabu search on the repeats.
+        state = State(cp, best, free, final)
+        best, more, stopped = tabu(state, rng, max(100, budget // TABU_COST),
+                                   deadline=deadline, cancel=cancel, clock=clock,
+                                   until=deadline)
+        done += more
+        quality = quality_of(cp, index_rounds(cp, best))
     report.better(quality)
     if stopped == "finished" and _target_met(problem, quality):
         stopped = "target met" if deadline is not None or design is not None else stopped

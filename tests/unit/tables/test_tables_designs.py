@@ -153,3 +153,21 @@ def test_the_repeat_floor_counts_partners_and_pigeonholes() -> None:
     assert floor(20, 2, n_tables=2) == 40  # two tables of 10 from two tables of 10
     assert floor(75, 3, table_size=10) == 11  # tables of 9–10 drawn from 8 tables
     assert floor(110, 4, table_size=8) == 0
+
+
+def test_tabu_search_takes_repeats_out_of_a_dense_room_without_a_design() -> None:
+    from facilitator.tables.construct import seat_round
+    from facilitator.tables.search import State, Weights, tabu
+
+    problem = Problem(golfers(24), rounds=6, n_tables=6)  # 6 is not a prime power
+    assert design_for(24, 6, 6) is None
+    cp = compile_problem(problem)
+    rng = random.Random(1)
+    seats = [seat_round(cp, r, rng) for r in range(6)]
+    start = quality_of(cp, index_rounds(cp, seats)).repeat_pairs
+    best, moves, stopped = tabu(State(cp, seats, range(6), Weights(mixing=100.0)), rng, 400)
+    after = quality_of(cp, index_rounds(cp, best))
+    assert stopped == "finished" and 0 < moves <= 400
+    assert after.repeat_pairs < start / 4
+    for row in best:
+        assert sorted(Counter(row).values()) == [4] * 6
