@@ -89,6 +89,10 @@ def find_by_scan(store: EventStore, scanned: str) -> Participant:
                 f"SELECT {_COLUMNS} FROM participants WHERE badge_code = ?", (code,))
     if row is None:
         row = store.query_one(f"SELECT {_COLUMNS} FROM participants WHERE ext_id = ?", (text,))
+    if row is None and match:  # a badge's voting link, but no one's current one
+        raise NotFoundError(_("This badge's QR code is not current: the badge was reissued "
+                              "or is from another event. Scan the new badge, or search by "
+                              "name."))
     if row is None:
         raise NotFoundError(
             _("No one in this event has the badge or ID '{code}'.").format(code=text[:60]))

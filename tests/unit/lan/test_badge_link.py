@@ -14,6 +14,7 @@ from facilitator.lan.model import badge_mismatch
 from facilitator.people import (
     BadgeLink,
     BadgeLinkError,
+    NotFoundError,
     badge_link,
     find_by_scan,
     list_participants,
@@ -117,3 +118,7 @@ def test_a_reissued_badge_gets_a_new_link(demo: EventStore) -> None:
     new_person = lan.reissue(demo, person.id, actor="test").participant
     new = next(b.link for b in badges_of(demo).people if b.badge_code == new_person.badge_code)
     assert old != new and new.endswith(new_person.token)
+    with pytest.raises(NotFoundError) as caught:  # the old badge at the desk: said so
+        find_by_scan(demo, old)
+    assert "not current" in caught.value.message
+    assert find_by_scan(demo, new).id == person.id
