@@ -3,7 +3,7 @@
 It opens the demo event, shows every page and the projector, writes a PDF (badges, with the
 bundled fonts) and reads its first QR code back from the page as Qt renders it (QtPdf +
 zxing-cpp), starts the phone server on 127.0.0.1 and fetches its join page and style sheet,
-and loads every compiled catalogue. Any exception or Qt warning fails it (exit 1, each
+loads every compiled catalogue and imports every module of facilitator and ui. Any exception or Qt warning fails it (exit 1, each
 problem on stderr). Run on the frozen app it proves the bundle holds what the app needs.
 """
 
@@ -82,6 +82,7 @@ def run(args: argparse.Namespace, make_app: Callable[[], object]) -> int:
             done.append(catalogues())
         except Exception as exc:
             problems.append(f"translations: {type(exc).__name__}: {exc}")
+        done.append(every_module(problems))
         window.close()
         app.processEvents()
         window.deleteLater()
@@ -156,6 +157,26 @@ def phone_server(store: EventStore, _folder: Path) -> None:
                     raise RuntimeError(f"GET {path} answered {reply.status}, {len(body)} bytes")
     finally:
         server.stop()
+
+
+def every_module(problems: list[str]) -> str:
+    """Import every module of facilitator and ui (a frozen build that missed one, or a
+    library one of them imports late, fails here rather than on the day)."""
+    import importlib
+    import pkgutil
+
+    import facilitator
+    import ui
+
+    names = [info.name for package in (facilitator, ui)
+             for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
+             if not info.name.endswith(".__main__")]
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:
+            problems.append(f"import {name}: {type(exc).__name__}: {exc}")
+    return f"{len(names)} modules imported"
 
 
 def catalogues() -> str:
