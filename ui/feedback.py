@@ -57,8 +57,11 @@ class FeedbackBanner(QLabel):
         return font
 
     def reserved_height(self) -> int:
-        """One line at the big size, with its padding: the banner's height, always."""
-        return QFontMetrics(self._font(BIG_POINTS)).height() + 2 * (PAD_V + BORDER)
+        """One line at the big size or two at the smallest, with the padding: the banner's
+        height, always (about what a one-line message took when the banner came and went)."""
+        one_big = QFontMetrics(self._font(BIG_POINTS)).height()
+        two_small = 2 * QFontMetrics(self._font(SMALL_POINTS[-1])).lineSpacing()
+        return max(one_big, two_small) + 2 * (PAD_V + BORDER)
 
     def _fit(self) -> None:
         """The biggest size at which the whole message fits in the reserved height."""

@@ -88,9 +88,9 @@ def initial_size(available: QSize) -> QSize:
 def ask_quit_during_vote(parent: QWidget, questions: list[str]) -> bool:
     """Whether to quit while phones can vote (``questions``: what is open to them)."""
     box = QMessageBox(QMessageBox.Icon.Warning, _("Phone voting is open"), ngettext(
-        "A question is open to phones: {questions}.",
-        "{n} questions are open to phones: {questions}.", len(questions)).format(
-            n=len(questions), questions="; ".join(questions)), parent=parent)
+        "A question is open to phones:\n{questions}",
+        "{n} questions are open to phones:\n{questions}", len(questions)).format(
+            n=len(questions), questions="\n".join(questions)), parent=parent)
     box.setInformativeText(_(
         "If you quit now, phones cannot vote until Facilitator is running again. The votes "
         "already cast are kept, and the question stays open: it takes votes again when you "
