@@ -39,11 +39,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from facilitator.theatre.demo import create_theatre_demo
 
         create_theatre_demo(args.event).close()
-    else:
-        from facilitator.polls.demo import add_demo_poll
-
-        with create_demo_event(args.event, with_votes=True) as store:
-            add_demo_poll(store)  # issue 16: a closed deliberative poll to print and explore
+    else:  # with the deliberative poll (issue 16), as the app's demo
+        create_demo_event(args.event, with_votes=True).close()
     print(_("Created the demo event at {path}.").format(path=args.event))
     return 0
 

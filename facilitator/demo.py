@@ -40,8 +40,9 @@ def create_demo_event(path: Path | str, clock: Clock | None = None, *,
     """Create the demo event at ``path``: the people imported, about two thirds arrived.
 
     ``with_votes`` adds a paper ballot round with one question of every kind and 48 papers
-    keyed in, so the Voting and Results pages have something to show (the app's demo does
-    this; tests start from the plainer event).
+    keyed in, so the Voting and Results pages have something to show, and a closed
+    deliberative poll (facilitator.polls.demo) for the Polls page (the app's demo does this;
+    tests start from the plainer event).
     """
     clock = clock or SystemClock()
     store = EventStore.create(path, _(DEMO_NAME), clock)
@@ -60,6 +61,9 @@ def create_demo_event(path: Path | str, clock: Clock | None = None, *,
             store.clock = real_clock
         if with_votes:
             sample_round(store, papers=48, title=_("Morning vote (demo)"))
+            from facilitator.polls.demo import add_demo_poll
+
+            add_demo_poll(store)  # issue 16: a closed deliberative poll to print and explore
     except BaseException:
         store.close()
         raise

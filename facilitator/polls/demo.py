@@ -107,8 +107,18 @@ def _answers(rng: random.Random, young: bool, after: bool, learn: float, base: f
 
 
 def add_demo_poll(store: EventStore, *, seed: int = 16, close: bool = True) -> int:
-    """Add the demo poll to an event (adding walk-ins up to 120 participants); its id."""
-    rng = random.Random(seed)
+    """Add the demo poll to an event (adding walk-ins up to 120 participants); its id.
+
+    One transaction around the ops (they nest), so the app's demo starts fast; closing the
+    poll, which rebuilds the file, comes after it."""
+    with store.transaction():
+        poll_id = _fill_demo_poll(store, random.Random(seed))
+    if close:
+        ops.close_poll(store, poll_id, actor=DEMO_ACTOR)
+    return poll_id
+
+
+def _fill_demo_poll(store: EventStore, rng: random.Random) -> int:
     people = [p for p in list_participants(store) if p.role == "participant" and p.active]
     for name in EXTRA_NAMES[:max(0, PANEL_SIZE - len(people))]:
         band = rng.choice(["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"])
@@ -137,6 +147,4 @@ def add_demo_poll(store: EventStore, *, seed: int = 16, close: bool = True) -> i
                     rng, young, False, 0.0, rng.gauss(6.2 if young else 3.8, 1.8)),
                     actor=DEMO_ACTOR)
         ops.close_wave(store, poll_id, actor=DEMO_ACTOR)
-    if close:
-        ops.close_poll(store, poll_id, actor=DEMO_ACTOR)
     return poll_id

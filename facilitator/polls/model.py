@@ -15,6 +15,7 @@ person answered, if they answered at least half of them.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -110,23 +111,25 @@ class Item:
         """The answer as stored, or :class:`PollError` naming the item."""
         if answer == DONT_KNOW:
             return DONT_KNOW
-        bad = PollError.said(N_("“{answer}” is not an answer to item {key}."),
-                             answer=answer, key=self.key)
         if self.kind == RANKING:
             if not isinstance(answer, list | tuple):
-                raise bad
+                raise self._not_an_answer(answer)
             ranked = tuple(answer)
             if (len(set(ranked)) != len(ranked) or not ranked
                     or any(not isinstance(x, int) or isinstance(x, bool)
                            or not 0 <= x < len(self.options) for x in ranked)):
-                raise bad
+                raise self._not_an_answer(answer)
             return ranked
         if not isinstance(answer, int) or isinstance(answer, bool):
-            raise bad
+            raise self._not_an_answer(answer)
         low, high = self.scale or (0, 1 if self.kind == YES_NO else len(self.options) - 1)
         if not low <= answer <= high:
-            raise bad
+            raise self._not_an_answer(answer)
         return answer
+
+    def _not_an_answer(self, answer: object) -> PollError:
+        return PollError.said(N_("“{answer}” is not an answer to item {key}."),
+                              answer=answer, key=self.key)
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,13 @@ def to_json(q: Questionnaire) -> str:
 
 def from_json(text: str) -> Questionnaire:
     """A questionnaire from its JSON (the stored definition, or a file an organiser wrote)."""
+    return _from_json(text)
+
+
+@functools.lru_cache(maxsize=32)
+def _from_json(text: str) -> Questionnaire:
+    # Every op reads its poll's definition; a questionnaire is frozen, so one parse serves
+    # every read of the same text (a refusal is not cached: it raises).
     try:
         data = json.loads(text)
         q = Questionnaire(

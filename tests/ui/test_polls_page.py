@@ -5,6 +5,7 @@ the report (read back with pypdf and rendered with QtPdf), export, and project."
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -21,6 +22,7 @@ from facilitator.polls.demo import demo_questionnaire
 from facilitator.polls.model import to_json
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
+from ui.context import AppContext
 from ui.pages.polls import PollsPage
 from ui.projector import ProjectorWindow
 
@@ -162,3 +164,24 @@ def test_the_projector_reveals_what_the_desk_chose(
     assert projector.views.currentWidget() is not projector.poll_view
     projector.close()
     page.close()
+
+
+def test_the_apps_demo_event_has_the_demo_poll(qtbot: QtBot, context: AppContext) -> None:
+    """"Try the demo" builds the event the 'demo' command builds: the closed demo poll is on
+    the Polls page, its table filled (one transaction for its answers: a quick start)."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    started = time.perf_counter()
+    window.open_demo()
+    took = time.perf_counter() - started
+    assert window.store is not None and window.store.path == context.demo_path
+    polls = queries.polls(window.store)
+    assert [(p.status, len(p.questionnaire.items)) for p in polls] == [("closed", 12)]
+    page = window.pages["polls"]
+    assert isinstance(page, PollsPage) and page.analysis is not None
+    assert page.analysis.n_pairs > 100 and page.table.rowCount() > 12
+    assert "Against the control sample" in page.control_label.text()
+    print(f"the app's demo event built in {took:.2f} s")
+    window.close()
