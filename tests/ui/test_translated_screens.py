@@ -48,8 +48,14 @@ LANGUAGES = ("en", "cy", "ar")
 KNOWN_CUT = {"plenarySpeaker": "plenary", "qaNow": "qa"}
 """Big wrapped labels cut at 1,366×768 in English too (the Plenary page's speaker line, the
 Q&A page's question being asked, where no panel exists yet): the pages' layout, not a
-language's; kept out of the clipping check, and the last test fails once they fit, so
-they are taken off this list."""
+language's; kept out of the clipping check, and test_the_known_cut_labels_are_still_cut_in_
+english fails once they fit, so they are taken off this list."""
+KNOWN_SQUEEZED = {"plenary", "qa", "RoundDialog"}
+"""Screens too full for 1,366×768 in English too, whose fields get less height than their
+text (the Plenary page's speaking box, the Q&A page's box of the question being asked, the
+round editor's decision rule): the screen's layout, not a language's. Their squeeze is not
+checked in the languages' tests; test_the_known_full_screens_fit_in_english (a strict
+xfail) fails once they fit."""
 
 
 @cache
@@ -144,6 +150,7 @@ def clipped(top: QWidget, known: bool = False) -> list[str]:
             continue
         if (widget.objectName() in KNOWN_CUT) != known:
             continue
+
         if isinstance(widget, QLabel) and widget.pixmap().isNull() and widget.text():
             text = widget.text()
             if "<" in text and ">" in text:
@@ -180,11 +187,30 @@ def event_data(window: MainWindow) -> set[str]:
     return data
 
 
+def squeezed(top: QWidget) -> list[str]:
+    """Fields, buttons and one-line labels given less height than their text needs."""
+    problems = []
+    for widget in top.findChildren(QWidget):
+        if not isinstance(widget, (QLabel, QAbstractButton, QComboBox, QLineEdit)) \
+                or not widget.isVisibleTo(top) or (isinstance(widget, QLabel)
+                                                   and widget.wordWrap()):
+            continue
+        if widget.height() < widget.sizeHint().height() - 4:
+            text = widget.currentText() if isinstance(widget, QComboBox) else \
+                widget.placeholderText() if isinstance(widget, QLineEdit) else widget.text()
+            problems.append(f"{type(widget).__name__} squeezed to {widget.height()} px high "
+                            f"(needs {widget.sizeHint().height()}): {plain(text)[:60]!r}")
+    return problems
+
+
 def check(top: QWidget, where: str, data: set[str]) -> list[str]:
     """Untranslated and clipped text in ``top`` (``data``: the event's own words, left out)."""
     problems = [f"{where}: {kind} shows {text[:90]!r} in English"
                 for kind, text in shown_texts(top) if text not in data and untranslated(text)]
-    return problems + [f"{where}: {p}" for p in clipped(top)]
+    problems += [f"{where}: {p}" for p in clipped(top)]
+    if not KNOWN_SQUEEZED & set(where.split()):
+        problems += [f"{where}: {p}" for p in squeezed(top)]
+    return problems
 
 
 def settle() -> None:
@@ -219,6 +245,13 @@ def test_every_page_and_the_projector_is_translated_and_nothing_is_cut(
         settle()
         problems += check(window, f"{language} {key}", data)
         save_screens(window, f"i18n-{language}-{key}", (SCREEN,))
+        for tabs in window.pages[key].findChildren(QTabWidget):
+            for index in range(1, tabs.count() if tabs.isVisibleTo(window) else 0):
+                tabs.setCurrentIndex(index)
+                settle()
+                problems += check(window, f"{language} {key} tab {index + 1}", data)
+                save_screens(window, f"i18n-{language}-{key}-tab{index + 1}", (SCREEN,))
+            tabs.setCurrentIndex(0)
     window.toggle_projector()
     settle()
     projector = window.projector
@@ -281,3 +314,26 @@ def test_the_known_cut_labels_are_still_cut_in_english(window: MainWindow) -> No
         settle()
         assert clipped(window, known=True), f"the {page} page's big label fits now: " \
             "take it off KNOWN_CUT"
+
+
+@pytest.mark.xfail(strict=True, reason="the Plenary and Q&A pages and the round editor hold "
+                   "more than 1,366x768 gives them, in English too (KNOWN_SQUEEZED)")
+@pytest.mark.parametrize("window", ["en"], indirect=True)
+def test_the_known_full_screens_fit_in_english(window: MainWindow, qtbot: QtBot) -> None:
+    from ui.pages.voting.dialogs import RoundDialog
+
+    problems = []
+    for page in ("plenary", "qa"):
+        window.show_page(page)
+        settle()
+        problems += squeezed(window)
+    assert window.store is not None
+    from facilitator.ballots import list_rounds
+
+    dialog = RoundDialog(list_rounds(window.store)[0], window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle()
+    problems += squeezed(dialog)
+    dialog.close()
+    assert not problems, "\n".join(problems)
