@@ -8,6 +8,9 @@ platform, with no external tool.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize
@@ -51,6 +54,21 @@ def print_pdf(pdf: Path, printer: QPrinter) -> int:
         painter.end()
         document.close()
     return pages
+
+
+def temporary_pdf_path(name: str) -> Path:
+    """Where to write a PDF that is only on its way to a printer: a folder of its own."""
+    return Path(tempfile.mkdtemp(prefix="facilitator-print-")) / name
+
+
+def print_temporary_pdf(path: Path, printer: QPrinter,
+                        send: Callable[[Path, QPrinter], int] = print_pdf) -> int:
+    """Put ``path`` (from :func:`temporary_pdf_path`) on ``printer`` with ``send``, then
+    remove its folder, printed or not; the number of pages sent. Raises UserError."""
+    try:
+        return send(path, printer)
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
 
 
 def ask_printer(parent: QWidget, page_size: str, title: str | None = None) -> QPrinter | None:

@@ -9,8 +9,6 @@ says tables changed, and show what :func:`~facilitator.tables.queries.plan_view`
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -47,7 +45,12 @@ from facilitator.tables.search import CancelFn, Progress, ProgressFn
 from facilitator.text import fold
 from ui.bus import ChangeBus
 from ui.pages.base import APP_ACTOR, Page
-from ui.pages.results.printing import ask_printer, print_pdf
+from ui.pages.results.printing import (
+    ask_printer,
+    print_pdf,
+    print_temporary_pdf,
+    temporary_pdf_path,
+)
 from ui.pages.tables.cards import (
     NO_SHOW,
     NOT_ARRIVED,
@@ -702,10 +705,9 @@ class TablesPage(Page):
         printer = self._ask_print(self, "A4", _("Print: {what}").format(what=title))
         if printer is None:
             return False
-        folder = Path(tempfile.mkdtemp(prefix="facilitator-print-"))
-        work = self._printout(kind, folder / suggested_name(kind, self.current_round()))
+        work = self._printout(kind, temporary_pdf_path(suggested_name(kind,
+                                                                      self.current_round())))
         if work is None:
-            shutil.rmtree(folder, ignore_errors=True)
             return False
         self.banner.show_message(_("Preparing {what} for the printer…").format(what=title),
                                  "info")
@@ -715,12 +717,10 @@ class TablesPage(Page):
 
     def _on_paper_ready(self, path: Path, printer: QPrinter) -> None:
         try:
-            pages = self._send_to_printer(path, printer)
+            pages = print_temporary_pdf(path, printer, self._send_to_printer)
         except UserError as exc:
             self.refuse(exc.message)
             return
-        finally:
-            shutil.rmtree(path.parent, ignore_errors=True)
         self.banner.show_message(ngettext("Sent {n} page to the printer.",
                                           "Sent {n} pages to the printer.", pages).format(
             n=pages), "ok", seconds=10)

@@ -16,8 +16,6 @@ Operator field (who keyed each paper, which double entry needs), else :data:`DES
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -53,7 +51,12 @@ from facilitator.store import EventStore
 from ui.bus import ChangeBus
 from ui.pages.base import Page
 from ui.pages.common import SaveChooser
-from ui.pages.results.printing import ask_printer, print_pdf
+from ui.pages.results.printing import (
+    ask_printer,
+    print_pdf,
+    print_temporary_pdf,
+    temporary_pdf_path,
+)
 from ui.pages.voting.dialogs import (
     NoteDialog,
     PrintDialog,
@@ -467,7 +470,7 @@ class VotingPage(Page):
             printer = self._ask_printer(self, request.page_size, _("Print ballot papers"))
             if printer is None:
                 return
-            path = Path(tempfile.mkdtemp(prefix="facilitator-papers-")) / "papers.pdf"
+            path = temporary_pdf_path("papers.pdf")
         else:
             chosen = self._choose_save(self, _("Save the ballot papers as"), suggested)
             if chosen is None:
@@ -500,12 +503,10 @@ class VotingPage(Page):
         self._update_controls()
         if printer is not None:
             try:
-                pages = self._send_to_printer(path, printer)
+                pages = print_temporary_pdf(path, printer, self._send_to_printer)
             except UserError as exc:
                 self.refuse(exc.message)
                 return
-            finally:
-                shutil.rmtree(path.parent, ignore_errors=True)
             self.banner.show_message(ngettext(
                 "✓ {n} paper ({pages} pages) sent to the printer. Hand it out, then scan it "
                 "here when it comes back.",
