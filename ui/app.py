@@ -198,7 +198,18 @@ def _smoke_test(args: argparse.Namespace) -> int:
     """Every page, the projector, a PDF and its QR code, the phone server: ui/smoke.py."""
     from ui.smoke import run
 
-    return run(args, _make_app)
+    def make_app() -> object:
+        app = _make_app()
+        if args.language:  # `--smoke-test --language ar`: the whole check in Arabic
+            from PySide6.QtWidgets import QApplication
+
+            from ui.language import apply_language
+
+            assert isinstance(app, QApplication)
+            apply_language(app, args.language)
+        return app
+
+    return run(args, make_app)
 
 
 if __name__ == "__main__":

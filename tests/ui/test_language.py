@@ -128,3 +128,21 @@ def test_the_language_is_not_changed_while_phones_vote(
     assert shown and "stop it on the Voting page" in shown[0]
     assert language() == "en" and saved_language(context.config_dir) is None
     save_language(context.config_dir, "en")
+
+
+@pytest.mark.slow
+def test_the_smoke_test_passes_in_arabic(tmp_path: Path) -> None:
+    """`facilitator --smoke-test --language ar`: every page, the projector, an Arabic PDF
+    read back and the phone server, right to left, with no Qt warning."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    result = subprocess.run([sys.executable, "-m", "ui.app", "--smoke-test", "--language", "ar",
+                             "--config-dir", str(tmp_path / "c"), "--data-dir",
+                             str(tmp_path / "d")],
+                            capture_output=True, text=True, cwd=root, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "smoke test passed" in result.stdout
