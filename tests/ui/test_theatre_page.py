@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QMimeData, QPoint, Qt
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from facilitator.ballots import Answer, enter, issue_codes
@@ -24,7 +24,10 @@ from facilitator.theatre import ops, queries
 from ui.bus import ChangeBus
 from ui.pages.theatre import TheatrePage
 from ui.pages.theatre.cards import CARD_MIME
+from ui.pages.voting.dialogs import PrintRequest
 from ui.projector import ProjectorWindow
+
+from ..scan import paper_codes_scanned
 
 SCENES = (("The job centre", "Jay, Advisor", "Jay is sanctioned"),
           ("The interview", "Jay, Manager", "No early bus"),
@@ -305,3 +308,76 @@ def test_one_verdict_everywhere(qtbot: QtBot, page: TheatrePage, clock: FakeCloc
         assert all(row["verdict"] == result.verdict for row in tracker
                    if row["proposal"] == item.number)
     projector.close()
+
+
+def test_paper_ballots_printed_and_keyed_on_the_theatre_page(
+        qtbot: QtBot, demo_store: EventStore, clock: FakeClock, tmp_path: Path,
+        seeded_codes: object) -> None:
+    """A proposal voted on paper: Print papers… writes its round's papers; each returned
+    paper is scanned (Ctrl+K), its mark keyed and saved from the keyboard; the vote closes
+    on those papers. No visit to the Voting page."""
+    asked: list[tuple[str, int, list[int]]] = []
+
+    def ask_print(parent: QWidget, ballot_round: object, count: int, batches: list[int]
+                  ) -> PrintRequest:
+        asked.append((getattr(ballot_round, "title", ""), count, batches))
+        return PrintRequest(count=5, batch=None, page_size="A4")
+
+    bus = ChangeBus()
+    page = TheatrePage(demo_store, bus, clock, ask_print=ask_print,
+                       choose_save=lambda parent, title, name: tmp_path / name)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)  # the keyboard shortcuts need an active window
+    store = page.store
+    ops.start_session(store, "Play", actor="t")
+    pid = ops.add_proposal(store, "Free bus passes for under-25s", actor="t").proposal_id
+    page.refresh()
+    page.step_combo.setFocus()
+    qtbot.keyClick(page.step_combo, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    assert page.vote_proposal_combo.hasFocus()
+    assert not page.paper_panel.print_button.isEnabled()  # no vote on paper yet
+    page.method_combo.setCurrentIndex(page.method_combo.findData("paper"))
+    qtbot.keyClick(page.vote_proposal_combo, Qt.Key.Key_V,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    vote = queries.vote(store, pid)
+    assert vote is not None and vote.round_id is not None
+    assert page.paper_panel.round_id == vote.round_id
+    assert page.paper_panel.print_button.isEnabled()
+
+    page.paper_panel.print_button.click()
+    pdf = tmp_path / f"Proposal {pid} - papers.pdf"
+    assert pdf.exists() and asked and asked[0][0] == f"Proposal {pid}"
+    assert "5 papers written" in page.banner.text()
+    assert "5 papers printed, 0 keyed" in page.paper_panel.status_label.text()
+    codes = paper_codes_scanned(pdf, tmp_path / "scan")
+    assert len(codes) == 5
+
+    # Key them back: 3 for, 1 against, 1 abstaining; a second scan of a paper is refused.
+    for code, mark in zip(codes, "12131", strict=True):
+        qtbot.keyClick(page.reword_edit, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+        assert page.paper_panel.scan_edit.hasFocus()
+        type_in(qtbot, page.paper_panel.scan_edit, code)
+        assert page.paper_panel.editor.hasFocus() and page.paper_panel.editor.loaded
+        qtbot.keyClick(page.paper_panel.editor, getattr(Qt.Key, f"Key_{mark}"))
+        if code == codes[0]:
+            QApplication.processEvents()  # lay the paper out before the picture
+            page.grab().save(str(tmp_path / "theatre-keying.png"))
+        qtbot.keyClick(page.paper_panel.editor, Qt.Key.Key_Return)
+        assert "saved" in page.banner.text()
+        assert page.paper_panel.scan_edit.hasFocus()
+    type_in(qtbot, page.paper_panel.scan_edit, codes[0])
+    assert "already" in page.banner.text() and not page.paper_panel.editor.loaded
+    assert "5 papers printed, 5 keyed" in page.paper_panel.status_label.text()
+
+    qtbot.keyClick(page.reword_edit, Qt.Key.Key_F9)
+    if page.close_note_edit.hasFocus():  # the figures ask for a note (no hand count)
+        type_in(qtbot, page.close_note_edit, "papers not counted at the door")
+    result = queries.outcome(store, pid)
+    assert result is not None and result.closed
+    assert (result.favour, result.against, result.passed) == (3, 1, True)
+    assert not page.paper_panel.print_button.isEnabled()
+    assert "closed" in page.paper_panel.status_label.text()
+    page.grab().save(str(tmp_path / "theatre-papers.png"))

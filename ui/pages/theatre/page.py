@@ -13,7 +13,8 @@ Four tabs, in the order of the evening, each usable from the keyboard alone:
 * **Vote** (Alt+3): reword and tag a proposal (every wording kept), put it to the vote on
   phones, paper or a show of hands with its rule (locked then), key in hands with who
   counted, close the vote (F9). F5 projects the proposal with its cards; F6 shows its
-  result there.
+  result there. A vote on paper has its papers printed and keyed on the same tab
+  (:mod:`ui.pages.theatre.papers`; Ctrl+K to the scan field).
 * **Commitments** (Alt+4): for an accepted proposal, who commits, their role and body, the
   action and a date, or why they cannot; Enter records it, F10 confirms the last one read
   back. Ctrl+P prints the "Proposals and commitments" PDF; the tracker and the log export.
@@ -73,6 +74,8 @@ from ui.bus import ChangeBus
 from ui.pages.base import APP_ACTOR, Page
 from ui.pages.common import SaveChooser, choose_save_path, save_export
 from ui.pages.theatre.cards import ITEM_ID, CardList, ProposalList, item_id
+from ui.pages.theatre.papers import PaperPanel, PrintAsker
+from ui.pages.voting.dialogs import PrintDialog
 
 RULES = (("simple", Fraction(1, 2)), ("60", Fraction(3, 5)), ("two_thirds", Fraction(2, 3)))
 
@@ -86,11 +89,13 @@ def rule_of(key: str) -> DecisionRule:
 class TheatrePage(Page):
     def __init__(self, store: EventStore, bus: ChangeBus, clock: Clock, *,
                  actor: str = APP_ACTOR, choose_save: SaveChooser = choose_save_path,
+                 ask_print: PrintAsker = PrintDialog.ask,
                  parent: QWidget | None = None) -> None:
         super().__init__(store, bus, actor=actor, parent=parent)
         self.title = _("Theatre")
         self._clock = clock
         self._choose_save = choose_save
+        self._ask_print = ask_print
 
         heading = QLabel(_("Legislative theatre"))
         heading.setObjectName("pageTitle")
@@ -358,7 +363,12 @@ class TheatrePage(Page):
         form.addRow(buttons)
         form.addRow(self.outcome_label)
         form.addRow(self.paper_note)
-        tab.setLayout(form)
+        self.paper_panel = PaperPanel(self, choose_save=self._choose_save,
+                                      ask_print=self._ask_print)
+        self.paper_panel.setMinimumWidth(400)
+        row = QHBoxLayout(tab)
+        row.addLayout(form, 3)
+        row.addWidget(self.paper_panel, 2)
 
         self.vote_proposal_combo.currentIndexChanged.connect(self._fill_vote)
         self.reword_edit.returnPressed.connect(self.reword)
@@ -454,6 +464,7 @@ class TheatrePage(Page):
         self.shortcut(_("Show the result"), "F6", self.show_result)
         self.shortcut(_("Confirm the commitment"), "F10", self.confirm_last)
         self.shortcut(_("Print proposals and commitments"), "Ctrl+P", self.print_pdf)
+        self.shortcut(_("Key paper ballots"), "Ctrl+K", self.key_papers)
 
     def _go(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
@@ -591,6 +602,7 @@ class TheatrePage(Page):
         if pid is None:
             self.outcome_label.setText(_("No proposal yet: draft one on the cards tab."))
             self.paper_note.setText("")
+            self.paper_panel.show_round(None)
             return
         item = queries.proposal(self.store, int(pid))
         if not self.reword_edit.hasFocus():
@@ -605,15 +617,18 @@ class TheatrePage(Page):
         self.method_combo.setEnabled(vote is None)
         self.rule_combo.setEnabled(vote is None)
         self.define_button.setEnabled(vote is None)
+        # The rule in full is under the result; the button keeps the page within 1366 px.
         self.define_button.setText(_("Put to the vote (Ctrl+Shift+V)") if vote is None else
-                                   _("Put to the vote: {rule}").format(
-                                       rule=vote.rule.describe()))
+                                   _("Put to the vote; its rule is locked"))
+        self.define_button.setToolTip(vote.rule.describe() if vote is not None else "")
         hands_open = vote is not None and vote.method == "hands" and not vote.closed
         for widget in (self.hands_for, self.hands_against, self.hands_abstain,
                        self.hands_note_edit):
             widget.setEnabled(hands_open)
         if vote is not None:
             self.method_combo.setCurrentIndex(self.method_combo.findData(vote.method))
+        self.paper_panel.show_round(vote.round_id if vote is not None and vote.method in
+                                    ("paper", "both") else None)
         try:
             result = queries.outcome(self.store, item.id)
         except UserError as exc:
@@ -627,9 +642,9 @@ class TheatrePage(Page):
                 f"{method_name(result.method)} ({state}): {result.counts_text}. "
                 f"{result.verdict}\n{result.rule_text}")
         self.paper_note.setText(
-            _("Paper ballots: print and key them on the Voting page (round “Proposal "
-              "{id}”).").format(id=item.id) if vote and vote.method in ("paper", "both")
-            else "")
+            _("Paper ballots: print and key them here (Ctrl+K) or on the Voting page (round "
+              "“Proposal {id}”).").format(id=item.id) if vote and vote.method in
+            ("paper", "both") else "")
 
     def _fill_commitments(self) -> None:
         self.commit_list.clear()
@@ -867,11 +882,17 @@ class TheatrePage(Page):
         closing note says why (the ballots' own rule), and the banner says so."""
         pid = self._proposal()
         note = self.close_note_edit.text()
-        if pid is not None and self.run(lambda: ops.close_vote(self.store, pid, note=note,
-                                                               actor=self.actor)):
+        if pid is not None and self.run(
+                lambda: ops.close_vote(self.store, pid, note=note, actor=self.actor),
+                _("The vote on proposal {id} is closed.").format(id=pid)):
             self.close_note_edit.clear()
         elif pid is not None:
             self.close_note_edit.setFocus()
+
+    def key_papers(self) -> None:
+        """Ctrl+K: to the Vote tab's scan field, to key the returned paper ballots."""
+        self.tabs.setCurrentIndex(2)
+        self.paper_panel.focus_scan()
 
     def project(self) -> None:
         pid = self._proposal()
