@@ -99,6 +99,23 @@ PER_OPTION = frozenset({Kind.RANK, Kind.SCORE, Kind.DOTS, Kind.JUDGMENT})
 """A number per option (a rank, a score, dots, a grade); digits are keyed option by option."""
 
 
+GRID_MAX_COLUMNS = 10
+
+
+def paper_grid(question: Question) -> tuple[int, ...] | None:
+    """The number each column of a question's grid on paper stands for (what is keyed), or
+    None when the paper has one box per option (a box to mark, or a number to write when the
+    values do not fit in a grid). Ranks, scores, dots and grades are marked in a grid, one
+    box per value, so a reader needs no handwriting (US ranked-choice ballots do the same)."""
+    if question.kind is Kind.JUDGMENT:
+        return tuple(range(1, len(question.grades) + 1))
+    if question.kind not in (Kind.RANK, Kind.SCORE, Kind.DOTS):
+        return None
+    low, high = question.value_range()
+    values = tuple(range(max(low, 1) if question.kind is Kind.DOTS else low, high + 1))
+    return values if 0 < len(values) <= GRID_MAX_COLUMNS else None
+
+
 def kind_name(kind: Kind) -> str:
     """The kind in plain words, for menus and printed sheets."""
     return {
@@ -518,9 +535,13 @@ class Question:
                              "{k}.")).format(k=k)
             return tr(N_("Choose every option you support.") if phone else
                       N_("Mark a cross (X) in the box of every option you support."))
+        grid = not phone and paper_grid(self) is not None  # a box per value (issue 17)
         if self.kind is Kind.RANK:
             text = tr(N_("Give your first choice the number 1, your second choice 2, and so "
                          "on (up to {last}). Rank as few or as many as you like.") if phone else
+                      N_("In the row of your first choice mark the box in column 1, for your "
+                         "second choice column 2, and so on (up to {last}): one mark in a row "
+                         "or a column. Rank as few or as many as you like.") if grid else
                       N_("Write 1 in the box of your first choice, 2 for your second, and so "
                          "on (up to {last}). Rank as few or as many as you like.")).format(
                              last=self.max_rank or n)
@@ -530,10 +551,14 @@ class Question:
         if self.kind is Kind.SCORE:
             return tr(N_("Give each option a score from {low} (lowest) to {high} (highest).")
                       if phone else
+                      N_("Give each option a score from {low} (lowest) to {high} (highest): "
+                         "mark ONE box in its row.") if grid else
                       N_("Write a score from {low} (lowest) to {high} (highest) in each box.")
                       ).format(low=self.score_min, high=self.score_max)
         if self.kind is Kind.DOTS:
             text = tr(N_("Share out {dots} dots among the options.") if phone else
+                      N_("You have {dots} dots: in each option's row mark the box of how many "
+                         "you give it ({dots} in all, at most).") if grid else
                       N_("You have {dots} dots: write in each box how many you give that "
                          "option ({dots} in all, at most).")).format(dots=self.dots)
             if self.max_dots_per_option:

@@ -23,6 +23,21 @@ from facilitator.ballots.questions import PER_OPTION, Kind, Question, Translate,
 from facilitator.i18n import DOMAIN, N_
 from facilitator.i18n import language as ui_language
 from facilitator.paths import resource_path
+from facilitator.reports.ballot_layout import (
+    MARKER,
+    MARKER_CELLS,
+    MAX_PAGES,
+    Corner,
+    MarkBox,
+    PageLayout,
+    PaperLayout,
+    grid_labels,
+    grid_values,
+    marker_bits,
+    marker_id,
+    marker_origin,
+    size_name,
+)
 from facilitator.reports.fonts import register
 from facilitator.reports.layout import page_size as page_size_of
 
@@ -47,6 +62,7 @@ GREY = (0.35, 0.38, 0.43)
 RULE = (0.6, 0.63, 0.68)
 
 Draw = Callable[[Any], None]
+MAX_MARKED_PAGE = MAX_PAGES - 1  # later pages repeat the last number: read by hand
 
 
 def translator(language: str | None) -> Translate:
@@ -146,6 +162,8 @@ class _Layout:
         self.styles = styles
         self.tr = tr
         self.pages: list[list[Draw]] = [[]]
+        self.boxes: list[list[MarkBox]] = [[]]  # where the reader looks (ballot_layout)
+        self.question_index = 0
         self.y = self.top
 
     def _para(self, text: str, style: Any, width: float) -> tuple[Any, float]:
@@ -157,7 +175,13 @@ class _Layout:
 
     def _new_page(self) -> None:
         self.pages.append([])
+        self.boxes.append([])
         self.y = self.top
+
+    def _mark_box(self, option: int, column: int, x: float, y: float, w: float,
+                  h: float) -> None:
+        self.pages[-1].append(partial(_box_at, x, y, w, h))
+        self.boxes[-1].append(MarkBox(self.question_index, option, column, x, y, w, h))
 
     def _room(self, needed: float) -> None:
         if self.y - needed < self.bottom and self.y < self.top:
@@ -188,6 +212,7 @@ class _Layout:
         self._put(para, x, h)
 
     def question(self, number: int, q: Question) -> None:
+        self.question_index = number - 1
         title, th = self._para(f"{number}. {q.text}", self.styles.question, self.inner)
         how = q.how_to_vote(self.tr)  # the one wording, as on the phone and the editor
         decided = q.decided_by(self.tr)  # the rule is on the paper, fixed before any vote
@@ -207,7 +232,7 @@ class _Layout:
             self.y -= 1 * MM
             self._flow(note[0], MARGIN, self.inner)
         self.y -= self.gap
-        if q.kind is Kind.JUDGMENT:
+        if grid_values(q) is not None:
             self._grid(q)
         else:
             self._rows(q)
@@ -216,9 +241,10 @@ class _Layout:
         self.pages[-1].append(partial(_hline_at, MARGIN, self.width - MARGIN, y))
 
     def _options_height(self, q: Question) -> float:
-        if q.kind is Kind.JUDGMENT:
+        if grid_values(q) is not None:
             label_w, col = self._grid_columns(q)
-            head = max(self._para(g, self.styles.grade, col - 2 * MM)[1] for g in q.grades)
+            head = max(self._para(g, self.styles.grade, col - 2 * MM)[1]
+                       for g in grid_labels(q))
             box = min(self.box, col - 4 * MM)
             return head + 2 * MM + sum(
                 max(box, self._para(o, self.styles.option, label_w - 3 * MM)[1]) + self.gap
@@ -228,16 +254,16 @@ class _Layout:
                    for o in q.options)
 
     def _label_width(self, q: Question) -> float:
-        box_w = self.box * (1.5 if q.kind in PER_OPTION else 1)
+        box_w = self.box * (1.5 if q.kind in PER_OPTION and grid_values(q) is None else 1)
         cost_w = 32 * MM if q.kind is Kind.BUDGET else 0
         return self.inner - box_w - 5 * MM - cost_w
 
     def _grid_columns(self, q: Question) -> tuple[float, float]:
         label_w = min(70 * MM, self.inner * 0.38)
-        return label_w, (self.inner - label_w) / len(q.grades)
+        return label_w, (self.inner - label_w) / len(grid_labels(q))
 
     def _rows(self, q: Question) -> None:
-        number_box = q.kind in PER_OPTION
+        number_box = q.kind in PER_OPTION  # a number to write: more values than a grid holds
         box, gap = self.box, self.gap
         box_w = box * (1.5 if number_box else 1)
         label_x = MARGIN + box_w + 5 * MM
@@ -252,15 +278,14 @@ class _Layout:
             cost = format_amount(q.projects[index].cost) if q.kind is Kind.BUDGET else ""
             if row > top - self.bottom:  # taller than a page: box at the top, text flows on
                 box_y = top - box
-                self.pages[-1].append(partial(_box_at, MARGIN, box_y, box_w, box))
+                self._mark_box(index, 0, MARGIN, box_y, box_w, box)
                 if cost:
                     self.pages[-1].append(partial(_right_text_at, self.width - MARGIN,
                                                   box_y + box / 2 - 4, cost))
                 self._flow(para, label_x, label_w)
                 self.y -= gap
                 continue
-            self.pages[-1].append(
-                partial(_box_at, MARGIN, box_y, box_w, box))
+            self._mark_box(index, 0, MARGIN, box_y, box_w, box)
             self._put(para, label_x, (row - gap) / 2 + h / 2)
             if cost:
                 self.pages[-1].append(partial(_right_text_at, self.width - MARGIN,
@@ -269,7 +294,7 @@ class _Layout:
 
     def _grid(self, q: Question) -> None:
         label_w, col = self._grid_columns(q)
-        heads = [self._para(g, self.styles.grade, col - 2 * MM) for g in q.grades]
+        heads = [self._para(g, self.styles.grade, col - 2 * MM) for g in grid_labels(q)]
         head_h = max(h for _p, h in heads)
 
         def header() -> None:
@@ -283,8 +308,8 @@ class _Layout:
         self._room(head_h + self.box + 6 * MM)
         header()
         box, gap = min(self.box, col - 4 * MM), self.gap
-        for option in q.options:
-            para, h = self._para(option, self.styles.option, label_w - 3 * MM)
+        for option, text in enumerate(q.options):
+            para, h = self._para(text, self.styles.option, label_w - 3 * MM)
             row = max(box, h) + gap
             if self.y - row < self.bottom:
                 self._new_page()
@@ -293,15 +318,15 @@ class _Layout:
             box_y = top - (row - gap) / 2 - box / 2
             if row > top - self.bottom:  # taller than a page: boxes at the top, text flows on
                 box_y = top - box
-                for i in range(len(q.grades)):
+                for i in range(len(heads)):
                     x = MARGIN + label_w + i * col + (col - box) / 2
-                    self.pages[-1].append(partial(_box_at, x, box_y, box, box))
+                    self._mark_box(option, i, x, box_y, box, box)
                 self._flow(para, MARGIN, label_w - 3 * MM)
                 self.y -= gap
                 continue
-            for i in range(len(q.grades)):
+            for i in range(len(heads)):
                 x = MARGIN + label_w + i * col + (col - box) / 2
-                self.pages[-1].append(partial(_box_at, x, box_y, box, box))
+                self._mark_box(option, i, x, box_y, box, box)
             self._put(para, MARGIN, (row - gap) / 2 + h / 2)
             self.y = top - row
 
@@ -366,6 +391,90 @@ def _right_text(canvas: Any, x: float, y: float, text: str) -> None:
     canvas.restoreState()
 
 
+@dataclass
+class _Paper:
+    """A round's paper laid out once: the header's paragraphs and each page's drawing steps
+    and mark boxes (:func:`paper_layout` and :func:`write_ballot_papers` share it)."""
+
+    width: float
+    height: float
+    size: str
+    tr: Translate
+    title: tuple[Any, float]
+    event: tuple[Any, float]
+    instructions: tuple[Any, float] | None
+    pages: list[list[Draw]]
+    boxes: list[list[MarkBox]]
+
+
+def _lay_out_paper(ballot_round: BallotRound, event_name: str, page_size: str) -> _Paper:
+    width, height = page_size_of(page_size)
+    tr = translator(ballot_round.language)
+    styles = _styles()
+    text_w = width - 2 * MARGIN - QR_SIZE - 8 * MM
+    layout = _Layout(width, height, styles, tr)
+    # The header has a fixed height: a long event name or title is cut with an ellipsis,
+    # and instructions that do not fit there open the first page instead.
+    title = layout._para(_lines(ballot_round.title, styles.title, text_w, 2), styles.title,
+                         text_w)
+    event = layout._para(_lines(event_name, styles.small, text_w, 1), styles.small, text_w)
+    instructions = (layout._para(ballot_round.instructions, styles.body, text_w)
+                    if ballot_round.instructions else None)
+    if instructions is not None and (
+            event[1] + title[1] + instructions[1] + 3 * MM > HEADER - 2 * MM):
+        instructions = None  # too long for the header: they open the first page instead
+
+    def lay_out(density: int) -> _Layout:
+        layout = _Layout(width, height, _styles(density), tr, density)
+        if ballot_round.instructions and instructions is None:
+            layout._flow(layout._para(ballot_round.instructions, styles.body,
+                                      layout.inner)[0], MARGIN, layout.inner)
+        for number, question in enumerate(ballot_round.questions, start=1):
+            layout.question(number, question)
+        return layout
+
+    def pages(layout: _Layout) -> int:
+        return sum(1 for p in layout.pages if p) or 1
+
+    chosen = lay_out(0)
+    for density in range(1, len(DENSITIES)):
+        if pages(chosen) == 1:
+            break
+        tighter = lay_out(density)  # one sheet a paper if the questions fit, set tighter
+        if pages(tighter) == 1:
+            chosen = tighter
+    kept = [i for i, p in enumerate(chosen.pages) if p] or [0]
+    return _Paper(width, height, size_name(page_size), tr, title, event, instructions,
+                  [chosen.pages[i] for i in kept], [chosen.boxes[i] for i in kept])
+
+
+def paper_layout(ballot_round: BallotRound, *, event_name: str,
+                 page_size: str = "A4") -> PaperLayout:
+    """Where the markers, the QR code and every mark box of ``ballot_round``'s paper are:
+    what :func:`write_ballot_papers` prints, recomputed by the reader from the questions."""
+    paper = _lay_out_paper(ballot_round, event_name, page_size)
+    qr = (paper.width - MARGIN - QR_SIZE, paper.height - MARGIN - QR_SIZE, QR_SIZE)
+    return PaperLayout(paper.width, paper.height, paper.size,
+                       tuple(PageLayout(tuple(b)) for b in paper.boxes), qr)
+
+
+def draw_marker(canvas: Any, marker: int, x: float, y: float, size: float) -> None:
+    """ArUco marker ``marker`` (``DICT_4X4_250``) with its lower-left corner at (x, y): a
+    black square with the white cells cut out, drawn as vectors."""
+    cell = size / MARKER_CELLS
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.setFillColorRGB(1, 1, 1)
+    path = canvas.beginPath()
+    for r, row in enumerate(marker_bits(marker)):
+        for c, white in enumerate(row):
+            if white:
+                path.rect(x + (c + 1) * cell, y + size - (r + 2) * cell, cell, cell)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
 def write_ballot_papers(
     path: Path | str,
     ballot_round: BallotRound,
@@ -383,40 +492,14 @@ def write_ballot_papers(
 
     regular, bold = register()
     path = Path(path)
-    width, height = page_size_of(page_size)
-    tr = translator(ballot_round.language)
-    styles = _styles()
-    text_w = width - 2 * MARGIN - QR_SIZE - 8 * MM
-    layout = _Layout(width, height, styles, tr)
-    # The header has a fixed height: a long event name or title is cut with an ellipsis,
-    # and instructions that do not fit there open the first page instead.
-    title, title_h = layout._para(_lines(ballot_round.title, styles.title, text_w, 2),
-                                  styles.title, text_w)
-    event, event_h = layout._para(_lines(event_name, styles.small, text_w, 1),
-                                  styles.small, text_w)
-    instructions = (layout._para(ballot_round.instructions, styles.body, text_w)
-                    if ballot_round.instructions else None)
-    if instructions is not None and (
-            event_h + title_h + instructions[1] + 3 * MM > HEADER - 2 * MM):
-        instructions = None  # too long for the header: they open the first page instead
-
-    def lay_out(density: int) -> list[list[Draw]]:
-        layout = _Layout(width, height, _styles(density), tr, density)
-        if ballot_round.instructions and instructions is None:
-            layout._flow(layout._para(ballot_round.instructions, styles.body,
-                                      layout.inner)[0], MARGIN, layout.inner)
-        for number, question in enumerate(ballot_round.questions, start=1):
-            layout.question(number, question)
-        return [p for p in layout.pages if p] or [[]]
-
-    pages = lay_out(0)
-    for density in range(1, len(DENSITIES)):
-        if len(pages) == 1:
-            break
-        tighter = lay_out(density)  # one sheet a paper if the questions fit, set tighter
-        if len(tighter) == 1:
-            pages = tighter
+    paper_ = _lay_out_paper(ballot_round, event_name, page_size)
+    width, height, tr, pages = paper_.width, paper_.height, paper_.tr, paper_.pages
+    title, title_h = paper_.title
+    event, event_h = paper_.event
+    instructions = paper_.instructions
     secret = tr(N_("Do not write your name on this paper. Put it in the ballot box."))
+    how = tr(N_("Use a pen. A cross (X), a tick or a filled box all count. "
+                "Made a mistake? Ask for a new paper."))
 
     canvas = Canvas(str(path), pagesize=(width, height), pageCompression=1)
     canvas.setTitle(ballot_round.title)
@@ -425,6 +508,9 @@ def write_ballot_papers(
     for paper in papers:
         code = pretty(paper.code)
         for page_no, steps in enumerate(pages, start=1):
+            for corner in Corner:  # the reader's corner marks (ballot_layout)
+                marker = marker_id(corner, min(page_no - 1, MAX_MARKED_PAGE), paper_.size)
+                draw_marker(canvas, marker, *marker_origin(corner, width, height), MARKER)
             top = height - MARGIN
             y = top - event_h
             event.drawOn(canvas, MARGIN, y)
@@ -452,6 +538,8 @@ def write_ballot_papers(
             for step in steps:
                 step(canvas)
             canvas.setFont(regular, 9)
+            canvas.setFillColorRGB(*INK)
+            canvas.drawString(MARGIN, MARGIN + 6.5 * MM, how)
             canvas.setFillColorRGB(*GREY)
             canvas.drawString(MARGIN, MARGIN + 2 * MM, secret)
             canvas.drawRightString(width - MARGIN, MARGIN + 2 * MM,

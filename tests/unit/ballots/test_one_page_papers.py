@@ -68,7 +68,7 @@ def test_boxes_stay_large_at_every_density() -> None:
 
 
 @pytest.mark.parametrize("questions", [three_questions, rehearsal_questions])
-def test_the_margins_stay_blank_for_corner_marks(
+def test_the_margins_hold_only_the_corner_marks(
         demo: EventStore, tmp_path: Path, questions: object) -> None:
     r, papers = open_round(demo, 1, questions=questions())  # type: ignore[operator]
     pdf = write_ballot_papers(tmp_path / "p.pdf", r, papers, event_name=demo.name)
@@ -79,5 +79,16 @@ def test_the_margins_stay_blank_for_corner_marks(
         page = image.convert("L")
     band = int(MARGIN * dpi / 72) - 2  # a pixel or two of anti-aliasing
     w, h = page.size
+    # Issue 17 prints its corner markers there, and nothing else.
+    from PIL import ImageDraw
+
+    from facilitator.reports.ballot_layout import MARKER, Corner, marker_corners
+
+    scale = dpi / 72
+    for corner in Corner:
+        (x0, y0), _tr, (x1, y1), _bl = marker_corners(corner, w / scale, h / scale)
+        ImageDraw.Draw(page).rectangle((x0 * scale - 2, y0 * scale - 2, x1 * scale + 2,
+                                        y1 * scale + 2), fill=255)
+    assert MARKER < MARGIN
     for box in ((0, 0, w, band), (0, h - band, w, h), (0, 0, band, h), (w - band, 0, w, h)):
         assert page.crop(box).getextrema()[0] > 245, f"ink in the margin {box}"

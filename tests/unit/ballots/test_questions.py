@@ -136,7 +136,7 @@ def test_how_to_vote_speaks_per_kind_on_paper_and_on_phones() -> None:
     assert paper[Kind.YES_NO] == "Mark ONE box with a cross (X)."
     assert phone[Kind.YES_NO] == "Choose one."
     assert "at most 2" in paper[Kind.APPROVAL] and phone[Kind.APPROVAL] == "Choose up to 2."
-    assert "Write 1" in paper[Kind.RANK] and "number 1" in phone[Kind.RANK]
+    assert "column 1" in paper[Kind.RANK] and "number 1" in phone[Kind.RANK]  # a grid
     assert "5 dots" in paper[Kind.DOTS] and "5 dots" in phone[Kind.DOTS]
     assert "ONE grade" in paper[Kind.JUDGMENT] and phone[Kind.JUDGMENT] == \
         "Give each option one grade."
