@@ -256,7 +256,8 @@ def test_control_sample_keyed_from_the_keyboard_and_reported(
     calming = next(c for c in analysis.control if c.variable.key == "calming")
     assert calming.n_control == 4 and calming.n_panel == 8
     assert "Against the control sample (wave 2" in page.control_label.text()
-    assert f"control {calming.control:.2f} (n=4)" in page.control_label.text()
+    assert f"{calming.panel:.2f} against {calming.control:.2f}" in page.control_label.text()
+    assert "panel n = 8, control n = 4" in page.control_label.text()
 
     page.save_chooser = lambda _parent, _title, suggested: tmp_path / suggested
     pdf = page.print_report()

@@ -206,8 +206,6 @@ class PollsPage(Page):
         self.scan_edit.setObjectName("scanField")
         self.scan_edit.setClearButtonEnabled(True)
         self.scan_edit.setAccessibleName(_("Scan a questionnaire page"))
-        self.scan_edit.setPlaceholderText(_("Scan a page's QR code (or type it) and press "
-                                            "Enter"))
         self.scan_edit.returnPressed.connect(self.scan)
         scan_row.addWidget(self.scan_edit, 1)
         self.correct_box = QCheckBox(_("Correct a page keyed already"))
@@ -325,6 +323,13 @@ class PollsPage(Page):
         is_open = poll is not None and poll.status == OPEN
         self.print_forms_button.setEnabled(poll is not None and poll.status != CLOSED)
         self.scan_edit.setEnabled(is_open)
+        if poll is not None and poll.status == CLOSED:
+            hint = _("The poll is closed: no more answers are keyed.")
+        elif not is_open:
+            hint = _("Open the first wave, then scan the pages handed back here.")
+        else:
+            hint = _("Scan a page's QR code (or type it) and press Enter")
+        self.scan_edit.setPlaceholderText(hint)
         self.control_button.setEnabled(is_open)
         self.control_wave_spin.setEnabled(is_open)
         if poll is not None:
@@ -533,16 +538,25 @@ class PollsPage(Page):
 
 
 def control_text(analysis: Analysis) -> str:
-    """The unpaired comparison with the control sample, one part per index (the printed
-    report has every row)."""
-    rows = [c for c in analysis.control if c.variable.index is not None] or list(
-        analysis.control)
+    """The unpaired comparison with the control sample, for the indices (the printed report
+    has every row): panel against control, the difference with its stars (Welch)."""
+    rows = [c for c in analysis.control if c.panel is not None and c.control is not None]
+    rows = [c for c in rows if c.variable.index is not None] or rows
     if not rows:
         return ""
-    parts = [_("{measure}: panel {panel} (n={n}), control {control} (n={m}), "
-               "difference {difference}").format(
-        measure=c.variable.label, panel=fmt(c.panel), n=c.n_panel, control=fmt(c.control),
-        m=c.n_control, difference=fmt_change(c.difference) + stars(p_of(c.test)))
-        for c in rows]
-    return _("Against the control sample (wave {n}, unpaired, Welch's t-test): ").format(
-        n=analysis.after_wave) + "; ".join(parts) + "."
+    sizes = {(c.n_panel, c.n_control) for c in rows}
+    one_size = len(sizes) == 1
+    parts = []
+    for c in rows:
+        figures = _("{panel} against {control}, {difference}").format(
+            panel=fmt(c.panel), control=fmt(c.control),
+            difference=fmt_change(c.difference) + stars(p_of(c.test)))
+        if not one_size:
+            figures += " " + _("(n = {n} and {m})").format(n=c.n_panel, m=c.n_control)
+        parts.append(f"{c.variable.label} {figures}")
+    head = _("Against the control sample (wave {w}, unpaired, Welch's t-test)").format(
+        w=analysis.after_wave)
+    if one_size:
+        n, m = next(iter(sizes))
+        head += " " + _("— panel n = {n}, control n = {m}").format(n=n, m=m)
+    return head + ": " + "; ".join(parts) + "."
