@@ -267,3 +267,39 @@ def test_control_sample_keyed_from_the_keyboard_and_reported(
     streets = next(c for c in analysis.control if c.variable.key == "streets")
     assert f"{streets.difference:+.2f}" in text
     page.close()
+
+
+def test_the_keyer_takes_two_digit_boxes(qtbot: QtBot) -> None:
+    """10 on a 0–10 scale, box 11 and "don't know" (box 13) of a 12-option list, rank 11 of
+    12: the first digit waits for a second only where one can follow."""
+    from facilitator.polls.model import CHOICE, LIKERT_5, SCALE_10
+    from ui.pages.polls.keying import FormKeyer
+
+    options = tuple(f"Option {n}" for n in range(1, 13))
+    items = (Item("a", "Scale", SCALE_10), Item("b", "Long list", CHOICE, options),
+             Item("c", "Likert", LIKERT_5), Item("d", "Long list again", CHOICE, options),
+             Item("e", "Long ranking", RANKING, options), Item("f", "Scale again", SCALE_10))
+    keyer = FormKeyer()
+    qtbot.addWidget(keyer)
+    keyer.load("test", items, range(1, 7))
+    keys: Keys = ["1", "0",  # a = 10
+                  "1", "1",  # b = option 11
+                  "1",  # c = 1 on the Likert scale: no second digit can follow, on at once
+                  "1", "3",  # d = box 13: don't know
+                  # e: option 1 ranked 11; option 2 ranked 1 (↓ keeps the waiting 1 and
+                  # moves to option 3); option 3 ranked 2 (no rank 20: on at once)
+                  "1", "1", "1", Qt.Key.Key_Down, "2"]
+    for key in keys:
+        if isinstance(key, Qt.Key):
+            qtbot.keyClick(keyer, key)
+        else:
+            qtbot.keyClicks(keyer, key)
+    keyed = keyer.keyed
+    assert keyed[:4] == [10, 10, 1, DONT_KNOW]
+    assert keyed[4] == {0: 11, 1: 1, 2: 2}
+    # "1" then "5" on a scale: 15 is no box, so the 1 stands and 5 goes to the next item.
+    keyer.load("test", (items[0], items[5]), (1, 2))
+    for ch in "15":
+        qtbot.keyClicks(keyer, ch)
+    assert keyer.keyed == [1, 5]
+    assert keyer.answers() == {"a": 1, "f": 5}

@@ -2,11 +2,13 @@
 
 Keys, the same for every page, in the order the boxes are printed:
 
-* a 0–10 or 1–5 scale: the number ticked (10 is typed 1 then 0; after a 1 the next item
-  waits for a second digit, so a 1 followed by a 0 on the next item needs Tab between);
+* a 0–10 or 1–5 scale: the number ticked;
 * yes/no: 1 yes, 2 no; a choice or a knowledge question: the number of the box ticked;
   on both, the box after the last option (3 on a yes/no) is "don't know", 0 no answer;
 * a ranking: the rank written in each option's box, option by option (0 none);
+* a number of two digits (10 on a 0–10 scale, box 11 of a long list) is typed as two: when
+  a second digit could follow, the first waits for it (a digit that cannot follow, Tab or
+  any other key keeps the first), so a 1 then a 0 for the next item needs Tab between;
 * / don't know · Delete, Backspace or . no answer · ↑ ↓ options of a ranking;
 * Tab, PageDown or + the next item; Shift+Tab, PageUp or - the previous one;
 * Enter saves the page, Esc puts it aside.
@@ -30,9 +32,7 @@ from facilitator.polls.model import (
     CHOICE,
     DONT_KNOW,
     KNOWLEDGE,
-    LIKERT_5,
     RANKING,
-    SCALE_10,
     YES_NO,
     Answer,
     Item,
@@ -60,7 +60,7 @@ class FormKeyer(QWidget):
         self.keyed: list[Keyed] = []
         self.current = 0
         self.option = 0
-        self._waiting_one = False
+        self._pending: int | None = None
         self.header = QLabel()
         self.header.setObjectName("ballotHeader")
         self.header.setWordWrap(True)
@@ -100,7 +100,7 @@ class FormKeyer(QWidget):
         self.items, self.numbers = tuple(items), tuple(numbers)
         self.keyed = [_keyed_of(item, (answers or {}).get(item.key)) for item in self.items]
         self.current = self.option = 0
-        self._waiting_one = False
+        self._pending = None
         self.header.setText(header)
         self.header.setVisible(True)
         for _item in self.items:
@@ -176,7 +176,7 @@ class FormKeyer(QWidget):
         if len(text) == 1 and text.isascii() and text.isdigit():
             self._digit(int(text))
             return
-        self._waiting_one = False
+        self._pending = None
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.save_requested.emit()
         elif key == Qt.Key.Key_Escape:
@@ -203,53 +203,72 @@ class FormKeyer(QWidget):
     def item(self) -> Item:
         return self.items[self.current]
 
-    def _digit(self, digit: int) -> None:
+    def _limit(self) -> int:
+        """The largest number the digits can type for the current item (its last box)."""
         item = self.item
-        if self._waiting_one:
-            self._waiting_one = False
-            if digit == 0:
-                self._set(10)
-                self._move(1)
+        if item.scale is not None:
+            return item.scale[1]
+        if item.kind == YES_NO:
+            return 3
+        return len(item.options) + (0 if item.kind == RANKING else 1)
+
+    def _digit(self, digit: int) -> None:
+        """A digit: the box ticked, or a rank. When a second digit could follow (10 on a
+        0–10 scale, box 11 of a long list) the first waits for it; any other key, or a digit
+        that cannot follow, keeps the first and goes on."""
+        if self._pending is not None:
+            first, self._pending = self._pending, None
+            if self._apply(first * 10 + digit):
+                self._advance()
                 return
-            self._move(1)  # the 1 stands; this digit belongs to the next item
-            if self.current == len(self.items) - 1 and self.item is item:
-                return
-            item = self.item
-        if item.kind == SCALE_10:
-            self._set(digit)
-            if digit == 1:
-                self._waiting_one = True
+            at = (self.current, self.option)
+            self._advance()  # the first digit stands; this one belongs to the next box
+            if (self.current, self.option) == at:
                 self._render(self.current)
-            else:
-                self._move(1)
-        elif item.kind == LIKERT_5:
-            if 1 <= digit <= 5:
-                self._set(digit)
-                self._move(1)
-        elif item.kind == RANKING:
+                return
+        if digit and digit * 10 <= self._limit() and self._apply(digit):
+            self._pending = digit
+            self._render(self.current)
+        elif self._apply(digit):
+            self._advance()
+
+    def _apply(self, number: int) -> bool:
+        """Key ``number`` for the current item (or ranking option); False if no box has it."""
+        item = self.item
+        if item.kind == RANKING:
+            if number > len(item.options):
+                return False
             current = self.keyed[self.current]
             ranks = dict(current) if isinstance(current, dict) else {}
-            if digit:
-                ranks[self.option] = digit
+            if number:
+                ranks[self.option] = number
             else:
                 ranks.pop(self.option, None)
             self._set(ranks or None)
-            if self.option + 1 < len(item.options):
-                self._move_option(1)
-            else:
-                self._move(1)
+        elif item.scale is not None:
+            low, high = item.scale
+            if not low <= number <= high:
+                return False
+            self._set(number)
         else:
-            boxes = 2 if item.kind == YES_NO else len(item.options)
-            if digit > boxes + 1:
-                return
-            if digit == 0:
+            boxes = self._limit() - 1
+            if number > boxes + 1:
+                return False
+            if number == 0:
                 self._set(None)
-            elif digit == boxes + 1:
+            elif number == boxes + 1:
                 self._set(DONT_KNOW)
             elif item.kind == YES_NO:
-                self._set(1 if digit == 1 else 0)
+                self._set(1 if number == 1 else 0)
             else:
-                self._set(digit - 1)
+                self._set(number - 1)
+        return True
+
+    def _advance(self) -> None:
+        """On to the next box to key: a ranking's next option, else the next item."""
+        if self.item.kind == RANKING and self.option + 1 < len(self.item.options):
+            self._move_option(1)
+        else:
             self._move(1)
 
     def _set(self, value: Keyed) -> None:
@@ -260,13 +279,14 @@ class FormKeyer(QWidget):
         self.changed.emit()
 
     def _move_option(self, step: int) -> None:
+        self._pending = None
         if self.item.kind != RANKING:
             return
         self.option = max(0, min(len(self.item.options) - 1, self.option + step))
         self._render(self.current)
 
     def _move(self, step: int) -> None:
-        self._waiting_one = False
+        self._pending = None
         target = max(0, min(len(self.items) - 1, self.current + step))
         before, self.current, self.option = self.current, target, 0
         self._render(before)
@@ -297,8 +317,9 @@ class FormKeyer(QWidget):
             style = "background:#fde68a;" if here else ""
             cells.append(f"<span style='{style}'><b>{mark}</b> {escape(label)}</span>")
         state = _("no answer") if keyed is None else ""
-        if active and self._waiting_one:
-            state = _("a 0 now makes it 10")
+        if active and self._pending is not None:
+            state = _("{n} — a second digit may follow (Tab: keep {n})").format(
+                n=self._pending)
         title_style = "background:#fde68a;" if active else ""
         text = (f"<div style='{title_style}'><b>{self.numbers[index]}.</b> "
                 f"{escape(item.text)}</div><div>{' &nbsp; '.join(cells)}"
