@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
             "voting": VotingPage(store, self.bus, self.tasks),
             "results": ResultsPage(store, self.bus),
             "theatre": TheatrePage(store, self.bus, self.context.clock),
-            "polls": PollsPage(store, self.bus),
+            "polls": PollsPage(store, self.bus, tasks=self.tasks),
         }
         for number, key in enumerate(PAGE_KEYS, start=1):
             self.stack.addWidget(self.pages[key])

@@ -131,7 +131,12 @@ def test_paper_forms_printed_scanned_keyed_and_reconciled_on_the_page(
     page.forms_spin.setValue(3)
     page.save_chooser = lambda _parent, _title, suggested: tmp_path / suggested
     pdf = page.print_forms()
-    assert pdf is not None and len(PdfReader(pdf).pages) == 3 * 2 * 3
+    assert pdf is not None and page.printing and not page.print_forms_button.isEnabled()
+    assert page.tasks.wait()
+    qtbot.waitUntil(lambda: not page.printing)  # written off the GUI thread
+    assert "✓ 3 paper packets written" in page.banner.text()
+    assert page.print_forms_button.isEnabled()
+    assert len(PdfReader(pdf).pages) == 3 * 2 * 3
     codes = form_codes_scanned(pdf, tmp_path / "scan")
     pages = [parse_form_qr(c) for c in codes]
     a, b, c = sorted({p.code for p in pages}, key=[p.code for p in pages].index)

@@ -63,6 +63,7 @@ from ui.flow import flow_row
 from ui.pages.base import Page
 from ui.pages.common import SaveChooser, choose_save_path, save_export
 from ui.pages.polls.keying import FormKeyer
+from ui.tasks import TaskRunner
 
 OpenChooser = Callable[[QWidget, str], Path | None]
 COLUMNS = (N_("Item"), N_("n"), N_("Before"), N_("After"), N_("Change"),
@@ -78,10 +79,13 @@ def choose_open_path(parent: QWidget, title: str) -> Path | None:
 
 class PollsPage(Page):
     def __init__(self, store: EventStore, bus: ChangeBus, *,
-                 now: Callable[[], datetime] | None = None,
+                 now: Callable[[], datetime] | None = None, tasks: TaskRunner | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(store, bus, parent=parent)
         self._now = now or store.clock.now
+        self.tasks = tasks or TaskRunner(self)
+        """Writes the paper forms off the GUI thread (120 packets take seconds)."""
+        self.printing = False
         self.save_chooser: SaveChooser = choose_save_path
         self.open_chooser: OpenChooser = choose_open_path
         self.confirm: Callable[[str], bool] = self._confirm
@@ -321,7 +325,8 @@ class PollsPage(Page):
 
     def _fill_paper(self, poll: Poll | None) -> None:
         is_open = poll is not None and poll.status == OPEN
-        self.print_forms_button.setEnabled(poll is not None and poll.status != CLOSED)
+        self.print_forms_button.setEnabled(poll is not None and poll.status != CLOSED
+                                           and not self.printing)
         self.scan_edit.setEnabled(is_open)
         if poll is not None and poll.status == CLOSED:
             hint = _("The poll is closed: no more answers are keyed.")
@@ -431,8 +436,10 @@ class PollsPage(Page):
     # -- paper forms ----------------------------------------------------------------------------
 
     def print_forms(self) -> Path | None:
+        """New packet codes, then their PDF written off the GUI thread; the banner says
+        when it is ready. The path chosen, or None."""
         poll = self._poll()
-        if poll is None:
+        if poll is None or self.printing:
             return None
         path = self.save_chooser(self, _("Print paper forms"), "poll-forms.pdf")
         if path is None:
@@ -441,8 +448,29 @@ class PollsPage(Page):
         printed = self.run(lambda: ops.print_forms(self.store, poll.id, count, actor=self.actor))
         if printed is None:
             return None
-        return save_export(self.banner, path, lambda p: write_paper_forms(
-            p, self.store.name, poll.id, poll.questionnaire, printed.codes))
+        name, codes = self.store.name, printed.codes
+        self.printing = True
+        self.print_forms_button.setEnabled(False)
+        self.banner.show_message(_("Writing {n} paper packets…").format(n=len(codes)), "info")
+        self.tasks.run(lambda: write_paper_forms(path, name, poll.id, poll.questionnaire, codes),
+                       lambda written: self._on_forms_written(written, len(codes)),
+                       self._on_forms_failed)
+        return path
+
+    def _on_forms_written(self, path: Path, count: int) -> None:
+        self.printing = False
+        self._fill_paper(self._poll())
+        self.banner.show_message(_("✓ {n} paper packets written to {path}. Print them; scan "
+                                   "each page handed back here.").format(n=count, path=path),
+                                 "ok")
+
+    def _on_forms_failed(self, exc: Exception) -> None:
+        self.printing = False
+        self._fill_paper(self._poll())
+        error = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        self.banner.show_message(_("The paper forms could not be written: {error}. Their "
+                                   "codes are kept: print again for new ones.").format(
+            error=error), "error")
 
     def focus_scan_field(self) -> None:
         self.scan_edit.setFocus()
