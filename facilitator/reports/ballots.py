@@ -524,7 +524,9 @@ def write_ballot_papers(
             qr_x = width - MARGIN - QR_SIZE
             qr_y = top - QR_SIZE
             draw_qr(canvas, paper.code, qr_x, qr_y, QR_SIZE)
-            canvas.setFont(bold, 15)
+            # as wide as the QR code at most: a code of wide letters (W, M) must not run
+            # into the margin, where the corner markers are
+            canvas.setFont(bold, min(15, 15 * QR_SIZE / canvas.stringWidth(code, bold, 15)))
             canvas.setFillColorRGB(*INK)
             canvas.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 6 * MM, code)
             canvas.setFont(regular, 9)
