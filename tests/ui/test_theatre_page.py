@@ -347,7 +347,9 @@ def test_paper_ballots_printed_and_keyed_on_the_theatre_page(
     assert page.paper_panel.round_id == vote.round_id
     assert page.paper_panel.print_button.isEnabled()
 
-    page.paper_panel.print_button.click()
+    with qtbot.waitSignal(page.paper_panel.papers_written, timeout=60_000):
+        page.paper_panel.print_button.click()  # written off the GUI thread
+        assert not page.paper_panel.print_button.isEnabled()
     pdf = tmp_path / f"Proposal {pid} - papers.pdf"
     assert pdf.exists() and asked and asked[0][0] == f"Proposal {pid}"
     assert "5 papers written" in page.banner.text()

@@ -76,6 +76,7 @@ from ui.pages.common import SaveChooser, choose_save_path, save_export
 from ui.pages.theatre.cards import ITEM_ID, CardList, ProposalList, item_id
 from ui.pages.theatre.papers import PaperPanel, PrintAsker
 from ui.pages.voting.dialogs import PrintDialog
+from ui.tasks import TaskRunner
 
 RULES = (("simple", Fraction(1, 2)), ("60", Fraction(3, 5)), ("two_thirds", Fraction(2, 3)))
 
@@ -89,13 +90,14 @@ def rule_of(key: str) -> DecisionRule:
 class TheatrePage(Page):
     def __init__(self, store: EventStore, bus: ChangeBus, clock: Clock, *,
                  actor: str = APP_ACTOR, choose_save: SaveChooser = choose_save_path,
-                 ask_print: PrintAsker = PrintDialog.ask,
+                 ask_print: PrintAsker = PrintDialog.ask, tasks: TaskRunner | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(store, bus, actor=actor, parent=parent)
         self.title = _("Theatre")
         self._clock = clock
         self._choose_save = choose_save
         self._ask_print = ask_print
+        self.tasks = tasks or TaskRunner(self)
 
         heading = QLabel(_("Legislative theatre"))
         heading.setObjectName("pageTitle")
@@ -363,7 +365,7 @@ class TheatrePage(Page):
         form.addRow(buttons)
         form.addRow(self.outcome_label)
         form.addRow(self.paper_note)
-        self.paper_panel = PaperPanel(self, choose_save=self._choose_save,
+        self.paper_panel = PaperPanel(self, self.tasks, choose_save=self._choose_save,
                                       ask_print=self._ask_print)
         self.paper_panel.setMinimumWidth(400)
         row = QHBoxLayout(tab)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from facilitator.ballots import FIRST, BallotRound, Paper, PaperCode, get_round, ops, queries
@@ -25,6 +26,7 @@ from ui.pages.base import Page
 from ui.pages.common import SaveChooser
 from ui.pages.voting.dialogs import PrintDialog, PrintRequest
 from ui.pages.voting.editor import BallotEditor
+from ui.tasks import TaskRunner
 
 PrintAsker = Callable[[QWidget, BallotRound, int, list[int]], PrintRequest | None]
 """``(parent, round, default count, batches printed) -> what to print`` (the dialog)."""
@@ -33,14 +35,19 @@ PrintAsker = Callable[[QWidget, BallotRound, int, list[int]], PrintRequest | Non
 class PaperPanel(QGroupBox):
     """The chosen proposal's paper ballots: print, then scan and key each returned one."""
 
-    def __init__(self, page: Page, *, choose_save: SaveChooser,
+    papers_written = Signal(object)
+    """Emitted with the PDF's path once the papers are written (off the GUI thread)."""
+
+    def __init__(self, page: Page, tasks: TaskRunner, *, choose_save: SaveChooser,
                  ask_print: PrintAsker = PrintDialog.ask,
                  parent: QWidget | None = None) -> None:
         super().__init__(_("Paper ballots"), parent)
         self._page = page
+        self._tasks = tasks
         self._choose_save = choose_save
         self._ask_print = ask_print
         self.round_id: int | None = None
+        self.printing = False
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.print_button = QPushButton(_("Print papers…"))
@@ -75,8 +82,8 @@ class PaperPanel(QGroupBox):
         self.round_id = round_id
         ballot_round = get_round(self._page.store, round_id) if round_id is not None else None
         open_ = ballot_round is not None and not ballot_round.is_closed
-        for widget in (self.print_button, self.scan_edit):
-            widget.setEnabled(open_)
+        self.print_button.setEnabled(open_ and not self.printing)
+        self.scan_edit.setEnabled(open_)
         if not open_:
             self.scan_edit.clear()
         if ballot_round is None:
@@ -98,8 +105,9 @@ class PaperPanel(QGroupBox):
     # -- printing ----------------------------------------------------------------------------
 
     def print_papers(self) -> Path | None:
-        """New papers for the round (or a batch again), written to a PDF to print."""
-        if self.round_id is None:
+        """New papers for the round (or a batch again), written to a PDF to print, off the
+        GUI thread (200 papers take seconds): :attr:`papers_written` says when."""
+        if self.round_id is None or self.printing:
             return None
         store = self._page.store
         ballot_round = get_round(store, self.round_id)
@@ -121,17 +129,31 @@ class PaperPanel(QGroupBox):
             if issued is None:
                 return None
             papers, ballot_round = list(issued.papers), issued.round
-        try:
-            write_ballot_papers(path, ballot_round, papers, event_name=store.name,
-                                page_size=request.page_size)
-        except OSError as exc:
-            self._page.refuse(_("The papers could not be written: {error}").format(
-                error=exc.strerror or exc))
-            return None
+        self.printing = True
+        self.print_button.setEnabled(False)
+        self._page.banner.show_message(_("Writing {n} papers to {file}…").format(
+            n=len(papers), file=path.name), "info")
+        printing, event_name, count = ballot_round, store.name, len(papers)
+
+        def work() -> Path:
+            return write_ballot_papers(path, printing, papers, event_name=event_name,
+                                       page_size=request.page_size)
+
+        self._tasks.run(work, lambda done: self._printed(done, count), self._print_failed)
+        return path
+
+    def _printed(self, path: Path, count: int) -> None:
+        self.printing = False
+        self.show_round(self.round_id)
         self._page.banner.show_message(
             _("✓ {n} papers written to {path}. Print them, then scan each returned paper "
-              "here.").format(n=len(papers), path=path), "ok")
-        return path
+              "here.").format(n=count, path=path), "ok")
+        self.papers_written.emit(path)
+
+    def _print_failed(self, exc: Exception) -> None:
+        self.printing = False
+        self.show_round(self.round_id)
+        self._page.refuse(_("The papers could not be written: {error}").format(error=exc))
 
     # -- keying ------------------------------------------------------------------------------
 
