@@ -146,3 +146,31 @@ def test_the_smoke_test_passes_in_arabic(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=root, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "smoke test passed" in result.stdout
+
+
+@pytest.mark.parametrize("direction", [Qt.LayoutDirection.LeftToRight,
+                                       Qt.LayoutDirection.RightToLeft])
+def test_result_bars_grow_from_the_reading_side(qtbot: QtBot,
+                                                direction: Qt.LayoutDirection) -> None:
+    """Right to left, a result's bars start on the right (the labels are on the right)."""
+    from fractions import Fraction
+
+    from PySide6.QtGui import QColor
+
+    from facilitator.results.model import Line
+    from ui.pages.results.view import BarChart
+
+    chart = BarChart()
+    qtbot.addWidget(chart)
+    chart.setLayoutDirection(direction)
+    chart.resize(600, 40)
+    chart.set_lines((Line("نعم", Fraction(1), Fraction(1, 4)),))
+    image = chart.grab().toImage()
+    label_w, figure_w = 600 * 0.32, 600 * 0.2
+    bar_w = 600 - label_w - figure_w - 16
+    start, end = label_w + 8 + 3, label_w + 8 + bar_w - 3  # inside the track, left to right
+    if direction == Qt.LayoutDirection.RightToLeft:
+        start, end = 600 - start, 600 - end
+    blue = QColor("#3b82f6")
+    assert image.pixelColor(int(start), 20) == blue  # the filled quarter
+    assert image.pixelColor(int(end), 20) != blue  # the empty rest of the track

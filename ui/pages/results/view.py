@@ -62,24 +62,31 @@ class BarChart(QWidget):
             shares = [line.value / top for line in self.lines]
         ink = QColor("#f9fafb" if self.dark else "#111827")
         track = QColor("#374151" if self.dark else "#e5e7eb")
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+        def box(x: float, y: float, w: float, h: float) -> QRectF:
+            """A rectangle laid out left to right, mirrored when the window is right to left
+            (labels on the right, bars growing leftwards; text alignment flips by itself)."""
+            return QRectF(self.width() - x - w if rtl else x, y, w, h)
+
         for i, line in enumerate(self.lines):
             y = i * row
             painter.setPen(ink)
-            text_rect = QRectF(0, y, label_w, row)
+            text_rect = box(0, y, label_w, row)
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter
                              | Qt.AlignmentFlag.AlignRight,
                              painter.fontMetrics().elidedText(
                                  ("✔ " if line.winner else "") + line.label,
                                  Qt.TextElideMode.ElideRight, int(label_w)))
-            painter.fillRect(QRectF(bar_x, y + row * 0.2, bar_w, row * 0.6), track)
+            painter.fillRect(box(bar_x, y + row * 0.2, bar_w, row * 0.6), track)
             share = shares[i] or 0
             colour = QColor("#16a34a" if line.winner else "#3b82f6")
-            painter.fillRect(QRectF(bar_x, y + row * 0.2, bar_w * float(min(share, 1)),
-                                    row * 0.6), colour)
+            painter.fillRect(box(bar_x, y + row * 0.2, bar_w * float(min(share, 1)),
+                                 row * 0.6), colour)
             figure = number_text(line)
             if line.share is not None:
                 figure += f"  ({format_share(line.share)})"
-            painter.drawText(QRectF(bar_x + bar_w + 8, y, figure_w, row),
+            painter.drawText(box(bar_x + bar_w + 8, y, figure_w, row),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, figure)
         painter.end()
 
