@@ -7,8 +7,11 @@ The rooms (ARCHITECTURE.md), from the bottom up:
   :class:`Pin`, :class:`Cluster`, apart/together pairs, :class:`Unavailable` tables); bad
   input raises :class:`AllocationError`;
 - the pure engines: :func:`allocate` (``search``) returns an :class:`Allocation` (a
-  :class:`Plan` and its :class:`PlanQuality`), or raises :class:`InfeasibleError` naming what
-  cannot be met; :func:`evaluate` and :func:`violations` (``quality``) judge any plan,
+  :class:`Plan` and its :class:`PlanQuality`, and why the search stopped), or raises
+  :class:`InfeasibleError` naming what cannot be met; its ``tradeoff`` runs from "never
+  meet twice" to "best balance", and where a schedule with no repeat is known
+  (``designs``: finite-field transversal designs, the published 10-round 32 = 8 × 4) it is
+  built and filled to mirror the room instead of searched for; :func:`evaluate` and :func:`violations` (``quality``) judge any plan,
   including one edited by hand; :func:`rebalance` re-seats the current and later rounds
   after latecomers and leavers and says who moves (:class:`Rebalance`, :class:`Move`);
   :func:`reference_mean_l1` is the attribute-by-attribute benchmark for balance;
