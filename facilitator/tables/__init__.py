@@ -11,9 +11,10 @@ The rooms (ARCHITECTURE.md), from the bottom up:
   :class:`InfeasibleError` naming what cannot be met; its ``tradeoff`` runs from "never
   meet twice" to "best balance", and where a schedule with no repeat is known
   (``designs``: finite-field transversal designs, the published 10-round 32 = 8 × 4) it is
-  built and filled to mirror the room instead of searched for; :func:`evaluate` and :func:`violations` (``quality``) judge any plan,
-  including one edited by hand; :func:`rebalance` re-seats the current and later rounds
-  after latecomers and leavers and says who moves (:class:`Rebalance`, :class:`Move`);
+  built and filled to mirror the room instead of searched for; :func:`evaluate` and
+  :func:`violations` (``quality``) judge any plan, including one edited by hand;
+  :func:`rebalance` re-seats the current and later rounds after latecomers and leavers and
+  says who moves (:class:`Rebalance`, :class:`Move`);
   :func:`reference_mean_l1` is the attribute-by-attribute benchmark for balance;
 - :mod:`~facilitator.tables.plans`: the event's side, as plain values (settings and rules by
   participant id, stored plans, the :class:`~facilitator.tables.plans.PlanView` every screen
