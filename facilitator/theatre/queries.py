@@ -33,6 +33,7 @@ from facilitator.theatre.model import (
     Vote,
 )
 from facilitator.timing.countdown import Countdown
+from facilitator.timing.queries import countdown_of
 
 # -- the session -------------------------------------------------------------------------------
 
@@ -81,12 +82,8 @@ def scene_at(store: EventStore, position: int) -> Scene:
 
 
 def timer_of(row: sqlite3.Row) -> Countdown:
-    return Countdown(
-        planned=float(row["planned"]), added=float(row["added"]),
-        elapsed_before=float(row["elapsed_before"]),
-        running_since_mono=row["running_since_mono"],
-        running_since_wall=from_iso(row["running_since_wall"]) if row["running_since_wall"]
-        else None)
+    """An intervention's countdown, from its row (stored as the plenary's turns are)."""
+    return countdown_of(row)
 
 
 def _person(store: EventStore, cache: dict[int, Participant], pid: int | None
