@@ -49,7 +49,9 @@ class ThresholdBars(BarChart):
         figure_w = self.width() * 0.2
         bar_x = label_w + 8
         bar_w = max(10.0, self.width() - label_w - figure_w - 16)
-        return bar_x + bar_w * float(self.threshold)
+        x = bar_x + bar_w * float(self.threshold)
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        return self.width() - x if rtl else x  # the bars grow leftwards right to left
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -69,7 +71,8 @@ class ThresholdBars(BarChart):
         font.setPixelSize(max(10, int(row * 0.32)))
         font.setBold(True)
         painter.setFont(font)
-        painter.drawText(QRectF(x + 6, n * row, 400, row * 0.5),
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        painter.drawText(QRectF(x - 406 if rtl else x + 6, n * row, 400, row * 0.5),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                          _("threshold {share}").format(share=format_share(self.threshold)))
         painter.end()
