@@ -15,7 +15,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from facilitator.ballots import Answer, enter, issue_codes
+from facilitator.ballots import Answer, enter, issue_codes, rejected_counts
 from facilitator.clock import FakeClock
 from facilitator.lan import ops as lan_ops
 from facilitator.people import list_participants
@@ -372,6 +372,7 @@ def test_paper_ballots_printed_and_keyed_on_the_theatre_page(
         assert page.paper_panel.scan_edit.hasFocus()
     type_in(qtbot, page.paper_panel.scan_edit, codes[0])
     assert "already" in page.banner.text() and not page.paper_panel.editor.loaded
+    assert rejected_counts(store, vote.round_id) == {"duplicate": 1}  # as the Voting page
     assert "5 papers printed, 5 keyed" in page.paper_panel.status_label.text()
 
     qtbot.keyClick(page.reword_edit, Qt.Key.Key_F9)

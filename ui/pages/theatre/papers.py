@@ -18,7 +18,16 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from facilitator.ballots import FIRST, BallotRound, Paper, PaperCode, get_round, ops, queries
+from facilitator.ballots import (
+    FIRST,
+    BallotRound,
+    CodeError,
+    Paper,
+    PaperCode,
+    get_round,
+    ops,
+    queries,
+)
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.reports.ballots import write_ballot_papers
@@ -167,6 +176,10 @@ class PaperPanel(QGroupBox):
                                  actor=self._page.actor)
         except UserError as exc:
             self._page.refuse(exc.message)
+            if isinstance(exc, CodeError):  # counted on the result sheet as refused scans
+                error = exc
+                self._page.run(lambda: ops.record_rejected(
+                    self._page.store, round_id, text, error, actor=self._page.actor))
             self.scan_edit.selectAll()
             return
         self.scan_edit.clear()
