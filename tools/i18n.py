@@ -49,6 +49,7 @@ PAGE_MARKS = ("t", "t.n")
 PHONE_SOURCES: dict[str, tuple[str, ...]] = {
     "facilitator/lan": PAGE_MARKS,
     "facilitator/ballots/questions.py": ("N_",),
+    "facilitator/polls/words.py": ("N_",),  # wave names and refusals on the poll's phone page
 }
 """Where the phone pages' strings are, with the markers that make one: a folder is scanned
 whole (every module, however the package is split), a file is one model module. The pages

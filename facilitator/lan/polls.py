@@ -32,6 +32,7 @@ from facilitator.polls.model import (
     Poll,
     PollError,
 )
+from facilitator.polls.words import in_language, wave_name
 from facilitator.store import EventStore
 
 PHONE = "phone"
@@ -155,7 +156,7 @@ def poll_body(t: PageText, action: str, form_key: str, poll: Poll, previous: Map
               *, error: str = "", done: bool = False, answered: bool = False) -> str:
     q = poll.questionnaire
     items = q.items_in(poll.wave)
-    parts = [f'<p class="round" dir="auto">{esc(q.wave_name(poll.wave, t))}</p>',
+    parts = [f'<p class="round" dir="auto">{esc(wave_name(q.wave_names, poll.wave, t))}</p>',
              f'<h1 dir="auto">{esc(q.title)}</h1>']
     if done:
         parts.append(f'<div class="msg ok confirm" role="status"><p class="big">'
@@ -212,7 +213,7 @@ def route(store: EventStore, t: PageText, person: Participant, base: str, form_k
                 # this wave's answers unseen; the phone gets this wave's form to check.
                 error, status = t("The questionnaire has moved on to “{wave}”: check your "
                                   "answers and send them again.").format(
-                    wave=poll.questionnaire.wave_name(poll.wave, t)), 409
+                    wave=wave_name(poll.questionnaire.wave_names, poll.wave, t)), 409
             elif not answers:
                 error, status = t("Answer at least one question first."), 422
             else:
@@ -220,7 +221,8 @@ def route(store: EventStore, t: PageText, person: Participant, base: str, form_k
                     result = poll_ops.answer(store, poll_id, person.id, answers, channel=PHONE,
                                              actor=PHONE)
                 except PollError as exc:
-                    error, status = exc.in_language(t), 409
+                    error, status = (in_language(exc.msgid, exc.fields, t) if exc.msgid
+                                     else exc.message), 409
                 else:
                     write(result.changes)
                     return 303, [("Location", f"{action}?done=1")], b""

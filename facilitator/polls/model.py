@@ -26,6 +26,7 @@ from typing import Any
 from facilitator.changes import Changes
 from facilitator.errors import UserError
 from facilitator.i18n import N_, _
+from facilitator.polls import words
 
 POLLS = Changes(polls=True)
 
@@ -69,9 +70,9 @@ _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,23}$")
 class PollError(UserError):
     """A poll change refused: one sentence saying why (nothing changed).
 
-    A refusal a phone can meet is made with :meth:`said`, which keeps its message id and
-    fields, so the phone page says it again in the phone's own language
-    (:meth:`in_language`); the app's language is not the phone's."""
+    A refusal a phone can meet is made with :meth:`said` from a message of
+    :mod:`facilitator.polls.words`, keeping its id and fields, so the phone page says it
+    again in the phone's own language (``words.in_language``); the app's is not the phone's."""
 
     def __init__(self, message: str, *, msgid: str = "",
                  fields: Mapping[str, object] | None = None) -> None:
@@ -81,12 +82,9 @@ class PollError(UserError):
 
     @classmethod
     def said(cls, msgid: str, **fields: object) -> PollError:
-        """The refusal ``msgid`` (marked with ``N_``) with its fields, in the app's language."""
+        """The refusal ``msgid`` (of :mod:`~facilitator.polls.words`) with its fields, in the
+        app's language."""
         return cls(_(msgid).format(**fields), msgid=msgid, fields=fields)
-
-    def in_language(self, gettext: Callable[[str], str]) -> str:
-        """The sentence in another language (a phone page's ``t``)."""
-        return gettext(self.msgid).format(**self.fields) if self.msgid else self.message
 
 
 @dataclass(frozen=True)
@@ -128,8 +126,7 @@ class Item:
         return answer
 
     def _not_an_answer(self, answer: object) -> PollError:
-        return PollError.said(N_("“{answer}” is not an answer to item {key}."),
-                              answer=answer, key=self.key)
+        return PollError.said(words.NOT_AN_ANSWER, answer=answer, key=self.key)
 
 
 @dataclass(frozen=True)
@@ -161,19 +158,15 @@ class Questionnaire:
 
     def wave_name(self, wave: int, gettext: Callable[[str], str] = _) -> str:
         """The wave's own name if the questionnaire gives one, else Arrival, End, Wave 3…
-        in the language of ``gettext`` (a phone page passes its ``t``)."""
-        if 0 < wave <= len(self.wave_names) and self.wave_names[wave - 1]:
-            return self.wave_names[wave - 1]
-        if wave in (1, 2):
-            return gettext(N_("Arrival") if wave == 1 else N_("End"))
-        return gettext(N_("Wave {n}")).format(n=wave)
+        (a phone page calls :func:`~facilitator.polls.words.wave_name` with its ``t``)."""
+        return words.wave_name(self.wave_names, wave, gettext)
 
     def check_answers(self, wave: int, answers: Mapping[str, Any]) -> dict[str, Answer]:
         asked = {item.key: item for item in self.items_in(wave)}
         out: dict[str, Answer] = {}
         for key, answer in answers.items():
             if key not in asked:
-                raise PollError.said(N_("Item {key} is not asked at this wave."), key=key)
+                raise PollError.said(words.NOT_ASKED, key=key)
             if answer is None:
                 continue
             out[key] = asked[key].check(answer)

@@ -22,9 +22,9 @@ from typing import Any
 from facilitator.ballots.codes import new_unique_codes
 from facilitator.changes import Changes
 from facilitator.clock import to_iso
-from facilitator.i18n import N_, _
+from facilitator.i18n import _
 from facilitator.people import get
-from facilitator.polls import queries
+from facilitator.polls import queries, words
 from facilitator.polls.model import (
     CLOSED,
     CONTROL,
@@ -174,11 +174,10 @@ def answer(store: EventStore, poll_id: int, participant_id: int, answers: Mappin
     with store.transaction():
         poll = queries.poll(store, poll_id)
         if not queries.wave_open(store, poll_id):
-            raise PollError.said(N_("This questionnaire is not open now."))
+            raise PollError.said(words.NOT_OPEN_NOW)
         person = get(store, participant_id)
         if not person.active or person.role != "participant":
-            raise PollError.said(N_("{name} is not a participant of this poll."),
-                                 name=person.name)
+            raise PollError.said(words.NOT_A_PARTICIPANT, name=person.name)
         checked = poll.questionnaire.check_answers(poll.wave, answers)
         code = queries.pair_code(store, poll_id, person.token)
         groups = {c: str(person.attributes[c]) for c in poll.questionnaire.group_columns

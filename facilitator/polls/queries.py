@@ -9,7 +9,8 @@ import sqlite3
 from collections.abc import Sequence
 
 from facilitator.ballots.codes import is_ballot_code, pretty
-from facilitator.i18n import N_, _
+from facilitator.i18n import _
+from facilitator.polls import words
 from facilitator.polls.analysis import Analysis, analyse
 from facilitator.polls.model import (
     OPEN,
@@ -83,7 +84,7 @@ def pair_code(store: EventStore, poll_id: int, token: str) -> str:
     token under the poll's key, which exists only while the poll is open."""
     row = store.query_one("SELECT key FROM poll_keys WHERE poll_id = ?", (poll_id,))
     if row is None:
-        raise PollError.said(N_("This poll is not open: it takes no answers."))
+        raise PollError.said(words.NO_KEY)
     return hmac.new(bytes(row["key"]), b"poll-pair:" + token.encode(), hashlib.sha256
                     ).hexdigest()[:24]
 
