@@ -20,6 +20,7 @@ from facilitator.people.cli import add_people_commands
 from facilitator.polls.cli import add_poll_commands
 from facilitator.qa.cli import add_qa_commands
 from facilitator.results.cli import add_results_commands
+from facilitator.stations.cli import add_station_commands
 from facilitator.store import EventStore, set_program
 from facilitator.tables.cli import add_table_commands
 from facilitator.tally.cli import add_count_commands
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_results_commands(sub)
     add_poll_commands(sub)
     add_theatre_commands(sub)
+    add_station_commands(sub)
     return parser
 
 

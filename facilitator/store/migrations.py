@@ -634,6 +634,38 @@ _V_POLLS: list[str] = [
 ]
 
 
+# Stations (issue 18): other laptops that check people in, key papers and capture Q&A
+# questions for this event. A station is offered (a one-time pairing secret, stored hashed),
+# then paired (its own secret, stored hashed), and may be revoked. Each item a station sends
+# is decided once: applied (in the same transaction as its op) or refused with the reason.
+_V_STATIONS = [
+    """CREATE TABLE stations (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        may TEXT NOT NULL,
+        pairing_hash TEXT UNIQUE,
+        offer_expires_at TEXT NOT NULL,
+        token_hash TEXT,
+        offered_at TEXT NOT NULL,
+        paired_at TEXT,
+        revoked_at TEXT,
+        person TEXT,
+        last_seen_at TEXT
+    )""",
+    """CREATE TABLE station_items (
+        station_id INTEGER NOT NULL REFERENCES stations (id),
+        item_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        person TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'refused')),
+        reason TEXT,
+        result TEXT,
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (station_id, item_id)
+    ) WITHOUT ROWID""",
+]
+
+
 MIGRATIONS: list[Migration] = [
     _statements(_V1),  # participants, imports, audit log
     _statements(_V2),  # plenary
@@ -645,6 +677,7 @@ MIGRATIONS: list[Migration] = [
     _statements(_V_PHONE_SECRECY),
     _statements(_V_THEATRE),  # legislative theatre
     _statements(_V_POLLS),  # deliberative polls
+    _statements(_V_STATIONS),  # check-in, keying and Q&A stations
 ]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 
