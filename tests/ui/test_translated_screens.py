@@ -101,6 +101,13 @@ def untranslated(text: str) -> str | None:
     return None
 
 
+def ends_with_ellipsis() -> set[str]:
+    """The code's strings that end with "…" ("Print papers…"), as shown in the language now
+    set: such a label is not a text cut short."""
+    exact, _patterns = _catalogue()
+    return {plain(_(msgid)) for msgid in exact.values() if msgid.endswith("…")}
+
+
 def translated() -> set[str]:
     """The strings the catalogue of the language now set has a translation for."""
     catalogue = getattr(i18n._translation, "_catalog", {})
@@ -164,6 +171,9 @@ def clipped(top: QWidget, known: bool = False) -> list[str]:
                     problems.append(f"wrapped label cut off ({needed}>{widget.height()} px): "
                                     f"{text[:80]!r}")
                 continue
+            if text.rstrip().endswith("…") and not widget.toolTip() \
+                    and plain(text) not in ends_with_ellipsis():
+                problems.append(f"label cut short with no tooltip: {text[:80]!r}")
             if widget.buddy() is not None or "&&" in text:
                 text = plain(text)  # the shortcut's "&" is not drawn
             needed = max(widget.fontMetrics().horizontalAdvance(line)
@@ -366,3 +376,32 @@ def test_the_known_full_screens_fit_in_english(window: MainWindow, qtbot: QtBot)
     problems += squeezed(dialog)
     dialog.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_checker_catches_cut_squeezed_and_english_text(qtbot: QtBot,
+                                                           qapp: QApplication) -> None:
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout
+
+    apply_language(qapp, "cy")
+    try:
+        top = QWidget()
+        qtbot.addWidget(top)
+        layout = QVBoxLayout(top)
+        wide = QLabel("A label far too long for the forty pixels it is given here")
+        wide.setFixedWidth(40)
+        squeezed_button = QPushButton(_("Add question"))
+        squeezed_button.setFixedSize(30, 8)
+        cut_short = QLabel("Everything confirmed so far is sa…")
+        english = QLabel("Tables")  # a string the Welsh catalogue translates
+        for widget in (wide, squeezed_button, cut_short, english):
+            layout.addWidget(widget)
+        top.show()
+        settle()
+        found = "\n".join(check(top, "sample", set()))
+        assert "label" in found and "far too long" in found
+        assert "button" in found and "Ychwanegu cwestiwn" in found
+        assert "squeezed" in found
+        assert "cut short with no tooltip" in found
+        assert "'Tables' in English" in found
+    finally:
+        apply_language(qapp, "en")
