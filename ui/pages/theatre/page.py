@@ -87,6 +87,15 @@ def rule_of(key: str) -> DecisionRule:
     return DecisionRule.supermajority(dict(RULES)[key])
 
 
+def narrow_combo() -> QComboBox:
+    """A list of proposals that does not widen the page to its longest wording (the page
+    fits 1366 px)."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(30)
+    return combo
+
+
 class TheatrePage(Page):
     def __init__(self, store: EventStore, bus: ChangeBus, clock: Clock, *,
                  actor: str = APP_ACTOR, choose_save: SaveChooser = choose_save_path,
@@ -297,7 +306,7 @@ class TheatrePage(Page):
 
     def _vote_tab(self) -> QWidget:
         tab = QWidget()
-        self.vote_proposal_combo = QComboBox()
+        self.vote_proposal_combo = narrow_combo()
         self.vote_proposal_combo.setAccessibleName(_("Proposal"))
         self.reword_edit = QLineEdit()
         self.reword_edit.setAccessibleName(_("Wording"))
@@ -386,7 +395,7 @@ class TheatrePage(Page):
 
     def _commit_tab(self) -> QWidget:
         tab = QWidget()
-        self.commit_proposal_combo = QComboBox()
+        self.commit_proposal_combo = narrow_combo()
         self.commit_proposal_combo.setAccessibleName(_("Accepted proposal"))
         self.commit_name_edit = QLineEdit()
         self.commit_name_edit.setAccessibleName(_("Who commits"))
