@@ -77,12 +77,18 @@ class StationClient:
 
     def pair(self, code_text: str, person: str = "") -> str:
         """Join with a pairing code; the station's name as the main laptop gave it."""
+        import secrets
+
         code = PairingCode.parse(code_text)
+        own = self.outbox.get("pending_token")
+        if self.outbox.get("pending_code") != code.secret or not own:
+            own = secrets.token_urlsafe(32)  # kept before it is sent: a retry sends the same
+            self.outbox.put(pending_code=code.secret, pending_token=own)
         self.outbox.put(host=code.host, port=code.port, pin=code.pin, token=None,
                         station=None)
-        answer = self._call("POST", "/pair", {"secret": code.secret, "person": person},
-                            auth=False)
-        self.outbox.put(station=int(answer["station"]), token=str(answer["token"]),
+        answer = self._call("POST", "/pair", {"secret": code.secret, "token": own,
+                                              "person": person}, auth=False)
+        self.outbox.put(station=int(answer["station"]), token=own,
                         name=str(answer["name"]), may=list(answer["may"]),
                         person=" ".join(person.split()))
         return str(answer["name"])

@@ -103,10 +103,9 @@ class Offer:
 
 @dataclass(frozen=True)
 class Paired:
-    """What a station receives when it pairs: who it is and its own secret."""
+    """A station paired: who it is now."""
 
     station: Station
-    token: str
     changes: Changes = field(default_factory=Changes)
 
 

@@ -14,6 +14,7 @@ recorded as refused with its reason, in a transaction of its own (the op's was r
 from __future__ import annotations
 
 import contextlib
+import hmac
 import json
 from collections.abc import Sequence
 from datetime import timedelta
@@ -99,33 +100,40 @@ def offer(store: EventStore, name: str, may: Sequence[str], *, actor: str,
     return Offer(station, secret, REGISTRY)
 
 
-def pair(store: EventStore, secret: str, *, person: str = "") -> Paired:
-    """A station presents the secret of its pairing code: it receives its own secret. The
-    pairing secret works once, and only before it expires."""
-    import secrets
-
+def pair(store: EventStore, secret: str, token: str, *, person: str = "") -> Paired:
+    """A station presents the secret of its pairing code and the secret it chose for itself
+    (sent over TLS; kept hashed). The pairing secret works for one station only, and only
+    before it expires; the same station presenting it again with the same own secret (its
+    answer was lost) is paired again, as it was."""
+    if len(token) < 32:
+        raise PairingCodeError(_("The station's own secret is too short."))
     wanted = digest(normal_secret(secret))
-    token = secrets.token_urlsafe(32)
     with store.transaction():
-        row = store.query_one("SELECT id FROM stations WHERE pairing_hash = ?", (wanted,))
+        row = store.query_one("SELECT id, token_hash FROM stations WHERE pairing_hash = ?",
+                              (wanted,))
         if row is None:
             raise PairingCodeError(_("That pairing code is not valid (or was used already); "
                                      "make a new one on the main laptop."))
         station = queries.get(store, int(row["id"]))
+        if station.paired:
+            if row["token_hash"] and hmac.compare_digest(row["token_hash"], digest(token)):
+                return Paired(station, NO_CHANGES)
+            raise PairingCodeError(_("That pairing code is not valid (or was used already); "
+                                     "make a new one on the main laptop."))
         now = store.clock.now()
         if station.revoked or now >= station.offer_expires_at:
             raise PairingCodeError(_("That pairing code has expired; make a new one on the "
                                      "main laptop."))
         store.execute(
-            "UPDATE stations SET pairing_hash = NULL, token_hash = ?, paired_at = ?, "
-            "person = ?, last_seen_at = ? WHERE id = ?",
+            "UPDATE stations SET token_hash = ?, paired_at = ?, person = ?, last_seen_at = ? "
+            "WHERE id = ?",
             (digest(token), to_iso(now), check_person(person) or None, to_iso(now),
              station.id))
         store.audit("station_pair", "station", station.id, None,
                     {"name": station.name, "person": check_person(person)},
                     actor=actor_for(station, person))
         station = queries.get(store, station.id)
-    return Paired(station, token, REGISTRY)
+    return Paired(station, REGISTRY)
 
 
 def revoke(store: EventStore, station_id: int, *, actor: str) -> Changes:

@@ -15,7 +15,9 @@ before a station's secret is checked, and ``/pair`` takes a one-time secret of 8
 
 The API (JSON in and out; ``Authorization: Station ID:SECRET`` on all but ``/pair``):
 
-- ``POST /pair`` ``{"secret", "person"}`` → ``{"station", "token", "name", "may"}``
+- ``POST /pair`` ``{"secret", "token", "person"}`` → ``{"station", "name", "may"}``: the
+  pairing code's one-time secret and the station's own secret, chosen by the station (so a
+  pairing whose answer was lost can be asked again and gets the same answer)
 - ``POST /hello`` ``{"person"}`` → the station as the main laptop sees it
 - ``GET /snapshot`` → what the station may read (:func:`.queries.snapshot`)
 - ``POST /items`` ``{"items": [...]}`` → ``{"decisions": [...]}``, one per item, in order
@@ -120,12 +122,13 @@ class StationApp:
         method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/")
         if (method, path) == ("POST", "/pair"):
             body = self._body(environ)
-            secret, person = body.get("secret"), body.get("person") or ""
-            if not isinstance(secret, str) or not isinstance(person, str):
+            secret, token = body.get("secret"), body.get("token")
+            person = body.get("person") or ""
+            if not all(isinstance(v, str) for v in (secret, token, person)):
                 raise StationError(_("The request is not readable."))
-            paired = ops.pair(self.store, secret, person=person)
+            paired = ops.pair(self.store, str(secret), str(token), person=str(person))
             self._changed(paired.changes)
-            return "200 OK", {"station": paired.station.id, "token": paired.token,
+            return "200 OK", {"station": paired.station.id,
                               "name": paired.station.name, "may": sorted(paired.station.may)}
         if (method, path) == ("POST", "/hello"):
             station = self._station(environ)
