@@ -274,6 +274,13 @@ def test_the_demo_event_offers_a_demo_session(qtbot: QtBot, page: TheatrePage) -
     assert len(queries.proposals(page.store)) == 6 and page.tabs.isVisible()
     assert page.proposal_list.count() == 6 and page.log_list.count() == 15
     assert "PASSED" in page.outcome_label.text()
+    # Opened on the filled session, long wordings do not widen the page past 1366 px.
+    again = TheatrePage(page.store, ChangeBus(), FakeClock())
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.minimumSizeHint().width() <= 1366
+    again.close()
 
 
 def test_one_verdict_everywhere(qtbot: QtBot, page: TheatrePage, clock: FakeClock,
