@@ -308,3 +308,24 @@ def test_the_keyer_takes_two_digit_boxes(qtbot: QtBot) -> None:
         qtbot.keyClicks(keyer, ch)
     assert keyer.keyed == [1, 5]
     assert keyer.answers() == {"a": 1, "f": 5}
+
+
+def test_choosing_another_poll_puts_the_open_form_aside(
+        qtbot: QtBot, demo_store: EventStore) -> None:
+    page = PollsPage(demo_store, ChangeBus())
+    qtbot.addWidget(page)
+    shown(qtbot, page)
+    q = dataclasses.replace(demo_questionnaire(), group_columns=())
+    first = ops.create_poll(demo_store, q, actor="test").poll_id
+    ops.open_wave(demo_store, first, actor="test")
+    second = ops.create_poll(demo_store, q, actor="test").poll_id
+    page.refresh()
+    page.poll_combo.setCurrentIndex(page.poll_combo.findData(first))
+    page.tabs.setCurrentIndex(1)
+    page.control_button.click()
+    type_keys(qtbot, ["7"])
+    page.poll_combo.setCurrentIndex(page.poll_combo.findData(second))
+    assert not page.keyer.loaded and "Put aside" in page.banner.text()
+    type_keys(qtbot, [Qt.Key.Key_Return])
+    assert queries.counts(demo_store, first) == {} and queries.counts(demo_store, second) == {}
+    page.close()

@@ -256,6 +256,8 @@ class PollsPage(Page):
         return queries.poll(self.store, self.poll_id) if self.poll_id is not None else None
 
     def _on_poll_combo_changed(self, _index: int) -> None:
+        if self.keyer.loaded:  # another poll chosen: the page open is not this poll's
+            self.put_aside()
         self._fill()
 
     def _fill(self) -> None:
