@@ -240,3 +240,23 @@ def test_pairing_code_round_trip() -> None:
     assert PairingCode.parse(code.text().lower()) == code
     with pytest.raises(PairingCodeError, match="not a station pairing code"):
         PairingCode.parse("http://example/v/abc")
+
+
+def test_pairing_asked_again_after_a_lost_answer_gets_the_same_station(
+        event: EventStore) -> None:
+    offer = ops.offer(event, "Desk 1", ["qa"], actor="test")
+    own = "s" * 40
+    first = ops.pair(event, offer.secret, own, person="Ann")
+    again = ops.pair(event, offer.secret.lower(), own, person="Ann")
+    assert again.station.id == first.station.id
+    assert len(_audit(event, "station_pair")) == 1
+    with pytest.raises(PairingCodeError, match="used already"):
+        ops.pair(event, offer.secret, "t" * 40, person="Mallory")
+
+
+def test_who_is_at_a_station_is_noted(event: EventStore, join: Join) -> None:
+    desk = join(person="Ann")
+    desk.set_person("Bob  Smith")
+    desk.hello()
+    assert queries.stations(event)[0].person == "Bob Smith"
+    assert [a["actor"] for a in _audit(event, "station_person")] == ["Desk 1 · Bob Smith"]
