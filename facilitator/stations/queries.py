@@ -103,7 +103,7 @@ def snapshot(store: EventStore, station: Station) -> dict[str, Any]:
     if CHECK_IN in station.may:
         data["participants"] = [
             {"id": p.id, "ext_id": p.ext_id, "name": p.name, "role": p.role,
-             "badge_code": p.badge_code, "status": p.status}
+             "badge_code": p.badge_code, "status": p.status, "search_key": p.search_key}
             for p in list_participants(store)]
     if BALLOTS in station.may:
         data["rounds"] = [

@@ -1,0 +1,155 @@
+"""The Stations page and the station's window (issue 18): pairing, check-in reaching the main
+laptop, revoking, the offline banner with its waiting count, the conflict screen."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from facilitator.ballots import Question, create_round, issue_codes
+from facilitator.ballots.queries import paper_codes
+from facilitator.people.ops import add_walk_in
+from facilitator.people.queries import list_participants
+from facilitator.stations import queries
+from facilitator.store import EventStore
+from ui.bus import ChangeBus
+from ui.pages.stations import StationsPage
+from ui.station_window import StationWindow
+
+WAIT = 15_000  # ms: the station's sender tries every second
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def page(store: EventStore, qtbot: QtBot) -> Iterator[StationsPage]:
+    for n in range(5):
+        add_walk_in(store, f"Person {n}", check_in_now=False, actor="test")
+    made = create_round(store, "Vote", (Question.yes_no("Agree?"),), actor="test").round
+    issue_codes(store, made.id, 5, actor="test")
+    shown = StationsPage(store, ChangeBus())
+    qtbot.addWidget(shown)
+    shown.address_combo.setCurrentIndex(shown.address_combo.findData("127.0.0.1"))
+    shown.port_spin.setValue(_free_port())
+    shown.resize(1366, 768)
+    shown.show()
+    yield shown
+    shown.stop_serving()
+
+
+def _paired(page: StationsPage, tmp_path: Path, qtbot: QtBot, name: str = "Desk 2"
+            ) -> StationWindow:
+    page.name_edit.setText(name)
+    page.may_boxes["ballots"].setChecked(True)
+    qtbot.mouseClick(page.offer_button, Qt.MouseButton.LeftButton)
+    code = page.code_label.text()
+    assert code.startswith("FS1:127.0.0.1:")
+    window = StationWindow(tmp_path / "station")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.code_edit.setText(code)
+    window.pair_person_edit.setText("Ann")
+    qtbot.mouseClick(window.pair_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentIndex() == 1, window.pair_banner.text()
+    qtbot.waitUntil(lambda: window.people_list.count() == 5, timeout=WAIT)
+    return window
+
+
+def test_pair_then_check_in_reaches_the_main_laptop(page: StationsPage, store: EventStore,
+                                                     tmp_path: Path, qtbot: QtBot) -> None:
+    window = _paired(page, tmp_path, qtbot)
+    assert window.title_label.text() == "Station “Desk 2”"
+    window.search_edit.setText("Person 3")
+    # Person 2's ID is walk-in-3, and a badge code may hold a 3: the main laptop's rule
+    rows = [window.people_list.item(i).text() for i in range(window.people_list.count())]
+    window.people_list.setCurrentRow(next(i for i, t in enumerate(rows)
+                                          if t.startswith("Person 3")))
+    assert window.people_list.currentItem().text().startswith("Person 3")
+    qtbot.mouseClick(window.check_in_button, Qt.MouseButton.LeftButton)
+    assert "Queued" in window.banner.text()
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1 and page.table.item(0, 4).text() == "1",
+                    timeout=WAIT)
+    assert [p.name for p in list_participants(store) if p.present] == ["Person 3"]
+    assert page.table.item(0, 3).text() == "Ann"
+    page.grab().save("/tmp/stations_page.png")
+    window.grab().save("/tmp/station_window.png")
+    window.close()
+
+
+def test_a_mistyped_code_is_refused_on_the_pairing_screen(page: StationsPage, tmp_path: Path,
+                                                          qtbot: QtBot) -> None:
+    window = StationWindow(tmp_path / "station")
+    qtbot.addWidget(window)
+    window.code_edit.setText("FS1:127.0.0.1:8766:ABCD")
+    qtbot.mouseClick(window.pair_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentIndex() == 0
+    assert "not a station pairing code" in window.pair_banner.text()
+    window.close()
+
+
+def test_revoking_a_station_stops_it(page: StationsPage, store: EventStore, tmp_path: Path,
+                                     qtbot: QtBot) -> None:
+    window = _paired(page, tmp_path, qtbot)
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.revoke_button, Qt.MouseButton.LeftButton)
+    assert queries.stations(store)[0].revoked
+    assert page.table.item(0, 2).text() == "revoked"
+    window.search_edit.setText("Person 1")
+    qtbot.mouseClick(window.check_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "revoked" in window.offline_label.text(), timeout=WAIT)
+    assert window.offline_label.isVisible()
+    assert not any(p.present for p in list_participants(store))
+    window.close()
+
+
+def test_offline_banner_counts_what_waits_and_clears_when_sent(
+        page: StationsPage, store: EventStore, tmp_path: Path, qtbot: QtBot) -> None:
+    window = _paired(page, tmp_path, qtbot)
+    port = page.port_spin.value()
+    page.stop_serving()
+    for name in ("Person 0", "Person 4"):
+        window.search_edit.setText(name)
+        rows = [window.people_list.item(i).text() for i in range(window.people_list.count())]
+        window.people_list.setCurrentRow(next(i for i, t in enumerate(rows)
+                                              if t.startswith(name)))
+        qtbot.mouseClick(window.check_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "2 items wait here" in window.offline_label.text(), timeout=WAIT)
+    assert window.offline_label.isVisible()
+    window.grab().save("/tmp/station_offline.png")
+    page.port_spin.setValue(port)
+    assert page.start_serving()
+    qtbot.waitUntil(lambda: not window.offline_label.isVisible(), timeout=WAIT)
+    assert sorted(p.name for p in list_participants(store) if p.present) == [
+        "Person 0", "Person 4"]
+    window.close()
+
+
+def test_a_refused_paper_is_on_the_conflict_screen_until_resolved(
+        page: StationsPage, store: EventStore, tmp_path: Path, qtbot: QtBot) -> None:
+    window = _paired(page, tmp_path, qtbot)
+    qtbot.waitUntil(lambda: window.round_combo.count() == 1, timeout=WAIT)
+    code = paper_codes(store, window.round_combo.currentData())[0].code
+    for _twice in range(2):
+        window.paper_edit.setText(code)
+        window.answer_edits[0].setText("1")
+        qtbot.mouseClick(window.save_paper_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.conflict_list.count() == 1, timeout=WAIT)
+    assert "already" in window.conflict_list.item(0).text()
+    assert window.tabs.tabText(3) == "Conflicts (1)"
+    window.tabs.setCurrentIndex(3)
+    window.grab().save("/tmp/station_conflicts.png")
+    window.conflict_list.setCurrentRow(0)
+    qtbot.mouseClick(window.resolved_button, Qt.MouseButton.LeftButton)
+    assert window.conflict_list.count() == 0
+    assert window.tabs.tabText(3) == "Conflicts"
+    window.close()

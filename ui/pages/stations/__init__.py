@@ -1,0 +1,5 @@
+"""The Stations page (issue 18)."""
+
+from ui.pages.stations.page import StationsPage
+
+__all__ = ["StationsPage"]

@@ -1,0 +1,488 @@
+"""The app started as a station (``facilitator --station``): pair with the main laptop, then
+check people in, key papers and capture Q&A questions for it (facilitator.stations).
+
+Everything done here is first kept on this laptop (the outbox, on disk before the screen
+says "queued"), then sent by a background thread, which also keeps the event data it needs
+(participants, open rounds, panels) in a cached copy, so the station keeps working while the
+Wi-Fi is down. A banner says when the main laptop cannot be reached and how many items wait;
+the Conflicts tab lists what the main laptop refused, with its reason, for a person to
+resolve.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.ballots.marks import Answer
+from facilitator.ballots.questions import PER_OPTION, Question
+from facilitator.errors import UserError
+from facilitator.i18n import _, ngettext
+from facilitator.people.model import search_words
+from facilitator.stations.client import OfflineError, StationClient
+from facilitator.stations.outbox import REFUSED, Outbox
+from ui.feedback import FeedbackBanner
+
+ITEM_ID = Qt.ItemDataRole.UserRole + 40
+PERIOD = 1.0  # seconds between two tries to send while something waits or offline
+REFRESH_EVERY = 15  # turns of the sender between two reads of the event data
+
+
+@dataclass(frozen=True)
+class LinkState:
+    online: bool | None
+    waiting: int
+    refused: int
+    problem: str = ""
+
+
+class _Sender(QObject):
+    """Sends the outbox in a thread of its own; ``changed`` (queued to the GUI thread)
+    says how the link is after each try. ``poke`` sends now."""
+
+    changed = Signal(object)
+
+    def __init__(self, client: StationClient, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="station-sender", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(10.0)
+
+    def _loop(self) -> None:
+        turn = 0
+        while not self._stop.is_set():
+            problem = ""
+            try:
+                if turn % REFRESH_EVERY == 0:
+                    self.client.hello()
+                    self.client.refresh()
+                self.client.sync()
+                turn += 1
+            except OfflineError:
+                turn = 0  # read the event again as soon as the link is back
+            except UserError as exc:  # revoked, not paired, unreadable answer
+                problem = exc.message
+            counts = self.client.outbox.counts()
+            self.changed.emit(LinkState(self.client.online, self.client.outbox.waiting_count,
+                                        counts[REFUSED], problem))
+            self._wake.wait(PERIOD)
+            self._wake.clear()
+
+
+def parse_answer(question: Question, typed: str) -> Answer:
+    """What was keyed for one question: the numbers of the boxes marked (one question of
+    choices), or a number per option in order with ``-`` for none (ranks, scores, dots,
+    grades). Empty: a blank answer."""
+    words = typed.replace(",", " ").split()
+    size = len(question.options)
+    if question.kind in PER_OPTION:
+        if words and len(words) != size:
+            raise UserError(_("Type one number per option ({n}), with - for none.").format(
+                n=size))
+        values: list[int | None] = []
+        for word in words:
+            if word == "-":
+                values.append(None)
+            elif word.isdigit():
+                values.append(int(word))
+            else:
+                raise UserError(_("‘{word}’ is not a number.").format(word=word))
+        return Answer(tuple(values) if words else (None,) * size)
+    boxes = []
+    for word in words:
+        if not word.isdigit() or not 1 <= int(word) <= size:
+            raise UserError(_("Type the numbers of the boxes marked, 1 to {n}.").format(
+                n=size))
+        boxes.append(int(word) - 1)
+    return Answer.choose(question, *boxes)
+
+
+class StationWindow(QMainWindow):
+    def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Facilitator station"))
+        self.outbox = Outbox(folder)
+        self.client = StationClient(self.outbox)
+        self.link: _Sender | None = None
+        self.state = LinkState(None, self.outbox.waiting_count, 0)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+
+        # -- pairing
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText("FS1:192.168.1.20:8766:XXXX-XXXX-XXXX-XXXX:…")
+        self.code_edit.setAccessibleName(_("Pairing code"))
+        self.pair_person_edit = QLineEdit()
+        self.pair_person_edit.setAccessibleName(_("Your name"))
+        self.pair_button = QPushButton(_("&Pair with the main laptop"))
+        self.pair_button.clicked.connect(self._on_pair_clicked)
+        self.code_edit.returnPressed.connect(self._on_pair_clicked)
+        self.pair_banner = FeedbackBanner()
+        pairing = QWidget()
+        layout = QVBoxLayout(pairing)
+        intro = QLabel(_("Type or scan the pairing code shown on the main laptop's Stations "
+                         "page. It works once."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        form.addRow(_("Pairing &code:"), self.code_edit)
+        form.addRow(_("Your &name:"), self.pair_person_edit)
+        layout.addLayout(form)
+        layout.addWidget(self.pair_button)
+        layout.addWidget(self.pair_banner)
+        layout.addStretch(1)
+        self.stack.addWidget(pairing)
+
+        # -- work
+        self.offline_label = QLabel()
+        self.offline_label.setObjectName("offlineBanner")
+        self.offline_label.setWordWrap(True)
+        self.offline_label.setStyleSheet(
+            "#offlineBanner { background:#fff4d6; color:#6b4e00; border:2px solid #b58900;"
+            " border-radius:4px; padding:6px; font-weight:600; }")
+        self.offline_label.hide()
+        self.banner = FeedbackBanner()
+        self.title_label = QLabel()
+        self.person_edit = QLineEdit()
+        self.person_edit.setAccessibleName(_("Who is at this station"))
+        self.person_edit.editingFinished.connect(self._on_person_edited)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._check_in_tab(), _("Check-in"))
+        self.tabs.addTab(self._ballot_tab(), _("Ballots"))
+        self.tabs.addTab(self._qa_tab(), _("Q&&A"))
+        self.conflict_list = QListWidget()
+        self.conflict_list.setAccessibleName(_("Refused by the main laptop"))
+        self.resolved_button = QPushButton(_("&Resolved"))
+        self.resolved_button.setToolTip(_("Take it off this list (a person has dealt with it)."))
+        self.resolved_button.clicked.connect(self._on_resolved_clicked)
+        conflicts = QWidget()
+        c_layout = QVBoxLayout(conflicts)
+        c_layout.addWidget(QLabel(_("The main laptop refused these; each says why. Check the "
+                                    "paper or the person, then mark it resolved.")))
+        c_layout.addWidget(self.conflict_list, 1)
+        c_layout.addWidget(self.resolved_button)
+        self.tabs.addTab(conflicts, _("Conflicts"))
+        work = QWidget()
+        w_layout = QVBoxLayout(work)
+        top = QHBoxLayout()
+        top.addWidget(self.title_label, 1)
+        top.addWidget(QLabel(_("At this station:")))
+        top.addWidget(self.person_edit)
+        w_layout.addLayout(top)
+        w_layout.addWidget(self.offline_label)
+        w_layout.addWidget(self.banner)
+        w_layout.addWidget(self.tabs, 1)
+        self.stack.addWidget(work)
+
+        if self.client.paired:
+            self._show_work()
+
+    # -- tabs ----------------------------------------------------------------------------------
+
+    def _check_in_tab(self) -> QWidget:
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(_("Search by name, ID or badge code"))
+        self.search_edit.setAccessibleName(_("Search"))
+        self.search_edit.textChanged.connect(self._fill_people)
+        self.search_edit.returnPressed.connect(self._on_check_in_clicked)
+        self.people_list = QListWidget()
+        self.people_list.setAccessibleName(_("Participants"))
+        self.check_in_button = QPushButton(_("&Check in"))
+        self.check_in_button.clicked.connect(self._on_check_in_clicked)
+        self.walk_in_edit = QLineEdit()
+        self.walk_in_edit.setAccessibleName(_("Walk-in's name"))
+        self.walk_in_button = QPushButton(_("Add &walk-in"))
+        self.walk_in_button.clicked.connect(self._on_walk_in_clicked)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.people_list, 1)
+        layout.addWidget(self.check_in_button)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Not on the list:")))
+        row.addWidget(self.walk_in_edit, 1)
+        row.addWidget(self.walk_in_button)
+        layout.addLayout(row)
+        return tab
+
+    def _ballot_tab(self) -> QWidget:
+        self.round_combo = QComboBox()
+        self.round_combo.setAccessibleName(_("Ballot round"))
+        self.round_combo.currentIndexChanged.connect(self._fill_questions)
+        self.paper_edit = QLineEdit()
+        self.paper_edit.setAccessibleName(_("Paper's code"))
+        self.answers_form = QFormLayout()
+        self.answer_edits: list[QLineEdit] = []
+        self.save_paper_button = QPushButton(_("&Save paper"))
+        self.save_paper_button.clicked.connect(self._on_save_paper_clicked)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        form = QFormLayout()
+        form.addRow(_("&Round:"), self.round_combo)
+        form.addRow(_("Paper's c&ode:"), self.paper_edit)
+        layout.addLayout(form)
+        layout.addLayout(self.answers_form)
+        layout.addWidget(self.save_paper_button)
+        layout.addStretch(1)
+        return tab
+
+    def _qa_tab(self) -> QWidget:
+        self.panel_combo = QComboBox()
+        self.panel_combo.setAccessibleName(_("Panel"))
+        self.table_edit = QLineEdit()
+        self.table_edit.setAccessibleName(_("Table"))
+        self.question_edit = QLineEdit()
+        self.question_edit.setAccessibleName(_("Question"))
+        self.add_question_button = QPushButton(_("&Add question"))
+        self.add_question_button.clicked.connect(self._on_add_question_clicked)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        form = QFormLayout()
+        form.addRow(_("&Panel:"), self.panel_combo)
+        form.addRow(_("&Table:"), self.table_edit)
+        form.addRow(_("&Question:"), self.question_edit)
+        layout.addLayout(form)
+        layout.addWidget(self.add_question_button)
+        layout.addStretch(1)
+        return tab
+
+    # -- pairing -------------------------------------------------------------------------------
+
+    def _on_pair_clicked(self) -> None:
+        try:
+            name = self.client.pair(self.code_edit.text(), self.pair_person_edit.text())
+        except UserError as exc:
+            self.pair_banner.show_message(exc.message, "error")
+            return
+        self.code_edit.clear()
+        self._show_work()
+        self.banner.show_message(_("Paired as “{name}”.").format(name=name), "ok")
+
+    def _show_work(self) -> None:
+        self.title_label.setText(_("Station “{name}”").format(name=self.client.name))
+        self.person_edit.setText(self.client.person)
+        self.stack.setCurrentIndex(1)
+        self._fill_from_snapshot()
+        self._fill_conflicts()
+        if self.link is None:
+            self.link = _Sender(self.client, self)
+            self.link.changed.connect(self._on_sender_changed)
+            self.link.start()
+
+    # -- the link ------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_sender_changed(self, state: LinkState) -> None:
+        before = self.state
+        self.state = state
+        if state.problem:
+            self.offline_label.setText(state.problem)
+            self.offline_label.show()
+        elif state.online is False:
+            self.offline_label.setText(ngettext(
+                "Offline: the main laptop cannot be reached. {n} item waits here and is sent "
+                "when it is back; keep working.",
+                "Offline: the main laptop cannot be reached. {n} items wait here and are sent "
+                "when it is back; keep working.", state.waiting).format(n=state.waiting))
+            self.offline_label.show()
+        else:
+            self.offline_label.hide()
+        if state.refused != before.refused or state.waiting != before.waiting:
+            self._fill_conflicts()
+        self._fill_from_snapshot()
+
+    def _queue(self, kind: str, data: dict[str, Any], done: str) -> bool:
+        try:
+            self.client.queue(kind, data)
+        except UserError as exc:
+            self.banner.show_message(exc.message, "error")
+            return False
+        self.banner.show_message(done, "ok", seconds=4)
+        if kind == "check_in":
+            self._fill_people()
+        if self.link is not None:
+            self.link.poke()
+        return True
+
+    def _on_person_edited(self) -> None:
+        self.client.set_person(self.person_edit.text())
+        if self.link is not None:
+            self.link.poke()
+
+    # -- filling from the cached event ---------------------------------------------------------
+
+    def _fill_from_snapshot(self) -> None:
+        snapshot = self.client.snapshot() or {}
+        self._people = list(snapshot.get("participants") or [])
+        self._fill_people()
+        rounds = list(snapshot.get("rounds") or [])
+        if [r["id"] for r in rounds] != [self.round_combo.itemData(i)
+                                         for i in range(self.round_combo.count())]:
+            self._rounds = {r["id"]: r for r in rounds}
+            self.round_combo.clear()
+            for r in rounds:
+                self.round_combo.addItem(r["title"], r["id"])
+        panels = list(snapshot.get("panels") or [])
+        if [p["id"] for p in panels] != [self.panel_combo.itemData(i)
+                                         for i in range(self.panel_combo.count())]:
+            self.panel_combo.clear()
+            for p in panels:
+                self.panel_combo.addItem(p["title"], p["id"])
+
+    def _fill_people(self) -> None:
+        words = search_words(self.search_edit.text())  # the main laptop's one rule
+        current = self.people_list.currentItem()
+        keep = current.data(ITEM_ID) if current is not None else None
+        self.people_list.clear()
+        shown = 0
+        # Checked in from here but not confirmed yet (or refused): the list says so too.
+        mine = {int(q.item.data.get("participant", 0)): q.state
+                for q in self.outbox.items() if q.item.kind == "check_in"}
+        for person in getattr(self, "_people", []):
+            text = f"{person['name']} · {person['ext_id']} · {person['badge_code']}"
+            if all(w in str(person.get("search_key", "")) for w in words):
+                state = mine.get(int(person["id"]))
+                here = (_("✓ here") if person["status"] == "checked_in" or state == "confirmed"
+                        else _("⏳ queued") if state in ("queued", "sent")
+                        else _("refused: see Conflicts") if state == "refused" else "")
+                item = QListWidgetItem(f"{text}  {here}".strip())
+                item.setData(ITEM_ID, person["id"])
+                self.people_list.addItem(item)
+                if person["id"] == keep:
+                    self.people_list.setCurrentItem(item)
+                shown += 1
+                if shown >= 200:
+                    break
+        if self.people_list.currentItem() is None and self.people_list.count():
+            self.people_list.setCurrentRow(0)
+
+    def _fill_questions(self) -> None:
+        while self.answers_form.rowCount():
+            self.answers_form.removeRow(0)
+        self.answer_edits = []
+        self._questions: list[Question] = []
+        round_id = self.round_combo.currentData()
+        for data in getattr(self, "_rounds", {}).get(round_id, {}).get("questions", []):
+            question = Question.from_json(data)
+            edit = QLineEdit()
+            edit.setAccessibleName(question.text)
+            edit.setToolTip(" · ".join(f"{n}. {o}" for n, o in
+                                       enumerate(question.options, 1)))
+            self.answers_form.addRow(QLabel(question.text[:60]), edit)
+            self.answer_edits.append(edit)
+            self._questions.append(question)
+
+    def _fill_conflicts(self) -> None:
+        done = set(self.outbox.get("resolved") or [])
+        self.conflict_list.clear()
+        for queued in self.outbox.items(REFUSED):
+            if queued.item.id in done:
+                continue
+            what = {"check_in": _("Check-in"), "walk_in": _("Walk-in"),
+                    "ballot": _("Paper"), "question": _("Question")}[queued.item.kind]
+            detail = str(queued.item.data.get("code") or queued.item.data.get("name")
+                         or queued.item.data.get("participant") or "")
+            item = QListWidgetItem(f"{what} {detail}: {queued.reason}")
+            item.setData(ITEM_ID, queued.item.id)
+            self.conflict_list.addItem(item)
+        count = self.conflict_list.count()
+        self.tabs.setTabText(3, _("Conflicts ({n})").format(n=count) if count
+                             else _("Conflicts"))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _on_check_in_clicked(self) -> None:
+        item = self.people_list.currentItem()
+        if item is None:
+            self.banner.show_message(_("Nobody matches that search."), "error")
+            return
+        if self._queue("check_in", {"participant": int(item.data(ITEM_ID))},
+                       _("Queued: {who} checked in.").format(who=item.text().split(" · ")[0])):
+            self.search_edit.clear()
+
+    def _on_walk_in_clicked(self) -> None:
+        name = " ".join(self.walk_in_edit.text().split())
+        if not name:
+            self.banner.show_message(_("A walk-in needs a name."), "error")
+            return
+        if self._queue("walk_in", {"name": name, "attributes": {}},
+                       _("Queued: walk-in {name}.").format(name=name)):
+            self.walk_in_edit.clear()
+
+    def _on_save_paper_clicked(self) -> None:
+        round_id, code = self.round_combo.currentData(), self.paper_edit.text().strip()
+        if round_id is None or not code:
+            self.banner.show_message(_("Choose the round and type the paper's code."), "error")
+            return
+        try:
+            answers = [parse_answer(q, e.text()).to_json()
+                       for q, e in zip(self._questions, self.answer_edits, strict=True)]
+        except UserError as exc:
+            self.banner.show_message(exc.message, "error")
+            return
+        if self._queue("ballot", {"round": int(round_id), "code": code, "answers": answers},
+                       _("Queued: paper {code}.").format(code=code)):
+            self.paper_edit.clear()
+            for edit in self.answer_edits:
+                edit.clear()
+            self.paper_edit.setFocus()
+
+    def _on_add_question_clicked(self) -> None:
+        panel_id = self.panel_combo.currentData()
+        if panel_id is None:
+            self.banner.show_message(_("The main laptop has no Q&A panel yet."), "error")
+            return
+        if self._queue("question", {"panel": int(panel_id), "table": self.table_edit.text(),
+                                    "text": self.question_edit.text()},
+                       _("Queued: the question from table {table}.").format(
+                           table=self.table_edit.text())):
+            self.question_edit.clear()
+
+    def _on_resolved_clicked(self) -> None:
+        item = self.conflict_list.currentItem()
+        if item is None:
+            return
+        done = list(self.outbox.get("resolved") or [])
+        self.outbox.put(resolved=[*done, item.data(ITEM_ID)])
+        self._fill_conflicts()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.link is not None:
+            self.link.stop()
+            self.link = None
+        self.client.close()
+        self.outbox.close()
+        super().closeEvent(event)
+
