@@ -3,6 +3,7 @@
     facilitator                 open the most recent event (or the demo event)
     facilitator EVENTFILE       open that event
     facilitator --demo          open the bundled demo event
+    facilitator --station       a station of the main laptop's event (check-in, keying, Q&A)
     facilitator --smoke-test    check the whole app offscreen (ui/smoke.py), exit 0 if all is well
 
 An event already open in another Facilitator window is never opened twice: that window is
@@ -45,6 +46,8 @@ def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--language", choices=list(LANGUAGES), help=_(
         "the language of the app: en (English), cy (Cymraeg) or ar (Arabic); kept for the "
         "next starts (else the first start asks, and the Language menu changes it)"))
+    parser.add_argument("--station", action="store_true", help=_(
+        "start as a station of the main laptop's event: check-in, ballot entry, Q&A capture"))
     parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(list(argv))
 
@@ -54,7 +57,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return _smoke_test(args)
+    if args.station:
+        return _run_station(args)
     return _run(args)
+
+
+def station_folder(args: argparse.Namespace) -> Path:
+    """Where a station keeps its pairing, its outbox and the cached event (issue 18)."""
+    return (args.data_dir or _standard_dir("data")) / "station"
+
+
+def _run_station(args: argparse.Namespace) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.station_window import StationWindow
+
+    app = _make_app()
+    assert isinstance(app, QApplication)
+    window = StationWindow(station_folder(args))
+    window.show()
+    if args.exit_when_shown:
+        window.close()
+        return 0
+    return app.exec()
 
 
 def _make_app() -> object:

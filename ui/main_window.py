@@ -36,6 +36,7 @@ from ui.pages.base import APP_ACTOR
 from ui.pages.participants import ParticipantsPage
 from ui.pages.plenary.page import PlenaryPage
 from ui.pages.polls import PollsPage
+from ui.pages.stations import StationsPage
 from ui.pages.qa import QaPage
 from ui.pages.results import ResultsPage
 from ui.pages.tables import TablesPage
@@ -46,7 +47,7 @@ from ui.sound import Chime
 from ui.tasks import TaskRunner
 
 PAGE_KEYS = ("participants", "tables", "plenary", "qa", "voting", "results", "theatre",
-             "polls")
+             "polls", "stations")
 
 
 _WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
@@ -246,6 +247,7 @@ class MainWindow(QMainWindow):
             "results": _("Results"),
             "theatre": _("Theatre"),
             "polls": _("Polls"),
+            "stations": _("Stations"),
         }
 
     def _update_actions(self) -> None:
@@ -302,6 +304,7 @@ class MainWindow(QMainWindow):
             "results": ResultsPage(store, self.bus),
             "theatre": TheatrePage(store, self.bus, self.context.clock),
             "polls": PollsPage(store, self.bus, tasks=self.tasks),
+            "stations": StationsPage(store, self.bus),  # other laptops (issue 18)
         }
         for number, key in enumerate(PAGE_KEYS, start=1):
             self.stack.addWidget(self.pages[key])

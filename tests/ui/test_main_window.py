@@ -29,7 +29,7 @@ def test_opens_on_participants_with_event_in_title(window: MainWindow) -> None:
     assert "Riverside Citizens' Assembly" in window.windowTitle()
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
         "Participants", "Tables", "Plenary", "Q&A", "Voting", "Results", "Theatre",
-        "Polls"]
+        "Polls", "Stations"]
     assert "saved" in window.saved_label.text().lower()
 
 

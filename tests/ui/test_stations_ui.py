@@ -153,3 +153,16 @@ def test_a_refused_paper_is_on_the_conflict_screen_until_resolved(
     assert window.conflict_list.count() == 0
     assert window.tabs.tabText(3) == "Conflicts"
     window.close()
+
+
+def test_facilitator_dash_dash_station_opens_the_pairing_screen(tmp_path: Path,
+                                                                qtbot: QtBot) -> None:
+    from ui.app import _parse_args, station_folder
+
+    args = _parse_args(["--station", "--data-dir", str(tmp_path)])
+    assert args.station
+    window = StationWindow(station_folder(args))
+    qtbot.addWidget(window)
+    assert window.stack.currentIndex() == 0  # not paired yet: the pairing screen
+    assert (tmp_path / "station" / "station.sqlite").is_file()
+    window.close()
