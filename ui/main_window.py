@@ -36,9 +36,9 @@ from ui.pages.base import APP_ACTOR
 from ui.pages.participants import ParticipantsPage
 from ui.pages.plenary.page import PlenaryPage
 from ui.pages.polls import PollsPage
-from ui.pages.stations import StationsPage
 from ui.pages.qa import QaPage
 from ui.pages.results import ResultsPage
+from ui.pages.stations import StationsPage
 from ui.pages.tables import TablesPage
 from ui.pages.theatre import TheatrePage
 from ui.pages.voting import VotingPage
