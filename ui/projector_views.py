@@ -19,15 +19,14 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QResizeEve
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from facilitator.ballots import Kind, format_share
-from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.lan import queries as lan_queries
 from facilitator.lan.server import serving
 from facilitator.results.model import Line, QuestionResult
-from facilitator.results.queries import count_round, projected, verdict_basis_of
+from facilitator.results.queries import verdict_basis_of
 from facilitator.store import EventStore
 from ui.pages.results.matrix_view import CondorcetMatrixView
-from ui.pages.results.view import BarChart, ProjectorResults
+from ui.pages.results.view import BarChart, ProjectorResults, projected_question
 
 
 class ThresholdBars(BarChart):
@@ -132,30 +131,21 @@ class ProjectorResultsView(ProjectorResults):
     def refresh(self, store: EventStore) -> bool:
         """Show the projected question's result; False if there is none to show (none
         projected, or hidden: the round still open and no live results chosen)."""
-        target = projected(store)
-        if target is None:
+        found = projected_question(store)
+        if found is None:
             return False
-        try:
-            results = count_round(store, target[0])
-        except UserError:  # a deleted round: show nothing rather than fail
-            return False
-        if target[1] >= len(results.questions):
-            return False
+        results, index = found
         # While the round is open the figures are "so far", never a verdict yet.
         self.live = not results.round.is_closed
-        if not results.visible and not live_on_phones(store, *target):
+        if not results.visible and not live_on_phones(store, results.round.id, index):
             return False
-        r = results.questions[target[1]]
+        r = results.questions[index]
         lines, threshold, working = basis_lines(r)
-        self.question_label.setText(r.question.text)
-        self.verdict_label.setText(
-            _("Voting is open: results so far") if self.live else r.count.verdict)
-        self.chart.set_lines(lines)
         self.chart.set_threshold(threshold)
         self.working_label.setText(working)
-        self.counted_label.setText(r.turnout.counted_text())
         self.matrix.show_count(r.count, self.height())
-        self._fit()
+        self.show_result(r, lines,
+                         _("Voting is open: results so far") if self.live else r.count.verdict)
         return True
 
     def _fit(self) -> None:

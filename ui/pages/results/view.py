@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from facilitator.ballots import format_amount, format_share
 from facilitator.errors import UserError
 from facilitator.i18n import _, ngettext
-from facilitator.results.model import Line, QuestionResult, figure_text
+from facilitator.results.model import Line, QuestionResult, RoundResults, figure_text
 from facilitator.results.queries import count_round, projected
 from facilitator.store import EventStore
 
@@ -171,6 +171,20 @@ class ResultPanel(QWidget):
         self.verdict_label.style().polish(self.verdict_label)
 
 
+def projected_question(store: EventStore) -> tuple[RoundResults, int] | None:
+    """The counted round and the index of the question put on the projector; None when
+    none is, or its round or question is gone. Whether the figures may be shown is the
+    caller's (:attr:`RoundResults.visible`, or live on phones)."""
+    target = projected(store)
+    if target is None:
+        return None
+    try:
+        results = count_round(store, target[0])
+    except UserError:  # a deleted round: show nothing rather than fail
+        return None
+    return (results, target[1]) if target[1] < len(results.questions) else None
+
+
 class ProjectorResults(QWidget):
     """The projector's results view: the question, the verdict, big bars."""
 
@@ -198,24 +212,26 @@ class ProjectorResults(QWidget):
 
     def refresh(self, store: EventStore) -> bool:
         """Show the projected question's result; False if there is none to show."""
-        target = projected(store)
-        if target is None:
+        found = projected_question(store)
+        if found is None or not found[0].visible:
             return False
-        try:
-            results = count_round(store, target[0])
-        except UserError:  # a deleted round: show nothing rather than fail
-            return False
-        if not results.visible or target[1] >= len(results.questions):
-            return False
-        r = results.questions[target[1]]
+        r = found[0].questions[found[1]]
+        self.show_result(r, r.count.lines, r.count.verdict)
+        return True
+
+    def show_result(self, r: QuestionResult, lines: tuple[Line, ...], verdict: str) -> None:
+        """Show ``r``'s question and turnout, ``verdict`` and ``lines`` as bars, in sizes
+        that follow the window."""
         self.question_label.setText(r.question.text)
-        self.verdict_label.setText(r.count.verdict)
-        self.chart.set_lines(r.count.lines)
+        self.verdict_label.setText(verdict)
+        self.chart.set_lines(lines)
         self.counted_label.setText(r.turnout.counted_text())
+        self._fit()
+
+    def _fit(self) -> None:
         h = max(self.height(), 300)
         self.question_label.setStyleSheet(f"font-size:{int(h * 0.06)}px; font-weight:600;")
         self.verdict_label.setStyleSheet(f"font-size:{int(h * 0.065)}px; font-weight:800; "
                                          "color:#fde047;")
         self.chart.row_height = max(28, int(h * 0.09))
         self.counted_label.setStyleSheet(f"font-size:{int(h * 0.04)}px; color:#d1d5db;")
-        return True
