@@ -86,21 +86,38 @@ def initial_size(available: QSize) -> QSize:
                                                 available.height() - FRAME_ALLOWANCE.height())))
 
 
-def ask_quit_during_vote(parent: QWidget, questions: list[str]) -> bool:
-    """Whether to quit while phones can vote (``questions``: what is open to them)."""
+def _ask_during_vote(parent: QWidget, questions: list[str], what_then: str,
+                     go: str) -> bool:
+    """Whether to stop serving phones while ``questions`` are open to them (the button
+    ``go`` says yes)."""
     box = QMessageBox(QMessageBox.Icon.Warning, _("Phone voting is open"), ngettext(
         "A question is open to phones:\n{questions}",
         "{n} questions are open to phones:\n{questions}", len(questions)).format(
             n=len(questions), questions="\n".join(questions)), parent=parent)
-    box.setInformativeText(_(
+    box.setInformativeText(what_then)
+    go_button = box.addButton(go, QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(_("&Keep voting open"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is go_button
+
+
+def ask_quit_during_vote(parent: QWidget, questions: list[str]) -> bool:
+    """Whether to quit while phones can vote (``questions``: what is open to them)."""
+    return _ask_during_vote(parent, questions, _(
         "If you quit now, phones cannot vote until Facilitator is running again. The votes "
         "already cast are kept, and the question stays open: it takes votes again when you "
         "open this event and start phone voting. To end the vote, close the question on the "
-        "Voting page first."))
-    quit_button = box.addButton(_("&Quit anyway"), QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(_("&Keep voting open"), QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    return box.clickedButton() is quit_button
+        "Voting page first."), _("&Quit anyway"))
+
+
+def ask_leave_during_vote(parent: QWidget, questions: list[str]) -> bool:
+    """Whether to open or create another event (which stops the phone server) while phones
+    can vote on ``questions``."""
+    return _ask_during_vote(parent, questions, _(
+        "If you open or create another event now, phones cannot vote until this event is "
+        "open again. The votes already cast are kept, and the question stays open: it takes "
+        "votes again when you open this event and start phone voting. To end the vote, "
+        "close the question on the Voting page first."), _("&Close this event anyway"))
 
 
 def ask_new_event(parent: QWidget) -> tuple[Path, str] | None:
@@ -137,6 +154,7 @@ class MainWindow(QMainWindow):
         ask_new: Callable[[QWidget], tuple[Path, str] | None] = ask_new_event,
         ask_open: Callable[[QWidget], Path | None] = ask_open_event,
         ask_quit: Callable[[QWidget, list[str]], bool] = ask_quit_during_vote,
+        ask_leave: Callable[[QWidget, list[str]], bool] = ask_leave_during_vote,
     ) -> None:
         super().__init__()
         self.context = context
@@ -149,6 +167,7 @@ class MainWindow(QMainWindow):
         self._ask_new = ask_new
         self._ask_open = ask_open
         self._ask_quit = ask_quit
+        self._ask_leave = ask_leave
         self.setMinimumSize(MINIMUM_SIZE)
         self.resize(initial_size(available_size(self)))
 
@@ -339,6 +358,8 @@ class MainWindow(QMainWindow):
         if answer is None:
             return
         path, name = answer
+        if not self._may_leave_event():
+            return
         try:
             store = EventStore.create(path, name, self.context.clock)
         except UserError as exc:
@@ -359,6 +380,8 @@ class MainWindow(QMainWindow):
         another program has it. The current event again: nothing to do."""
         if self._is_open(path):
             return True
+        if not self._may_leave_event():
+            return False
         try:
             store = EventStore.open(path, self.context.clock)
         except UserError as exc:
@@ -371,7 +394,7 @@ class MainWindow(QMainWindow):
         from facilitator.demo import create_demo_event
 
         path = self.context.demo_path
-        if self._is_open(path):
+        if self._is_open(path) or not self._may_leave_event():
             return
         try:
             if path.exists():
@@ -383,6 +406,12 @@ class MainWindow(QMainWindow):
             self.show_error(_("Cannot open the demo event"), str(exc))
             return
         self.set_store(store)
+
+    def _may_leave_event(self) -> bool:
+        """Whether the event shown may close for another (asked while phones can vote: its
+        pages, and the phone server with them, close)."""
+        open_now = self.open_phone_questions()
+        return not open_now or self._ask_leave(self, open_now)
 
     def _on_recent_menu_about_to_show(self) -> None:
         self.recent_menu.clear()
