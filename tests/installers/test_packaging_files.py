@@ -1,0 +1,119 @@
+"""The packaging files agree with each other and with the app (fast; no build).
+
+The Windows and macOS installers are not built on this machine, so what can be checked
+without those systems is checked here: names, paths and types that must match.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+import xml.etree.ElementTree as ET
+from configparser import ConfigParser
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGING = ROOT / "packaging"
+
+
+def spec_list(name: str) -> list[str]:
+    """A list literal assigned at the top of build_installer.spec."""
+    tree = ast.parse((ROOT / "build_installer.spec").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            value = ast.literal_eval(node.value)
+            assert isinstance(value, list)
+            return value
+    raise AssertionError(f"{name} not in build_installer.spec")
+
+
+def imported_modules() -> set[str]:
+    """Every module that facilitator/ and ui/ import (absolute imports)."""
+    found: set[str] = set()
+    for path in [*ROOT.joinpath("facilitator").rglob("*.py"), *ROOT.joinpath("ui").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module)
+                found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_the_spec_excludes_no_module_the_app_imports() -> None:
+    excluded = set(spec_list("EXCLUDED_MODULES"))
+    used = {name for name in imported_modules()
+            if any(name == e or name.startswith(e + ".") for e in excluded)}
+    assert not used, f"build_installer.spec leaves out modules the app imports: {sorted(used)}"
+
+
+def test_desktop_entry_and_mime_type_agree() -> None:
+    entry = ConfigParser(interpolation=None)
+    entry.read(PACKAGING / "linux" / "facilitator.desktop")
+    desktop = entry["Desktop Entry"]
+    ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+    kind = ET.parse(PACKAGING / "linux" / "facilitator-mime.xml").getroot().find("m:mime-type", ns)
+    assert kind is not None
+    assert desktop["MimeType"] == f"{kind.get('type')};"
+    assert desktop["Icon"] == "facilitator"
+    assert desktop["StartupWMClass"] == "facilitator"  # ui/app.py: setDesktopFileName
+    assert 'setDesktopFileName("facilitator")' in (ROOT / "ui" / "app.py").read_text(
+        encoding="utf-8")
+
+
+def test_icons_are_there_at_the_sizes_the_systems_want() -> None:
+    ET.parse(PACKAGING / "facilitator.svg")  # well-formed
+    with Image.open(PACKAGING / "facilitator.png") as png:
+        assert png.size == (256, 256)
+    with Image.open(PACKAGING / "facilitator.ico") as ico:
+        assert (256, 256) in ico.info["sizes"] and (16, 16) in ico.info["sizes"]
+    with Image.open(PACKAGING / "facilitator.icns") as icns:
+        assert icns.size[0] >= 512
+
+
+def _build_module():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("packaging_build", PACKAGING / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_inno_setup_script_points_at_real_files_and_the_name_build_py_expects() -> None:
+    iss = (PACKAGING / "windows" / "facilitator.iss").read_text(encoding="utf-8")
+    here = PACKAGING / "windows"
+    for key in ("LicenseFile", "SetupIconFile"):
+        value = re.search(rf"^{key}=(.+)$", iss, re.MULTILINE)
+        assert value is not None, key
+        assert (here / value.group(1).strip().replace("\\", "/")).is_file(), key
+    assert re.search(r'^Source: "\{#Dist\}\\facilitator\\\*"', iss, re.MULTILINE)
+    assert "OutputBaseFilename=Facilitator-{#AppVersion}-windows-setup" in iss
+    build = (PACKAGING / "build.py").read_text(encoding="utf-8")
+    assert 'f"Facilitator-{version()}-windows-setup.exe"' in build
+    assert 'Subkey: "Software\\Classes\\.facilitator' in iss  # the file association
+
+
+def test_workflows_run_the_one_command_and_keep_what_it_makes() -> None:
+    build = _build_module()
+    version = build.version()
+    names = {"windows": f"Facilitator-{version}-windows-setup.exe",
+             "macos": f"Facilitator-{version}-macos.dmg"}
+    for system, made in names.items():
+        workflow = (ROOT / ".github" / "workflows" / f"build-{system}.yml").read_text(
+            encoding="utf-8")
+        assert re.search(r"run: python3? dev\.py build$", workflow, re.MULTILINE), system
+        patterns = re.findall(r"dist/(\S+)", workflow)
+        assert any(Path(made).match(p) for p in patterns), (system, patterns)
+
+
+def test_dmg_script_and_macos_bundle_name_agree() -> None:
+    script = (PACKAGING / "macos" / "make_dmg.sh").read_text(encoding="utf-8")
+    assert "hdiutil create" in script and "/Applications" in script
+    spec = (ROOT / "build_installer.spec").read_text(encoding="utf-8")
+    assert 'name="Facilitator.app"' in spec
+    assert '"Facilitator.app"' in (PACKAGING / "build.py").read_text(encoding="utf-8")
+    assert '"public.filename-extension": ["facilitator"]' in spec
