@@ -321,9 +321,12 @@ class FormKeyer(QWidget):
             state = _("{n} — a second digit may follow (Tab: keep {n})").format(
                 n=self._pending)
         title_style = "background:#fde68a;" if active else ""
+        # Grey, not italic: the Arabic font has no italic face (its letters became boxes).
+        note = (f" &nbsp; <span style='color:#4b5563'>{escape(state)}</span>"
+                if state else "")
         text = (f"<div style='{title_style}'><b>{self.numbers[index]}.</b> "
                 f"{escape(item.text)}</div><div>{' &nbsp; '.join(cells)}"
-                f"{' &nbsp; <i>' + escape(state) + '</i>' if state else ''}</div>")
+                f"{note}</div>")
         self.labels[index].setText(text)
 
 
