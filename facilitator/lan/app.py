@@ -406,7 +406,7 @@ class PhoneApp:
                  for q in queries.phone_questions(self.store)]
         body = pages.home_body(t, person.name, base, key, items,
                                queries.waiting_hand(self.store, person.id) is not None)
-        body = lan_polls.home_block(t, self.store, base) + body  # open questionnaires
+        body = lan_polls.home_block(t, self.store, base, person) + body  # open questionnaires
         body = lan_theatre.home_block(t, self.store, base) + body  # send an idea (#15)
         if error:
             body = pages.message("error", error) + body

@@ -53,8 +53,11 @@ class RankError(ValueError):
         self.item = item
 
 
-def home_block(t: PageText, store: EventStore, base: str) -> str:
-    """The link to each questionnaire open now, for the top of the phone home page."""
+def home_block(t: PageText, store: EventStore, base: str, person: Participant) -> str:
+    """The link to each questionnaire open now, for the top of the phone home page (none
+    for someone who does not answer it: an expert, staff, an observer)."""
+    if not poll_queries.may_answer(person):
+        return ""
     links = []
     for poll in poll_queries.open_polls(store):
         links.append(f'<li><a class="button" href="{esc(base)}/poll/{poll.id}" dir="auto">'

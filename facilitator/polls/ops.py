@@ -176,7 +176,7 @@ def answer(store: EventStore, poll_id: int, participant_id: int, answers: Mappin
         if not queries.wave_open(store, poll_id):
             raise PollError.said(words.NOT_OPEN_NOW)
         person = get(store, participant_id)
-        if not person.active or person.role != "participant":
+        if not queries.may_answer(person):
             raise PollError.said(words.NOT_A_PARTICIPANT, name=person.name)
         checked = poll.questionnaire.check_answers(poll.wave, answers)
         code = queries.pair_code(store, poll_id, person.token)

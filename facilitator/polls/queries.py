@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from facilitator.ballots.codes import is_ballot_code, pretty
 from facilitator.i18n import _
+from facilitator.people import Participant
 from facilitator.polls import words
 from facilitator.polls.analysis import Analysis, analyse
 from facilitator.polls.model import (
@@ -56,6 +57,12 @@ def _poll(r: sqlite3.Row) -> Poll:
 def wave_open(store: EventStore, poll_id: int) -> bool:
     row = store.query_one("SELECT status, wave_open FROM polls WHERE id = ?", (poll_id,))
     return row is not None and row["status"] == OPEN and bool(row["wave_open"])
+
+
+def may_answer(person: Participant) -> bool:
+    """Whether this person answers the questionnaire: participants only (experts, staff,
+    observers and facilitators are not the panel), and only while on the list."""
+    return person.active and person.role == "participant"
 
 
 def open_polls(store: EventStore) -> list[Poll]:
