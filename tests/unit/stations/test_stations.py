@@ -20,6 +20,8 @@ from facilitator.stations.model import (
     NotAllowedError,
     PairingCode,
     PairingCodeError,
+    StationError,
+    parse_item,
 )
 from facilitator.stations.outbox import CONFIRMED, QUEUED, REFUSED, Outbox
 from facilitator.stations.server import StationServer
@@ -260,3 +262,29 @@ def test_who_is_at_a_station_is_noted(event: EventStore, join: Join) -> None:
     desk.hello()
     assert queries.stations(event)[0].person == "Bob Smith"
     assert [a["actor"] for a in _audit(event, "station_person")] == ["Desk 1 · Bob Smith"]
+
+
+def test_malformed_items_get_a_sentence_never_a_traceback(event: EventStore,
+                                                           join: Join) -> None:
+    desk = join()
+    odd = desk.queue("check_in", {"participant": "Person 3"})
+    broken = desk.queue("ballot", {"round": list_rounds(event)[0].id, "code": "nonsense",
+                                   "answers": "yes"})
+    desk.sync()
+    for item in (odd, broken):
+        refused = desk.outbox.get_item(item)
+        assert refused.state == REFUSED and refused.reason
+    station = queries.stations(event)[0]
+    with pytest.raises(StationError, match="no valid id"):
+        parse_item({"id": "x", "kind": "check_in", "data": {}})
+    # Not JSON at all: 400 with one sentence.
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    conn = http.client.HTTPSConnection("127.0.0.1", desk.outbox.get("port"), timeout=5,
+                                       context=context)
+    conn.request("POST", "/items", body=b"{not json",
+                 headers={"Authorization": f"Station {station.id}:{desk.outbox.get('token')}"})
+    response = conn.getresponse()
+    assert response.status == 400
+    assert json.loads(response.read())["error"] == "The request is not readable."
+    conn.close()
