@@ -413,6 +413,7 @@ class StationWindow(QMainWindow):
             what = {"check_in": _("Check-in"), "walk_in": _("Walk-in"),
                     "ballot": _("Paper"), "question": _("Question")}[queued.item.kind]
             detail = str(queued.item.data.get("code") or queued.item.data.get("name")
+                         or queued.item.data.get("scan")
                          or queued.item.data.get("participant") or "")
             item = QListWidgetItem(f"{what} {detail}: {queued.reason}")
             item.setData(ITEM_ID, queued.item.id)
@@ -424,9 +425,17 @@ class StationWindow(QMainWindow):
     # -- actions -------------------------------------------------------------------------------
 
     def _on_check_in_clicked(self) -> None:
+        typed = self.search_edit.text().strip()
         item = self.people_list.currentItem()
-        if item is None:
-            self.banner.show_message(_("Nobody matches that search."), "error")
+        if item is None or "/v/" in typed:
+            # A badge's QR code (its voting link, unknown here) or a code the cached list
+            # does not have: the main laptop finds the person.
+            if typed and self._queue("check_in", {"scan": typed},
+                                     _("Queued: badge {code} checked in.").format(
+                                         code=typed[-12:])):
+                self.search_edit.clear()
+            elif not typed:
+                self.banner.show_message(_("Nobody matches that search."), "error")
             return
         if self._queue("check_in", {"participant": int(item.data(ITEM_ID))},
                        _("Queued: {who} checked in.").format(who=item.text().split(" · ")[0])):

@@ -29,6 +29,7 @@ from facilitator.clock import to_iso
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.people.ops import add_walk_in, check_in
+from facilitator.people.queries import find_by_scan
 from facilitator.qa.ops import add_question
 from facilitator.stations import queries
 from facilitator.stations.model import (
@@ -184,9 +185,12 @@ def _run(store: EventStore, item: Item, actor: str) -> tuple[dict[str, Any], Cha
     """The item's own op (inside the caller's transaction)."""
     data = item.data
     if item.kind == ITEM_CHECK_IN:
-        pid = _int(data, "participant")
+        if "scan" in data:  # a badge scanned at the station: its link, code or ID
+            pid = find_by_scan(store, _text(data, "scan")).id
+        else:
+            pid = _int(data, "participant")
         done = check_in(store, pid, via="station", actor=actor)
-        return {"participant": pid}, done.changes
+        return {"participant": pid, "name": done.participant.name}, done.changes
     if item.kind == ITEM_WALK_IN:
         attributes = data.get("attributes") or {}
         if not isinstance(attributes, dict) or not all(

@@ -166,3 +166,15 @@ def test_facilitator_dash_dash_station_opens_the_pairing_screen(tmp_path: Path,
     assert window.stack.currentIndex() == 0  # not paired yet: the pairing screen
     assert (tmp_path / "station" / "station.sqlite").is_file()
     window.close()
+
+
+def test_a_scanned_badge_link_checks_in_through_the_main_laptop(
+        page: StationsPage, store: EventStore, tmp_path: Path, qtbot: QtBot) -> None:
+    window = _paired(page, tmp_path, qtbot)
+    person = list_participants(store)[2]
+    window.search_edit.setText(f"http://10.42.0.1:8765/v/{person.token}")  # the scanner types
+    qtbot.mouseClick(window.check_in_button, Qt.MouseButton.LeftButton)
+    assert "Queued: badge" in window.banner.text()
+    qtbot.waitUntil(lambda: any(p.present for p in list_participants(store)), timeout=WAIT)
+    assert [p.name for p in list_participants(store) if p.present] == [person.name]
+    window.close()

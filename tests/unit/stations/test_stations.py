@@ -288,3 +288,16 @@ def test_malformed_items_get_a_sentence_never_a_traceback(event: EventStore,
     assert response.status == 400
     assert json.loads(response.read())["error"] == "The request is not readable."
     conn.close()
+
+
+def test_a_badge_scanned_at_a_station_is_found_on_the_main_laptop(
+        event: EventStore, join: Join) -> None:
+    desk = join()
+    person = list_participants(event)[7]
+    by_link = desk.queue("check_in", {"scan": f"http://10.42.0.1:8765/v/{person.token}"})
+    unknown = desk.queue("check_in", {"scan": "NOBODY-HERE"})
+    desk.sync()
+    assert desk.outbox.get_item(by_link).result == {"participant": person.id,
+                                                    "name": person.name}
+    assert get(event, person.id).present
+    assert "No one in this event" in (desk.outbox.get_item(unknown).reason or "")
