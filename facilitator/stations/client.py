@@ -212,7 +212,7 @@ class StationClient:
                 {"id": q.item.id, "kind": q.item.kind, "data": q.item.data,
                  "person": q.item.person} for q in waiting]})
             decisions = [Decision.from_json(d) for d in answer.get("decisions") or []]
-            if len(decisions) != len(waiting):
+            if [d.item_id for d in decisions] != [q.item.id for q in waiting]:
                 raise StationError(_("The main laptop sent an answer this station cannot "
                                      "read."))
             self.outbox.decide(decisions)
