@@ -33,6 +33,24 @@ def folder_mb(folder: Path) -> float:
                if p.is_file() and not p.is_symlink()) / 1e6
 
 
+def largest(bundle: Path, most: int = 8) -> list[tuple[str, float]]:
+    """The biggest parts of the bundle: each package with its ``<name>.libs`` folder, and the
+    shared libraries at the top taken together."""
+    inside = bundle / "_internal" if (bundle / "_internal").is_dir() else bundle
+    parts: dict[str, float] = {}
+    for item in inside.iterdir():
+        if item.is_symlink():
+            continue
+        name = item.name.removesuffix(".libs")
+        name = {"opencv_python_headless": "cv2 (OpenCV)", "cv2": "cv2 (OpenCV)",
+                "pillow": "PIL", "PySide6": "PySide6 (Qt)"}.get(name, name)
+        if item.is_file():
+            name = "libraries from the build machine" if ".so" in item.name else "other files"
+        size = folder_mb(item) if item.is_dir() else item.stat().st_size / 1e6
+        parts[name] = parts.get(name, 0.0) + size
+    return sorted(parts.items(), key=lambda kv: -kv[1])[:most]
+
+
 def launch(exe: Path, home: Path, event: Path | None,
            drop_caches: bool) -> tuple[float, float, float]:
     """(wall-clock seconds from exec to the window shown, the app's own in-process share,
@@ -78,6 +96,7 @@ def main() -> int:
     size = folder_mb(bundle)
     print(f"bundle unpacked: {size:.0f} MB (target < {SIZE_TARGET_MB} MB)"
           f"{'' if size < SIZE_TARGET_MB else '  OVER TARGET'}")
+    print("  largest parts: " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in largest(bundle)))
     for package in sorted(args.dist.glob("*.tar.gz")) + sorted(args.dist.glob("*.deb")):
         print(f"{package.name}: {package.stat().st_size / 1e6:.0f} MB")
     with tempfile.TemporaryDirectory(prefix="facilitator-bench-") as tmp:
