@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -243,6 +244,11 @@ class StationWindow(QMainWindow):
         self.round_combo.currentIndexChanged.connect(self._fill_questions)
         self.paper_edit = QLineEdit()
         self.paper_edit.setAccessibleName(_("Paper's code"))
+        self.pass_combo = QComboBox()
+        self.pass_combo.setAccessibleName(_("Which keying"))
+        self.pass_combo.addItem(_("First keying"), 1)
+        self.pass_combo.addItem(_("Second keying (another person keyed it first)"), 2)
+        self.spoiled_box = QCheckBox(_("S&poiled paper"))
         self.answers_form = QFormLayout()
         self.answer_edits: list[QLineEdit] = []
         self.save_paper_button = QPushButton(_("&Save paper"))
@@ -251,7 +257,10 @@ class StationWindow(QMainWindow):
         layout = QVBoxLayout(tab)
         form = QFormLayout()
         form.addRow(_("&Round:"), self.round_combo)
+        self.ballot_form = form
+        form.addRow(_("&Keying:"), self.pass_combo)
         form.addRow(_("Paper's c&ode:"), self.paper_edit)
+        form.addRow(self.spoiled_box)
         layout.addLayout(form)
         layout.addLayout(self.answers_form)
         layout.addWidget(self.save_paper_button)
@@ -394,13 +403,28 @@ class StationWindow(QMainWindow):
         self.answer_edits = []
         self._questions: list[Question] = []
         round_id = self.round_combo.currentData()
-        for data in getattr(self, "_rounds", {}).get(round_id, {}).get("questions", []):
+        chosen = getattr(self, "_rounds", {}).get(round_id, {})
+        self.ballot_form.setRowVisible(self.pass_combo, bool(chosen.get("double_entry")))
+        if not chosen.get("double_entry"):
+            self.pass_combo.setCurrentIndex(0)
+        for data in chosen.get("questions", []):
             question = Question.from_json(data)
             edit = QLineEdit()
             edit.setAccessibleName(question.text)
-            edit.setToolTip(" · ".join(f"{n}. {o}" for n, o in
-                                       enumerate(question.options, 1)))
-            self.answers_form.addRow(QLabel(question.text[:60]), edit)
+            options = "   ".join(f"{n} {o}" for n, o in enumerate(question.options, 1))
+            how = (_("a number per option, in this order; - for none")
+                   if question.kind in PER_OPTION else _("the numbers of the boxes marked"))
+            edit.setPlaceholderText(how)
+            hint = QLabel(options)
+            hint.setWordWrap(True)
+            field = QWidget()
+            box = QVBoxLayout(field)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(edit)
+            box.addWidget(hint)
+            label = QLabel(question.text)
+            label.setWordWrap(True)
+            self.answers_form.addRow(label, field)
             self.answer_edits.append(edit)
             self._questions.append(question)
 
@@ -455,15 +479,20 @@ class StationWindow(QMainWindow):
         if round_id is None or not code:
             self.banner.show_message(_("Choose the round and type the paper's code."), "error")
             return
+        spoiled = self.spoiled_box.isChecked()
         try:
-            answers = [parse_answer(q, e.text()).to_json()
-                       for q, e in zip(self._questions, self.answer_edits, strict=True)]
+            answers = [] if spoiled else [
+                parse_answer(q, e.text()).to_json()
+                for q, e in zip(self._questions, self.answer_edits, strict=True)]
         except UserError as exc:
             self.banner.show_message(exc.message, "error")
             return
-        if self._queue("ballot", {"round": int(round_id), "code": code, "answers": answers},
+        if self._queue("ballot", {"round": int(round_id), "code": code, "answers": answers,
+                                  "pass": int(self.pass_combo.currentData()),
+                                  "spoiled": spoiled},
                        _("Queued: paper {code}.").format(code=code)):
             self.paper_edit.clear()
+            self.spoiled_box.setChecked(False)
             for edit in self.answer_edits:
                 edit.clear()
             self.paper_edit.setFocus()
@@ -488,6 +517,7 @@ class StationWindow(QMainWindow):
         self._fill_conflicts()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.person_edit.blockSignals(True)  # losing the focus now must not write
         if self.link is not None:
             self.link.stop()
             self.link = None

@@ -178,3 +178,29 @@ def test_a_scanned_badge_link_checks_in_through_the_main_laptop(
     qtbot.waitUntil(lambda: any(p.present for p in list_participants(store)), timeout=WAIT)
     assert [p.name for p in list_participants(store) if p.present] == [person.name]
     window.close()
+
+
+def test_second_keying_at_another_station(page: StationsPage, store: EventStore,
+                                          tmp_path: Path, qtbot: QtBot) -> None:
+    from facilitator.ballots.ops import set_double_entry
+    from facilitator.ballots.queries import entries, list_rounds
+
+    ballot_round = list_rounds(store)[0]
+    set_double_entry(store, ballot_round.id, True, actor="test")
+    window = _paired(page, tmp_path, qtbot)
+    qtbot.waitUntil(lambda: window.round_combo.count() == 1, timeout=WAIT)
+    assert window.ballot_form.isRowVisible(window.pass_combo)
+    code = paper_codes(store, ballot_round.id)[1].code
+    from facilitator.ballots import Answer
+    from facilitator.ballots.ops import enter
+
+    enter(store, ballot_round.id, code, [Answer.choose(ballot_round.questions[0], 0)],
+          actor="Main desk · Kim")
+    window.pass_combo.setCurrentIndex(1)
+    window.paper_edit.setText(code)
+    window.answer_edits[0].setText("1")
+    qtbot.mouseClick(window.save_paper_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(entries(store, ballot_round.id)) == 2, timeout=WAIT)
+    second = [e for e in entries(store, ballot_round.id) if e.pass_ == 2]
+    assert second and second[0].operator == "Desk 2 · Ann"
+    window.close()
