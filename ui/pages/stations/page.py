@@ -113,17 +113,17 @@ class StationsPage(Page):
         code_row.addWidget(self.qr_label)
         offer_layout.addLayout(code_row)
 
-        self.table = QTableWidget(0, 6)
+        self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(
             [_("Station"), _("May do"), _("State"), _("Who is at it"), _("Applied"),
-             _("Refused")])
+             _("Refused"), _("Last heard from")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 6):
+        for column in range(1, 7):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setAccessibleName(_("Stations"))
         self.revoke_button = QPushButton(_("&Revoke"))
@@ -160,7 +160,9 @@ class StationsPage(Page):
             may = ", ".join(_(PERMISSION_NAMES[k]) for k in (CHECK_IN, BALLOTS, QA)
                             if k in station.may)
             cells = [station.name, may, _(STATE_NAMES[station.state(now)]), station.person or "",
-                     str(done.get("applied", 0)), str(done.get("refused", 0))]
+                     str(done.get("applied", 0)), str(done.get("refused", 0)),
+                     station.last_seen_at.astimezone().strftime("%H:%M:%S")
+                     if station.last_seen_at else ""]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(STATION_ID, station.id)
