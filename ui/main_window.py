@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
             "qa": QaPage(store, self.bus, self.context.clock),
             "voting": VotingPage(store, self.bus, self.tasks),
             "results": ResultsPage(store, self.bus),
-            "theatre": TheatrePage(store, self.bus, self.context.clock),
+            "theatre": TheatrePage(store, self.bus, self.context.clock, tasks=self.tasks),
             "polls": PollsPage(store, self.bus, tasks=self.tasks),
             "stations": StationsPage(store, self.bus),  # other laptops (issue 18)
         }

@@ -1,5 +1,6 @@
-"""Issue 13 follow-up: opening or creating another event while a question is open to phones
-asks first, as quitting does (the phone server stops with the event's pages)."""
+"""Issue 13 follow-ups: opening or creating another event while a question is open to phones
+asks first, as quitting does (the phone server stops with the event's pages); closing the
+event waits for every page's background work, the Theatre page's too."""
 
 from __future__ import annotations
 
@@ -117,3 +118,20 @@ def test_the_question_says_what_leaving_does(qtbot: QtBot, monkeypatch: pytest.M
     assert "quit" not in box.informativeText().lower()
     assert {b.text() for b in box.buttons()} == {"&Close this event anyway",
                                                  "&Keep voting open"}
+
+
+def test_the_theatre_page_works_through_the_windows_one_task_runner(
+        qtbot: QtBot, context: AppContext, demo_store: EventStore) -> None:
+    """Closing the event waits for the Theatre page's work (paper ballots being written) as
+    for every other page's: the page runs it on the window's runner."""
+    import threading
+
+    win = window(qtbot, context, demo_store, Asker())
+    theatre = win.pages["theatre"]
+    release = threading.Event()
+    theatre.tasks.run(release.wait, lambda _done: None,  # type: ignore[attr-defined]
+                      lambda _exc: None)
+    assert win.tasks.busy  # the window knows of the page's work
+    release.set()
+    assert win.tasks.wait()
+    win.close()
