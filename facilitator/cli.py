@@ -19,6 +19,7 @@ from facilitator.i18n import _
 from facilitator.people.cli import add_people_commands
 from facilitator.polls.cli import add_poll_commands
 from facilitator.qa.cli import add_qa_commands
+from facilitator.reading.cli import add_reading_commands
 from facilitator.results.cli import add_results_commands
 from facilitator.stations.cli import add_station_commands
 from facilitator.store import EventStore, set_program
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_qa_commands(sub)
     add_ballot_commands(sub)
+    add_reading_commands(sub)  # issue 17: marked papers from photos and scans
     add_count_commands(sub)
     add_results_commands(sub)
     add_poll_commands(sub)

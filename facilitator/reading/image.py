@@ -43,8 +43,9 @@ INK_FROM, INK_FULL = 0.18, 0.5
 counts fully: a light pencil stroke counts in part, the paper's texture and noise not."""
 
 Image = np.ndarray
-PaperFor = Callable[[str], "tuple[PaperLayout, Sequence[Question]] | None"]
-"""The layout and questions of the paper with a code (None: not a paper of this event)."""
+PaperFor = Callable[[str, str], "tuple[PaperLayout, Sequence[Question]] | None"]
+"""The layout and questions of the paper with a code, printed on a paper size (None: not a
+paper of this event)."""
 
 _DICTIONARY = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_250)
 
@@ -238,7 +239,7 @@ def read_image(image: Image, paper_for: PaperFor) -> Reading:
     if code is None:
         return Reading(PageRead(page=found.page, problem=Why.QR,
                                 warp_error_mm=found.error_mm), found.warped)
-    paper = paper_for(code)
+    paper = paper_for(code, found.size)
     if paper is None:
         return Reading(PageRead(code=code, page=found.page, problem=Why.UNKNOWN_PAPER,
                                 warp_error_mm=found.error_mm), found.warped)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from facilitator.ballots.errors import BallotError
 from facilitator.ballots.marks import Answer
 from facilitator.ballots.questions import MULTI_CHOICE, SINGLE_CHOICE, Kind, Question, paper_grid
 from facilitator.i18n import N_, _
@@ -39,6 +40,10 @@ AROUND_EMPTY_BELOW = 0.02
 out of it: review)."""
 MAX_WARP_ERROR_MM = 1.0
 """The corner markers must agree with the page's geometry within this (else: review)."""
+
+
+class ReadingError(BallotError):
+    """A review decision or a source that cannot be taken; nothing was changed."""
 
 
 class State(StrEnum):

@@ -97,6 +97,8 @@ def pages(path: Path, dpi: int = RENDER_DPI) -> Iterator[tuple[str, np.ndarray]]
 class SourcePage:
     name: str
     reading: Reading
+    image: np.ndarray
+    """The page as it came (kept when no paper could be found on it)."""
 
 
 def read_source(path: Path, paper_for: PaperFor, *, progress: Progress | None = None,
@@ -106,6 +108,6 @@ def read_source(path: Path, paper_for: PaperFor, *, progress: Progress | None = 
     for done, (name, image) in enumerate(pages(Path(path)), start=1):
         if cancelled is not None and cancelled():
             return
-        yield SourcePage(name, read_image(image, paper_for))
+        yield SourcePage(name, read_image(image, paper_for), image)
         if progress is not None:
             progress(done, total)

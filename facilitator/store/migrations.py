@@ -665,6 +665,32 @@ _V_STATIONS = [
     ) WITHOUT ROWID""",
 ]
 
+# Reading marked papers (issue 17): each page read from a photo or a scan, what was read,
+# why it waits for a person, and who confirmed or corrected it. The images are files in the
+# event's scans folder (the columns hold their paths), never in the database.
+_V_PAPER_READS = [
+    """CREATE TABLE paper_reads (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER REFERENCES ballot_rounds (id),
+        code TEXT,
+        page INTEGER,
+        source TEXT NOT NULL,
+        image TEXT,
+        status TEXT NOT NULL CHECK (status IN ('counted', 'waiting', 'review', 'confirmed',
+                                               'refused', 'dismissed')),
+        read TEXT NOT NULL CHECK (json_valid(read)),
+        reasons TEXT NOT NULL CHECK (json_valid(reasons)),
+        crops TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(crops)),
+        message TEXT,
+        read_at TEXT NOT NULL,
+        read_by TEXT NOT NULL,
+        decided_at TEXT,
+        decided_by TEXT
+    )""",
+    "CREATE INDEX paper_reads_code ON paper_reads (code, page)",
+    "CREATE INDEX paper_reads_status ON paper_reads (status)",
+]
+
 
 MIGRATIONS: list[Migration] = [
     _statements(_V1),  # participants, imports, audit log
@@ -678,6 +704,7 @@ MIGRATIONS: list[Migration] = [
     _statements(_V_THEATRE),  # legislative theatre
     _statements(_V_POLLS),  # deliberative polls
     _statements(_V_STATIONS),  # check-in, keying and Q&A stations
+    _statements(_V_PAPER_READS),  # papers read from photos and scans
 ]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 

@@ -63,7 +63,10 @@ def main() -> int:
             layout = paper_layout(r, event_name=store.name)
             rounds.append((papers[0].code, r, layout, render(pdf, 200)))
         by_code = {code: (layout, r.questions) for code, r, layout, _p in rounds}
-        paper_for = by_code.get
+
+        def paper_for(code: str, size: str) -> object:
+            return by_code.get(code)
+
         started = time.perf_counter()
 
         def page(style: str | None, marginal: float) -> tuple[np.ndarray, object]:

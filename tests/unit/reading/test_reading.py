@@ -17,7 +17,7 @@ import pytest
 
 from facilitator.ballots import BallotRound, PaperCode
 from facilitator.clock import FakeClock
-from facilitator.reading.image import read_image
+from facilitator.reading.image import PaperFor, read_image
 from facilitator.reading.model import State, Why, state_of
 from facilitator.reading.sources import SourceError, read_source
 from facilitator.reports.ballot_layout import (
@@ -34,6 +34,15 @@ from ...reading_corpus import Tally, mark_page, photograph, render, scan
 from ..ballots.conftest import every_kind, open_round
 
 DPI = 150
+
+
+def finder(r: BallotRound, papers: list[PaperCode], layout: PaperLayout) -> PaperFor:
+    codes = {p.code for p in papers}
+
+    def find(code: str, size: str) -> tuple[PaperLayout, tuple] | None:
+        return (layout, r.questions) if code in codes and size == layout.size else None
+
+    return find
 
 
 @pytest.fixture(scope="module")
@@ -86,16 +95,16 @@ def test_the_layout_is_where_the_pdf_draws_the_boxes_and_markers(printed: tuple)
 def test_a_slice_of_photos_and_scans_is_read_right_or_sent_to_review(printed: tuple) -> None:
     r, papers, layout, images = printed
     rng = random.Random(17)
-    known = {p.code: (layout, r.questions) for p in papers}
+    known = finder(r, papers, layout)
     photos, scans = Tally(), Tally()
     for i in range(8):
         index = i % len(images)
         marked = mark_page(images[index], layout, index, r.questions, rng, DPI, marginal=0.3)
         if i % 2:
-            got = read_image(scan(marked.image, rng, DPI, rng.choice((150, 200))), known.get)
+            got = read_image(scan(marked.image, rng, DPI, rng.choice((150, 200))), known)
             scans.add(got.read, marked, f"scan {i}")
         else:
-            got = read_image(photograph(marked.image, rng, side=1800), known.get)
+            got = read_image(photograph(marked.image, rng, side=1800), known)
             photos.add(got.read, marked, f"photo {i}")
     for tally in (photos, scans):
         assert tally.wrong == 0, tally.notes
@@ -106,12 +115,12 @@ def test_a_slice_of_photos_and_scans_is_read_right_or_sent_to_review(printed: tu
 def test_every_deliberately_marginal_mark_goes_to_review(printed: tuple) -> None:
     r, papers, layout, images = printed
     rng = random.Random(3)
-    known = {p.code: (layout, r.questions) for p in papers}
+    known = finder(r, papers, layout)
     tally = Tally()
     for _ in range(3):
         marked = mark_page(images[0], layout, 0, r.questions, rng, DPI, style="cross",
                            marginal=1.0)
-        tally.add(read_image(marked.image, known.get).read, marked, "page")
+        tally.add(read_image(marked.image, known).read, marked, "page")
     assert tally.marginal == tally.marginal_caught > 0 and tally.wrong == 0
 
 
@@ -127,24 +136,24 @@ def test_states_of_a_box() -> None:
 def test_a_covered_marker_an_unreadable_qr_and_a_stranger_paper_go_to_review(
         printed: tuple) -> None:
     r, papers, layout, images = printed
-    known = {p.code: (layout, r.questions) for p in papers}
+    known = finder(r, papers, layout)
     scale = DPI / 72
     covered = images[0].copy()
     (x0, y0), _r, (x1, y1), _l = marker_corners(Corner.BOTTOM_LEFT, layout.width,
                                                 layout.height)
     covered[round(y0 * scale) - 3:round(y1 * scale) + 3,
             round(x0 * scale) - 3:round(x1 * scale) + 3] = 255
-    got = read_image(covered, known.get).read
+    got = read_image(covered, known).read
     assert got.problem is Why.MISSING_MARKER and "bottom_left" in got.detail
     no_qr = images[0].copy()
     qx, qy, side = layout.qr
     top = layout.height - qy - side
     no_qr[round(top * scale) + 20:round((top + side) * scale) - 20,
           round(qx * scale) + 20:round((qx + side) * scale) - 20] = 255
-    assert read_image(no_qr, known.get).read.problem is Why.QR
-    assert read_image(images[0], lambda code: None).read.problem is Why.UNKNOWN_PAPER
+    assert read_image(no_qr, known).read.problem is Why.QR
+    assert read_image(images[0], lambda code, size: None).read.problem is Why.UNKNOWN_PAPER
     blank = np.full((800, 600), 255, dtype=np.uint8)
-    assert read_image(blank, known.get).read.problem is Why.NO_PAPER
+    assert read_image(blank, known).read.problem is Why.NO_PAPER
 
 
 def test_a_scanner_pdf_is_read_page_by_page_with_progress_and_cancel(
@@ -152,27 +161,27 @@ def test_a_scanner_pdf_is_read_page_by_page_with_progress_and_cancel(
     from PIL import Image
 
     r, papers, layout, images = printed
-    known = {p.code: (layout, r.questions) for p in papers}
+    known = finder(r, papers, layout)
     pdf = tmp_path / "scan.pdf"
     pages = [Image.fromarray(image) for image in images]
     pages[0].save(pdf, save_all=True, append_images=pages[1:], resolution=float(DPI))
     seen: list[tuple[int, int]] = []
-    read = list(read_source(pdf, known.get, progress=lambda d, t: seen.append((d, t))))
+    read = list(read_source(pdf, known, progress=lambda d, t: seen.append((d, t))))
     assert [p.reading.read.page for p in read] == list(range(len(images)))
     assert all(p.reading.read.confident for p in read)  # clean, unmarked: all blank
     assert seen == [(i, len(images)) for i in range(1, len(images) + 1)]
     stop = iter([False, True])
-    assert len(list(read_source(pdf, known.get, cancelled=lambda: next(stop)))) == 1
+    assert len(list(read_source(pdf, known, cancelled=lambda: next(stop)))) == 1
     folder = tmp_path / "photos"
     folder.mkdir()
     cv2.imwrite(str(folder / "a.jpg"), images[1])
     (folder / "notes.txt").write_text("not a photo")
-    assert [p.reading.read.page for p in read_source(folder, known.get)] == [1]
+    assert [p.reading.read.page for p in read_source(folder, known)] == [1]
     with pytest.raises(SourceError):
-        list(read_source(tmp_path / "notes.docx", known.get))
+        list(read_source(tmp_path / "notes.docx", known))
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 nonsense")
     with pytest.raises(SourceError):
-        list(read_source(broken, known.get))
+        list(read_source(broken, known))
 
 
