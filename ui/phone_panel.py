@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -64,6 +62,7 @@ from facilitator.results.queries import is_live, projected
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
 from ui.pages.base import APP_ACTOR, Page
+from ui.widgets import ScrollDown
 
 PUBLISH_MS = 300
 R = TypeVar("R", bound=OpResult)
@@ -180,10 +179,9 @@ class PhonePanel(QWidget):
         server_form.addRow(_("&Address:"), self.address_combo)
         server_form.addRow(_("&Port:"), self.port_spin)
         server_layout.addLayout(server_form)
-        row = QHBoxLayout()
-        row.addWidget(self.start_button)
-        row.addWidget(self.projector_button)
-        server_layout.addLayout(row)
+        # One above the other: side by side they made the tab too wide for 1,366 px.
+        server_layout.addWidget(self.start_button)
+        server_layout.addWidget(self.projector_button)
         server_layout.addWidget(self.mismatch_label)
         row = QHBoxLayout()
         row.addWidget(self.status_label, 1)
@@ -267,14 +265,7 @@ class PhonePanel(QWidget):
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(server_box)
         left.addWidget(people_box, 1)
-        self.left_scroll = QScrollArea()
-        self.left_scroll.setWidgetResizable(True)
-        self.left_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.left_scroll.setWidget(left_widget)
-        self.left_scroll.setMinimumWidth(  # never cut sideways: as wide as the server box
-            left_widget.minimumSizeHint().width()
-            + self.left_scroll.verticalScrollBar().sizeHint().width())
+        self.left_scroll = ScrollDown(left_widget)  # never cut sideways
         layout.addWidget(self.left_scroll, 1)
         layout.addWidget(questions_box, 2)
 

@@ -1,10 +1,12 @@
-"""Small widgets the dialogs share: the red error line and the OK/Cancel row."""
+"""Small widgets the pages and dialogs share: the red error line, the OK/Cancel row, a
+column that scrolls up and down."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QScrollArea, QWidget
 
 
 def error_label() -> QLabel:
@@ -23,3 +25,27 @@ def ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+class ScrollDown(QScrollArea):
+    """``widget`` in a column that scrolls up and down, never sideways: as wide as the
+    widget needs (its text is never cut at the right), as short as the room there is (on a
+    768-pixel screen a tall tab scrolls rather than push the window off the screen)."""
+
+    def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(widget)
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget()
+        width = inner.minimumSizeHint().width() if inner is not None else 0
+        return QSize(width + self.verticalScrollBar().sizeHint().width()
+                     + 2 * self.frameWidth(), super().minimumSizeHint().height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the widget's needs changed (rows added, text longer)
+        return super().eventFilter(watched, event)

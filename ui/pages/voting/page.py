@@ -68,6 +68,7 @@ from ui.pages.voting.editor import BallotEditor
 from ui.pages.voting.tabs import AdjudicationTab, RecentTab, ReconciliationTab
 from ui.phone_panel import PhonePanel
 from ui.tasks import TaskRunner
+from ui.widgets import ScrollDown
 
 HAND_OUT = 0  # the mode that scans badges instead of papers
 RECENT, ADJUDICATION, RECONCILIATION = 0, 1, 2  # the side tabs (then Phones)
@@ -188,7 +189,8 @@ class VotingPage(Page):
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(self.recent, _("Recent entries"))
         self.tabs.addTab(self.adjudication, _("Adjudication"))
-        self.tabs.addTab(self.reconciliation, _("Reconciliation"))
+        # A round's many figures scroll rather than make the page taller than a laptop's.
+        self.tabs.addTab(ScrollDown(self.reconciliation), _("Reconciliation"))
         self.tabs.addTab(self.phone_panel, _("Phones"))
 
         splitter = QSplitter()

@@ -1,0 +1,105 @@
+"""Issue 13 follow-up: every page of the demo event fits the main window's default size on a
+1,366×768 laptop (1,280×688: the screen less a task bar and the window's frame) with each
+of its tabs shown: no page asks for more room than the page area gives it (Qt would cut it
+off at the right or the bottom). Screens saved at 1,366×768 and 1,920×1,080 to look at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtWidgets import QTabWidget
+from pytestqt.qtbot import QtBot
+
+from facilitator.clock import FakeClock
+from facilitator.store import EventStore
+from tests.ui.screens import save_screens
+from ui.context import AppContext
+from ui.main_window import PAGE_KEYS, MainWindow
+
+LAPTOP_WINDOW = QSize(1280, 688)
+"""The default window on a 1,366×768 screen (ui.main_window.initial_size, 40 px task bar)."""
+
+TOO_FULL = {"plenary": "the speaker list, queue and timer side by side ask ~1,380 px",
+            "qa": "the question being asked and the lists ask ~775 px of height",
+            "polls": "the poll list and the before/after table ask ~1,065 px"}
+"""Pages known to ask for more than the laptop gives them (left as they are; each fails its
+strict xfail once it fits, so it is taken off this list)."""
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: AppContext, tmp_path: Path,
+           clock: FakeClock) -> Iterator[MainWindow]:
+    from facilitator.demo import create_demo_event
+
+    store: EventStore = create_demo_event(tmp_path / "demo.facilitator", clock,
+                                          with_votes=True)  # as "Open the demo event"
+    win = MainWindow(context, store)
+    qtbot.addWidget(win)
+    win.resize(LAPTOP_WINDOW)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def settle() -> None:
+    for _ in range(3):
+        QCoreApplication.processEvents()
+
+
+def too_big(window: MainWindow, key: str) -> list[str]:
+    """What of page ``key`` (each tab shown in turn) asks for more than the page area."""
+    page = window.pages[key]
+    area = window.stack.size()
+    problems = []
+    window.show_page(key)
+    settle()
+    shown = [("", -1, None)] + [(tabs.tabText(i), i, tabs)
+                                 for tabs in page.findChildren(QTabWidget)
+                                 if tabs.isVisibleTo(page) for i in range(tabs.count())]
+    for name, index, tabs in shown:
+        if tabs is not None:
+            tabs.setCurrentIndex(index)
+            settle()
+        need = page.minimumSizeHint()
+        if need.width() > area.width() or need.height() > area.height():
+            problems.append(f"{key} {name}: needs {need.width()}x{need.height()}, "
+                            f"has {area.width()}x{area.height()}")
+    return problems
+
+
+def test_the_page_area_is_what_the_laptop_window_leaves(window: MainWindow) -> None:
+    assert window.size() == LAPTOP_WINDOW
+    assert window.stack.width() == LAPTOP_WINDOW.width() - 220  # less the sidebar
+    assert window.stack.height() < LAPTOP_WINDOW.height() - 30  # less menu and status bars
+
+
+@pytest.mark.parametrize("key", [
+    pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=TOO_FULL[key]))
+    if key in TOO_FULL else key for key in PAGE_KEYS])
+def test_each_page_with_each_tab_fits_the_laptop_window(window: MainWindow, key: str) -> None:
+    assert too_big(window, key) == []
+
+
+def test_the_voting_page_with_its_phones_tab_fits_and_is_seen(window: MainWindow) -> None:
+    voting = window.pages["voting"]
+    window.show_page("voting")
+    voting.tabs.setCurrentWidget(voting.phone_panel)  # type: ignore[attr-defined]
+    settle()
+    panel = voting.phone_panel  # type: ignore[attr-defined]
+    for widget in (panel.start_button, panel.projector_button, panel.open_button,
+                   panel.close_button, panel.project_button, panel.change_box):
+        # the whole widget is inside the window: nothing cut at the right
+        right = widget.mapTo(window, widget.rect().topRight()).x()
+        assert right < window.width(), widget.text()
+        assert widget.width() >= widget.minimumSizeHint().width(), widget.text()
+    for size in (QSize(1366, 768), QSize(1920, 1080)):
+        saved = save_screens(window, "laptop-voting-phones", (size,))
+        assert saved[0].exists()
+    window.resize(LAPTOP_WINDOW)
+    voting.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]  # reconciliation
+    settle()
+    assert save_screens(window, "laptop-voting-reconciliation", (QSize(1366, 768),))[0].exists()
