@@ -1085,10 +1085,13 @@ def allocate(
 
     Deterministic for a given ``seed`` and ``iterations`` (default: grows with the pool).
     ``time_limit`` (seconds) lets the search go on after that first pass, in further
-    cycles from the best plan and from fresh starts, keeping the best: more time never
-    gives a worse plan. It stops at the limit, when ``cancel`` says so, after
-    :data:`STALE_CYCLES` cycles without a better plan, or when the plan has no repeat and is
-    as balanced as the column-by-column reference; ``stopped`` says which. ``progress`` is
+    cycles (one long search paced to end by the limit, then more from the best plan and
+    from fresh starts), keeping the best: never a worse plan than the first pass, and on
+    average a better one the more time it has (a first pass that would overrun the limit
+    is paced to fit it, so it still cools down properly). It stops at the limit, when
+    ``cancel`` says so, after :data:`STALE_CYCLES` cycles without a better plan, or when the
+    plan has no repeat and is as balanced as the column-by-column reference; ``stopped``
+    says which. ``progress`` is
     called about fifty times a pass with the fraction done and the best plan's quality.
     Raises :class:`InfeasibleError` when the hard constraints cannot all be met.
     """

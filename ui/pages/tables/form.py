@@ -79,9 +79,10 @@ class SettingsForm(QGroupBox):
                 ngettext("Up to {n} minute", "Up to {n} minutes", seconds // 60).format(
                     n=seconds // 60), float(seconds))
         self.seconds_combo.setAccessibleName(_("Search time"))
-        self.seconds_combo.setToolTip(_("More time never gives a worse plan. The standard "
-                                        "search gives the same plan for the same seed on "
-                                        "every computer."))
+        self.seconds_combo.setToolTip(_("Searching longer never gives a worse plan than the "
+                                        "standard search, and usually a better one. The "
+                                        "standard search gives the same plan for the same "
+                                        "seed on every computer."))
         self.columns_table = QTableWidget(0, 3)
         self.columns_table.setHorizontalHeaderLabels([_("Mirror the room on"), _("Weight"),
                                                       _("Bands")])
