@@ -20,25 +20,21 @@ ACTOR = "cli"
 
 def cmd_read(args: argparse.Namespace) -> int:
     from facilitator.reading import ops, queries
-    from facilitator.reading.sources import read_source
 
-    counts: dict[str, int] = {}
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
     with EventStore.open(args.event) as store:
-        def progress(done: int, total: int) -> None:
-            print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
-
-        for page in read_source(args.source, queries.paper_for(store), progress=progress):
-            filed = ops.file_page(store, page, actor=args.actor)
-            counts[filed.status] = counts.get(filed.status, 0) + 1
-            if filed.message:
-                print(f"\n{page.name}: {filed.message}", file=sys.stderr)
+        summary = ops.read_into(store, args.source, actor=args.actor, progress=progress)
         print(file=sys.stderr)
+        for message in summary.messages:
+            print(message, file=sys.stderr)
         waiting = len(queries.review_queue(store))
     print(_("{counted} pages counted, {review} for review, {waiting} waiting for their "
             "other pages, {refused} refused; {queue} pages in the review queue.").format(
-                counted=counts.get(queries.COUNTED, 0), review=counts.get(queries.REVIEW, 0),
-                waiting=counts.get(queries.WAITING, 0), refused=counts.get(queries.REFUSED, 0),
-                queue=waiting))
+                counted=summary.count(queries.COUNTED), review=summary.count(queries.REVIEW),
+                waiting=summary.count(queries.WAITING),
+                refused=summary.count(queries.REFUSED), queue=waiting))
     return 0
 
 

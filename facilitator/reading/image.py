@@ -213,7 +213,7 @@ def question_crop(warped: Image, layout: PaperLayout, page: int, question: int) 
     """The part of the straightened page that shows ``question``'s boxes and their labels,
     for the person who reviews it."""
     boxes = [b for b in layout.pages[page].boxes if b.question == question]
-    top = layout.height - max(b.y + b.h for b in boxes) - 12 * MM
+    top = layout.height - max(b.y + b.h for b in boxes) - 20 * MM  # with the question
     bottom = layout.height - min(b.y for b in boxes) + 3 * MM
     y0, y1 = max(0, round(top * PX)), min(warped.shape[0], round(bottom * PX))
     x0, x1 = round((MARGIN - 3 * MM) * PX), round((layout.width - MARGIN + 3 * MM) * PX)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -37,7 +38,7 @@ from facilitator.reading.queries import (
     REVIEW,
     WAITING,
 )
-from facilitator.reading.sources import SourcePage
+from facilitator.reading.sources import Cancelled, Progress, SourcePage, read_source
 from facilitator.store import EventStore
 
 READER = "reader"
@@ -197,3 +198,36 @@ def dismiss(store: EventStore, read_id: int, *, actor: str, note: str = "") -> F
         store.audit("paper_read_dismiss", "ballot", read.code, None,
                     {"read": read_id, "note": note.strip() or None}, actor=who)
     return Filed(BALLOTS, read_id, DISMISSED)
+
+
+@dataclass(frozen=True)
+class ReadSummary:
+    """What reading a source did: the pages by status, and whether it was cancelled."""
+
+    changes: Changes
+    statuses: dict[str, int]
+    messages: tuple[str, ...]
+    cancelled: bool = False
+
+    def count(self, status: str) -> int:
+        return self.statuses.get(status, 0)
+
+
+def read_into(store: EventStore, source: Path, *, actor: str,
+              progress: Progress | None = None,
+              cancelled: Cancelled | None = None) -> ReadSummary:
+    """Read every page of ``source`` (a scanner's PDF or TIFF, a photo, a folder of photos)
+    and file each one; ``progress(done, total)`` after each page, and ``cancelled()``
+    checked before each (the pages filed so far stay filed). Runs off the GUI thread."""
+    statuses: dict[str, int] = {}
+    messages: list[str] = []
+    stopped = False
+    for page in read_source(source, queries.paper_for(store), progress=progress,
+                            cancelled=cancelled):
+        filed = file_page(store, page, actor=actor)
+        statuses[filed.status] = statuses.get(filed.status, 0) + 1
+        if filed.message:
+            messages.append(f"{page.name}: {filed.message}")
+    if cancelled is not None and cancelled():
+        stopped = True
+    return ReadSummary(BALLOTS if statuses else Changes(), statuses, tuple(messages), stopped)

@@ -22,9 +22,10 @@ from facilitator.reading.image import PaperFor, Reading, read_image
 PHOTOS = (".jpg", ".jpeg", ".png")
 """Photo formats a folder is read for. HEIC (iPhones) is not among them: no library here
 reads it (phones can be set to save JPEG, or share as JPEG)."""
-RENDER_DPI = 200
-"""A scanned PDF's pages are rendered at this resolution, whatever they were scanned at:
-enough for 7 mm boxes and the QR code, and fast (a 300 dpi scan is mostly downsampled)."""
+RENDER_DPI = 150
+"""A scanned PDF's pages are rendered at this resolution, whatever they were scanned at: the
+resolution boxes are scored at (facilitator.reading.image.DPI), a QR module 10 pixels, and
+fast (a 300 dpi scan's image is downsampled as it is decoded)."""
 
 Progress = Callable[[int, int], None]
 """Called with (pages done, pages in all) after each page."""
