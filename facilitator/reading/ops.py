@@ -12,6 +12,7 @@ photo of the wrong thing). Each is one transaction with its audit entry naming t
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,9 @@ def file_page(store: EventStore, page: SourcePage, *, actor: str) -> Filed:
     read = reading.read
     row = store.query_one("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM paper_reads")
     serial = int(row["n"]) if row is not None else 1
-    stem = f"{serial:05d}-{read.code or 'unread'}-p{(read.page or 0) + 1}"
+    # Never overwrites: two readers filing at once get different names.
+    stem = (f"{serial:05d}-{read.code or 'unread'}-p{(read.page or 0) + 1}-"
+            f"{secrets.token_hex(3)}")
     image = _save(store, stem + ".jpg",
                   reading.warped if reading.warped is not None else page.image)
     crops: dict[int, str] = {}
