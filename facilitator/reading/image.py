@@ -86,14 +86,10 @@ def grey(image: Image) -> Image:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
-def find_page(image: Image) -> Found | PageRead:
-    """The page, straightened; or a :class:`PageRead` saying why not (no paper, a marker
-    missing, the corners not lining up)."""
-    gray = grey(image)
-    scale = min(1.0, DETECT_SIDE / max(gray.shape))
-    small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale,
-                                                 interpolation=cv2.INTER_AREA)
-    corners, ids, _rejected = _DETECTOR.detectMarkers(small)
+def _markers(image: Image, scale: float) -> dict[tuple[int, str], dict[Corner, np.ndarray]]:
+    """Our markers in ``image`` (a copy at ``scale``), by (page, paper size) and corner, in
+    the original image's pixels."""
+    corners, ids, _rejected = _DETECTOR.detectMarkers(image)
     groups: dict[tuple[int, str], dict[Corner, np.ndarray]] = {}
     for quad, marker in zip(corners or (), [] if ids is None else ids.ravel(), strict=True):
         try:
@@ -101,6 +97,25 @@ def find_page(image: Image) -> Found | PageRead:
         except ValueError:
             continue
         groups.setdefault((page, size), {})[corner] = quad.reshape(4, 2) / scale
+    return groups
+
+
+def find_page(image: Image) -> Found | PageRead:
+    """The page, straightened; or a :class:`PageRead` saying why not (no paper, a marker
+    missing, the corners not lining up)."""
+    gray = grey(image)
+    scale = min(1.0, DETECT_SIDE / max(gray.shape))
+    small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale,
+                                                 interpolation=cv2.INTER_AREA)
+    groups = _markers(small, scale)
+    if max((len(g) for g in groups.values()), default=0) < 4:
+        # A small or blurred photo: look again, enlarged and sharpened (only then: it
+        # costs twice the first look). Whatever is found must still pass the geometry check.
+        large = cv2.resize(small, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+        sharp = cv2.addWeighted(large, 1.6, cv2.GaussianBlur(large, (0, 0), 2), -0.6, 0)
+        for key, found in _markers(sharp, scale * 1.5).items():
+            for corner, quad in found.items():
+                groups.setdefault(key, {}).setdefault(corner, quad)
     if not groups:
         return PageRead(problem=Why.NO_PAPER)
     (page, size), found = max(groups.items(), key=lambda item: len(item[1]))
