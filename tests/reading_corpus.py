@@ -296,6 +296,8 @@ class Tally:
     marginal: int = 0
     marginal_caught: int = 0
     notes: list[str] = field(default_factory=list)
+    why: dict[str, int] = field(default_factory=dict)
+    """How often each reason sent a page or a question to review."""
 
     def add(self, read: object, marked: Marked, name: str) -> None:
         from facilitator.reading.model import PageRead
@@ -304,6 +306,8 @@ class Tally:
         self.pages += 1
         self.marginal += len(marked.must_review)
         self.questions += len(marked.truth)
+        for reason in read.reasons:
+            self.why[reason.value] = self.why.get(reason.value, 0) + 1
         if read.problem is not None:
             self.pages_refused += 1
             self.review += len(marked.truth)
@@ -326,4 +330,5 @@ class Tally:
         return (f"{label:<28} pages {self.pages:4d} (refused {self.pages_refused:3d})  "
                 f"questions {self.questions:5d}  right {self.right / q:6.1%}  "
                 f"review {self.review / q:6.1%}  WRONG {self.wrong}  "
-                f"marginal sent to review {self.marginal_caught}/{self.marginal}")
+                f"marginal sent to review {self.marginal_caught}/{self.marginal}\n"
+                f"{'':28} why: " + ", ".join(f"{k} {v}" for k, v in sorted(self.why.items())))
