@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QWidget,
+)
 
 
 def error_label() -> QLabel:
@@ -49,3 +57,11 @@ class ScrollDown(QScrollArea):
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # the widget's needs changed (rows added, text longer)
         return super().eventFilter(watched, event)
+
+
+def narrow_combo(combo: QComboBox, characters: int = 12) -> QComboBox:
+    """``combo`` asks room for ``characters`` characters, not for its longest choice (shown
+    whole in the open list, and elided in the closed box only when the room is short)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    return combo

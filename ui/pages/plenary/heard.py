@@ -21,6 +21,7 @@ from facilitator.i18n import _
 from facilitator.timing.countdown import format_mmss
 from facilitator.timing.stats import SpeakingStats
 from ui.flow import flow_row
+from ui.widgets import narrow_combo
 
 SILENT_NAMES_SHOWN = 12
 
@@ -36,14 +37,17 @@ class HeardBox(QGroupBox):
         self.scope_combo.setAccessibleName(_("Figures for"))
         self.attribute_combo = QComboBox()
         self.attribute_combo.setAccessibleName(_("Groups by"))
+        narrow_combo(self.attribute_combo)  # a long column name does not widen the page
         self.groups_table = QTableWidget(0, 4)
         self.groups_table.setHorizontalHeaderLabels(
             [_("Group"), _("Present"), _("Speaking time"), _("Turns")])
         self.groups_table.verticalHeader().setVisible(False)
         self.groups_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.groups_table.horizontalHeader()
+        # Every column as wide as its figures, the group's names whole (a stretched name
+        # column was what the figures left: '…' on a laptop); the table scrolls sideways.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         self.silent_label = QLabel()
         self.silent_label.setWordWrap(True)
         self.balance_box = QCheckBox(_("Show the balance on the projector"))

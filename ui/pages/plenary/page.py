@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -60,12 +61,14 @@ from facilitator.timing.countdown import (
 from facilitator.timing.model import PlenarySettings, PlenaryState, QueuePolicy
 from facilitator.timing.stats import SpeakingStats, stats_csv
 from ui.bus import ChangeBus
+from ui.flow import flow_row
 from ui.pages.base import APP_ACTOR, Page
 from ui.pages.common import SaveChooser, choose_save_path, save_export
 from ui.pages.plenary.agenda import AgendaBox
 from ui.pages.plenary.hands import HandsBox
 from ui.pages.plenary.heard import HeardBox
 from ui.sound import Chime
+from ui.widgets import ScrollDown, narrow_combo
 
 QUEUE_ID = Qt.ItemDataRole.UserRole + 10
 
@@ -130,15 +133,13 @@ class PlenaryPage(Page):
         timer_layout.addWidget(self.countdown_label)
         for buttons in ((self.next_button, self.pause_button, self.end_button),
                         (self.add30_button, self.add60_button, self.reset_button)):
-            row = QHBoxLayout()
-            for button in buttons:
-                row.addWidget(button)
-            timer_layout.addLayout(row)
+            timer_layout.addLayout(flow_row(*buttons))  # wrap rather than squeeze their words
         form = QFormLayout()
         form.addRow(_("&Turn length (m:ss):"), self.turn_edit)
         form.addRow(_("Over &time:"), self.overtime_combo)
         form.addRow(self.chime_box)  # the whole width: its words do not fit beside a label
-        timer_layout.addLayout(form)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # fields under labels
+        timer_layout.addLayout(form)  # when the column is narrow
 
         self.agenda = AgendaBox()
         left = QWidget()
@@ -176,6 +177,8 @@ class PlenaryPage(Page):
         self.policy_combo.addItem(_("Alternate between groups"), "alternate:turns")
         self.group_combo = QComboBox()
         self.group_combo.setAccessibleName(_("Groups to alternate"))
+        for combo in (self.policy_combo, self.group_combo):  # not as wide as the longest
+            narrow_combo(combo)  # choice: the page fits a 1,366-pixel laptop
         self.queue_list = QListWidget()
         self.queue_list.setAccessibleName(_("Speaker queue"))
         self.queue_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
@@ -186,11 +189,12 @@ class PlenaryPage(Page):
         queue_box = QGroupBox(_("Speaker queue"))
         queue_layout = QVBoxLayout(queue_box)
         queue_layout.addWidget(self.add_edit)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(_("Order:")))
-        row.addWidget(self.policy_combo, 1)
-        row.addWidget(self.group_combo)
-        queue_layout.addLayout(row)
+        order = QGridLayout()  # the groups under the order: side by side, too wide
+        order.addWidget(QLabel(_("Order:")), 0, 0)
+        order.addWidget(self.policy_combo, 0, 1)
+        order.addWidget(self.group_combo, 1, 1)
+        order.setColumnStretch(1, 1)
+        queue_layout.addLayout(order)
         queue_layout.addWidget(self.queue_list, 1)
         row = QHBoxLayout()
         row.addWidget(self.floor_button)
@@ -202,7 +206,8 @@ class PlenaryPage(Page):
         self.heard = HeardBox()
 
         splitter = QSplitter()
-        splitter.addWidget(left)
+        # The agenda scrolls under the timer rather than squeeze it on a 768-pixel screen.
+        splitter.addWidget(ScrollDown(left))
         splitter.addWidget(queue_box)
         splitter.addWidget(self.heard)
         splitter.setSizes([470, 380, 420])

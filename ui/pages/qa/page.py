@@ -49,6 +49,7 @@ from ui.flow import flow_row
 from ui.pages.base import APP_ACTOR, Page
 from ui.pages.common import SaveChooser, choose_save_path, save_export
 from ui.pages.qa.dialogs import ExpertsDialog, ask_table_count, ask_text
+from ui.widgets import ScrollDown
 
 QUESTION_ID = Qt.ItemDataRole.UserRole + 20
 STATUS_WORDS = {
@@ -189,12 +190,14 @@ class QaPage(Page):
         self.pdf_button = QPushButton(_("Print follow-up (PDF)…"))
         self.csv_button = QPushButton(_("Export CSV…"))
         self.cards_button = QPushButton(_("Print question cards…"))
-        for button in (self.answer_button, self.pdf_button, self.csv_button, self.cards_button):
-            now_layout.addWidget(button)
+        # The papers and files two a row when there is room, under the question's buttons.
+        now_layout.addLayout(flow_row(self.answer_button, self.pdf_button, self.csv_button,
+                                      self.cards_button))
 
         splitter = QSplitter()
         splitter.addWidget(list_box)
-        splitter.addWidget(now_box)
+        # Scrolls on a 768-pixel screen rather than squeeze the question and its buttons.
+        splitter.addWidget(ScrollDown(now_box))
         splitter.setSizes([900, 360])
         splitter.setChildrenCollapsible(False)
         top = QHBoxLayout()
