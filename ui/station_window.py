@@ -41,8 +41,10 @@ from facilitator.errors import UserError
 from facilitator.i18n import _, ngettext
 from facilitator.people.model import search_words
 from facilitator.stations.client import OfflineError, StationClient
+from facilitator.stations.model import PairingCode
 from facilitator.stations.outbox import REFUSED, Outbox
 from ui.feedback import FeedbackBanner
+from ui.tasks import TaskRunner
 
 ITEM_ID = Qt.ItemDataRole.UserRole + 40
 PERIOD = 1.0  # seconds between two tries to send while something waits or offline
@@ -131,11 +133,16 @@ def parse_answer(question: Question, typed: str) -> Answer:
 
 
 class StationWindow(QMainWindow):
+    pairing_ended = Signal()  # a pairing attempt ended: paired, refused, failed or cancelled
+
     def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Facilitator station"))
         self.outbox = Outbox(folder)
         self.client = StationClient(self.outbox)
+        self.tasks = TaskRunner(self)
+        self._attempt = 0  # the pairing attempt whose answer the window waits for (0: none)
+        self._attempts = 0
         self.link: _Sender | None = None
         self.state = LinkState(None, self.outbox.waiting_count, 0)
         self.stack = QStackedWidget()
@@ -150,6 +157,12 @@ class StationWindow(QMainWindow):
         self.pair_button = QPushButton(_("&Pair with the main laptop"))
         self.pair_button.clicked.connect(self._on_pair_clicked)
         self.code_edit.returnPressed.connect(self._on_pair_clicked)
+        self.pair_status_label = QLabel()
+        self.pair_status_label.setWordWrap(True)
+        self.pair_status_label.hide()
+        self.pair_cancel_button = QPushButton(_("Cancel"))
+        self.pair_cancel_button.clicked.connect(self._on_pair_cancel_clicked)
+        self.pair_cancel_button.hide()
         self.pair_banner = FeedbackBanner()
         pairing = QWidget()
         layout = QVBoxLayout(pairing)
@@ -162,6 +175,10 @@ class StationWindow(QMainWindow):
         form.addRow(_("Your &name:"), self.pair_person_edit)
         layout.addLayout(form)
         layout.addWidget(self.pair_button)
+        busy = QHBoxLayout()
+        busy.addWidget(self.pair_status_label, 1)
+        busy.addWidget(self.pair_cancel_button)
+        layout.addLayout(busy)
         layout.addWidget(self.pair_banner)
         layout.addStretch(1)
         self.stack.addWidget(pairing)
@@ -289,15 +306,67 @@ class StationWindow(QMainWindow):
 
     # -- pairing -------------------------------------------------------------------------------
 
+    @property
+    def pairing(self) -> bool:
+        """A pairing attempt is in progress (off the GUI thread)."""
+        return self._attempt != 0
+
     def _on_pair_clicked(self) -> None:
+        if self.pairing:
+            return
+        text, person = self.code_edit.text(), self.pair_person_edit.text()
         try:
-            name = self.client.pair(self.code_edit.text(), self.pair_person_edit.text())
+            code = PairingCode.parse(text)  # a mistyped code is refused at once
         except UserError as exc:
             self.pair_banner.show_message(exc.message, "error")
             return
-        self.code_edit.clear()
-        self._show_work()
-        self.banner.show_message(_("Paired as “{name}”.").format(name=name), "ok")
+        self._attempt = self._attempts = attempt = self._attempts + 1
+        self._show_pairing_busy(True)
+        self.pair_status_label.setText(_("Connecting to the main laptop at {host}:{port}…")
+                                       .format(host=code.host, port=code.port))
+        self.pair_banner.clear_message()
+        self.tasks.run(lambda: self.client.pair(text, person),
+                       lambda name: self._on_paired(attempt, name),
+                       lambda exc: self._on_pair_failed(attempt, exc))
+
+    def _show_pairing_busy(self, busy: bool) -> None:
+        self.pair_button.setEnabled(not busy)
+        self.code_edit.setReadOnly(busy)
+        self.pair_person_edit.setReadOnly(busy)
+        self.pair_status_label.setVisible(busy)
+        self.pair_cancel_button.setVisible(busy)
+
+    def _end_attempt(self) -> None:
+        self._attempt = 0
+        self._show_pairing_busy(False)
+        self.pairing_ended.emit()
+
+    def _on_pair_cancel_clicked(self) -> None:
+        if not self.pairing:
+            return
+        self.client.abort()
+        self._end_attempt()
+        self.pair_banner.show_message(_("Pairing cancelled; nothing was changed here."),
+                                      "info")
+
+    def _on_paired(self, attempt: int, name: str) -> None:
+        # Also an attempt cancelled too late: the main laptop has paired this station.
+        current = attempt == self._attempt
+        if self.stack.currentIndex() == 0:
+            self.code_edit.clear()
+            self._show_work()
+            self.banner.show_message(_("Paired as “{name}”.").format(name=name), "ok")
+        if current:
+            self._end_attempt()
+
+    def _on_pair_failed(self, attempt: int, exc: Exception) -> None:
+        if attempt != self._attempt:
+            return  # cancelled: the person has moved on
+        self._end_attempt()
+        if isinstance(exc, UserError):
+            self.pair_banner.show_message(exc.message, "error")
+        else:
+            raise exc
 
     def _show_work(self) -> None:
         self.title_label.setText(_("Station “{name}”").format(name=self.client.name))
@@ -518,6 +587,10 @@ class StationWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.person_edit.blockSignals(True)  # losing the focus now must not write
+        if self.pairing:
+            self.client.abort()
+            self._attempt = 0
+        self.tasks.wait(2.0)  # a pairing still opening its connection: not past closing
         if self.link is not None:
             self.link.stop()
             self.link = None

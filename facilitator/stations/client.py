@@ -10,8 +10,10 @@ station's own secret.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import socket
 import ssl
 import threading
 from dataclasses import dataclass
@@ -56,6 +58,7 @@ class StationClient:
         self.timeout = timeout
         self._conn: http.client.HTTPSConnection | None = None
         self._lock = threading.Lock()
+        self._opening: http.client.HTTPSConnection | None = None  # for abort()
         self.online: bool | None = None  # None until the first request
 
     # -- who we are --------------------------------------------------------------------------
@@ -99,6 +102,16 @@ class StationClient:
         with self._lock:
             self._drop()
 
+    def abort(self) -> None:
+        """From another thread: end the request in progress now (a pairing with an address
+        that accepts but never answers); it fails as offline. A connection still being
+        opened by the system (no answer at all) ends at the timeout."""
+        conn = self._opening or self._conn
+        sock = conn.sock if conn is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):  # the socket's, not TLS's: wakes a wait
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
     def _drop(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -109,9 +122,26 @@ class StationClient:
         if not host or not port or not pin:
             raise NotAllowedError(_("This station is not paired yet: type the pairing code "
                                     "shown on the main laptop."))
+        context = client_context()
         conn = http.client.HTTPSConnection(str(host), int(port), timeout=self.timeout,
-                                           context=client_context())
-        conn.connect()
+                                           context=context)
+        # http.client's connect(), in two steps, so that abort() can reach the socket while
+        # the handshake waits (a plain connect() hides it until the handshake is done).
+        raw = socket.create_connection((str(host), int(port)), self.timeout)
+        try:
+            conn.sock = context.wrap_socket(raw, server_hostname=str(host),
+                                            do_handshake_on_connect=False)
+        except BaseException:
+            raw.close()
+            raise
+        self._opening = conn
+        try:
+            conn.sock.do_handshake()
+        except BaseException:
+            conn.close()
+            raise
+        finally:
+            self._opening = None
         sock = conn.sock
         if not isinstance(sock, ssl.SSLSocket) or not pinned(sock, str(pin)):
             conn.close()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from facilitator.ballots import Question, create_round, issue_codes
@@ -59,7 +59,8 @@ def _paired(page: StationsPage, tmp_path: Path, qtbot: QtBot, name: str = "Desk 
     window.show()
     window.code_edit.setText(code)
     window.pair_person_edit.setText("Ann")
-    qtbot.mouseClick(window.pair_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.pairing_ended, timeout=WAIT):
+        qtbot.mouseClick(window.pair_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentIndex() == 1, window.pair_banner.text()
     qtbot.waitUntil(lambda: window.people_list.count() == 5, timeout=WAIT)
     return window
@@ -204,3 +205,75 @@ def test_second_keying_at_another_station(page: StationsPage, store: EventStore,
     second = [e for e in entries(store, ballot_round.id) if e.pass_ == 2]
     assert second and second[0].operator == "Desk 2 · Ann"
     window.close()
+
+
+@pytest.fixture
+def silent_listener() -> Iterator[int]:
+    """A port on 127.0.0.1 that accepts TCP connections (the kernel does) and never answers:
+    a TLS handshake with it waits until the client gives up."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(8)
+        yield int(s.getsockname()[1])
+
+
+def _close(window: StationWindow, qtbot: QtBot) -> None:
+    """Close and delete inside an event loop (pytest-qt's bare processEvents after a test
+    deleting the task runner's finished relay crashes PySide)."""
+    window.close()
+    window.deleteLater()
+    turn = QTimer()
+    turn.setSingleShot(True)
+    with qtbot.waitSignal(turn.timeout, timeout=5_000):  # one turn of an event loop
+        turn.start(0)
+
+
+def _code_for(port: int) -> str:
+    from facilitator.stations.model import PairingCode, new_secret, pin_of
+
+    return PairingCode("127.0.0.1", port, new_secret(), pin_of(b"not the main laptop")).text()
+
+
+def test_pairing_with_an_address_that_never_answers_keeps_the_window_alive_and_cancels(
+        silent_listener: int, tmp_path: Path, qtbot: QtBot) -> None:
+    window = StationWindow(tmp_path / "station")
+    qtbot.addWidget(window)
+    window.show()
+    window.client.timeout = 30.0  # far longer than the test: only Cancel can end it
+    window.code_edit.setText(_code_for(silent_listener))
+    qtbot.mouseClick(window.pair_button, Qt.MouseButton.LeftButton)
+    # The click returned at once: the window shows it is connecting and offers Cancel.
+    assert window.pairing
+    assert "Connecting" in window.pair_status_label.text()
+    assert window.pair_cancel_button.isVisible()
+    assert not window.pair_button.isEnabled()
+    # The event loop runs meanwhile (a timer fires).
+    timer = QTimer()
+    timer.setInterval(10)
+    with qtbot.waitSignal(timer.timeout, timeout=5_000):
+        timer.start()
+    timer.stop()
+    with qtbot.waitSignal(window.pairing_ended, timeout=5_000):
+        qtbot.mouseClick(window.pair_cancel_button, Qt.MouseButton.LeftButton)
+    assert not window.pairing
+    assert window.pair_button.isEnabled()
+    assert not window.pair_cancel_button.isVisible()
+    assert "cancelled" in window.pair_banner.text()
+    assert window.stack.currentIndex() == 0
+    assert not window.client.paired
+    _close(window, qtbot)
+
+
+def test_pairing_that_times_out_says_so(silent_listener: int, tmp_path: Path,
+                                        qtbot: QtBot) -> None:
+    window = StationWindow(tmp_path / "station")
+    qtbot.addWidget(window)
+    window.show()
+    window.client.timeout = 0.3
+    window.code_edit.setText(_code_for(silent_listener))
+    with qtbot.waitSignal(window.pairing_ended, timeout=10_000):
+        qtbot.mouseClick(window.pair_button, Qt.MouseButton.LeftButton)
+    assert "cannot be reached" in window.pair_banner.text()
+    assert window.pair_button.isEnabled()
+    assert window.stack.currentIndex() == 0
+    _close(window, qtbot)
