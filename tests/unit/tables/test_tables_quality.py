@@ -8,7 +8,6 @@ Each figure asserted here is what this search reaches with the default budget, w
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 
 import pytest
@@ -45,9 +44,7 @@ def test_100_people_tables_of_8_four_rounds_no_repeats_and_near_ideal_balance(
     # Each person meets 28 of 99 others, so no pair need ever meet twice.
     problem = Problem(pool_100, rounds=4, table_size=8,
                       diversify=[Attribute(c) for c in COLUMNS_100])
-    started = time.perf_counter()
-    result = allocate(problem, seed=1)
-    elapsed = time.perf_counter() - started
+    result = allocate(problem, seed=1)  # its time: tests/benchmarks/bench_tables.py
     assert check_plan(problem, result.plan) == []
     q = result.quality
     assert q.repeat_pairs == 0
@@ -59,7 +56,6 @@ def test_100_people_tables_of_8_four_rounds_no_repeats_and_near_ideal_balance(
     independent = figures(result.plan, pool_100, COLUMNS_100)
     assert independent["repeat_pairs"] == 0
     assert independent["mean_l1"] == pytest.approx(q.mean_l1)
-    assert elapsed < 15  # about 2-3 s on one laptop core; generous for slow CI machines
 
 
 def test_30_people_pool(pool_30: list[Person], check_plan: CheckPlan) -> None:
@@ -90,9 +86,7 @@ def test_rebalance_seats_latecomers_and_moves_few(
                   diversify=attributes,
                   constraints=Constraints(pins=(facilitator_pin,),
                                           apart=((late[0].id, pool_100[7].id),)))
-    started = time.perf_counter()
     result = rebalance(now, plan, from_round=1, former=left, seed=0)
-    elapsed = time.perf_counter() - started
 
     assert check_plan(now, result.plan, from_round=1) == []
     assert violations(now, result.plan, from_round=1) == []
@@ -120,7 +114,6 @@ def test_rebalance_seats_latecomers_and_moves_few(
     assert len(result.moved_people) <= 8  # of 97 who stayed; reached: 4 (1-5 over seeds)
     assert result.quality.repeat_pairs == 0
     assert result.quality == evaluate(result.plan, [*now.people, *left], attributes)
-    assert elapsed < 5  # about 0.4 s on one laptop core
 
 
 def test_rebalance_with_nothing_changed_moves_no_one(pool_100: list[Person]) -> None:
