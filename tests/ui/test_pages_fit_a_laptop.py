@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSize
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from facilitator.clock import FakeClock
@@ -141,3 +141,41 @@ def test_the_qa_page_squeezes_and_cuts_nothing_on_the_laptop(window: MainWindow)
         assert button.height() >= button.minimumSizeHint().height(), button.text()
         assert button.width() >= button.minimumSizeHint().width(), button.text()
     assert save_screens(window, "laptop-qa", (QSize(1366, 768), QSize(1920, 1080)))
+
+
+def squeezed(window: MainWindow) -> list[str]:
+    """Buttons, fields and boxes shown in ``window`` smaller than their text needs."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit
+
+    found = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window) or not isinstance(
+                widget, (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit)):
+            continue
+        if isinstance(widget.parent(), (QAbstractSpinBox, QComboBox)):
+            continue  # the field inside a spin box or combo box: its box is checked
+        need, has = widget.minimumSizeHint(), widget.size()
+        if has.height() < need.height() or (isinstance(widget, QAbstractButton)
+                                            and has.width() < need.width()):
+            found.append(f"{type(widget).__name__} {widget.accessibleName() or ''}"
+                         f"{getattr(widget, 'text', lambda: '')()!r}: {has.width()}x"
+                         f"{has.height()} < {need.width()}x{need.height()}")
+    return found
+
+
+def test_the_theatre_page_of_the_demo_session_fits_the_laptop(window: MainWindow) -> None:
+    """With the demo session filled in, the page asked 1,083x712 (the Vote tab's row of
+    buttons and the paper panel side by side; the forum tab's fields squeezed to half their
+    height)."""
+    window.show_page("theatre")
+    page = window.pages["theatre"]
+    page.fill_demo()  # type: ignore[attr-defined]
+    settle()
+    assert too_big(window, "theatre") == []
+    problems = []
+    for index in range(page.tabs.count()):  # type: ignore[attr-defined]
+        page.tabs.setCurrentIndex(index)  # type: ignore[attr-defined]
+        settle()
+        problems += [f"tab {index + 1}: {p}" for p in squeezed(window)]
+        save_screens(window, f"laptop-theatre-tab{index + 1}", (QSize(1366, 768),))
+    assert problems == [], "\n".join(problems)

@@ -71,12 +71,15 @@ from facilitator.theatre.model import (
 )
 from facilitator.timing.countdown import OvertimePolicy, display_seconds, format_mmss
 from ui.bus import ChangeBus
+from ui.flow import flow_row
 from ui.pages.base import APP_ACTOR, Page
 from ui.pages.common import SaveChooser, choose_save_path, save_export
 from ui.pages.theatre.cards import ITEM_ID, CardList, ProposalList, item_id
 from ui.pages.theatre.papers import PaperPanel, PrintAsker
 from ui.pages.voting.dialogs import PrintDialog
 from ui.tasks import TaskRunner
+from ui.widgets import ScrollDown
+from ui.widgets import narrow_combo as narrowed
 
 RULES = (("simple", Fraction(1, 2)), ("60", Fraction(3, 5)), ("two_thirds", Fraction(2, 3)))
 
@@ -90,10 +93,7 @@ def rule_of(key: str) -> DecisionRule:
 def narrow_combo() -> QComboBox:
     """A list of proposals that does not widen the page to its longest wording (the page
     fits 1366 px)."""
-    combo = QComboBox()
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(30)
-    return combo
+    return narrowed(QComboBox(), 30)
 
 
 class TheatrePage(Page):
@@ -138,11 +138,11 @@ class TheatrePage(Page):
         self.demo_button.clicked.connect(self.fill_demo)
         start_form.addRow(self.demo_button)
 
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self._forum_tab(), _("1 Play and forum"))
-        self.tabs.addTab(self._cards_tab(), _("2 Cards and proposals"))
-        self.tabs.addTab(self._vote_tab(), _("3 Vote"))
-        self.tabs.addTab(self._commit_tab(), _("4 Commitments"))
+        self.tabs = QTabWidget()  # each tab scrolls rather than squeeze on a 768 px screen
+        self.tabs.addTab(ScrollDown(self._forum_tab()), _("1 Play and forum"))
+        self.tabs.addTab(ScrollDown(self._cards_tab()), _("2 Cards and proposals"))
+        self.tabs.addTab(ScrollDown(self._vote_tab()), _("3 Vote"))
+        self.tabs.addTab(ScrollDown(self._commit_tab()), _("4 Commitments"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -368,12 +368,10 @@ class TheatrePage(Page):
         form.addRow(_("Hands (for, against, abstain)"), hands)
         form.addRow(_("Counted by"), self.hands_note_edit)
         form.addRow(_("Closing note"), self.close_note_edit)
-        buttons = QHBoxLayout()
-        for button in (self.close_button, self.project_button, self.results_button):
-            buttons.addWidget(button)
-        form.addRow(buttons)
+        form.addRow(flow_row(self.close_button, self.project_button, self.results_button))
         form.addRow(self.outcome_label)
         form.addRow(self.paper_note)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # fields under labels
         self.paper_panel = PaperPanel(self, self.tasks, choose_save=self._choose_save,
                                       ask_print=self._ask_print)
         self.paper_panel.setMinimumWidth(400)
@@ -434,6 +432,7 @@ class TheatrePage(Page):
         form.addRow(_("Will do"), self.commit_action_edit)
         form.addRow(_("By"), self.commit_due_edit)
         form.addRow(_("Cannot, because"), self.commit_cannot_edit)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # when narrow
         right = QVBoxLayout()
         right.addWidget(self.commit_list, 1)
         right.addWidget(self.confirm_button)
