@@ -63,6 +63,10 @@ class NotAllowedError(StationError):
     """A station without a valid secret, revoked, or asking for what it may not do."""
 
 
+class WrongSecretError(NotAllowedError):
+    """No paired station has that id and secret: a guess, or a station paired elsewhere."""
+
+
 @dataclass(frozen=True)
 class Station:
     id: int

@@ -21,6 +21,7 @@ from facilitator.stations.model import (
     NotAllowedError,
     Station,
     StationError,
+    WrongSecretError,
     digest,
 )
 from facilitator.stations.tls import Identity
@@ -59,7 +60,7 @@ def authenticate(store: EventStore, station_id: int, token: str) -> Station:
     row = store.query_one("SELECT * FROM stations WHERE id = ?", (station_id,))
     stored = row["token_hash"] if row is not None else None
     if row is None or not stored or not hmac.compare_digest(stored, digest(token)):
-        raise NotAllowedError(_("This station is not paired with this event; pair it again "
+        raise WrongSecretError(_("This station is not paired with this event; pair it again "
                                 "with a code from the main laptop."))
     station = _station(row)
     if station.revoked:

@@ -9,9 +9,20 @@ A hand-made protocol over raw sockets, or encryption of our own over plain HTTP,
 ours to get right; TLS 1.2+ with a pinned self-signed certificate (:mod:`.tls`) is the
 standard answer. The connection limits are the phone server's
 (:class:`facilitator.lan.server.ConnectionLimits`): its header timeout bounds a request and
-a TLS handshake, its connection budget (under the open-file limit) bounds the queue. There
-are a handful of stations, so four worker threads suffice; nothing but ``/pair`` is done
-before a station's secret is checked, and ``/pair`` takes a one-time secret of 80 bits.
+a TLS handshake, its connection budget (under the open-file limit) bounds the queue, and one
+client address may hold at most ``STATION_CONNECTIONS.per_address`` connections (one more is
+closed at once, before its handshake; a line in the log at most once a minute). The TLS
+handshake is done by a worker thread on the first read, not by cheroot's accepting thread
+(where a client that connects and stays silent would hold up every other connection for the
+header timeout). There are a handful of stations, so a few worker threads suffice; nothing
+but ``/pair`` is done before a station's secret is checked, and ``/pair`` takes a one-time
+secret of 80 bits.
+
+Failed pairings and wrong station secrets cost the client address a budget
+(:class:`AuthLimits`, the phone server's :class:`facilitator.lan.security.GuessBudget`):
+once it is spent, that address is answered 429 before anything is checked, and the log gets
+one line per address a minute, however many attempts (a station's right secret, even of a
+revoked station, costs nothing).
 
 The API (JSON in and out; ``Authorization: Station ID:SECRET`` on all but ``/pair``):
 
@@ -31,12 +42,17 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
+import weakref
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from facilitator.changes import Changes
 from facilitator.errors import UserError
 from facilitator.i18n import _
+from facilitator.lan.security import GuessBudget, RateLimiter, client_key
 from facilitator.lan.server import ConnectionLimits, connection_budget, file_limit
 from facilitator.stations import ops, queries
 from facilitator.stations.model import (
@@ -44,6 +60,7 @@ from facilitator.stations.model import (
     NotAllowedError,
     Station,
     StationError,
+    WrongSecretError,
     parse_item,
 )
 from facilitator.stations.tls import identity_files
@@ -51,8 +68,12 @@ from facilitator.store import EventStore
 
 log = logging.getLogger(__name__)
 
-THREADS = 4
+THREADS = 6
 MAX_BODY = 512 * 1024
+# A station keeps one connection open (its client sends one request at a time); four leave
+# room for a pairing beside it. Below THREADS: one address cannot hold every worker in a
+# slow handshake.
+STATION_CONNECTIONS = ConnectionLimits(per_address=4)
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -61,18 +82,110 @@ class StationServerError(UserError):
     pass
 
 
+class TooManyAttemptsError(StationError):
+    pass
+
+
+@dataclass(frozen=True)
+class AuthLimits:
+    """Failed pairings and wrong station secrets from one client address: ``per_address_burst``
+    of them, then one more every ``1 / per_address_rate`` seconds; pairings from everyone
+    share a bucket (``global_rate``, ``global_burst``), so many addresses together cannot
+    guess faster either. ``log_interval``: the fewest seconds between two log lines about
+    one address."""
+
+    per_address_rate: float = 1 / 30
+    per_address_burst: float = 10
+    global_rate: float = 1.0
+    global_burst: float = 100
+    log_interval: float = 60.0
+
+
+class _Quiet:
+    """One log line per key and interval, with how many were not logged since."""
+
+    def __init__(self, interval: float, clock: Callable[[], float]) -> None:
+        self._interval = interval
+        self._clock = clock
+        self._last: dict[str, float] = {}
+        self._quiet: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def warning(self, key: str, message: str, *args: object) -> None:
+        now = self._clock()
+        with self._lock:
+            last = self._last.get(key)
+            if last is not None and now - last < self._interval:
+                self._quiet[key] += 1
+                return
+            if len(self._last) > 10_000:  # a flood of addresses: forget the oldest
+                self._last.clear()
+            self._last[key] = now
+            quiet = self._quiet.pop(key, 0)
+        if quiet:
+            message += " (and %d more since the last such line)"
+            args = (*args, quiet)
+        log.warning(message, *args)
+
+
+PAIRING = "a pairing with a wrong or used code"
+SECRET = "a request with a wrong station secret"
+
+
+class _Gate:
+    """The budgets of failed attempts (see :class:`AuthLimits`). A pairing takes one attempt
+    from its address and from everyone's bucket before the code is checked and gives it
+    back when it pairs. A station's secret is checked first and only a wrong one costs (its
+    address only: a flood from elsewhere must not stop paired stations)."""
+
+    def __init__(self, limits: AuthLimits, clock: Callable[[], float]) -> None:
+        self.pairings = GuessBudget(limits.per_address_rate, limits.per_address_burst,
+                                    limits.global_rate, limits.global_burst, monotonic=clock)
+        self.secrets = RateLimiter(limits.per_address_rate, limits.per_address_burst,
+                                   monotonic=clock)
+        self.quiet = _Quiet(limits.log_interval, clock)
+
+    def _refuse(self, address: str, what: str) -> TooManyAttemptsError:
+        self.quiet.warning(address, "stations: %s: %s; too many failed attempts, refusing "
+                           "without checking", address, what)
+        return TooManyAttemptsError(_(
+            "Too many failed attempts from this laptop; wait a minute, then try again with "
+            "a new pairing code from the main laptop."))
+
+    def take_pairing(self, address: str) -> None:
+        if not self.pairings.take(address):
+            raise self._refuse(address, PAIRING)
+
+    def paired(self, address: str) -> None:
+        self.pairings.refund(address)
+
+    def before_secret(self, address: str) -> None:
+        if not self.secrets.has(address):
+            raise self._refuse(address, SECRET)
+
+    def failed(self, address: str, what: str) -> None:
+        if what == SECRET:
+            self.secrets.allow(address)
+        self.quiet.warning(address, "stations: %s: %s", address, what)
+
+
 class StationApp:
     """The WSGI application. ``on_changes`` runs on a server thread after each change."""
 
     def __init__(self, store: EventStore, *,
-                 on_changes: Callable[[Changes], None] | None = None) -> None:
+                 on_changes: Callable[[Changes], None] | None = None,
+                 auth: AuthLimits | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.store = store
         self.on_changes = on_changes
+        self.gate = _Gate(auth or AuthLimits(), monotonic)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse
                  ) -> Iterable[bytes]:
         try:
             status, body = self._route(environ)
+        except TooManyAttemptsError as exc:
+            status, body = "429 Too Many Requests", {"error": exc.message}
         except NotAllowedError as exc:
             status, body = "401 Unauthorized", {"error": exc.message}
         except UserError as exc:
@@ -109,10 +222,16 @@ class StationApp:
         header = str(environ.get("HTTP_AUTHORIZATION") or "")
         scheme, _sep, credentials = header.partition(" ")
         ident, _colon, token = credentials.partition(":")
-        if scheme != "Station" or not ident.isdigit() or not token:
-            raise NotAllowedError(_("This station is not paired with this event; pair it "
-                                    "again with a code from the main laptop."))
-        return queries.authenticate(self.store, int(ident), token)
+        address = client_key(str(environ.get("REMOTE_ADDR") or ""))
+        self.gate.before_secret(address)
+        try:
+            if scheme != "Station" or not ident.isdigit() or not token:
+                raise WrongSecretError(_("This station is not paired with this event; pair "
+                                         "it again with a code from the main laptop."))
+            return queries.authenticate(self.store, int(ident), token)
+        except WrongSecretError:  # (a revoked station's right secret costs nothing)
+            self.gate.failed(address, SECRET)
+            raise
 
     def _changed(self, changes: Changes) -> None:
         if self.on_changes is not None and changes.any:
@@ -126,7 +245,14 @@ class StationApp:
             person = body.get("person") or ""
             if not all(isinstance(v, str) for v in (secret, token, person)):
                 raise StationError(_("The request is not readable."))
-            paired = ops.pair(self.store, str(secret), str(token), person=str(person))
+            address = client_key(str(environ.get("REMOTE_ADDR") or ""))
+            self.gate.take_pairing(address)
+            try:
+                paired = ops.pair(self.store, str(secret), str(token), person=str(person))
+            except UserError:
+                self.gate.failed(address, PAIRING)
+                raise
+            self.gate.paired(address)
             self._changed(paired.changes)
             return "200 OK", {"station": paired.station.id,
                               "name": paired.station.name, "may": sorted(paired.station.may)}
@@ -153,20 +279,114 @@ class StationApp:
         return "404 Not Found", {"error": _("Unknown request.")}
 
 
+class _Connections:
+    """Open connections per client address, for the cap (cheroot has none)."""
+
+    def __init__(self, per_address: int, quiet: _Quiet) -> None:
+        self.per_address = per_address
+        self.quiet = quiet
+        self.refused = 0
+        self._lock = threading.Lock()
+        self._by_peer: Counter[str] = Counter()
+        self._peer_of: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+    def admit(self, sock: Any) -> bool:
+        try:
+            peer = client_key(str(sock.getpeername()[0]))
+        except (OSError, IndexError):
+            return False  # gone already
+        with self._lock:
+            if self._by_peer[peer] >= self.per_address:
+                self.refused += 1
+                refuse = True
+            else:
+                self._by_peer[peer] += 1
+                self._peer_of[sock] = peer
+                refuse = False
+        if refuse:
+            self.quiet.warning(f"connections {peer}", "stations: %s already holds %d "
+                               "connections; refusing more", peer, self.per_address)
+        return not refuse
+
+    def release(self, sock: Any) -> None:
+        with self._lock:
+            peer = self._peer_of.pop(sock, None)
+            if peer is None:
+                return
+            self._by_peer[peer] -= 1
+            if self._by_peer[peer] <= 0:
+                del self._by_peer[peer]
+
+    def moved(self, raw: Any, wrapped: Any) -> None:
+        """``raw`` is now ``wrapped`` (TLS over it): count it under the new object."""
+        with self._lock:
+            peer = self._peer_of.pop(raw, None)
+            if peer is not None:
+                self._peer_of[wrapped] = peer
+
+    def count(self, peer: str) -> int:
+        with self._lock:
+            return self._by_peer.get(client_key(peer), 0)
+
+
+def _guarded_server_classes(connections: _Connections) -> tuple[type, type]:
+    """cheroot's TLS adapter and connection, counted per address and with the handshake
+    moved from the accepting thread to the worker's first read."""
+    from cheroot import errors
+    from cheroot.server import HTTPConnection
+    from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+    class Adapter(BuiltinSSLAdapter):
+        def wrap(self, sock: Any) -> tuple[Any, dict[str, str]]:
+            if not connections.admit(sock):
+                sock.close()
+                raise errors.FatalSSLAlert("over the per-address connection cap")
+            try:
+                wrapped = self.context.wrap_socket(sock, server_side=True,
+                                                   do_handshake_on_connect=False)
+            except OSError as exc:
+                connections.release(sock)
+                sock.close()
+                raise errors.FatalSSLAlert(*exc.args) from exc
+            connections.moved(sock, wrapped)
+            return wrapped, {"wsgi.url_scheme": "https", "HTTPS": "on"}
+
+    class Connection(HTTPConnection):
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                connections.release(self.socket)
+
+    return Adapter, Connection
+
+
 class StationServer:
     """Start, serve in a daemon thread, stop. ``on_changes`` runs on a server thread."""
 
     def __init__(self, store: EventStore, host: str, port: int, *,
                  on_changes: Callable[[Changes], None] | None = None,
-                 connections: ConnectionLimits | None = None, threads: int = THREADS) -> None:
+                 connections: ConnectionLimits | None = None, threads: int = THREADS,
+                 auth: AuthLimits | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.store = store
         self.host = host
         self.port = port
-        self.app = StationApp(store, on_changes=on_changes)
-        self.connections = connections or ConnectionLimits()
+        self.app = StationApp(store, on_changes=on_changes, auth=auth, monotonic=monotonic)
+        self.connections = connections or STATION_CONNECTIONS
+        self._open = _Connections(self.connections.per_address, self.app.gate.quiet)
         self._threads = threads
         self._server: Any = None
         self._thread: threading.Thread | None = None
+
+    def connections_from(self, address: str) -> int:
+        """Connections open now from ``address``."""
+        return self._open.count(address)
+
+    @property
+    def refused_connections(self) -> int:
+        """Connections closed at once since the start: their address held enough."""
+        return self._open.refused
 
     @property
     def running(self) -> bool:
@@ -178,7 +398,6 @@ class StationServer:
 
     def start(self) -> None:
         from cheroot import wsgi
-        from cheroot.ssl.builtin import BuiltinSSLAdapter
 
         if self.running:
             return
@@ -193,8 +412,10 @@ class StationServer:
             server_name="Facilitator")
         server.max_request_body_size = MAX_BODY
         server.max_request_header_size = 16 * 1024
+        adapter, server.ConnectionClass = _guarded_server_classes(self._open)
+        server.error_log = self._error_log  # type: ignore[method-assign]
         with identity_files(identity) as (cert_path, key_path):
-            server.ssl_adapter = BuiltinSSLAdapter(cert_path, key_path)
+            server.ssl_adapter = adapter(cert_path, key_path)
         try:
             server.prepare()
         except OSError as exc:
@@ -208,6 +429,13 @@ class StationServer:
         self._thread = threading.Thread(target=self._serve, name="facilitator-stations",
                                         daemon=True)
         self._thread.start()
+
+    @staticmethod
+    def _error_log(msg: str = "", level: int = logging.INFO, traceback: bool = False
+                   ) -> None:
+        # cheroot writes every dropped connection to stderr; here they go to the log, below
+        # warnings (the per-address lines above say what matters).
+        log.debug("stations' server: %s", msg, exc_info=traceback)
 
     def _serve(self) -> None:
         try:
