@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -61,6 +60,7 @@ from facilitator.results.ops import set_live, set_projected
 from facilitator.results.queries import is_live, projected
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
+from ui.flow import flow_row
 from ui.pages.base import APP_ACTOR, Page
 from ui.widgets import ScrollDown
 
@@ -187,11 +187,9 @@ class PhonePanel(QWidget):
         row.addWidget(self.status_label, 1)
         row.addWidget(self.qr_label)
         server_layout.addLayout(row)
-        badge_row = QHBoxLayout()
-        badge_row.addWidget(self.badge_link_combo, 1)
-        badge_row.addWidget(self.badge_link_button)
         server_layout.addWidget(self.badge_link_label)  # says where badges point (or not set)
-        server_layout.addLayout(badge_row)
+        server_layout.addWidget(self.badge_link_combo)  # the button under it: side by side,
+        server_layout.addWidget(self.badge_link_button)  # too wide in Welsh for 1,366 px
 
         # -- questions
         self.round_combo = QComboBox()
@@ -247,15 +245,13 @@ class PhonePanel(QWidget):
         self.approve_button = QPushButton(_("&Add to speaker queue"))
         self.dismiss_button = QPushButton(_("&Dismiss"))
         people_box = QGroupBox(_("Badges and raised hands"))
-        grid = QGridLayout(people_box)
-        grid.addWidget(self.badge_edit, 0, 0, 1, 2)
-        grid.addWidget(self.revoke_button, 1, 0)
-        grid.addWidget(self.reissue_button, 1, 1)
-        grid.addWidget(self.badge_label, 2, 0, 1, 2)
-        grid.addWidget(QLabel(_("Raised hands:")), 3, 0, 1, 2)
-        grid.addWidget(self.hands_list, 4, 0, 1, 2)
-        grid.addWidget(self.approve_button, 5, 0)
-        grid.addWidget(self.dismiss_button, 5, 1)
+        people = QVBoxLayout(people_box)  # the buttons' rows wrap rather than widen the tab
+        people.addWidget(self.badge_edit)
+        people.addLayout(flow_row(self.revoke_button, self.reissue_button))
+        people.addWidget(self.badge_label)
+        people.addWidget(QLabel(_("Raised hands:")))
+        people.addWidget(self.hands_list, 1)
+        people.addLayout(flow_row(self.approve_button, self.dismiss_button))
 
         layout = QHBoxLayout(self)
         # The server and badge column scrolls rather than squeeze its messages on a

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSize
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from facilitator.clock import FakeClock
 from facilitator.store import EventStore
 from tests.ui.screens import save_screens
 from ui.context import AppContext
+from ui.language import apply_language
 from ui.main_window import PAGE_KEYS, MainWindow
 
 LAPTOP_WINDOW = QSize(1280, 688)
@@ -179,3 +180,31 @@ def test_the_theatre_page_of_the_demo_session_fits_the_laptop(window: MainWindow
         problems += [f"tab {index + 1}: {p}" for p in squeezed(window)]
         save_screens(window, f"laptop-theatre-tab{index + 1}", (QSize(1366, 768),))
     assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture(params=["cy", "ar"])
+def translated_window(request: pytest.FixtureRequest, qtbot: QtBot, qapp: QApplication,
+                      context: AppContext, tmp_path: Path,
+                      clock: FakeClock) -> Iterator[MainWindow]:
+    from facilitator.demo import create_demo_event
+
+    apply_language(qapp, request.param)
+    try:
+        store = create_demo_event(tmp_path / "demo.facilitator", clock, with_votes=True)
+        win = MainWindow(context, store)
+        qtbot.addWidget(win)
+        win.resize(LAPTOP_WINDOW)
+        win.show()
+        qtbot.waitExposed(win)
+        yield win
+        win.close()
+    finally:
+        apply_language(qapp, "en")
+
+
+@pytest.mark.parametrize("key", ["plenary", "voting", "qa", "theatre"])
+def test_the_pages_made_to_fit_fit_in_welsh_and_arabic_too(translated_window: MainWindow,
+                                                           key: str) -> None:
+    """Welsh words are longer: the Voting page asked 1,243 px (its top row of buttons, the
+    phone server's badge row and the badges' buttons side by side), the Plenary page 1,069."""
+    assert too_big(translated_window, key) == []

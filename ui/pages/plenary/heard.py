@@ -35,6 +35,7 @@ class HeardBox(QGroupBox):
         self.scope_combo.addItem(_("This session"), "session")
         self.scope_combo.addItem(_("Whole event"), "event")
         self.scope_combo.setAccessibleName(_("Figures for"))
+        narrow_combo(self.scope_combo, 8)  # beside the groups' combo in Welsh too
         self.attribute_combo = QComboBox()
         self.attribute_combo.setAccessibleName(_("Groups by"))
         narrow_combo(self.attribute_combo)  # a long column name does not widen the page

@@ -49,6 +49,7 @@ from facilitator.people import find_by_scan
 from facilitator.reports.ballots import write_ballot_papers
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
+from ui.flow import flow_row
 from ui.pages.base import Page
 from ui.pages.common import SaveChooser
 from ui.pages.results.printing import (
@@ -149,8 +150,9 @@ class VotingPage(Page):
         top.addStretch(1)
         top.addWidget(round_label)
         top.addWidget(self.round_combo)
-        for widget in (self.new_button, self.edit_button, self.print_button, self.double_box):
-            top.addWidget(widget)
+        # The round's buttons wrap under each other rather than widen the page (Welsh).
+        top.addLayout(flow_row(self.new_button, self.edit_button, self.print_button))
+        top.addWidget(self.double_box)
 
         self.mode_group = QButtonGroup(self)
         self.mode_group.setExclusive(True)
