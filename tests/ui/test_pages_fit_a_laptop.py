@@ -208,3 +208,33 @@ def test_the_pages_made_to_fit_fit_in_welsh_and_arabic_too(translated_window: Ma
     """Welsh words are longer: the Voting page asked 1,243 px (its top row of buttons, the
     phone server's badge row and the badges' buttons side by side), the Plenary page 1,069."""
     assert too_big(translated_window, key) == []
+
+
+@pytest.mark.parametrize("screen", [QSize(1366, 768), QSize(1280, 720), QSize(1024, 768)])
+def test_the_projectors_plenary_view_fits_a_projector(window: MainWindow, screen: QSize
+                                                       ) -> None:
+    """Someone speaking and people waiting: the view asked 788 px of height on a 768-pixel
+    projector (the columns' 40 px spacing between each of its six lines), so the window
+    outgrew the screen."""
+    from facilitator.people import list_participants
+    from facilitator.timing import ops as timing
+
+    store = window.store
+    assert store is not None
+    for person in [p for p in list_participants(store) if p.present][:3]:
+        timing.enqueue(store, person.id, actor="test")
+    timing.start_next(store, actor="test")
+    window.toggle_projector()
+    projector = window.projector
+    assert projector is not None
+    projector.resize(screen)
+    settle()
+    projector.refresh()
+    settle()
+    assert projector.views.currentIndex() == 1  # the plenary view
+    assert projector.size() == screen
+    assert projector.minimumSizeHint().height() <= screen.height()
+    assert projector.countdown_label.text() == "2:00"
+    if screen == QSize(1366, 768):
+        assert save_screens(projector, "laptop-projector-plenary", (screen,))
+    window.toggle_projector()
