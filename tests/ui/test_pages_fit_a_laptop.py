@@ -238,3 +238,39 @@ def test_the_projectors_plenary_view_fits_a_projector(window: MainWindow, screen
     if screen == QSize(1366, 768):
         assert save_screens(projector, "laptop-projector-plenary", (screen,))
     window.toggle_projector()
+
+
+@pytest.mark.parametrize("screen", [QSize(1366, 768), QSize(1024, 768), QSize(1920, 1080)])
+def test_the_projectors_theatre_view_shows_a_long_proposal_whole(window: MainWindow,
+                                                                  screen: QSize) -> None:
+    """The demo session's first proposal (four lines at the proposal's size) with its eight
+    cards asked ~860 px on a 768-pixel projector: the wording ran under the line above it and
+    was cut at the bottom, the cards' last line cut. The text shrinks until it fits."""
+    from PySide6.QtWidgets import QLabel
+
+    window.show_page("theatre")
+    page = window.pages["theatre"]
+    page.fill_demo()  # type: ignore[attr-defined]
+    page.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
+    window.toggle_projector()
+    projector = window.projector
+    assert projector is not None
+    projector.resize(screen)
+    for show in (page.project, page.show_result):  # type: ignore[attr-defined]
+        show()
+        settle()
+        projector.refresh()
+        settle()
+        view = projector.theatre_view
+        assert projector.views.currentWidget() is view
+        shown = [label for label in view.findChildren(QLabel)
+                 if label.isVisibleTo(view) and label.text()]
+        assert len(shown) >= 3
+        for label in shown:  # each label as tall as its wrapped lines, none over another
+            assert label.height() >= label.heightForWidth(label.width()), label.text()[:40]
+        tops = sorted((label.y(), label.y() + label.height()) for label in shown)
+        assert all(above[1] <= below[0] for above, below in zip(tops, tops[1:]))
+        assert tops[-1][1] <= view.height()
+        if screen == QSize(1366, 768):
+            save_screens(projector, f"laptop-projector-theatre-{show.__name__}", (screen,))
+    window.toggle_projector()

@@ -18,6 +18,9 @@ from facilitator.theatre.model import TheatreError
 
 CARDS_SHOWN = {"proposal": 8, "result": 4, "commitments": 0}
 """How many cards fit under the proposal in each stage."""
+FIT_STEPS = 12
+"""At most this many times the text is made a tenth smaller to fit (to 0.9^11, about a
+third of the stage's sizes; 12 px at the least)."""
 SIZES = {  # the height divided by: proposal, cards, result, commitments
     "proposal": (11, 26, 22, 30),
     "result": (16, 30, 12, 30),
@@ -57,13 +60,24 @@ class TheatreProjectorView(QWidget):
         self._size()
 
     def _size(self) -> None:
+        """The stage's sizes, made smaller step by step until every line fits the window
+        (a long proposal with many cards would otherwise run over the line above it)."""
         height = max(self.height(), 300)
         shares = SIZES[self.stage]
-        for label, share, weight in zip(
-                (self.proposal_label, self.cards_label, self.result_label,
-                 self.commitments_label), shares, (700, 400, 700, 400), strict=True):
-            label.setStyleSheet(f"color: white; font-size: {max(12, height // share)}px; "
-                                f"font-weight: {weight};")
+        layout = self.layout()
+        assert layout is not None
+        scale = 1.0
+        for _step in range(FIT_STEPS):
+            for label, share, weight in zip(
+                    (self.proposal_label, self.cards_label, self.result_label,
+                     self.commitments_label), shares, (700, 400, 700, 400), strict=True):
+                label.setStyleSheet(f"color: white; font-size: "
+                                    f"{max(12, int(height / share * scale))}px; "
+                                    f"font-weight: {weight};")
+            layout.invalidate()
+            if layout.totalHeightForWidth(self.width()) <= self.height():
+                break
+            scale *= 0.9
 
     def refresh(self, store: EventStore) -> bool:
         """Fill the view; False when no proposal is projected (the window shows another)."""
