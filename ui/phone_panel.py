@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -117,6 +117,7 @@ class PhonePanel(QWidget):
         self.server: LanServer | None = None
         self.mismatch_box: QMessageBox | None = None
         self._pending: Changes | None = None
+        self._stale_hidden = False  # changes heard while another page was shown
         self._relay = _Relay(self)
         self._publish_timer = QTimer(self)
         self._publish_timer.setSingleShot(True)
@@ -461,11 +462,23 @@ class PhonePanel(QWidget):
     def _on_bus_changes_applied(self, changes: Changes) -> None:
         if changes.participants and self.server is not None:
             self.server.tokens_changed()
+        if self.window().isVisible() and not self.isVisible():
+            # Another page is shown: catch up when shown (a reload reads every ballot of the
+            # round; at each paper keyed at a station it held the GUI thread up).
+            self._stale_hidden = self._stale_hidden or bool(
+                changes.ballots or changes.phones or changes.attendance)
+            return
         if changes.ballots:
             self.reload()
         elif changes.phones or changes.attendance:
             self.refresh_questions()
             self.refresh_hands()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale_hidden:
+            self._stale_hidden = False
+            self.reload()
 
     # -- questions -----------------------------------------------------------------------------
 

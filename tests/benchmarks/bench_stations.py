@@ -4,13 +4,15 @@ than 100 ms).
 
     python tests/benchmarks/bench_stations.py [--stations 4] [--papers 1000]
 
-The main laptop runs here as in the app: the stations' TLS server (cheroot) in a thread of
-this process, over the one EventStore. A "GUI" thread stands in for the Qt event loop: every
-10 ms it reads the event through the store (as a page refresh does) and records how late it
-ran, so the store's lock and Python's GIL, shared with the server, show. Each station is a
-separate process, paired with its own code, and keys its share of the papers one at a time
-as fast as it can: queue (on disk) and send, and the item's latency is from the queue call
-to the confirmed answer.
+The main laptop runs here as in the app: the real main window (offscreen) with its Stations
+page open, serving stations from that page (cheroot's TLS server in a thread of this
+process, over the one EventStore); what each item changed comes back to the GUI thread and
+is published on the bus, where the pages refresh. A QTimer in the main window ticks every
+10 ms and records how late each tick runs: the event loop's stalls (the store's lock and
+Python's GIL, shared with the server, and the pages' refreshes on the GUI thread). Each
+station is a separate process, paired with its own code, and keys its share of the papers
+one at a time as fast as it can: queue (on disk) and send, and the item's latency is from
+the queue call to the confirmed answer.
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def station(folder: str, code: str, work_path: str) -> None:
@@ -66,7 +76,6 @@ def main() -> None:
     from facilitator.ballots.queries import paper_codes
     from facilitator.stations import ops
     from facilitator.stations.model import PairingCode
-    from facilitator.stations.server import StationServer
     from facilitator.store import EventStore
 
     rng = random.Random(18)
@@ -83,8 +92,27 @@ def main() -> None:
         Answer.choose(questions[0], rng.randrange(2)).to_json(),
         Answer.choose(questions[1], rng.randrange(3)).to_json()]}]
         for p in paper_codes(store, made.id)]
-    server = StationServer(store, "127.0.0.1", 0)
-    server.start()
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    context = AppContext.build(folder / "config", folder / "data")
+    window = MainWindow(context, store)
+    window.resize(1366, 768)
+    window.show()
+    window.show_page("stations")
+    page = window.pages["stations"]
+    page.address_combo.setCurrentIndex(page.address_combo.findData("127.0.0.1"))
+    page.port_spin.setValue(_free_port())
+    assert page.start_serving()
+    server = page.server
+    app.processEvents()
 
     children = []
     for n in range(args.stations):
@@ -99,35 +127,47 @@ def main() -> None:
         assert child.stdout is not None and child.stdout.readline().strip() == "READY"
 
     stalls: list[float] = []
-    stop = threading.Event()
+    last = [time.perf_counter()]
 
-    def gui() -> None:
-        due = time.perf_counter() + 0.01
-        while not stop.is_set():
-            time.sleep(max(0.0, due - time.perf_counter()))
-            store.query("SELECT COUNT(*) FROM ballot_entries")
-            now = time.perf_counter()
-            stalls.append(now - due)
-            due = now + 0.01
+    def tick() -> None:
+        now = time.perf_counter()
+        stalls.append(max(0.0, now - last[0] - 0.010))
+        last[0] = now
 
-    probe = threading.Thread(target=gui, daemon=True)
-    probe.start()
+    ticker = QTimer(window)
+    ticker.setInterval(10)
+    ticker.timeout.connect(tick)
+    latencies: list[float] = []
+    finished = threading.Event()
+
+    def collect() -> None:
+        for child in children:
+            assert child.stdout is not None
+            latencies.extend(json.loads(child.stdout.readline()))
+            child.wait()
+        finished.set()
+
+    loop = QEventLoop()
+    watch = QTimer(window)
+    watch.setInterval(50)
+    watch.timeout.connect(lambda: loop.quit() if finished.is_set() else None)
+    ticker.start()
+    watch.start()
+    last[0] = time.perf_counter()
     began = time.perf_counter()
     for child in children:
         assert child.stdin is not None
         child.stdin.write("go\n")
         child.stdin.flush()
-    latencies: list[float] = []
-    for child in children:
-        assert child.stdout is not None
-        latencies += json.loads(child.stdout.readline())
-        child.wait()
+    threading.Thread(target=collect, daemon=True).start()
+    loop.exec()
     elapsed = time.perf_counter() - began
-    stop.set()
-    probe.join()
-    server.stop()
+    ticker.stop()
+    watch.stop()
+    shown = page.table.item(0, 4).text() if page.table.rowCount() else "?"
+    page.stop_serving()
     entered = store.query_one("SELECT COUNT(*) AS n FROM ballot_entries")
-    store.close()
+    window.close()  # closes the event
 
     latencies.sort()
     p99 = latencies[int(0.99 * (len(latencies) - 1))]
@@ -136,9 +176,11 @@ def main() -> None:
     print(f"throughput: {len(latencies) / elapsed:.0f} papers/s over {elapsed:.1f} s")
     print(f"per-item latency: median {statistics.median(latencies) * 1000:.1f} ms, "
           f"p99 {p99 * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms (target p99 < 100 ms)")
-    print(f"GUI probe (10 ms reads of the event): worst lateness {max(stalls) * 1000:.1f} ms, "
-          f"p99 {sorted(stalls)[int(0.99 * (len(stalls) - 1))] * 1000:.1f} ms "
-          f"(target < 100 ms)")
+    stalls.sort()
+    print(f"main window's event loop (a 10 ms QTimer, Stations page open; {len(stalls)} "
+          f"ticks): stall p99 {stalls[int(0.99 * (len(stalls) - 1))] * 1000:.1f} ms, worst "
+          f"{stalls[-1] * 1000:.1f} ms (target < 100 ms); the page shows {shown} applied "
+          f"for Desk 1")
 
 
 if __name__ == "__main__":

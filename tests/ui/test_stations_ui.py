@@ -277,3 +277,55 @@ def test_pairing_that_times_out_says_so(silent_listener: int, tmp_path: Path,
     assert window.pair_button.isEnabled()
     assert window.stack.currentIndex() == 0
     _close(window, qtbot)
+
+
+def test_items_applied_in_a_burst_are_published_to_the_pages_a_few_times(
+        page: StationsPage, qtbot: QtBot) -> None:
+    import threading
+
+    from facilitator.changes import Changes
+
+    assert page.start_serving()
+    assert page.server is not None
+    published: list[Changes] = []
+    page.bus.changes_applied.connect(published.append)
+    apply = page.server.app.on_changes
+    assert apply is not None
+
+    def server_thread() -> None:  # 500 items applied, each with the changes it made
+        for n in range(500):
+            apply(Changes(ballots=True) if n % 2 else Changes(attendance=True,
+                                                              participant_ids=frozenset({n})))
+
+    worker = threading.Thread(target=server_thread)
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: bool(published) and not page.publishing, timeout=WAIT)
+    # Every change reached the bus, merged into a few publications (not 500 refreshes).
+    assert len(published) <= 3, len(published)
+    merged = published[0]
+    for more in published[1:]:
+        merged = merged | more
+    assert merged.ballots and merged.attendance
+    assert merged.participant_ids == frozenset(range(0, 500, 2))
+
+
+def test_the_hidden_phone_panel_catches_up_when_shown_not_at_every_paper(
+        context: object, demo_store: EventStore, qtbot: QtBot,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from facilitator.changes import Changes
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context, demo_store)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("stations")
+    panel = window.pages["voting"].phone_panel  # type: ignore[attr-defined]
+    reloads: list[int] = []
+    monkeypatch.setattr(panel, "reload", lambda: reloads.append(1))
+    for _paper in range(20):  # papers keyed at stations while the Stations page is shown
+        window.bus.publish(Changes(ballots=True))
+    assert reloads == []
+    window.show_page("voting")
+    window.pages["voting"].tabs.setCurrentWidget(panel)  # type: ignore[attr-defined]
+    assert reloads == [1]
