@@ -6,6 +6,7 @@ off at the right or the bottom). Screens saved at 1,366×768 and 1,920×1,080 to
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -269,8 +270,22 @@ def test_the_projectors_theatre_view_shows_a_long_proposal_whole(window: MainWin
         for label in shown:  # each label as tall as its wrapped lines, none over another
             assert label.height() >= label.heightForWidth(label.width()), label.text()[:40]
         tops = sorted((label.y(), label.y() + label.height()) for label in shown)
-        assert all(above[1] <= below[0] for above, below in zip(tops, tops[1:]))
+        assert all(above[1] <= below[0] for above, below in pairwise(tops))
         assert tops[-1][1] <= view.height()
         if screen == QSize(1366, 768):
             save_screens(projector, f"laptop-projector-theatre-{show.__name__}", (screen,))
     window.toggle_projector()
+
+
+def test_the_theatre_running_order_is_shown_whole(window: MainWindow) -> None:
+    """'Now:' read 'Commit…' once a session started (the box kept the width of the empty
+    box it was when first shown)."""
+    window.show_page("theatre")
+    page = window.pages["theatre"]
+    page.fill_demo()  # type: ignore[attr-defined]
+    settle()
+    combo = page.step_combo  # type: ignore[attr-defined]
+    assert combo.count() > 3
+    widest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i))
+                 for i in range(combo.count()))
+    assert combo.width() >= widest + 24  # the text, and the arrow beside it

@@ -113,6 +113,8 @@ class TheatrePage(Page):
         self.session_label = QLabel()
         self.step_combo = QComboBox()
         self.step_combo.setAccessibleName(_("Running order"))
+        self.step_combo.setSizeAdjustPolicy(  # filled once a session starts: not as wide as
+            QComboBox.SizeAdjustPolicy.AdjustToContents)  # the empty box first shown
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addWidget(self.session_label, 1)
