@@ -329,3 +329,11 @@ def test_the_hidden_phone_panel_catches_up_when_shown_not_at_every_paper(
     window.show_page("voting")
     window.pages["voting"].tabs.setCurrentWidget(panel)  # type: ignore[attr-defined]
     assert reloads == [1]
+
+
+def test_the_smoke_test_check_pairs_a_station_over_tls(store: EventStore,
+                                                       tmp_path: Path) -> None:
+    from ui.pages.stations.page import smoke_check
+
+    smoke_check(store, tmp_path)
+    assert [s.state(store.clock.now()) for s in queries.stations(store)] == ["revoked"]

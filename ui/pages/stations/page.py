@@ -14,6 +14,7 @@ publishes the set at most every ``PUBLISH_EVERY_MS``.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -291,4 +292,26 @@ def _stop(running: dict[str, StationServer | None]) -> None:
     """The page is gone (its event closed): stop serving its stations."""
     server = running.get("server")
     if server is not None:
+        server.stop()
+
+
+def smoke_check(store: EventStore, folder: Path) -> None:
+    """For ``--smoke-test`` (a frozen build that lacks cheroot, cryptography or a module
+    they load late fails here): serve stations on 127.0.0.1, pair a station over TLS with a
+    fresh code, and read the event through it."""
+    from facilitator.stations.client import StationClient
+    from facilitator.stations.outbox import Outbox
+
+    server = StationServer(store, "127.0.0.1", 0)
+    server.start()
+    client = StationClient(Outbox(folder / "smoke-station"), timeout=10.0)
+    try:
+        offer = ops.offer(store, "Smoke test", [CHECK_IN], actor="smoke test")
+        client.pair(PairingCode("127.0.0.1", server.port, offer.secret, server.pin).text())
+        if not isinstance(client.refresh().get("participants"), list):
+            raise RuntimeError("the station read no participants")
+        ops.revoke(store, offer.station.id, actor="smoke test")
+    finally:
+        client.close()
+        client.outbox.close()
         server.stop()
