@@ -145,7 +145,7 @@ def test_the_qa_page_squeezes_and_cuts_nothing_on_the_laptop(window: MainWindow)
     assert save_screens(window, "laptop-qa", (QSize(1366, 768), QSize(1920, 1080)))
 
 
-def squeezed(window: MainWindow) -> list[str]:
+def squeezed(window: QWidget) -> list[str]:
     """Buttons, fields and boxes shown in ``window`` smaller than their text needs."""
     from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit
 
@@ -289,3 +289,23 @@ def test_the_theatre_running_order_is_shown_whole(window: MainWindow) -> None:
     widest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i))
                  for i in range(combo.count()))
     assert combo.width() >= widest + 24  # the text, and the arrow beside it
+
+
+def test_the_round_editor_squeezes_nothing_on_the_laptop(window: MainWindow,
+                                                        qtbot: QtBot) -> None:
+    """The round editor of the demo's first round at the height a 768-pixel screen leaves a
+    dialog: the decision rule's four fields were squeezed to half their height (the question
+    column now scrolls)."""
+    from facilitator.ballots import list_rounds
+    from ui.pages.voting.dialogs import RoundDialog
+
+    assert window.store is not None
+    dialog = RoundDialog(list_rounds(window.store)[0], window)
+    qtbot.addWidget(dialog)
+    dialog.resize(980, 640)
+    dialog.show()
+    settle()
+    assert dialog.height() <= 680
+    assert squeezed(dialog) == [], "\n".join(squeezed(dialog))
+    assert save_screens(dialog, "laptop-round-editor", (dialog.size(),))
+    dialog.close()

@@ -50,12 +50,12 @@ KNOWN_CUT: dict[str, str] = {}
 not a language's; kept out of the clipping check, and test_the_known_cut_labels_are_still_cut_
 in_english fails once they fit, so they are taken off this list. (The Plenary page's speaker
 line and the Q&A page's question being asked fit since those pages do.)"""
-KNOWN_SQUEEZED = {"RoundDialog"}
+KNOWN_SQUEEZED: set[str] = set()
 """Screens too full for 1,366×768 in English too, whose fields get less height than their
-text (the round editor's decision rule; the Plenary and Q&A pages fit since their columns
+text (none left: the Plenary and Q&A pages and the round editor fit since their columns
 scroll): the screen's layout, not a language's. Their squeeze is not
-checked in the languages' tests; test_the_known_full_screens_fit_in_english (a strict
-xfail) fails once they fit."""
+checked in the languages' tests; test_the_known_full_screens_fit_in_english checks the
+English screens that were on this list."""
 
 
 @cache
@@ -355,8 +355,6 @@ def test_the_known_cut_labels_are_still_cut_in_english(window: MainWindow) -> No
             "take it off KNOWN_CUT"
 
 
-@pytest.mark.xfail(strict=True, reason="the round editor holds more than 1,366x768 gives it, "
-                   "in English too (KNOWN_SQUEEZED)")
 @pytest.mark.parametrize("window", ["en"], indirect=True)
 def test_the_known_full_screens_fit_in_english(window: MainWindow, qtbot: QtBot) -> None:
     from ui.pages.voting.dialogs import RoundDialog

@@ -56,7 +56,7 @@ from facilitator.ballots.questions import (
 )
 from facilitator.i18n import _
 from facilitator.people import ROLES
-from ui.widgets import error_label, ok_cancel
+from ui.widgets import ScrollDown, error_label, ok_cancel
 
 KEPT = ("max_rank", "support_points", "oppose_points")
 """Question fields the form does not offer (set in a round file): kept as they are when the
@@ -334,7 +334,7 @@ class RoundDialog(QDialog):
 
         body = QHBoxLayout()
         body.addLayout(left, 2)
-        body.addWidget(self.editor, 3)
+        body.addWidget(ScrollDown(self.editor), 3)  # scrolls on a 768 px screen, unsqueezed
         self.error_label = error_label()
         buttons = ok_cancel(self, self._on_buttons_accepted)
         layout = QVBoxLayout(self)
