@@ -126,7 +126,7 @@ def draw_erased(image: np.ndarray, rect: tuple[float, float, float, float],
     draw_mark(ghost, rect, "cross", rng, dpi)
     region = (slice(max(0, round(y - h)), round(y + 2 * h)),
               slice(max(0, round(x - w)), round(x + 2 * w)))
-    faded = 255 - (255 - ghost[region].astype(np.float32)) * rng.uniform(0.15, 0.35)
+    faded = 255 - (255 - ghost[region].astype(np.float32)) * rng.uniform(0.2, 0.35)
     image[region] = np.minimum(image[region], faded.astype(np.uint8))
 
 
@@ -314,6 +314,9 @@ class Tally:
             self.marginal_caught += len(marked.must_review)
             return
         for q in read.questions:
+            if q.question in marked.must_review and q.confident:
+                self.notes.append(f"{name} q{q.question + 1} ({marked.styles[q.question]}): "
+                                  f"marginal mark not sent to review, scores {q.scores}")
             if not q.confident:
                 self.review += 1
                 self.marginal_caught += q.question in marked.must_review

@@ -38,6 +38,8 @@ NEAR = 2.5
 """Millimetres around a box where a mark running out of it is looked for."""
 DETECT_SIDE = 1800
 """Markers are looked for on a copy no larger than this (pixels): fast on a 300 dpi scan."""
+FAINT_FROM = 0.1
+"""Darkness (smoothed) from which a pixel is faintly grey: an erased mark's ghost."""
 INK_FROM, INK_FULL = 0.18, 0.5
 """Darkness (1 - brightness / the paper's own) at which a pixel starts to count as ink, and
 counts fully: a light pencil stroke counts in part, the paper's texture and noise not."""
@@ -194,12 +196,14 @@ def box_region(box: MarkBox, height: float) -> tuple[int, int, int, int]:
 
 
 def score_boxes(warped: Image, boxes: Sequence[MarkBox], height: float) -> list[BoxRead]:
-    """Each box's four figures (:class:`facilitator.reading.model.BoxRead`): the ink inside
+    """Each box's five figures (:class:`facilitator.reading.model.BoxRead`): the ink inside
     it, how dark its strokes are, and the ink just around it once the printed outlines of
     the boxes are blanked out (a mark that runs out of its box, or sits beside it), and how
-far across the box its ink reaches (a cross or a tick crosses it, a dot does not)."""
+far across the box its ink reaches (a cross or a tick crosses it, a dot does not), and how
+much of it is faintly grey (a rubbed-out mark)."""
     dark = darkness(warped)
     inked = ink(dark)
+    faint = cv2.GaussianBlur(dark, (0, 0), 1.0) > FAINT_FROM
     bare = inked.copy()
     band = round(BORDER_BAND * MM * PX)
     for box in boxes:  # blank out the printed outlines, leaving what a voter drew
@@ -220,7 +224,7 @@ far across the box its ink reaches (a cross or a tick crosses it, a dot does not
         bx1, by1 = round((box.x + box.w) * PX) + near, round((height - box.y) * PX) + near
         around = bare[max(0, by0):by1, max(0, bx0):bx1]
         reads.append(BoxRead(box, float(inside.mean()), stroke, float(around.mean()),
-                             extent))
+                             extent, float(faint[y0:y1, x0:x1].mean())))
     return reads
 
 

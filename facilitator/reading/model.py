@@ -36,6 +36,9 @@ EXTENT_FROM = 0.55
 """A mark must reach across at least this share of the box's inside, across and down: a
 cross, a tick or a fill does; a dot or a short stroke is marginal."""
 AROUND_EMPTY_BELOW = 0.02
+FAINT_EMPTY_BELOW = 0.05
+"""An empty box must also have less than this share of its inside faintly grey (what a
+rubbed-out mark leaves: lighter than ink, darker than paper). Else: review."""
 """An empty box must also have no more than this ink just around it (else a mark may run
 out of it: review)."""
 MAX_WARP_ERROR_MM = 1.0
@@ -53,11 +56,12 @@ class State(StrEnum):
 
 
 def state_of(score: float, stroke: float = 1.0, around: float = 0.0,
-             extent: float = 1.0) -> State:
+             extent: float = 1.0, faint: float = 0.0) -> State:
     """Empty, marked or marginal, from a box's ink inside (``score``), the darkness of its
     strokes and the ink just around it."""
     if score < EMPTY_BELOW:
-        return State.EMPTY if around < AROUND_EMPTY_BELOW else State.MARGINAL
+        clean = around < AROUND_EMPTY_BELOW and faint < FAINT_EMPTY_BELOW
+        return State.EMPTY if clean else State.MARGINAL
     if score >= MARKED_FROM and stroke >= DARK_FROM and extent >= EXTENT_FROM:
         return State.MARKED
     return State.MARGINAL
@@ -103,10 +107,11 @@ class BoxRead:
     stroke: float = 1.0
     around: float = 0.0
     extent: float = 1.0
+    faint: float = 0.0
 
     @property
     def state(self) -> State:
-        return state_of(self.score, self.stroke, self.around, self.extent)
+        return state_of(self.score, self.stroke, self.around, self.extent, self.faint)
 
 
 @dataclass(frozen=True)
