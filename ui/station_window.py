@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.ballots.marks import Answer
-from facilitator.ballots.questions import PER_OPTION, Question
+from facilitator import codes
+from facilitator.ballots import codes as ballot_codes
+from facilitator.ballots.model import BallotRound, Paper
+from facilitator.ballots.questions import Question
 from facilitator.errors import UserError
 from facilitator.i18n import _, ngettext
 from facilitator.people.model import search_words
@@ -44,6 +46,8 @@ from facilitator.stations.client import OfflineError, StationClient
 from facilitator.stations.model import PairingCode
 from facilitator.stations.outbox import REFUSED, Outbox
 from ui.feedback import FeedbackBanner
+from ui.pages.participants.page import mistyped_badge_code
+from ui.pages.voting.editor import BallotEditor
 from ui.tasks import TaskRunner
 
 ITEM_ID = Qt.ItemDataRole.UserRole + 40
@@ -102,34 +106,6 @@ class _Sender(QObject):
                                         counts[REFUSED], problem))
             self._wake.wait(PERIOD)
             self._wake.clear()
-
-
-def parse_answer(question: Question, typed: str) -> Answer:
-    """What was keyed for one question: the numbers of the boxes marked (one question of
-    choices), or a number per option in order with ``-`` for none (ranks, scores, dots,
-    grades). Empty: a blank answer."""
-    words = typed.replace(",", " ").split()
-    size = len(question.options)
-    if question.kind in PER_OPTION:
-        if words and len(words) != size:
-            raise UserError(_("Type one number per option ({n}), with - for none.").format(
-                n=size))
-        values: list[int | None] = []
-        for word in words:
-            if word == "-":
-                values.append(None)
-            elif word.isdigit():
-                values.append(int(word))
-            else:
-                raise UserError(_("‘{word}’ is not a number.").format(word=word))
-        return Answer(tuple(values) if words else (None,) * size)
-    boxes = []
-    for word in words:
-        if not word.isdigit() or not 1 <= int(word) <= size:
-            raise UserError(_("Type the numbers of the boxes marked, 1 to {n}.").format(
-                n=size))
-        boxes.append(int(word) - 1)
-    return Answer.choose(question, *boxes)
 
 
 class StationWindow(QMainWindow):
@@ -233,8 +209,9 @@ class StationWindow(QMainWindow):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(_("Search by name, ID or badge code"))
         self.search_edit.setAccessibleName(_("Search"))
-        self.search_edit.textChanged.connect(self._fill_people)
+        self.search_edit.textChanged.connect(self._on_search_changed)
         self.search_edit.returnPressed.connect(self._on_check_in_clicked)
+        self.search_edit.installEventFilter(self)
         self.people_list = QListWidget()
         self.people_list.setAccessibleName(_("Participants"))
         self.check_in_button = QPushButton(_("&Check in"))
@@ -256,20 +233,24 @@ class StationWindow(QMainWindow):
         return tab
 
     def _ballot_tab(self) -> QWidget:
+        """The main laptop's keyer (the Voting page's): scan or type the paper's code, key
+        its marks with the same keys, Enter queues it for the main laptop."""
         self.round_combo = QComboBox()
         self.round_combo.setAccessibleName(_("Ballot round"))
         self.round_combo.currentIndexChanged.connect(self._fill_questions)
         self.paper_edit = QLineEdit()
         self.paper_edit.setAccessibleName(_("Paper's code"))
+        self.paper_edit.setPlaceholderText(_("Scan the paper's code, or type it and press "
+                                             "Enter"))
+        self.paper_edit.returnPressed.connect(self._on_paper_scanned)
         self.pass_combo = QComboBox()
         self.pass_combo.setAccessibleName(_("Which keying"))
         self.pass_combo.addItem(_("First keying"), 1)
         self.pass_combo.addItem(_("Second keying (another person keyed it first)"), 2)
-        self.spoiled_box = QCheckBox(_("S&poiled paper"))
-        self.answers_form = QFormLayout()
-        self.answer_edits: list[QLineEdit] = []
-        self.save_paper_button = QPushButton(_("&Save paper"))
-        self.save_paper_button.clicked.connect(self._on_save_paper_clicked)
+        self.editor = BallotEditor()
+        self.editor.save_requested.connect(self._on_save_paper_clicked)
+        self.editor.cancelled.connect(self._on_editor_cancelled)
+        self.editor.scan_started.connect(self._on_editor_scan_started)
         tab = QWidget()
         layout = QVBoxLayout(tab)
         form = QFormLayout()
@@ -277,11 +258,8 @@ class StationWindow(QMainWindow):
         self.ballot_form = form
         form.addRow(_("&Keying:"), self.pass_combo)
         form.addRow(_("Paper's c&ode:"), self.paper_edit)
-        form.addRow(self.spoiled_box)
         layout.addLayout(form)
-        layout.addLayout(self.answers_form)
-        layout.addWidget(self.save_paper_button)
-        layout.addStretch(1)
+        layout.addWidget(self.editor, 1)
         return tab
 
     def _qa_tab(self) -> QWidget:
@@ -439,6 +417,10 @@ class StationWindow(QMainWindow):
             for p in panels:
                 self.panel_combo.addItem(p["title"], p["id"])
 
+    def _on_search_changed(self) -> None:
+        self.people_list.setCurrentRow(-1)  # a new search: nobody is picked yet
+        self._fill_people()
+
     def _fill_people(self) -> None:
         words = search_words(self.search_edit.text())  # the main laptop's one rule
         current = self.people_list.currentItem()
@@ -463,39 +445,30 @@ class StationWindow(QMainWindow):
                 shown += 1
                 if shown >= 200:
                     break
-        if self.people_list.currentItem() is None and self.people_list.count():
-            self.people_list.setCurrentRow(0)
+        if self.people_list.currentItem() is None and self.people_list.count() == 1:
+            self.people_list.setCurrentRow(0)  # several: the person picks (as on the main)
 
     def _fill_questions(self) -> None:
-        while self.answers_form.rowCount():
-            self.answers_form.removeRow(0)
-        self.answer_edits = []
-        self._questions: list[Question] = []
         round_id = self.round_combo.currentData()
         chosen = getattr(self, "_rounds", {}).get(round_id, {})
         self.ballot_form.setRowVisible(self.pass_combo, bool(chosen.get("double_entry")))
         if not chosen.get("double_entry"):
             self.pass_combo.setCurrentIndex(0)
-        for data in chosen.get("questions", []):
-            question = Question.from_json(data)
-            edit = QLineEdit()
-            edit.setAccessibleName(question.text)
-            options = "   ".join(f"{n} {o}" for n, o in enumerate(question.options, 1))
-            how = (_("a number per option, in this order; - for none")
-                   if question.kind in PER_OPTION else _("the numbers of the boxes marked"))
-            edit.setPlaceholderText(how)
-            hint = QLabel(options)
-            hint.setWordWrap(True)
-            field = QWidget()
-            box = QVBoxLayout(field)
-            box.setContentsMargins(0, 0, 0, 0)
-            box.addWidget(edit)
-            box.addWidget(hint)
-            label = QLabel(question.text)
-            label.setWordWrap(True)
-            self.answers_form.addRow(label, field)
-            self.answer_edits.append(edit)
-            self._questions.append(question)
+        if self.editor.loaded and (self.editor.paper is None
+                                   or self.editor.paper.round.id != round_id):
+            self.editor.clear()
+
+    def _round_for_keying(self) -> BallotRound | None:
+        """The chosen round as the keyer needs it, from the cached event data."""
+        data = getattr(self, "_rounds", {}).get(self.round_combo.currentData())
+        if not data:
+            return None
+        return BallotRound(
+            id=int(data["id"]), title=str(data["title"]), instructions="", language=None,
+            double_entry=bool(data.get("double_entry")), status=str(data["status"]),
+            questions=tuple(Question.from_json(q) for q in data["questions"]), printed=0,
+            issued=None, returned=None, created_at=datetime.now(UTC), opened_at=None,
+            closed_at=None, close_note=None, present_at_close=None)
 
     def _fill_conflicts(self) -> None:
         done = set(self.outbox.get("resolved") or [])
@@ -518,17 +491,31 @@ class StationWindow(QMainWindow):
     # -- actions -------------------------------------------------------------------------------
 
     def _on_check_in_clicked(self) -> None:
+        """As the Participants page's search: one match (or the one picked) is checked in;
+        several ask to keep typing or pick; a badge code's typo is refused here."""
         typed = self.search_edit.text().strip()
         item = self.people_list.currentItem()
-        if item is None or "/v/" in typed:
+        shown = self.people_list.count()
+        if "/v/" in typed or (not shown and len(typed) >= 7
+                              and codes.is_valid(codes.normalise(typed))):
             # A badge's QR code (its voting link, unknown here) or a code the cached list
             # does not have: the main laptop finds the person.
-            if typed and self._queue("check_in", {"scan": typed},
-                                     _("Queued: badge {code} checked in.").format(
-                                         code=typed[-12:])):
+            if self._queue("check_in", {"scan": typed},
+                           _("Queued: badge {code} checked in.").format(code=typed[-12:])):
                 self.search_edit.clear()
-            elif not typed:
-                self.banner.show_message(_("Nobody matches that search."), "error")
+            return
+        if not shown and typed and mistyped_badge_code(typed):
+            self.banner.show_message(_(
+                "Badge code {code} not recognised — check the characters (a letter or digit "
+                "is wrong or missing).").format(code=typed[:40]), "error")
+            self.search_edit.selectAll()
+            return
+        if item is None:
+            self.banner.show_message(
+                _("No one matches '{text}'.").format(text=typed) if not shown else
+                ngettext("{n} person matches '{text}': keep typing, or press ↓ to pick.",
+                         "{n} people match '{text}': keep typing, or press ↓ to pick one.",
+                         shown).format(n=shown, text=typed), "error" if not shown else "info")
             return
         if self._queue("check_in", {"participant": int(item.data(ITEM_ID))},
                        _("Queued: {who} checked in.").format(who=item.text().split(" · ")[0])):
@@ -543,28 +530,63 @@ class StationWindow(QMainWindow):
                        _("Queued: walk-in {name}.").format(name=name)):
             self.walk_in_edit.clear()
 
-    def _on_save_paper_clicked(self) -> None:
-        round_id, code = self.round_combo.currentData(), self.paper_edit.text().strip()
-        if round_id is None or not code:
-            self.banner.show_message(_("Choose the round and type the paper's code."), "error")
+    def _on_paper_scanned(self) -> None:
+        """The paper's code (the main laptop checks that it exists and was not keyed yet;
+        a mistyped code is refused here, by its check character)."""
+        text = self.paper_edit.text().strip()
+        ballot_round = self._round_for_keying()
+        if not text:
             return
-        spoiled = self.spoiled_box.isChecked()
+        if ballot_round is None:
+            self.banner.show_message(_("The main laptop has no open ballot round."), "error")
+            return
+        code = ballot_codes.normalise(text)
+        if not ballot_codes.is_ballot_code(code):
+            self.banner.show_message(_("‘{text}’ is not a ballot code (a character is misread "
+                                       "or mistyped).").format(text=text[:40]), "error")
+            self.paper_edit.selectAll()
+            return
+        self.paper_edit.clear()
+        paper = Paper(ballot_round, code, 0, int(self.pass_combo.currentData()))
+        self.editor.load(paper)
+        self.editor.setFocus()
+        self.banner.show_message(_("Paper {code}: key the marks, Enter queues it, Esc puts it "
+                                   "aside.").format(code=paper.pretty), "info")
+
+    def _on_save_paper_clicked(self) -> None:
+        paper = self.editor.paper
+        if paper is None:
+            return
         try:
-            answers = [] if spoiled else [
-                parse_answer(q, e.text()).to_json()
-                for q, e in zip(self._questions, self.answer_edits, strict=True)]
+            answers = [] if self.editor.spoiled else [a.to_json()
+                                                      for a in self.editor.answers()]
         except UserError as exc:
             self.banner.show_message(exc.message, "error")
             return
-        if self._queue("ballot", {"round": int(round_id), "code": code, "answers": answers,
-                                  "pass": int(self.pass_combo.currentData()),
-                                  "spoiled": spoiled},
-                       _("Queued: paper {code}.").format(code=code)):
-            self.paper_edit.clear()
-            self.spoiled_box.setChecked(False)
-            for edit in self.answer_edits:
-                edit.clear()
+        if self._queue("ballot", {"round": paper.round.id, "code": paper.code,
+                                  "answers": answers, "pass": paper.pass_,
+                                  "spoiled": self.editor.spoiled},
+                       _("Queued: paper {code}.").format(code=paper.pretty)):
+            self.editor.clear()
             self.paper_edit.setFocus()
+
+    def _on_editor_cancelled(self) -> None:
+        paper = self.editor.paper
+        self.editor.clear()
+        if paper is not None:
+            self.banner.show_message(_("Paper {code} put aside, not saved.").format(
+                code=paper.pretty), "info")
+        self.paper_edit.setFocus()
+
+    def _on_editor_scan_started(self, text: str) -> None:
+        paper = self.editor.paper
+        self.editor.clear()
+        if paper is not None:
+            self.banner.show_message(_("Paper {code} was NOT saved: a new code was scanned "
+                                       "before Enter. Scan it again to key it.").format(
+                                           code=paper.pretty), "error")
+        self.paper_edit.setFocus()
+        self.paper_edit.setText(text)
 
     def _on_add_question_clicked(self) -> None:
         panel_id = self.panel_combo.currentData()
@@ -584,6 +606,17 @@ class StationWindow(QMainWindow):
         done = list(self.outbox.get("resolved") or [])
         self.outbox.put(resolved=[*done, item.data(ITEM_ID)])
         self._fill_conflicts()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # ↓ in the search field goes to the list, to pick one of several (as on the main).
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress and \
+                isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down and \
+                self.people_list.count():
+            self.people_list.setFocus()
+            if self.people_list.currentItem() is None:
+                self.people_list.setCurrentRow(0)
+            return True
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.person_edit.blockSignals(True)  # losing the focus now must not write

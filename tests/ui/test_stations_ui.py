@@ -66,6 +66,16 @@ def _paired(page: StationsPage, tmp_path: Path, qtbot: QtBot, name: str = "Desk 
     return window
 
 
+def _key_paper(window: StationWindow, qtbot: QtBot, code: str, keys: str) -> None:
+    """As at the main laptop's Voting page: scan the code, key the marks, Enter."""
+    window.tabs.setCurrentIndex(1)
+    window.paper_edit.setText(code)
+    qtbot.keyClick(window.paper_edit, Qt.Key.Key_Return)
+    assert window.editor.loaded, window.banner.text()
+    qtbot.keyClicks(window.editor, keys)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Return)
+
+
 def test_pair_then_check_in_reaches_the_main_laptop(page: StationsPage, store: EventStore,
                                                      tmp_path: Path, qtbot: QtBot) -> None:
     window = _paired(page, tmp_path, qtbot)
@@ -141,9 +151,7 @@ def test_a_refused_paper_is_on_the_conflict_screen_until_resolved(
     qtbot.waitUntil(lambda: window.round_combo.count() == 1, timeout=WAIT)
     code = paper_codes(store, window.round_combo.currentData())[0].code
     for _twice in range(2):
-        window.paper_edit.setText(code)
-        window.answer_edits[0].setText("1")
-        qtbot.mouseClick(window.save_paper_button, Qt.MouseButton.LeftButton)
+        _key_paper(window, qtbot, code, "1")
     qtbot.waitUntil(lambda: window.conflict_list.count() == 1, timeout=WAIT)
     assert "already" in window.conflict_list.item(0).text()
     assert window.tabs.tabText(3) == "Conflicts (1)"
@@ -198,9 +206,7 @@ def test_second_keying_at_another_station(page: StationsPage, store: EventStore,
     enter(store, ballot_round.id, code, [Answer.choose(ballot_round.questions[0], 0)],
           actor="Main desk · Kim")
     window.pass_combo.setCurrentIndex(1)
-    window.paper_edit.setText(code)
-    window.answer_edits[0].setText("1")
-    qtbot.mouseClick(window.save_paper_button, Qt.MouseButton.LeftButton)
+    _key_paper(window, qtbot, code, "1")
     qtbot.waitUntil(lambda: len(entries(store, ballot_round.id)) == 2, timeout=WAIT)
     second = [e for e in entries(store, ballot_round.id) if e.pass_ == 2]
     assert second and second[0].operator == "Desk 2 · Ann"
@@ -337,3 +343,70 @@ def test_the_smoke_test_check_pairs_a_station_over_tls(store: EventStore,
 
     smoke_check(store, tmp_path)
     assert [s.state(store.clock.now()) for s in queries.stations(store)] == ["revoked"]
+
+
+def test_ballots_are_keyed_with_the_main_laptops_keyer(
+        page: StationsPage, store: EventStore, tmp_path: Path, qtbot: QtBot) -> None:
+    from facilitator.ballots import Answer
+    from facilitator.ballots.queries import entries, list_rounds
+    from ui.pages.voting.editor import BallotEditor
+
+    window = _paired(page, tmp_path, qtbot)
+    qtbot.waitUntil(lambda: window.round_combo.count() == 1, timeout=WAIT)
+    assert isinstance(window.editor, BallotEditor)
+    ballot_round = list_rounds(store)[0]
+    first, second, third = (p.code for p in paper_codes(store, ballot_round.id)[:3])
+    # A mistyped code is refused at the station (its check character), nothing opens.
+    window.tabs.setCurrentIndex(1)
+    window.paper_edit.setText(first[:-1] + ("A" if first[-1] != "A" else "B"))
+    qtbot.keyClick(window.paper_edit, Qt.Key.Key_Return)
+    assert not window.editor.loaded and "not a ballot code" in window.banner.text()
+    # The same keys as on the main laptop: 2 marks the second box, * spoils, Esc puts aside.
+    _key_paper(window, qtbot, first, "2")
+    assert "Queued: paper" in window.banner.text() and not window.editor.loaded
+    _key_paper(window, qtbot, second, "*")
+    window.paper_edit.setText(third)
+    qtbot.keyClick(window.paper_edit, Qt.Key.Key_Return)
+    assert "(no." not in window.editor.header.text()  # a station does not know the number
+    qtbot.keyClicks(window.editor, "1")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Escape)
+    assert "put aside" in window.banner.text()
+    qtbot.waitUntil(lambda: len(entries(store, ballot_round.id)) == 2, timeout=WAIT)
+    by_code = {e.code: e for e in entries(store, ballot_round.id)}
+    assert by_code[first].answers == (Answer.choose(ballot_round.questions[0], 1),)
+    assert by_code[second].spoiled
+    assert third not in by_code
+    window.close()
+
+
+def test_check_in_search_behaves_as_on_the_participants_page(
+        page: StationsPage, store: EventStore, tmp_path: Path, qtbot: QtBot) -> None:
+    from facilitator import codes
+
+    window = _paired(page, tmp_path, qtbot)
+    window.search_edit.setText("Person")  # five match: Enter checks in nobody
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
+    assert "5 people match" in window.banner.text()
+    window.search_edit.setText("Nobody at all")
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
+    assert "No one matches" in window.banner.text()
+    badge = list_participants(store)[1].badge_code
+    typo = badge[:-1] + next(c for c in codes.ALPHABET[:10] if c != badge[-1])
+    window.search_edit.setText(typo)
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
+    assert "not recognised" in window.banner.text()
+    assert window.outbox.waiting_count == 0 and window.outbox.items() == []
+    window.search_edit.setText(badge)  # one matches: Enter checks that one in
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
+    assert "Queued: Person 1" in window.banner.text()
+    window.search_edit.setText("Person")  # several: ↓ picks, Enter checks the one picked in
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Down)
+    assert window.people_list.hasFocus() or window.people_list.currentRow() == 0
+    picked = window.people_list.currentItem().text().split(" · ")[0]
+    qtbot.mouseClick(window.check_in_button, Qt.MouseButton.LeftButton)
+    assert f"Queued: {picked}" in window.banner.text()
+    qtbot.waitUntil(lambda: sum(p.present for p in list_participants(store)) == 2,
+                    timeout=WAIT)
+    assert sorted(p.name for p in list_participants(store) if p.present) == sorted(
+        {"Person 1", picked})
+    window.close()

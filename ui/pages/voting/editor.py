@@ -304,7 +304,8 @@ class BallotEditor(QWidget):
         paper = self.paper
         what = {1: _("first keying"), 2: _("second keying"), 3: _("adjudication")}[paper.pass_]
         text = _("Paper {code} (no. {serial}) — {what}").format(
-            code=paper.pretty, serial=paper.serial, what=what)
+            code=paper.pretty, serial=paper.serial, what=what) if paper.serial else \
+            _("Paper {code} — {what}").format(code=paper.pretty, what=what)  # at a station
         if self.spoiled:
             text += " — " + _("SPOILED: nothing on it will count (* again to undo)")
         self.header.setText(text)
