@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from facilitator.ballots import Question, create_round, issue_codes
@@ -369,6 +370,8 @@ def test_ballots_are_keyed_with_the_main_laptops_keyer(
     qtbot.keyClick(window.paper_edit, Qt.Key.Key_Return)
     assert "(no." not in window.editor.header.text()  # a station does not know the number
     qtbot.keyClicks(window.editor, "1")
+    QApplication.processEvents()
+    window.grab().save("/tmp/station_keyer.png")
     qtbot.keyClick(window.editor, Qt.Key.Key_Escape)
     assert "put aside" in window.banner.text()
     qtbot.waitUntil(lambda: len(entries(store, ballot_round.id)) == 2, timeout=WAIT)
