@@ -62,7 +62,7 @@ from facilitator.ballots import (
     pb_election,
     ranked_election,
 )
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 from facilitator.results.model import (
     AnswerSet,
     Count,
@@ -511,7 +511,9 @@ def _budget(question: Question, valid: Sequence[Assessment], rule: PbRule | str)
                        p.id in result.funded)
                   for p in question.projects)
     position = {p.id: i for i, p in enumerate(question.projects)}
-    verdict = _("Funded {n} project(s): {spent} spent of {budget}, {left} left").format(
+    verdict = ngettext("Funded {n} project: {spent} spent of {budget}, {left} left",
+                       "Funded {n} projects: {spent} spent of {budget}, {left} left",
+                       len(result.funded)).format(
         n=len(result.funded), spent=format_amount(result.spent), budget=format_amount(budget),
         left=format_amount(result.leftover))
     names = {PbRule.GREEDY: _("Greedy by votes"),

@@ -309,3 +309,18 @@ def test_the_round_editor_squeezes_nothing_on_the_laptop(window: MainWindow,
     assert squeezed(dialog) == [], "\n".join(squeezed(dialog))
     assert save_screens(dialog, "laptop-round-editor", (dialog.size(),))
     dialog.close()
+
+
+def test_a_budgets_verdict_counts_its_projects_in_words(window: MainWindow) -> None:
+    """The Results page read 'Funded 3 project(s): …' (issue 13: plurals through ngettext)."""
+    window.show_page("results")
+    page = window.pages["results"]
+    page.live_box.click()  # type: ignore[attr-defined]
+    settle()
+    texts = []
+    for row in range(page.question_list.count()):  # type: ignore[attr-defined]
+        page.question_list.setCurrentRow(row)  # type: ignore[attr-defined]
+        settle()
+        texts.append(page.panel.verdict_label.text())  # type: ignore[attr-defined]
+    funded = [t.replace("\N{NO-BREAK SPACE}", " ") for t in texts if t.startswith("Funded")]
+    assert funded == ["Funded 3 projects: 80 000 spent of 100 000, 20 000 left"]
