@@ -108,6 +108,11 @@ class _Sender(QObject):
             self._wake.clear()
 
 
+PAIRING_CODE_SHAPE = "FS1:192.168.1.20:8766:XXXX-XXXX-XXXX-XXXX:…"
+"""What a pairing code looks like (shown greyed in the empty field): a code, the same in
+every language, not words to translate."""
+
+
 class StationWindow(QMainWindow):
     pairing_ended = Signal()  # a pairing attempt ended: paired, refused, failed or cancelled
 
@@ -126,7 +131,7 @@ class StationWindow(QMainWindow):
 
         # -- pairing
         self.code_edit = QLineEdit()
-        self.code_edit.setPlaceholderText("FS1:192.168.1.20:8766:XXXX-XXXX-XXXX-XXXX:…")
+        self.code_edit.setPlaceholderText(PAIRING_CODE_SHAPE)
         self.code_edit.setAccessibleName(_("Pairing code"))
         self.pair_person_edit = QLineEdit()
         self.pair_person_edit.setAccessibleName(_("Your name"))
@@ -435,7 +440,7 @@ class StationWindow(QMainWindow):
             if all(w in str(person.get("search_key", "")) for w in words):
                 state = mine.get(int(person["id"]))
                 here = (_("✓ here") if person["status"] == "checked_in" or state == "confirmed"
-                        else _("⏳ queued") if state in ("queued", "sent")
+                        else _("◷ queued") if state in ("queued", "sent")
                         else _("refused: see Conflicts") if state == "refused" else "")
                 item = QListWidgetItem(f"{text}  {here}".strip())
                 item.setData(ITEM_ID, person["id"])

@@ -141,7 +141,7 @@ def test_find_by_scan_accepts_url_token_code_and_id(event: EventStore) -> None:
     typed = codes.pretty(person.badge_code).lower().replace("0", "o")
     assert find_by_scan(event, typed).id == person.id
     assert find_by_scan(event, " 2 ").id == person.id
-    with pytest.raises(NotFoundError, match="No one in this event"):
+    with pytest.raises(NotFoundError, match="QR code is not current"):  # a link, but no one's
         find_by_scan(event, "http://192.168.1.10:8080/v/" + "A" * 27)
     with pytest.raises(NotFoundError):
         find_by_scan(event, "")

@@ -67,7 +67,8 @@ def test_every_op_takes_a_keyword_only_actor() -> None:
               and f.__module__ == ops.__name__ and not name.startswith("_")]
     assert {f.__name__ for f in public} == {
         "check_in", "undo_check_in", "mark_no_show", "clear_no_show", "add_walk_in",
-        "import_people", "edit_participant", "remove_participant", "restore_participant"}
+        "import_people", "edit_participant", "remove_participant", "restore_participant",
+        "set_badge_link"}
     for function in public:
         actor = inspect.signature(function).parameters.get("actor")
         assert actor is not None and actor.kind is inspect.Parameter.KEYWORD_ONLY, \
