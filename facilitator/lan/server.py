@@ -119,12 +119,19 @@ def connection_budget(limits: ConnectionLimits, files: int | None) -> int:
     return max(8, total)
 
 
-class _Throttled:
-    """Log a kind of trouble at most once per interval, saying how many were not logged."""
+class Throttled:
+    """Log a kind of trouble at most once per interval, saying how many were not logged.
+    ``logger``: where the lines go. Kinds may be client addresses: past ``MAX_KINDS`` of
+    them (a flood from many addresses) the oldest are forgotten. Also the stations' server's
+    (:mod:`facilitator.stations.server`)."""
 
-    def __init__(self, interval: float, clock: Callable[[], float]) -> None:
+    MAX_KINDS = 10_000
+
+    def __init__(self, interval: float, clock: Callable[[], float],
+                 logger: logging.Logger = log) -> None:
         self._interval = interval
         self._clock = clock
+        self._log = logger
         self._last: dict[str, float] = {}
         self._quiet: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -137,12 +144,52 @@ class _Throttled:
             if last is not None and now - last < self._interval:
                 self._quiet[kind] += 1
                 return
+            if len(self._last) > self.MAX_KINDS:
+                self._last.clear()
             self._last[kind] = now
             quiet = self._quiet.pop(kind, 0)
         if quiet:
             message += " (and %d more since the last such line)"
             args = (*args, quiet)
-        log.log(level, message, *args)
+        self._log.log(level, message, *args)
+
+
+class AddressCounts:
+    """Open connections per client address (a :func:`facilitator.lan.security.client_key`),
+    each address capped at ``per_address``; thread-safe. Also the stations' server's."""
+
+    def __init__(self, per_address: int) -> None:
+        self.per_address = per_address
+        self._lock = threading.Lock()
+        self._total = 0
+        self._by_peer: Counter[str] = Counter()
+
+    @property
+    def total(self) -> int:
+        """All open connections."""
+        return self._total
+
+    def admit(self, peer: str) -> bool:
+        """Count one more connection of ``peer``; False (nothing counted) if it holds the
+        most already."""
+        with self._lock:
+            if self._by_peer[peer] >= self.per_address:
+                return False
+            self._by_peer[peer] += 1
+            self._total += 1
+            return True
+
+    def release(self, peer: str) -> None:
+        with self._lock:
+            self._total -= 1
+            self._by_peer[peer] -= 1
+            if self._by_peer[peer] <= 0:
+                del self._by_peer[peer]
+
+    def count(self, address: str) -> int:
+        """Connections the client ``address`` holds now."""
+        with self._lock:
+            return self._by_peer.get(client_key(address), 0)
 
 
 class _GuardedChannel(HTTPChannel):
@@ -264,11 +311,9 @@ class _GuardedServer(TcpWSGIServer):
         self.limits = limits
         self.clock = clock
         self.total = total
-        self.quiet = _Throttled(limits.log_interval, clock)
+        self.quiet = Throttled(limits.log_interval, clock)
         self.stats: Counter[str] = Counter()
-        self._count_lock = threading.Lock()
-        self._open = 0
-        self._by_peer: Counter[str] = Counter()
+        self.counts = AddressCounts(limits.per_address)
         self._next_sweep = clock() + limits.sweep_interval
         self._paused_until = float("-inf")
         self._at_total = False
@@ -278,25 +323,13 @@ class _GuardedServer(TcpWSGIServer):
 
     @property
     def open_connections(self) -> int:
-        return self._open
+        return self.counts.total
 
     def connections_from(self, peer: str) -> int:
-        return self._by_peer.get(client_key(peer), 0)
-
-    def _admit(self, peer: str) -> bool:
-        with self._count_lock:
-            if self._by_peer[peer] >= self.limits.per_address:
-                return False
-            self._by_peer[peer] += 1
-            self._open += 1
-            return True
+        return self.counts.count(peer)
 
     def release(self, peer: str) -> None:
-        with self._count_lock:
-            self._open -= 1
-            self._by_peer[peer] -= 1
-            if self._by_peer[peer] <= 0:
-                del self._by_peer[peer]
+        self.counts.release(peer)
 
     # -- the loop ------------------------------------------------------------------------------
 
@@ -307,11 +340,11 @@ class _GuardedServer(TcpWSGIServer):
             self._sweep(now)
         if not self.accepting or now < self._paused_until:
             return False
-        if self._open >= self.total:
+        if self.counts.total >= self.total:
             if not self._make_room() and not self._at_total:
                 self._at_total = True
                 self.quiet.warning("total", "phone server: %d connections open, the most "
-                                   "allowed; new ones wait", self._open)
+                                   "allowed; new ones wait", self.counts.total)
             # Accept at the next turn, once the connections chosen are closed: a socket
             # number freed and taken again within one turn of the loop would receive the
             # events polled for the old one.
@@ -354,7 +387,7 @@ class _GuardedServer(TcpWSGIServer):
         # Take what is waiting, up to a batch: under a connection flood one accept per turn
         # of the loop would leave honest phones queued behind thousands of refused ones.
         for _turn in range(ACCEPT_BATCH):
-            if not self._accept_one() or self._open >= self.total:
+            if not self._accept_one() or self.counts.total >= self.total:
                 return
 
     def _accept_one(self) -> bool:
@@ -371,7 +404,7 @@ class _GuardedServer(TcpWSGIServer):
             return False
         conn, addr = pair
         peer = client_key(str(addr[0]))
-        if not self._admit(peer):
+        if not self.counts.admit(peer):
             _drop(conn)
             self.stats["refused"] += 1
             self.quiet.warning("per_address", "phone server: %s already holds %d connections; "
@@ -387,7 +420,7 @@ class _GuardedServer(TcpWSGIServer):
             self.quiet.warning("setup", "phone server: a new connection failed (%s)", exc)
             return True
         self.stats["accepted"] += 1
-        if self._open >= self.total:
+        if self.counts.total >= self.total:
             channel.read_waiting()
         return True
 

@@ -44,7 +44,6 @@ import logging
 import threading
 import time
 import weakref
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -53,7 +52,13 @@ from facilitator.changes import Changes
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.lan.security import GuessBudget, RateLimiter, client_key
-from facilitator.lan.server import ConnectionLimits, connection_budget, file_limit
+from facilitator.lan.server import (
+    AddressCounts,
+    ConnectionLimits,
+    Throttled,
+    connection_budget,
+    file_limit,
+)
 from facilitator.stations import ops, queries
 from facilitator.stations.model import (
     MAX_BATCH,
@@ -101,33 +106,6 @@ class AuthLimits:
     log_interval: float = 60.0
 
 
-class _Quiet:
-    """One log line per key and interval, with how many were not logged since."""
-
-    def __init__(self, interval: float, clock: Callable[[], float]) -> None:
-        self._interval = interval
-        self._clock = clock
-        self._last: dict[str, float] = {}
-        self._quiet: Counter[str] = Counter()
-        self._lock = threading.Lock()
-
-    def warning(self, key: str, message: str, *args: object) -> None:
-        now = self._clock()
-        with self._lock:
-            last = self._last.get(key)
-            if last is not None and now - last < self._interval:
-                self._quiet[key] += 1
-                return
-            if len(self._last) > 10_000:  # a flood of addresses: forget the oldest
-                self._last.clear()
-            self._last[key] = now
-            quiet = self._quiet.pop(key, 0)
-        if quiet:
-            message += " (and %d more since the last such line)"
-            args = (*args, quiet)
-        log.warning(message, *args)
-
-
 PAIRING = "a pairing with a wrong or used code"
 SECRET = "a request with a wrong station secret"
 
@@ -143,7 +121,7 @@ class _Gate:
                                     limits.global_rate, limits.global_burst, monotonic=clock)
         self.secrets = RateLimiter(limits.per_address_rate, limits.per_address_burst,
                                    monotonic=clock)
-        self.quiet = _Quiet(limits.log_interval, clock)
+        self.quiet = Throttled(limits.log_interval, clock, log)
 
     def _refuse(self, address: str, what: str) -> TooManyAttemptsError:
         self.quiet.warning(address, "stations: %s: %s; too many failed attempts, refusing "
@@ -280,14 +258,14 @@ class StationApp:
 
 
 class _Connections:
-    """Open connections per client address, for the cap (cheroot has none)."""
+    """Open connections per client address, for the cap (cheroot has none): the phone
+    server's :class:`AddressCounts`, keyed by socket (a TLS socket takes its raw one's)."""
 
-    def __init__(self, per_address: int, quiet: _Quiet) -> None:
-        self.per_address = per_address
+    def __init__(self, per_address: int, quiet: Throttled) -> None:
+        self.counts = AddressCounts(per_address)
         self.quiet = quiet
         self.refused = 0
         self._lock = threading.Lock()
-        self._by_peer: Counter[str] = Counter()
         self._peer_of: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
     def admit(self, sock: Any) -> bool:
@@ -295,27 +273,21 @@ class _Connections:
             peer = client_key(str(sock.getpeername()[0]))
         except (OSError, IndexError):
             return False  # gone already
-        with self._lock:
-            if self._by_peer[peer] >= self.per_address:
+        if not self.counts.admit(peer):
+            with self._lock:
                 self.refused += 1
-                refuse = True
-            else:
-                self._by_peer[peer] += 1
-                self._peer_of[sock] = peer
-                refuse = False
-        if refuse:
             self.quiet.warning(f"connections {peer}", "stations: %s already holds %d "
-                               "connections; refusing more", peer, self.per_address)
-        return not refuse
+                               "connections; refusing more", peer, self.counts.per_address)
+            return False
+        with self._lock:
+            self._peer_of[sock] = peer
+        return True
 
     def release(self, sock: Any) -> None:
         with self._lock:
             peer = self._peer_of.pop(sock, None)
-            if peer is None:
-                return
-            self._by_peer[peer] -= 1
-            if self._by_peer[peer] <= 0:
-                del self._by_peer[peer]
+        if peer is not None:
+            self.counts.release(peer)
 
     def moved(self, raw: Any, wrapped: Any) -> None:
         """``raw`` is now ``wrapped`` (TLS over it): count it under the new object."""
@@ -325,8 +297,7 @@ class _Connections:
                 self._peer_of[wrapped] = peer
 
     def count(self, peer: str) -> int:
-        with self._lock:
-            return self._by_peer.get(client_key(peer), 0)
+        return self.counts.count(peer)
 
 
 def _guarded_server_classes(connections: _Connections) -> tuple[type, type]:

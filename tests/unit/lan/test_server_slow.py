@@ -294,11 +294,11 @@ def test_honest_phones_are_served_quickly_while_one_address_floods(
 
 def test_a_flood_of_the_same_trouble_is_one_line_a_minute(
         caplog: pytest.LogCaptureFixture) -> None:
-    from facilitator.lan.server import _Throttled
+    from facilitator.lan.server import Throttled
 
     caplog.set_level(logging.DEBUG)
     now = [0.0]
-    quiet = _Throttled(60.0, lambda: now[0])
+    quiet = Throttled(60.0, lambda: now[0])
     for _ in range(45_000):
         quiet.warning("accept", "phone server: cannot accept connections (%s)", "EMFILE")
     now[0] = 61.0
