@@ -203,7 +203,8 @@ far across the box its ink reaches (a cross or a tick crosses it, a dot does not
 much of it is faintly grey (a rubbed-out mark)."""
     dark = darkness(warped)
     inked = ink(dark)
-    faint = cv2.GaussianBlur(dark, (0, 0), 1.0) > FAINT_FROM
+    smooth = cv2.GaussianBlur(dark, (0, 0), 1.0)  # the noise of a dim photo averaged out
+    faint = smooth > FAINT_FROM
     bare = inked.copy()
     band = round(BORDER_BAND * MM * PX)
     for box in boxes:  # blank out the printed outlines, leaving what a voter drew
@@ -215,7 +216,7 @@ much of it is faintly grey (a rubbed-out mark)."""
     for box in boxes:
         x0, y0, x1, y1 = box_region(box, height)
         inside = inked[y0:y1, x0:x1]
-        strokes = dark[y0:y1, x0:x1][inside > 0.5]
+        strokes = smooth[y0:y1, x0:x1][inside > 0.5]
         stroke = float(np.percentile(strokes, 90)) if strokes.size >= 4 else 0.0
         inked_px = inside > 0.5
         extent = min(float(inked_px.any(axis=0).mean()), float(inked_px.any(axis=1).mean())
