@@ -15,9 +15,9 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from facilitator import codes
@@ -55,6 +55,23 @@ _SECURITY_HEADERS = [
 ]
 
 StartResponse = Callable[..., Any]
+
+
+class _SubApp(Protocol):
+    """Phone pages of another subsystem, in a module of their own under facilitator/lan."""
+
+    def route(self, store: EventStore, t: PageText, person: Participant, base: str,
+              form_key: str, parts: Sequence[str], method: str, form: Mapping[str, str],
+              query: str, html: lan_polls.Html, write: Callable[[Changes], None]
+              ) -> lan_polls.Reply | None:
+        """``/v/<token>/<prefix>/<parts>``; None for a path that is not its own (a 404)."""
+
+
+# The first part of ``rest`` after /v/<token>/ -> the module whose ``route`` serves it.
+_SUB_APPS: dict[str, _SubApp] = {
+    "poll": lan_polls,  # a deliberative poll's questionnaire (issue 16)
+    "idea": lan_theatre,  # a legislative-theatre idea card (issue 15)
+}
 
 
 @dataclass(frozen=True)
@@ -380,17 +397,9 @@ class PhoneApp:
                 return self._home(t, person, base, key, lang_form, error=reason_text(t, exc))
             self._write(changes)
             return 303, [("Location", base)], b""
-        if head == "poll":  # a deliberative poll's questionnaire (issue 16: lan/polls.py)
-            reply = lan_polls.route(
-                self.store, t, person, base, key, parts[1:], method, form,
-                str(environ.get("QUERY_STRING", ""))[:200],
-                lambda title, body, status: self._html(t, title, body, status=status,
-                                                       lang_form=lang_form, home=base),
-                self._write)
-            if reply is not None:
-                return reply
-        if head == "idea":  # a legislative-theatre idea card (issue 15: lan/theatre.py)
-            reply = lan_theatre.route(
+        sub_app = _SUB_APPS.get(head)
+        if sub_app is not None:
+            reply = sub_app.route(
                 self.store, t, person, base, key, parts[1:], method, form,
                 str(environ.get("QUERY_STRING", ""))[:200],
                 lambda title, body, status: self._html(t, title, body, status=status,
