@@ -29,7 +29,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from facilitator.i18n import _
-from facilitator.tally.errors import TallyInputError
 from facilitator.tally.ranked import RankedElection
 from facilitator.tally.stv import (
     CandidateState,
@@ -37,6 +36,7 @@ from facilitator.tally.stv import (
     Stage,
     StageAction,
     StvResult,
+    merge_ballots,
 )
 
 PLACES = 27  # 18 shown + 9 guard
@@ -71,14 +71,8 @@ class _Meek:
         self.election = election
         self.n = len(election.candidates)
         self.seats = election.seats
-        merged: dict[tuple[int, ...], int] = {}
-        for ballot in election.ballots:
-            ranking = tuple(c for c in ballot.ranking if c not in election.withdrawn)
-            merged[ranking] = merged.get(ranking, 0) + ballot.count
-        self.invalid = merged.pop((), 0)
+        merged, self.invalid = merge_ballots(election)
         self.valid = sum(merged.values())
-        if self.valid == 0:
-            raise TallyInputError(_("there are no valid ballots to count"))
         self.ballots = [(ranking, count) for ranking, count in merged.items() if count]
         self.state = [CandidateState.HOPEFUL] * self.n
         for c in election.withdrawn:

@@ -151,6 +151,20 @@ def _dec(units: int) -> Decimal:
     return Decimal(units).scaleb(-PLACES)
 
 
+def merge_ballots(election: RankedElection) -> tuple[dict[tuple[int, ...], int], int]:
+    """The valid rankings (withdrawn candidates struck out), identical ones merged, with how
+    many papers have each; and how many papers are invalid (no ranking left). Also Meek's
+    (:mod:`.meek`). TallyInputError if no paper is valid."""
+    merged: dict[tuple[int, ...], int] = {}
+    for ballot in election.ballots:
+        ranking = tuple(c for c in ballot.ranking if c not in election.withdrawn)
+        merged[ranking] = merged.get(ranking, 0) + ballot.count
+    invalid = merged.pop((), 0)
+    if sum(merged.values()) == 0:
+        raise TallyInputError(_("there are no valid ballots to count"))
+    return merged, invalid
+
+
 class _Parcel:
     """Identical papers that travel together: same ranking, same position, same value."""
 
@@ -191,14 +205,8 @@ class _Count:
         self.columns: list[list[int]] = [[] for _ in range(n)]  # the same, per candidate
         self.stage_no = 0
 
-        merged: dict[tuple[int, ...], int] = {}
-        for ballot in election.ballots:
-            ranking = tuple(c for c in ballot.ranking if c not in election.withdrawn)
-            merged[ranking] = merged.get(ranking, 0) + ballot.count
-        self.invalid = merged.pop((), 0)
+        merged, self.invalid = merge_ballots(election)
         self.valid = sum(merged.values())
-        if self.valid == 0:
-            raise TallyInputError(_("there are no valid ballots to count"))
         for ranking, count in merged.items():
             if count:
                 parcel = _Parcel(count, ranking)
