@@ -19,6 +19,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -64,6 +66,7 @@ from ui.pages.base import Page
 from ui.pages.common import SaveChooser, choose_save_path, save_export
 from ui.pages.polls.keying import FormKeyer
 from ui.tasks import TaskRunner
+from ui.widgets import narrow_combo
 
 OpenChooser = Callable[[QWidget, str], Path | None]
 COLUMNS = (N_("Item"), N_("n"), N_("Before"), N_("After"), N_("Change"),
@@ -91,24 +94,29 @@ class PollsPage(Page):
         self.confirm: Callable[[str], bool] = self._confirm
         self.analysis: Analysis | None = None
 
+        self.title = _("Polls")
+        heading = QLabel(self.title)
+        heading.setObjectName("pageTitle")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
         top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addSpacing(12)
         top.addWidget(QLabel(_("Poll:")))
         self.poll_combo = QComboBox()
         self.poll_combo.setAccessibleName(_("Poll"))
+        narrow_combo(self.poll_combo, 20)  # a long poll title does not widen the page
         self.poll_combo.currentIndexChanged.connect(self._on_poll_combo_changed)
         top.addWidget(self.poll_combo, 1)
         self.new_button = QPushButton(_("New poll from a questionnaire file…"))
         self.new_button.clicked.connect(self.new_poll)
         top.addWidget(self.new_button)
         layout.addLayout(top)
+        layout.addWidget(self.banner)
 
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
 
-        waves = QHBoxLayout()
         self.open_button = QPushButton(_("Open the next wave"))
         self.open_button.clicked.connect(self.open_wave)
         self.close_wave_button = QPushButton(_("Close the wave"))
@@ -118,31 +126,29 @@ class PollsPage(Page):
                                             "answers: nobody can read a person's answers "
                                             "afterwards, and no more answers are taken."))
         self.close_poll_button.clicked.connect(self.close_poll)
-        for button in (self.open_button, self.close_wave_button, self.close_poll_button):
-            waves.addWidget(button)
-        waves.addStretch(1)
-        waves.addWidget(QLabel(_("Test:")))
         self.test_combo = QComboBox()
         self.test_combo.setAccessibleName(_("Paired test"))
         self.test_combo.addItem(_("paired t-test"), "t")
         self.test_combo.addItem(_("Wilcoxon signed-rank"), "wilcoxon")
         self.test_combo.currentIndexChanged.connect(self.refresh)
-        waves.addWidget(self.test_combo)
-        waves.addWidget(QLabel(_("Correction:")))
         self.correction_combo = QComboBox()
         self.correction_combo.setAccessibleName(_("Multiple-comparison correction"))
         self.correction_combo.addItem(_("none"), "none")
         self.correction_combo.addItem(_("Holm"), "holm")
         self.correction_combo.addItem(_("Benjamini–Hochberg"), "bh")
         self.correction_combo.currentIndexChanged.connect(self.refresh)
-        waves.addWidget(self.correction_combo)
-        layout.addLayout(waves)
+        # The waves' buttons and the test's choices wrap onto a second line rather than
+        # widen the page past a 1,366-pixel laptop's (they asked 1,063 px of 1,060).
+        layout.addLayout(flow_row(
+            self.open_button, self.close_wave_button, self.close_poll_button,
+            labelled(_("Test:"), self.test_combo),
+            labelled(_("Correction:"), self.correction_combo)))
 
         self.tabs = QTabWidget()
         results = QWidget()
         results_layout = QVBoxLayout(results)
         results_layout.setContentsMargins(4, 4, 4, 4)
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = WrappingTable(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName(_("Results before and after"))
@@ -174,7 +180,7 @@ class PollsPage(Page):
         self.unproject_button.clicked.connect(self.unproject)
         # Wraps onto a second line where the words are longer (Welsh, Arabic).
         results_layout.addLayout(flow_row(self.pdf_button, self.csv_button, self.json_button,
-                                          QLabel(_("Projector shows:")), self.reveal_combo,
+                                          labelled(_("Projector shows:"), self.reveal_combo),
                                           self.project_button, self.unproject_button))
         self.tabs.addTab(results, _("Results"))
         self.tabs.addTab(self._paper_tab(), _("Paper forms"))
@@ -317,6 +323,8 @@ class PollsPage(Page):
                      figure_text(row, row.after), change_text(row), *dist, *dk]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if column == 0:
+                    item.setToolTip(row.variable.label)
                 if row.reason and column == 4:
                     item.setToolTip(row.reason)
                 if row.variable.index is not None:
@@ -324,6 +332,7 @@ class PollsPage(Page):
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(n, column, item)
+        self.table.resizeRowsToContents()
 
     def _fill_paper(self, poll: Poll | None) -> None:
         is_open = poll is not None and poll.status == OPEN
@@ -565,6 +574,37 @@ class PollsPage(Page):
     def _confirm(self, text: str) -> bool:
         answer = QMessageBox.question(self, _("Close the poll"), text)
         return answer == QMessageBox.StandardButton.Yes
+
+
+class WrappingTable(QTableWidget):
+    """The items' words wrap in the room the figures' columns leave them (they were cut to
+    '…' on a laptop): each row as tall as its lines, again whenever a column's width changes
+    (the stretched column does so without a signal when the table is resized)."""
+
+    def __init__(self, rows: int, columns: int, parent: QWidget | None = None) -> None:
+        super().__init__(rows, columns, parent)
+        self.setWordWrap(True)
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)  # once the columns have their new widths
+        self._rows_timer.timeout.connect(self.resizeRowsToContents)
+        self.horizontalHeader().sectionResized.connect(lambda *_args: self._rows_timer.start())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._rows_timer.start()
+
+
+def labelled(text: str, field: QWidget) -> QWidget:
+    """``text`` and ``field`` side by side, kept together on one line of a flow row."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(text)
+    label.setBuddy(field)
+    row.addWidget(label)
+    row.addWidget(field)
+    return pair
 
 
 def control_text(analysis: Analysis) -> str:
