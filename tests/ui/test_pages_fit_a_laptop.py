@@ -203,11 +203,12 @@ def translated_window(request: pytest.FixtureRequest, qtbot: QtBot, qapp: QAppli
         apply_language(qapp, "en")
 
 
-@pytest.mark.parametrize("key", ["plenary", "voting", "qa", "theatre", "polls"])
+@pytest.mark.parametrize("key", PAGE_KEYS)
 def test_the_pages_made_to_fit_fit_in_welsh_and_arabic_too(translated_window: MainWindow,
                                                            key: str) -> None:
     """Welsh words are longer: the Voting page asked 1,243 px (its top row of buttons, the
-    phone server's badge row and the badges' buttons side by side), the Plenary page 1,069."""
+    phone server's badge row and the badges' buttons side by side), the Plenary page 1,069,
+    the Stations page 1,087 (its server and new-station boxes side by side)."""
     assert too_big(translated_window, key) == []
 
 

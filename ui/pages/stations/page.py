@@ -45,6 +45,7 @@ from facilitator.stations.model import BALLOTS, CHECK_IN, PERMISSION_NAMES, QA, 
 from facilitator.stations.server import StationServer
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
+from ui.flow import flow_row
 from ui.pages.base import Page
 
 STATION_ID = Qt.ItemDataRole.UserRole + 30
@@ -135,11 +136,9 @@ class StationsPage(Page):
         offer_layout = QVBoxLayout(offer_box)
         offer_form = QFormLayout()
         offer_form.addRow(_("&Name:"), self.name_edit)
-        may_row = QHBoxLayout()
-        for box in self.may_boxes.values():
-            may_row.addWidget(box)
-        may_row.addStretch(1)
-        offer_form.addRow(_("May do:"), may_row)
+        # The three wrap onto more lines rather than widen the page (in Welsh, side by side
+        # with the server's box, they asked 1,087 px of a 1,366-pixel laptop's 1,060).
+        offer_form.addRow(_("May do:"), flow_row(*self.may_boxes.values()))
         offer_layout.addLayout(offer_form)
         offer_layout.addWidget(self.offer_button)
         code_row = QHBoxLayout()
