@@ -393,3 +393,19 @@ def test_opening_another_event_mid_search_leaves_the_first_untouched(
     with EventStore.open(demo_store.path, clock) as again:
         assert queries.current_plan(again) is None
         assert again.query_one("SELECT count(*) FROM table_plans")[0] == 0
+
+
+def test_the_print_buttons_arrow_is_beside_its_words(harness: Harness) -> None:
+    """The "Print…" menu's arrow was drawn over the "…" (a tool button puts its arrow in its
+    corner, inside the words' room): the button is as wide as its words, its padding and the
+    arrow together, and still opens the menu of printouts."""
+    from PySide6.QtWidgets import QStyle
+
+    button = harness.page.print_button
+    words = button.fontMetrics().horizontalAdvance(button.text().replace("&", ""))
+    arrow = button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, button)
+    padding = 2 * 12  # QPushButton's in ui.style
+    assert button.width() >= words + arrow + padding
+    menu = button.menu()
+    assert menu is not None
+    assert [a for a in menu.actions() if a.text()] != []

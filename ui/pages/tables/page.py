@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -131,9 +130,9 @@ class TablesPage(Page):
         self.rebalance_button.setToolTip(_("Seat latecomers and fill the gaps leavers left in "
                                            "this round and the next, moving as few people as "
                                            "possible."))
-        self.print_button = QToolButton()
-        self.print_button.setText(_("&Print…"))
-        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button with a menu (as Participants' "Print badges…"): its arrow beside the
+        # words. A tool button drew it in its corner, over the "…".
+        self.print_button = QPushButton(_("&Print…"))
         # Each printout goes to the system's print dialog (a printer, or a PDF where the
         # system offers it), or is saved as a PDF file straight away.
         print_menu = QMenu(self.print_button)
