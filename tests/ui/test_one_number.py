@@ -21,7 +21,16 @@ from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from facilitator import lan
-from facilitator.ballots import Answer, Question, create_round, enter, hand_out, issue_codes
+from facilitator.ballots import (
+    Answer,
+    Kind,
+    Question,
+    create_round,
+    enter,
+    format_share,
+    hand_out,
+    issue_codes,
+)
 from facilitator.lan.app import PhoneApp
 from facilitator.people import list_participants
 from facilitator.reports.results import write_result_sheet
@@ -32,8 +41,9 @@ from facilitator.store import EventStore
 from facilitator.tally import Project
 from ui.bus import ChangeBus
 from ui.pages.results import ResultsPage
-from ui.pages.results.view import ProjectorResults, number_text
+from ui.pages.results.view import number_text
 from ui.phone_panel import PhonePanel
+from ui.projector_views import ProjectorResultsView
 
 from ..unit.lan.test_phone_secrecy import call
 
@@ -99,7 +109,7 @@ def test_every_place_shows_the_same_figures(qtbot: QtBot, demo_store: EventStore
     qtbot.addWidget(results_page)
     phones_tab = PhonePanel(store, bus)
     qtbot.addWidget(phones_tab)
-    projector = ProjectorResults()
+    projector = ProjectorResultsView()  # what the projector window shows (ui.projector)
     qtbot.addWidget(projector)
     app = PhoneApp(store)
     phone_person = [p for p in list_participants(store) if p.present
@@ -142,6 +152,17 @@ def test_every_place_shows_the_same_figures(qtbot: QtBot, demo_store: EventStore
         assert projector.refresh(store)
         add("projector", present, counted_in(projector.counted_label.text()),
             [number_text(line) for line in projector.chart.lines])
+        if question.kind is Kind.YES_NO:  # Yes and No as shares of the verdict's basis
+            assert results_page.results is not None
+            verdict = results_page.results.questions[index].count.verdict
+            yes_no = [format_share(line.share) for line in projector.chart.lines[:2]
+                      if line.share is not None]
+            assert yes_no == [format_share(line.share)
+                              for line in results_page.panel.chart.lines[:2]
+                              if line.share is not None]
+            assert len(yes_no) == 2
+            assert yes_no[0] in verdict, (yes_no, verdict)
+            assert yes_no[0] in projector.working_label.text()
         # The result sheet: the question's page, read back from the PDF.
         # From the question's heading on: a question's figures may run onto the next page
         # (a one-seat ranking carries its head-to-head matrix).
