@@ -23,9 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QWidget
 
 from facilitator.i18n import _
 from facilitator.polls.model import (
@@ -38,57 +37,29 @@ from facilitator.polls.model import (
     Item,
     answer_from_ranks,
 )
+from ui.keyer import Keyer
 
 Keyed = int | str | dict[int, int] | None
 """What is keyed for an item so far: a value, DONT_KNOW, a ranking's ranks, or nothing."""
 
 
-class FormKeyer(QWidget):
+class FormKeyer(Keyer):
     """The items of one scanned page, with the answers keyed so far."""
 
-    save_requested = Signal()
-    cancelled = Signal()
-    scan_started = Signal(str)
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName(_("Answers on this page"))
+        super().__init__(
+            parent, name=_("Answers on this page"), spacing=6,
+            idle=_("Scan a questionnaire page's code (or type it and press Enter): its "
+                   "questions appear here to key the answers."),
+            keys=_("Digits: the box ticked (10: 1 then 0; yes/no: 1 yes, 2 no) · / don't "
+                   "know · Del no answer · Tab next item · ↑↓ ranking options · Enter save · "
+                   "Esc put aside"))
         self.items: tuple[Item, ...] = ()
         self.numbers: tuple[int, ...] = ()
         self.keyed: list[Keyed] = []
-        self.current = 0
-        self.option = 0
         self._pending: int | None = None
-        self.header = QLabel()
-        self.header.setObjectName("ballotHeader")
-        self.header.setWordWrap(True)
-        self.idle = QLabel(_("Scan a questionnaire page's code (or type it and press Enter): "
-                             "its questions appear here to key the answers."))
-        self.idle.setObjectName("placeholderText")
-        self.idle.setWordWrap(True)
-        self.body = QWidget()
-        self.body_layout = QVBoxLayout(self.body)
-        self.body_layout.setContentsMargins(0, 0, 0, 0)
-        self.body_layout.setSpacing(6)
-        self.labels: list[QLabel] = []
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll_area.setWidget(self.body)
-        self.keys = QLabel(_(
-            "Digits: the box ticked (10: 1 then 0; yes/no: 1 yes, 2 no) · / don't know · "
-            "Del no answer · Tab next item · ↑↓ ranking options · Enter save · Esc put aside"))
-        self.keys.setObjectName("ballotKeys")
-        self.keys.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.header)
-        layout.addWidget(self.idle)
-        layout.addWidget(self.scroll_area, 1)
-        layout.addWidget(self.keys)
         self.clear()
 
     # -- loading -------------------------------------------------------------------------
@@ -96,42 +67,18 @@ class FormKeyer(QWidget):
     def load(self, header: str, items: Sequence[Item], numbers: Sequence[int],
              answers: Mapping[str, Answer] | None = None) -> None:
         """Show ``items`` (numbered as printed) for keying, blank or with ``answers``."""
-        self._reset_body()
         self.items, self.numbers = tuple(items), tuple(numbers)
         self.keyed = [_keyed_of(item, (answers or {}).get(item.key)) for item in self.items]
         self.current = self.option = 0
         self._pending = None
         self.header.setText(header)
         self.header.setVisible(True)
-        for _item in self.items:
-            label = QLabel()
-            label.setObjectName("ballotQuestion")
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setWordWrap(True)
-            self.body_layout.addWidget(label)
-            self.labels.append(label)
-        self.body_layout.addStretch(1)
-        self.idle.setVisible(False)
-        self.scroll_area.setVisible(True)
-        self.keys.setVisible(True)
+        self._show_rows(len(self.items))
         self._render_all()
 
-    def _reset_body(self) -> None:
-        for label in self.labels:
-            label.hide()
-            label.deleteLater()
-        self.labels = []
-        while self.body_layout.count():
-            self.body_layout.takeAt(0)
-
     def clear(self) -> None:
-        self._reset_body()
         self.items, self.numbers, self.keyed = (), (), []
-        self.header.clear()
-        self.header.setVisible(False)
-        self.idle.setVisible(True)
-        self.scroll_area.setVisible(False)
-        self.keys.setVisible(False)
+        self._show_idle()
 
     @property
     def loaded(self) -> bool:
@@ -152,50 +99,19 @@ class FormKeyer(QWidget):
 
     # -- keys ----------------------------------------------------------------------------
 
-    def event(self, event: QEvent) -> bool:
-        # Tab and Shift+Tab move between items here, not between widgets.
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and \
-                event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self.loaded:
-            self._move(-1 if event.key() == Qt.Key.Key_Backtab or
-                       event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1)
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not self.loaded:
-            super().keyPressEvent(event)
-            return
-        key, text = event.key(), event.text()
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
-            super().keyPressEvent(event)
-            return
-        if text and text.isascii() and text.isalpha():
-            self.scan_started.emit(text)
-            return
+    def _key(self, key: int, text: str) -> bool:
         if len(text) == 1 and text.isascii() and text.isdigit():
             self._digit(int(text))
-            return
+            return True
         self._pending = None
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.save_requested.emit()
-        elif key == Qt.Key.Key_Escape:
-            self.cancelled.emit()
-        elif key == Qt.Key.Key_Slash:
+        if key == Qt.Key.Key_Slash:
             self._set(DONT_KNOW)
             self._move(1)
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Period):
-            self._set(None)
-        elif key == Qt.Key.Key_Up:
-            self._move_option(-1)
-        elif key == Qt.Key.Key_Down:
-            self._move_option(1)
-        elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_Plus):
-            self._move(1)
-        elif key in (Qt.Key.Key_PageUp, Qt.Key.Key_Minus):
-            self._move(-1)
-        else:
-            super().keyPressEvent(event)
+            return True
+        return False
+
+    def _clear_current(self) -> None:
+        self._set(None)
 
     # -- editing ---------------------------------------------------------------------------
 

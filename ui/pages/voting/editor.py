@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QWidget
 
 from facilitator.ballots import (
     MULTI_CHOICE,
@@ -40,58 +39,29 @@ from facilitator.ballots import (
     check_answer,
 )
 from facilitator.i18n import _
+from ui.keyer import Keyer
 
 _MARKED = "☒"
 _EMPTY = "☐"
 _STATUS_COLOURS = {Status.VALID: "#166534", Status.BLANK: "#92400e", Status.INVALID: "#b91c1c"}
 
 
-class BallotEditor(QWidget):
+class BallotEditor(Keyer):
     """The questions of one scanned paper, with the marks keyed so far."""
 
-    save_requested = Signal()
-    cancelled = Signal()
-    scan_started = Signal(str)
     marks_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName(_("Marks on this paper"))
+        super().__init__(
+            parent, name=_("Marks on this paper"), spacing=8,
+            idle=_("Scan a paper's code (or type it and press Enter): its questions appear "
+                   "here to key the marks."),
+            keys=_("Digits: mark · ↑↓ option · ←→ number · Tab next question · Del clear · "
+                   "/ unreadable · * spoiled paper · Enter save · Esc put aside"))
         self.paper: Paper | None = None
         self.marks: list[list[int | None]] = []
         self.unreadable: list[bool] = []
         self.spoiled = False
-        self.current = 0
-        self.option = 0
-        self.header = QLabel()
-        self.header.setObjectName("ballotHeader")
-        self.header.setWordWrap(True)
-        self.idle = QLabel(_("Scan a paper's code (or type it and press Enter): its questions "
-                             "appear here to key the marks."))
-        self.idle.setObjectName("placeholderText")
-        self.idle.setWordWrap(True)
-        self.body = QWidget()
-        self.body_layout = QVBoxLayout(self.body)
-        self.body_layout.setContentsMargins(0, 0, 0, 0)
-        self.body_layout.setSpacing(8)
-        self.labels: list[QLabel] = []
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll_area.setWidget(self.body)
-        self.keys = QLabel(_(
-            "Digits: mark · ↑↓ option · ←→ number · Tab next question · Del clear · "
-            "/ unreadable · * spoiled paper · Enter save · Esc put aside"))
-        self.keys.setObjectName("ballotKeys")
-        self.keys.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.header)
-        layout.addWidget(self.idle)
-        layout.addWidget(self.scroll_area, 1)
-        layout.addWidget(self.keys)
         self.clear()
 
     # -- loading -------------------------------------------------------------------------
@@ -107,37 +77,13 @@ class BallotEditor(QWidget):
         self.spoiled = False
         self.current = 0
         self.option = 0
-        self._reset_body()
-        for _q in questions:
-            label = QLabel()
-            label.setObjectName("ballotQuestion")
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setWordWrap(True)
-            self.body_layout.addWidget(label)
-            self.labels.append(label)
-        self.body_layout.addStretch(1)
-        self.idle.setVisible(False)
-        self.scroll_area.setVisible(True)
-        self.keys.setVisible(True)
+        self._show_rows(len(questions))
         self._render_all()
-
-    def _reset_body(self) -> None:
-        for label in self.labels:
-            label.hide()
-            label.deleteLater()
-        self.labels = []
-        while self.body_layout.count():
-            self.body_layout.takeAt(0)
 
     def clear(self) -> None:
         self.paper = None
-        self._reset_body()
         self.marks, self.unreadable, self.spoiled = [], [], False
-        self.header.setText("")
-        self.header.setVisible(False)
-        self.idle.setVisible(True)
-        self.scroll_area.setVisible(False)
-        self.keys.setVisible(False)
+        self._show_idle()
 
     @property
     def loaded(self) -> bool:
@@ -151,50 +97,15 @@ class BallotEditor(QWidget):
 
     # -- keys ----------------------------------------------------------------------------
 
-    def event(self, event: QEvent) -> bool:
-        # Tab and Shift+Tab move between questions here, not between widgets.
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and \
-                event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self.loaded:
-            self._move_question(-1 if event.key() == Qt.Key.Key_Backtab or
-                                event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1)
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.paper is None:
-            super().keyPressEvent(event)
-            return
-        key = event.key()
-        text = event.text()
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
-            super().keyPressEvent(event)
-            return
-        if text and text.isascii() and text.isalpha():
-            self.scan_started.emit(text)
-            return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.save_requested.emit()
-        elif key == Qt.Key.Key_Escape:
-            self.cancelled.emit()
-        elif text.isdigit() and len(text) == 1:
+    def _key(self, key: int, text: str) -> bool:
+        if text.isdigit() and len(text) == 1:
             self._digit(int(text))
-        elif key == Qt.Key.Key_Up:
-            self._move_option(-1)
-        elif key == Qt.Key.Key_Down:
-            self._move_option(1)
         elif key == Qt.Key.Key_Left:
             self._step_value(-1)
         elif key == Qt.Key.Key_Right:
             self._step_value(1)
         elif key == Qt.Key.Key_Space:
             self._space()
-        elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_Plus):
-            self._move_question(1)
-        elif key in (Qt.Key.Key_PageUp, Qt.Key.Key_Minus):
-            self._move_question(-1)
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Period):
-            self._clear_current()
         elif key == Qt.Key.Key_Slash:
             self.unreadable[self.current] = not self.unreadable[self.current]
             self._changed()
@@ -202,7 +113,8 @@ class BallotEditor(QWidget):
             self.spoiled = not self.spoiled
             self._changed()
         else:
-            super().keyPressEvent(event)
+            return False
+        return True
 
     # -- editing ---------------------------------------------------------------------------
 
@@ -222,7 +134,7 @@ class BallotEditor(QWidget):
                 marks[digit - 1] = 1
                 self.option = digit - 1
             self._changed()
-            self._move_question(1)
+            self._move(1)
         elif q.kind in MULTI_CHOICE:
             if not 1 <= digit <= len(marks):
                 return
@@ -235,7 +147,7 @@ class BallotEditor(QWidget):
             if self.option + 1 < len(marks):
                 self._move_option(1)
             else:
-                self._move_question(1)
+                self._move(1)
 
     def _space(self) -> None:
         q = self.question
@@ -276,7 +188,7 @@ class BallotEditor(QWidget):
         self.option = max(0, min(count - 1, self.option + step))
         self._render(self.current)
 
-    def _move_question(self, step: int) -> None:
+    def _move(self, step: int) -> None:
         assert self.paper is not None
         target = max(0, min(len(self.paper.questions) - 1, self.current + step))
         if target == self.current:
