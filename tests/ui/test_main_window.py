@@ -136,3 +136,17 @@ def test_hidden_projector_catches_up_when_shown_again(window: MainWindow) -> Non
     assert "64 of 96" in projector.count_label.text()  # not re-read while hidden
     window.projector_action.trigger()
     assert "65 of 96 participants here" in projector.count_label.text()
+
+
+def test_every_page_shows_its_title_at_its_top(window: MainWindow) -> None:
+    """A page starts with its title (not an empty band: the banner's reserved space under
+    nothing)."""
+    from PySide6.QtWidgets import QLabel
+
+    for key in PAGE_KEYS:
+        page = window.pages[key]
+        window.show_page(key)
+        titles = [label for label in page.findChildren(QLabel)
+                  if label.objectName() == "pageTitle" and label.isVisibleTo(page)]
+        assert len(titles) == 1 and titles[0].text().strip(), key
+        assert titles[0].mapTo(page, titles[0].rect().topLeft()).y() < 40, key
