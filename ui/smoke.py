@@ -3,8 +3,10 @@
 It opens the demo event, shows every page and the projector, writes a PDF (badges, with the
 bundled fonts) and reads its first QR code back from the page as Qt renders it (QtPdf +
 zxing-cpp), starts the phone server on 127.0.0.1 and fetches its join page and style sheet,
-loads every compiled catalogue and imports every module of facilitator and ui. Any exception or Qt warning fails it (exit 1, each
-problem on stderr). Run on the frozen app it proves the bundle holds what the app needs.
+serves stations on 127.0.0.1 and pairs one over TLS (cheroot and cryptography load late),
+loads every compiled catalogue and imports every module of facilitator and ui. Any exception
+or Qt warning fails it (exit 1, each problem on stderr). Run on the frozen app it proves the
+bundle holds what the app needs.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import QApplication
 
 from facilitator.store import EventStore
 from ui.main_window import PAGE_KEYS, MainWindow
+from ui.pages.stations.page import smoke_check as stations_smoke_check
 
 # Started with no locale (env -i, a service), Qt says it chose C.UTF-8 itself: not our fault.
 BENIGN_HERE = ('Detected locale "C"',)
@@ -72,7 +75,8 @@ def run(args: argparse.Namespace, make_app: Callable[[], object]) -> int:
         done.append("the projector")
         if window.store is not None:
             for name, check in (("a PDF and its QR code", pdf_and_qr),
-                                ("the phone server", phone_server)):
+                                ("the phone server", phone_server),
+                                ("a station paired over TLS", stations_smoke_check)):
                 try:
                     check(window.store, Path(tmp))
                     done.append(name)
