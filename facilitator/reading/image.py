@@ -17,7 +17,13 @@ import zxingcpp
 
 from facilitator.ballots.codes import is_ballot_code, normalise
 from facilitator.ballots.questions import Question
-from facilitator.reading.model import MAX_WARP_ERROR_MM, BoxRead, PageRead, Why, read_question
+from facilitator.reading.model import (
+    MAX_WARP_ERROR_MM,
+    BoxRead,
+    PageRead,
+    Why,
+    read_question,
+)
 from facilitator.reports.ballot_layout import (
     MM,
     Corner,
@@ -38,6 +44,9 @@ NEAR = 2.5
 """Millimetres around a box where a mark running out of it is looked for."""
 DETECT_SIDE = 1800
 """Markers are looked for on a copy no larger than this (pixels): fast on a 300 dpi scan."""
+REACH_FROM = 0.4
+"""Darkness (smoothed) of the pixels whose spread across a box is its ``extent``: darker than
+a rubbed-out ghost (at most about 0.35), so a ghost with a dash on it does not reach."""
 FAINT_FROM = 0.1
 """Darkness (smoothed) from which a pixel is faintly grey: an erased mark's ghost."""
 INK_FROM, INK_FULL = 0.18, 0.5
@@ -98,7 +107,12 @@ def _markers(image: Image, scale: float) -> dict[tuple[int, str], dict[Corner, n
             corner, page, size = marker_meaning(int(marker))
         except ValueError:
             continue
-        groups.setdefault((page, size), {})[corner] = quad.reshape(4, 2) / scale
+        points = np.asarray(quad, dtype=np.float32).reshape(4, 2) / scale
+        known = groups.setdefault((page, size), {})
+        # The same marker found twice (a false one in a QR code or in text): the larger is
+        # the printed one. The order OpenCV returns them in is not fixed.
+        if corner not in known or cv2.contourArea(points) > cv2.contourArea(known[corner]):
+            known[corner] = points
     return groups
 
 
@@ -218,7 +232,7 @@ much of it is faintly grey (a rubbed-out mark)."""
         inside = inked[y0:y1, x0:x1]
         strokes = smooth[y0:y1, x0:x1][inside > 0.5]
         stroke = float(np.percentile(strokes, 90)) if strokes.size >= 4 else 0.0
-        inked_px = inside > 0.5
+        inked_px = smooth[y0:y1, x0:x1] >= REACH_FROM  # how far the ink proper reaches
         extent = min(float(inked_px.any(axis=0).mean()), float(inked_px.any(axis=1).mean())
                      ) if inked_px.size else 0.0
         bx0, by0 = round(box.x * PX) - near, round((height - box.y - box.h) * PX) - near
