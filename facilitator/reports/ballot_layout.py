@@ -14,9 +14,10 @@ which page of the paper it is and the paper size::
     id = corner + 4 * (size + 2 * page)      corner 0..3 (TL, TR, BR, BL), size 0 A4 / 1 letter
 
 A question whose answer is a number per option (rank, score, dots, grades) is printed as a
-grid when its values fit in :data:`facilitator.ballots.questions.GRID_MAX_COLUMNS` columns: one box per value, one mark
-per row, so every question is read with the same mark detector and nobody's handwriting
-has to be recognised (the grid of US ranked-choice ballots, NYC and Maine).
+grid when its values fit in ``GRID_MAX_COLUMNS`` columns
+(:func:`facilitator.ballots.questions.paper_grid`): one box per value, one mark per row, so
+every question is read with the same mark detector and nobody's handwriting has to be
+recognised (the grid of US ranked-choice ballots, NYC and Maine).
 """
 
 from __future__ import annotations
