@@ -307,3 +307,23 @@ def test_a_flood_of_the_same_trouble_is_one_line_a_minute(
     assert lines == ["phone server: cannot accept connections (EMFILE)",
                      "phone server: cannot accept connections (EMFILE) (and 44999 more since "
                      "the last such line)"]
+
+
+def test_stop_stops_even_when_the_loops_wake_up_pipe_is_gone(
+        demo: EventStore, caplog: pytest.LogCaptureFixture) -> None:
+    """Stopping wakes the loop through waitress's pipe; seen once under heavy load, writing
+    to it failed (EBADF) and the stop raised, leaving the server up. Now it still stops."""
+    server = start(demo)
+    inner, thread = server._server, server._thread
+    assert inner is not None and thread is not None
+    port = server.port
+
+    def gone() -> None:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    inner.trigger._physical_pull = gone
+    server.stop()
+    assert not thread.is_alive()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    assert [r for r in caplog.records if "could not wake its loop" in r.getMessage()]
