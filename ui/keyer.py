@@ -58,9 +58,20 @@ class Keyer(QWidget):
         layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.keys)
 
+    OWN = ("loaded", "_key", "_move", "_move_option", "_clear_current")
+    """What each keyer defines for itself (checked when its class is defined)."""
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """A keyer that forgets one of :attr:`OWN` fails at import, not on the day."""
+        super().__init_subclass__(**kwargs)
+        missing = [name for name in Keyer.OWN if getattr(cls, name) is getattr(Keyer, name)]
+        if missing:
+            raise TypeError(f"{cls.__name__} must define {', '.join(missing)}")
+
     @property
     def loaded(self) -> bool:
-        raise NotImplementedError
+        """Whether a paper is loaded (every keyer defines it)."""
+        return False
 
     # -- the labels --------------------------------------------------------------------------
 
@@ -140,13 +151,13 @@ class Keyer(QWidget):
 
     def _key(self, key: int, text: str) -> bool:
         """A key of this keyer's own (digits, ...); False to leave it to the shared ones."""
-        raise NotImplementedError
+        return False
 
     def _move(self, step: int) -> None:
-        raise NotImplementedError
+        """To the next (``step`` 1) or previous (-1) question (every keyer defines it)."""
 
     def _move_option(self, step: int) -> None:
-        raise NotImplementedError
+        """To the next or previous option of the question (every keyer defines it)."""
 
     def _clear_current(self) -> None:
-        raise NotImplementedError
+        """Clear the current question's answer (every keyer defines it)."""

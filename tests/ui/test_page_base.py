@@ -98,3 +98,22 @@ def test_a_page_that_does_not_say_how_it_refreshes_is_refused_when_defined() -> 
     with pytest.raises(TypeError, match="must define relevant and refresh"):
         class _Empty(Page):
             pass
+
+
+def test_a_keyer_that_forgets_its_own_keys_is_refused_when_defined() -> None:
+    from ui.keyer import Keyer
+
+    with pytest.raises(TypeError, match=r"must define _move_option$"):
+        class Half(Keyer):  # defined only to be refused
+            @property
+            def loaded(self) -> bool:
+                return True
+
+            def _key(self, key: int, text: str) -> bool:
+                return False
+
+            def _move(self, step: int) -> None:
+                pass
+
+            def _clear_current(self) -> None:
+                pass
