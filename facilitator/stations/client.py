@@ -128,6 +128,10 @@ class StationClient:
         # http.client's connect(), in two steps, so that abort() can reach the socket while
         # the handshake waits (a plain connect() hides it until the handshake is done).
         raw = socket.create_connection((str(host), int(port)), self.timeout)
+        # http.client writes a request's headers and its body in two sends: with Nagle's
+        # algorithm the body waited for the main laptop's delayed ACK, 40 ms an item
+        # (tests/benchmarks/bench_stations.py). cheroot sets the same on its side.
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             conn.sock = context.wrap_socket(raw, server_hostname=str(host),
                                             do_handshake_on_connect=False)

@@ -1,19 +1,43 @@
 """The event file: one SQLite database per event.
 
-One connection, one writer: every write goes through :meth:`EventStore.transaction`, which
-holds a lock (so the phone-voting thread and the GUI thread never interleave), runs
-``BEGIN IMMEDIATE`` and commits with ``synchronous=FULL`` so a confirmed change survives a
-power cut. SQLite failures the user can act on (disk full, read-only, locked, damaged) are
-raised as :class:`StoreError` with a message; anything else is a bug and propagates.
+One writer: every write goes through :meth:`EventStore.transaction`, which holds a lock (so
+the phone-voting thread, the stations' server threads and the GUI thread never interleave),
+runs ``BEGIN IMMEDIATE`` on the one writing connection and commits with ``synchronous=FULL``
+so a confirmed change survives a power cut. SQLite failures the user can act on (disk full,
+read-only, locked, damaged) are raised as :class:`StoreError` with a message; anything else
+is a bug and propagates.
+
+Reads never wait for a writer. :meth:`EventStore.query` outside a transaction runs on a
+read connection of its own (a small pool, one per thread reading at that moment, each
+``query_only``): in WAL mode a reader sees the last committed state and neither waits for
+nor holds up the writer, so a page refreshing on the GUI thread is never stuck behind a
+station's or a phone's commit (issue 18: it was, for up to 300 ms). A read in the middle of
+this thread's own transaction, a ``PRAGMA`` (which configures or inspects the writing
+connection) and every read of a read-only snapshot still go to the writing connection,
+under the lock, as before.
+
+Checkpoints happen off the writer's path. SQLite's automatic checkpoint would copy the WAL
+back into the file inside whichever commit crossed 1,000 pages, and that commit (a station
+waiting for its answer) paid for it. The writing connection has it turned off; after a
+commit that leaves the WAL over :data:`CHECKPOINT_PAGES`, a background thread with its own
+connection runs a ``PASSIVE`` checkpoint (it takes no lock a writer or reader needs; both go
+on meanwhile), and the next commit starts the WAL over and cuts it back to that size
+(``journal_size_limit``). Durability is unchanged: a commit is on disk in the WAL
+(``synchronous=FULL``) before it is confirmed, a checkpoint only copies what is already
+there (a crash in the middle of one is repaired from the WAL at the next open), and
+:meth:`EventStore.scrub` and :meth:`EventStore.close` still fold and truncate the WAL on the
+spot, taking turns with the background thread so neither finds the other busy.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -34,6 +58,10 @@ from facilitator.store.owner import OwnerLock, is_held
 APPLICATION_ID = 0x46434C54  # "FCLT": marks a SQLite file as a Facilitator event
 FILE_SUFFIX = ".facilitator"
 BUSY_TIMEOUT_MS = 2000
+CHECKPOINT_PAGES = 1000
+"""WAL size (pages) past which the background thread checkpoints: SQLite's own default."""
+
+log = logging.getLogger(__name__)
 
 Row = sqlite3.Row
 T = TypeVar("T")
@@ -56,6 +84,9 @@ class EventStore:
         self._lock = threading.RLock()
         self._depth = 0
         self._closed = False
+        self._writer: int | None = None  # the thread in a transaction, while one is
+        self._readers: _Readers | None = None  # a writable file's read connections
+        self._checkpointer: _Checkpointer | None = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -155,13 +186,24 @@ class EventStore:
         except BaseException:
             conn.close()
             raise
+        file = os.path.abspath(path)
+        store._readers = _Readers(file)
+        store._checkpointer = _Checkpointer(file, store._wal_limit())
         return store
+
+    def _wal_limit(self) -> int:
+        """The WAL's size in bytes at :data:`CHECKPOINT_PAGES` pages."""
+        page_size = int(self._conn.execute("PRAGMA page_size").fetchone()[0])
+        return 32 + CHECKPOINT_PAGES * (page_size + 24)
 
     def _configure(self) -> None:
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             self._conn.execute("PRAGMA synchronous = FULL")
+            # Checkpoints run in the background (the module's docstring), not in a commit.
+            self._conn.execute("PRAGMA wal_autocheckpoint = 0")
+            self._conn.execute(f"PRAGMA journal_size_limit = {self._wal_limit()}")
             self._conn.execute("PRAGMA foreign_keys = ON")
             # Deleted rows (a replaced phone vote, a cleared voter link) are overwritten
             # with zeros, whatever the SQLite build's default: a vote is secret in the file.
@@ -214,6 +256,10 @@ class EventStore:
                 return
             self._closed = True
             try:
+                if self._checkpointer is not None:
+                    self._checkpointer.stop()
+                if self._readers is not None:
+                    self._readers.close()
                 if not self.read_only:
                     # Fold the WAL back so the event is one self-contained file to copy home.
                     with suppress(sqlite3.Error):
@@ -245,13 +291,19 @@ class EventStore:
             try:
                 if rebuild:
                     self._conn.execute("VACUUM")
-                row = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                # Not while the background thread checkpoints: SQLite would answer "busy"
+                # at once (a checkpoint waits for readers and writers, not for another one).
+                with self._checkpointing():
+                    row = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             except sqlite3.Error as exc:
                 _reraise(exc, self.path)
             if row is not None and row[0]:
                 raise StoreIOError(
                     _("{path}: the event file is busy and its history could not be cleared; "
                       "try again.").format(path=self.path))
+
+    def _checkpointing(self) -> AbstractContextManager[Any]:
+        return self._checkpointer.turn if self._checkpointer is not None else nullcontext()
 
     def __enter__(self) -> EventStore:
         return self
@@ -279,6 +331,7 @@ class EventStore:
             except sqlite3.Error as exc:
                 _reraise(exc, self.path)
             self._depth = 1
+            self._writer = threading.get_ident()
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
@@ -293,6 +346,9 @@ class EventStore:
                 raise
             finally:
                 self._depth = 0
+                self._writer = None
+            if self._checkpointer is not None:
+                self._checkpointer.committed()
 
     def _read_only_error(self) -> ReadOnlySnapshotError:
         return ReadOnlySnapshotError(
@@ -300,12 +356,22 @@ class EventStore:
                 path=self.path))
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
-        """Read rows (under the lock, so never mid-way through another thread's write)."""
-        with self._lock:
-            try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                _reraise(exc, self.path)
+        """Read rows: the last committed state, never mid-way through another thread's
+        write, without waiting for it (a read connection of its own); inside this thread's
+        transaction, what it wrote so far (the writing connection)."""
+        readers = self._readers
+        if (readers is None or self._closed or self._writer == threading.get_ident()
+                or sql.lstrip()[:6].upper() == "PRAGMA"):
+            with self._lock:
+                try:
+                    return self._conn.execute(sql, params).fetchall()
+                except sqlite3.Error as exc:
+                    _reraise(exc, self.path)
+        try:
+            with readers.connection() as conn:
+                return conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            _reraise(exc, self.path)
 
     def query_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Row | None:
         rows = self.query(sql, params)
@@ -375,6 +441,125 @@ class EventStore:
 
     def integrity_check(self) -> str:
         return str(self.query("PRAGMA integrity_check")[0][0])
+
+
+class _Readers:
+    """Read connections to a writable event, one per thread reading at the moment: taken
+    from the pool for a query and given back after it, so :meth:`close` never closes one
+    under a running query (one still in use is closed when it is given back)."""
+
+    def __init__(self, file: str) -> None:
+        self._file = file
+        self._idle: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+        self._closed = False
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        with self._guard:
+            if self._closed:
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = sqlite3.connect(self._file, isolation_level=None, check_same_thread=False,
+                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA query_only = ON")
+        try:
+            yield conn
+        finally:
+            with self._guard:
+                if self._closed:
+                    conn.close()
+                else:
+                    self._idle.append(conn)
+
+    def close(self) -> None:
+        with self._guard:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+class _Checkpointer:
+    """Copies the WAL back into the event file (``PASSIVE``) on a thread and a connection of
+    its own, when a commit left the WAL over ``limit`` bytes. Started at the first need.
+    ``turn`` is held during each checkpoint: :meth:`EventStore.scrub` and
+    :meth:`EventStore.close` take it for theirs. A failed checkpoint is logged and tried
+    again after the next commit (nothing is lost: the WAL still holds every commit)."""
+
+    def __init__(self, file: str, limit: int) -> None:
+        self._file = file
+        self._wal = f"{file}-wal"
+        self.limit = limit
+        self.turn = threading.Lock()
+        self._wake = threading.Condition()
+        self._asked = 0
+        self._done = 0
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def committed(self) -> None:
+        """After a commit (cheap: one ``stat``); wakes the thread when the WAL is large."""
+        try:
+            size = os.stat(self._wal).st_size
+        except OSError:
+            return
+        if size < self.limit:
+            return
+        with self._wake:
+            if self._stopping:
+                return
+            self._asked += 1
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="facilitator-checkpoint")
+                self._thread.start()
+            self._wake.notify_all()
+
+    def settled(self, timeout: float) -> bool:
+        """Wait until every checkpoint asked for so far has run (tests, benchmarks)."""
+        with self._wake:
+            return self._wake.wait_for(lambda: self._done >= self._asked, timeout)
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopping = True
+            thread = self._thread
+            self._wake.notify_all()
+        if thread is not None:
+            thread.join()
+
+    def _run(self) -> None:
+        conn: sqlite3.Connection | None = None
+        try:
+            while True:
+                with self._wake:
+                    self._wake.wait_for(lambda: self._stopping or self._asked > self._done)
+                    if self._stopping:
+                        return
+                    asked = self._asked
+                try:
+                    if conn is None:
+                        conn = sqlite3.connect(self._file, isolation_level=None,
+                                               check_same_thread=False,
+                                               timeout=BUSY_TIMEOUT_MS / 1000)
+                        conn.execute("PRAGMA synchronous = FULL")
+                    with self.turn:
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.Error:
+                    log.warning("the event file's background checkpoint failed; it is tried "
+                                "again after the next change", exc_info=True)
+                with self._wake:
+                    self._done = asked
+                    self._wake.notify_all()
+        finally:
+            if conn is not None:
+                conn.close()
+            with self._wake:
+                self._done = self._asked
+                self._wake.notify_all()
 
 
 def _exists(path: Path) -> StoreError:
