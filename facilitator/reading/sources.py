@@ -19,9 +19,10 @@ from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.reading.image import PaperFor, Reading, read_image
 
-PHOTOS = (".jpg", ".jpeg", ".png")
-"""Photo formats a folder is read for. HEIC (iPhones) is not among them: no library here
-reads it (phones can be set to save JPEG, or share as JPEG)."""
+HEIC = (".heic", ".heif")
+"""What iPhones save by default: decoded by pi-heif (libheif and libde265, decode only)."""
+PHOTOS = (".jpg", ".jpeg", ".png", *HEIC)
+"""Photo formats a folder is read for."""
 RENDER_DPI = 150
 """A scanned PDF's pages are rendered at this resolution, whatever they were scanned at: the
 resolution boxes are scored at (facilitator.reading.image.DPI), a QR module 10 pixels, and
@@ -64,13 +65,31 @@ def _photos(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in PHOTOS)
 
 
+def read_photo(photo: Path) -> np.ndarray | None:
+    """A photo as a grey image, turned upright (a JPEG's EXIF orientation, a HEIC's own
+    rotation and mirroring); None when it cannot be decoded."""
+    if photo.suffix.lower() not in HEIC:
+        return cv2.imread(str(photo), cv2.IMREAD_GRAYSCALE)
+    import pi_heif
+
+    try:
+        heif = pi_heif.open_heif(str(photo), convert_hdr_to_8bit=True)
+        pixels = np.asarray(heif)
+    except (ValueError, OSError):  # not a HEIF image, or cut short
+        return None
+    if pixels.ndim == 2:
+        return np.ascontiguousarray(pixels)
+    code = cv2.COLOR_RGBA2GRAY if pixels.shape[2] == 4 else cv2.COLOR_RGB2GRAY
+    return cv2.cvtColor(pixels, code)
+
+
 def pages(path: Path, dpi: int = RENDER_DPI) -> Iterator[tuple[str, np.ndarray]]:
     """The pages of ``path`` as grey images, with a name each (file and page number)."""
     path = Path(path)
     count_pages(path)  # refuses what is not a source, before anything is read
     if path.is_dir() or path.suffix.lower() in PHOTOS:
         for photo in _photos(path) if path.is_dir() else [path]:
-            image = cv2.imread(str(photo), cv2.IMREAD_GRAYSCALE)  # EXIF orientation applied
+            image = read_photo(photo)
             if image is not None:
                 yield photo.name, image
         return

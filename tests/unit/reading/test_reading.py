@@ -185,3 +185,28 @@ def test_a_scanner_pdf_is_read_page_by_page_with_progress_and_cancel(
         list(read_source(broken, known))
 
 
+
+
+HEIC = Path(__file__).resolve().parents[2] / "data" / "reading" / "marked_photo.heic"
+
+
+def test_a_folder_of_iphone_heic_photos_is_read(printed: tuple, tmp_path: Path) -> None:
+    """A real HEIC photo (tests/data/reading/README.md: made by libheif's encoder) is read
+    from a folder as a JPEG is; a HEIC file that is not one is passed over, as a JPEG is."""
+    r, _papers, layout, images = printed
+    meant = mark_page(images[0], layout, 0, r.questions, random.Random(2026), DPI,
+                      style="cross", stray=0.0).truth  # what make_heic.py drew
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    (folder / "IMG_0001.HEIC").write_bytes(HEIC.read_bytes())
+    (folder / "IMG_0002.heif").write_bytes(HEIC.read_bytes()[:5000])  # cut short
+    (folder / "IMG_0003.heic").write_bytes(b"not a photo")
+
+    def any_code(code: str, size: str) -> tuple[PaperLayout, tuple] | None:
+        return (layout, r.questions) if size == layout.size else None
+
+    read = list(read_source(folder, any_code))
+    assert [p.name for p in read] == ["IMG_0001.HEIC"]
+    got = read[0].reading.read
+    assert (got.code, got.page, got.confident) == ("F843CSXD1", 0, True)
+    assert {q.question: q.answer for q in got.questions} == meant
