@@ -56,6 +56,8 @@ class Marked:
     must_review: set[int] = field(default_factory=set)
     """Questions marked so that a reader must send them to a person (marginal, erased)."""
     styles: dict[int, str] = field(default_factory=dict)
+    stray: bool = False
+    """A doodle or a fold line drawn away from the boxes."""
 
 
 def _px(box: MarkBox, height: float, dpi: int) -> tuple[float, float, float, float]:
@@ -183,6 +185,7 @@ def mark_page(image: np.ndarray, layout: PaperLayout, page: int,
             draw_marginal(image, _px(rng.choice(free), layout.height, dpi), rng, dpi)
             marked.must_review.add(q)
     if rng.random() < stray:  # a doodle or a fold line away from the boxes
+        marked.stray = True
         h, w = image.shape
         x = rng.uniform(0.6, 0.85) * w
         y = rng.uniform(0.3, 0.9) * h
@@ -192,12 +195,18 @@ def mark_page(image: np.ndarray, layout: PaperLayout, page: int,
 
 
 def photograph(page: np.ndarray, rng: random.Random, *, tilt: float = 30.0,
-               side: int | None = None) -> np.ndarray:
+               side: int | None = None, damage: dict[str, float] | None = None
+               ) -> np.ndarray:
     """``page`` as a phone photographs it: on a table, seen at up to ``tilt`` degrees,
     turned, scaled, blurred, noisy, unevenly lit, with a soft shadow, as a JPEG of quality 50,
-    ``side`` pixels on its long side (random 900-2400 when None)."""
+    ``side`` pixels on its long side (random 900-2400 when None). ``damage``, if given, is
+    filled with how much of each the photo got (tilt and turn in degrees, blur and noise in
+    pixels, light the share of brightness between the frame's brightest and darkest side,
+    shadow the share a shadow takes at its heart, side in pixels)."""
     h, w = page.shape
     side = side or rng.randint(900, 2400)
+    record = damage if damage is not None else {}
+    record["side"] = side
     out_w, out_h = side, round(side * 0.75)
     if rng.random() < 0.5:
         out_w, out_h = out_h, out_w
@@ -206,6 +215,7 @@ def photograph(page: np.ndarray, rng: random.Random, *, tilt: float = 30.0,
     angle = math.radians(rng.uniform(0, tilt))
     axis = rng.uniform(0, math.pi)
     turn = math.radians(rng.uniform(-180, 180))
+    record["tilt"], record["turn"] = math.degrees(angle), math.degrees(turn)
     corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64) - [w / 2, h / 2]
     ax, ay = math.cos(axis), math.sin(axis)
     focal = 1.2 * max(w, h)
@@ -239,8 +249,9 @@ def photograph(page: np.ndarray, rng: random.Random, *, tilt: float = 30.0,
     # Uneven light: a gradient across the frame; a soft shadow of a hand or a phone.
     yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
     gx, gy = rng.uniform(-1, 1), rng.uniform(-1, 1)
-    light = 1 - rng.uniform(0.0, 0.35) * (gx * (xx / out_w - 0.5) + gy * (yy / out_h - 0.5)
-                                          + 1) / 2
+    uneven = rng.uniform(0.0, 0.35)
+    light = 1 - uneven * (gx * (xx / out_w - 0.5) + gy * (yy / out_h - 0.5) + 1) / 2
+    record["light"], record["shadow"] = uneven * (abs(gx) + abs(gy)) / 2, 0.0
     if rng.random() < 0.5:
         shadow = np.zeros((out_h, out_w), dtype=np.float32)
         cx, cy = rng.uniform(0, out_w), rng.uniform(0, out_h)
@@ -248,13 +259,16 @@ def photograph(page: np.ndarray, rng: random.Random, *, tilt: float = 30.0,
                     (round(out_w * rng.uniform(0.15, 0.4)), round(out_h * rng.uniform(0.1, 0.3))),
                     rng.uniform(0, 180), 0, 360, 1.0, -1)
         shadow = cv2.GaussianBlur(shadow, (0, 0), side * 0.04)
-        light *= 1 - rng.uniform(0.15, 0.4) * shadow
+        record["shadow"] = rng.uniform(0.15, 0.4)
+        light *= 1 - record["shadow"] * shadow
     photo *= light
     blur = rng.uniform(0, 1.6)
+    record["blur"] = blur if blur > 0.3 else 0.0
     if blur > 0.3:
         photo = cv2.GaussianBlur(photo, (0, 0), blur)
-    photo += np.random.default_rng(rng.getrandbits(32)).normal(0, rng.uniform(2, 8),
-                                                               photo.shape)
+    noise = np.random.default_rng(rng.getrandbits(32))
+    record["noise"] = rng.uniform(2, 8)
+    photo += noise.normal(0, record["noise"], photo.shape)
     result = np.clip(photo, 0, 255).astype(np.uint8)
     ok, jpeg = cv2.imencode(".jpg", result, [cv2.IMWRITE_JPEG_QUALITY, 50])
     assert ok
@@ -298,6 +312,13 @@ class Tally:
     notes: list[str] = field(default_factory=list)
     why: dict[str, int] = field(default_factory=dict)
     """How often each reason sent a page or a question to review."""
+    by_style: dict[str, list[int]] = field(default_factory=dict)
+    """Per marking style: questions, right, review, wrong."""
+
+    def _style(self, marked: Marked, q: int, outcome: int) -> None:
+        counts = self.by_style.setdefault(marked.styles.get(q, "?"), [0, 0, 0, 0])
+        counts[0] += 1
+        counts[outcome] += 1
 
     def add(self, read: object, marked: Marked, name: str) -> None:
         from facilitator.reading.model import PageRead
@@ -312,6 +333,8 @@ class Tally:
             self.pages_refused += 1
             self.review += len(marked.truth)
             self.marginal_caught += len(marked.must_review)
+            for q in marked.truth:
+                self._style(marked, q, 2)
             return
         for q in read.questions:
             if q.question in marked.must_review and q.confident:
@@ -320,10 +343,13 @@ class Tally:
             if not q.confident:
                 self.review += 1
                 self.marginal_caught += q.question in marked.must_review
+                self._style(marked, q.question, 2)
             elif q.answer == marked.truth[q.question]:
                 self.right += 1
+                self._style(marked, q.question, 1)
             else:
                 self.wrong += 1
+                self._style(marked, q.question, 3)
                 self.notes.append(f"{name} q{q.question + 1} ({marked.styles[q.question]}): "
                                   f"read {q.answer.marks}, meant {marked.truth[q.question].marks}"
                                   f", scores {q.scores}")
@@ -335,3 +361,19 @@ class Tally:
                 f"review {self.review / q:6.1%}  WRONG {self.wrong}  "
                 f"marginal sent to review {self.marginal_caught}/{self.marginal}\n"
                 f"{'':28} why: " + ", ".join(f"{k} {v}" for k, v in sorted(self.why.items())))
+
+    def short(self, label: str) -> str:
+        """One line: pages, how many refused whole, and the questions' shares."""
+        q, refused = max(self.questions, 1), self.pages_refused / max(self.pages, 1)
+        return (f"{label:<30} pages {self.pages:4d}  refused {refused:6.1%}"
+                f"  questions {self.questions:5d}  right {self.right / q:6.1%}  review "
+                f"{self.review / q:6.1%}  WRONG {self.wrong}  marginal to review "
+                f"{self.marginal_caught}/{self.marginal}")
+
+    def style_lines(self, label: str) -> list[str]:
+        """A line per marking style (questions of that style on the pages tallied)."""
+        out = []
+        for style, (n, right, review, wrong) in sorted(self.by_style.items()):
+            out.append(f"{label + ' ' + style:<30} questions {n:5d}  right {right / n:6.1%}  "
+                       f"review {review / n:6.1%}  WRONG {wrong}")
+        return out

@@ -25,6 +25,7 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -42,6 +43,18 @@ from tests.unit.ballots.conftest import every_kind, open_round
 from tests.unit.ballots.test_one_page_papers import rehearsal_questions
 
 CLEAN = ("cross", "tick", "fill", "heavy")
+DAMAGE: dict[str, Callable[[dict[str, float]], bool]] = {
+    "tilted 20-30 deg": lambda d: d["tilt"] >= 20,
+    "turned over 90 deg": lambda d: abs(d["turn"]) > 90,
+    "blurred (sigma > 1 px)": lambda d: d["blur"] > 1.0,
+    "noisy (sd > 5)": lambda d: d["noise"] > 5,
+    "uneven light (> 10 %)": lambda d: d["light"] > 0.1,
+    "shadow": lambda d: d["shadow"] > 0,
+    "low-res (< 1300 px)": lambda d: d["side"] < 1300,
+    "mid-res (1300-1599 px)": lambda d: 1300 <= d["side"] < 1600,
+    "stray mark on the page": lambda d: bool(d["stray"]),
+}
+"""Photo damage the figures are broken down by (a photo may count under several)."""
 
 
 def main() -> int:
@@ -77,19 +90,30 @@ def main() -> int:
             return marked.image, marked
 
         clean, hard, scans = Tally(), Tally(), Tally()
+        damaged = {label: Tally() for label in DAMAGE}
+        by_dpi = {dpi: Tally() for dpi in (150, 200, 300)}
         read_time = 0.0
         n_clean = args.photos * 2 // 5
         for i in range(args.photos):
             is_clean = i < n_clean
             image, marked = page(rng.choice(CLEAN) if is_clean else None,
                                  0.0 if is_clean else 0.25)
-            photo = photograph(image, rng, side=rng.randint(1600, 2400) if is_clean else None)
+            damage: dict[str, float] = {}
+            photo = photograph(image, rng, side=rng.randint(1600, 2400) if is_clean else None,
+                               damage=damage)
             t = time.perf_counter()
             reading = read_image(photo, paper_for)
             read_time += time.perf_counter() - t
             (clean if is_clean else hard).add(reading.read, marked, f"photo {i}")
+            damage["stray"] = marked.stray
+            for label, has in DAMAGE.items():
+                if has(damage):
+                    damaged[label].add(reading.read, marked, f"photo {i}")
+            if i % 50 == 49:
+                print(f"  {i + 1} photos read", flush=True)
         photos_s = read_time / max(args.photos, 1)
         truths = []
+        dpis = []
         pdf_pages = []
         for _i in range(args.scans):
             image, marked = page(None, 0.15)
@@ -100,6 +124,7 @@ def main() -> int:
                     (round(scanned.shape[1] * 300 / dpi), round(scanned.shape[0] * 300 / dpi))))
             pdf_pages.append(Image.fromarray(scanned))
             truths.append(marked)
+            dpis.append(dpi)
         scan_pdf = folder / "scanner.pdf"
         pdf_pages[0].save(scan_pdf, save_all=True, append_images=pdf_pages[1:],
                           resolution=300.0, quality=80)
@@ -107,6 +132,7 @@ def main() -> int:
         t, cpu = time.perf_counter(), time.process_time()
         for index, got in enumerate(read_source(scan_pdf, paper_for)):
             scans.add(got.reading.read, truths[index], got.name)  # type: ignore[arg-type]
+            by_dpi[dpis[index]].add(got.reading.read, truths[index], got.name)  # type: ignore[arg-type]
         scan_s, scan_cpu = time.perf_counter() - t, time.process_time() - cpu
         store.close()
     print(f"corpus generated and read in {time.perf_counter() - started:.0f} s "
@@ -118,6 +144,16 @@ def main() -> int:
           f"{args.scans / scan_s:.2f} pages/s wall clock, {args.scans / scan_cpu:.2f} pages/s "
           f"of CPU time (render + read; the CPU figure is what a loaded machine does not "
           f"inflate)")
+    print("photos by damage (a photo counts under every damage it has; JPEG 50 is all):")
+    for label, tally in damaged.items():
+        print("  " + tally.short(label))
+    print("scanned pages by resolution:")
+    for dpi, tally in by_dpi.items():
+        print("  " + tally.short(f"{dpi} dpi"))
+    print("questions by marking style (a page refused whole counts as review):")
+    for label, tally in (("clean photo", clean), ("hard photo", hard), ("scan", scans)):
+        for line in tally.style_lines(label):
+            print("  " + line)
     wrong = clean.wrong + hard.wrong + scans.wrong
     for tally in (clean, hard, scans):
         for note in tally.notes[:10]:
