@@ -1,4 +1,5 @@
-"""Generate resources/sounds/chime-*.wav: soft two-tone chimes for countdown stages.
+"""Generate resources/sounds/chime-*.wav: soft two-tone chimes for countdown
+stages and for papers read by camera.
 
 Synthesised (no samples from anywhere), so the sounds are ours to ship under the GPL.
 """
@@ -40,4 +41,7 @@ def write(name: str, samples: list[float]) -> None:
 if __name__ == "__main__":
     write("chime-amber.wav", tone([660.0, 880.0], 0.9))
     write("chime-red.wav", tone([880.0, 660.0, 440.0], 1.0))
+    # Reading paper by camera (issue 17): a short bright "read", a low "look at the screen".
+    write("chime-read.wav", tone([1046.5, 1318.5], 0.35, gap=0.08))
+    write("chime-check.wav", tone([392.0, 330.0], 0.5, gap=0.15))
     print("wrote", sorted(p.name for p in OUT.glob("*.wav")))

@@ -37,6 +37,7 @@ from ui.pages.participants import ParticipantsPage
 from ui.pages.plenary.page import PlenaryPage
 from ui.pages.polls import PollsPage
 from ui.pages.qa import QaPage
+from ui.pages.reading import ReadingPage
 from ui.pages.results import ResultsPage
 from ui.pages.stations import StationsPage
 from ui.pages.tables import TablesPage
@@ -47,7 +48,12 @@ from ui.sound import Chime
 from ui.tasks import TaskRunner
 
 PAGE_KEYS = ("participants", "tables", "plenary", "qa", "voting", "results", "theatre",
-             "polls", "stations")
+             "polls", "stations", "reading")
+
+
+def page_shortcut(number: int) -> str:
+    """The page shortcut of the ``number``-th page: Ctrl+1 … Ctrl+9, then Ctrl+0."""
+    return f"Ctrl+{number % 10}"
 
 
 _WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
@@ -241,7 +247,7 @@ class MainWindow(QMainWindow):
         self.page_actions: list[QAction] = []
         titles = self._page_titles()
         for number, key in enumerate(PAGE_KEYS, start=1):
-            act = self._action(view_menu, titles[key], f"Ctrl+{number}",
+            act = self._action(view_menu, titles[key], page_shortcut(number),
                                self._page_shower(key))
             self.page_actions.append(act)
         view_menu.addSeparator()
@@ -267,6 +273,7 @@ class MainWindow(QMainWindow):
             "theatre": _("Theatre"),
             "polls": _("Polls"),
             "stations": _("Stations"),
+            "reading": _("Reading papers"),
         }
 
     def _update_actions(self) -> None:
@@ -324,12 +331,13 @@ class MainWindow(QMainWindow):
             "theatre": TheatrePage(store, self.bus, self.context.clock, tasks=self.tasks),
             "polls": PollsPage(store, self.bus, tasks=self.tasks),
             "stations": StationsPage(store, self.bus),  # other laptops (issue 18)
+            "reading": ReadingPage(store, self.bus, self.tasks, chime=self.chime),  # issue 17
         }
         for number, key in enumerate(PAGE_KEYS, start=1):
             self.stack.addWidget(self.pages[key])
             item = QListWidgetItem(f"{plain[key]}")
             item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setToolTip(_("Ctrl+{n}").format(n=number))
+            item.setToolTip(_("Ctrl+{n}").format(n=number % 10))
             item.setSizeHint(QSize(200, 48))
             self.sidebar.addItem(item)
 
@@ -486,7 +494,7 @@ class MainWindow(QMainWindow):
             (_("Mark / clear no-show"), "Ctrl+Shift+X"),
             (_("Add a walk-in"), "Ctrl+Shift+A"),
             (_("Import participants"), "Ctrl+I"),
-            (_("Pages: Participants … Results"), "Ctrl+1 … Ctrl+6"),
+            (_("Pages, in the sidebar's order"), "Ctrl+1 … Ctrl+9, Ctrl+0"),
             (_("Plenary: queue the typed name / as a direct reply"),
              _("Enter / Ctrl+Enter")),
             (_("Plenary: next speaker"), "F6"),

@@ -16,11 +16,17 @@ QLoggingCategory.setFilterRules(
 BENIGN_QT_MESSAGES = (
     "This plugin does not support",  # offscreen platform: cannot raise or resize windows
     "PulseAudioService: pa_context_connect",  # no sound server (a headless machine)
+    # A camera frame made an image without a GPU (offscreen, a virtual machine): Qt Multimedia
+    # converts it on the processor instead and says so once a thread (ui/camera.py).
+    "QRhi* {anonymous}::ThreadLocalRhiHolder::ensureRhi",
 )
 
 
 class Chime(QObject):
-    """Plays ``chime-<stage>.wav`` from resources/sounds; muted or silent without a device."""
+    """Plays ``chime-<stage>.wav`` from resources/sounds; muted or silent without a device.
+
+    Stages: ``amber`` and ``red`` (a speaker's countdown), ``read`` (a paper held up to the
+    camera was read) and ``check`` (it was not counted: look at the screen)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

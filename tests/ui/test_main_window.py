@@ -29,18 +29,20 @@ def test_opens_on_participants_with_event_in_title(window: MainWindow) -> None:
     assert "Riverside Citizens' Assembly" in window.windowTitle()
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
         "Participants", "Tables", "Plenary", "Q&A", "Voting", "Results", "Theatre",
-        "Polls", "Stations"]
+        "Polls", "Stations", "Reading papers"]
     assert "saved" in window.saved_label.text().lower()
 
 
 def test_every_page_reachable_by_shortcut(window: MainWindow, qtbot: QtBot) -> None:
     for number, key in enumerate(PAGE_KEYS, start=1):
         action = window.page_actions[number - 1]
-        assert action.shortcut().toString() == f"Ctrl+{number}"
+        assert action.shortcut().toString() == f"Ctrl+{number % 10}"  # 1 … 9, then 0
         action.trigger()
         assert window.current_page_key() == key
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page_key() == "participants"
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "reading"
 
 
 def test_pages_not_built_yet_say_so(window: MainWindow) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +43,7 @@ from facilitator.store import EventStore
 from facilitator.tables.queries import current_plan
 from facilitator.text import header_key
 from ui.bus import ChangeBus
+from ui.camera import CameraPanel
 from ui.flow import flow_row
 from ui.pages.base import APP_ACTOR, Page
 from ui.pages.participants.dialogs import (
@@ -58,6 +60,9 @@ from ui.pages.participants.model import (
     role_count_text,
 )
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from facilitator.reading.frames import Seen
 
 FileChooser = Callable[[QWidget], Path | None]
 SaveChooser = Callable[[QWidget, str, str], Path | None]
@@ -134,6 +139,10 @@ class ParticipantsPage(Page):
             _("Scan a badge, or type a name or ID — Enter checks in"))
         self.search_edit.setAccessibleName(_("Scan or search"))
         self.search_edit.installEventFilter(self)
+        # A badge held up to a webcam checks in as its scanned code does (issue 17).
+        self.camera = CameraPanel(store, _("hold a badge's QR code up to it."),
+                                  preview=QSize(240, 180))
+        self.camera.seen.connect(self._on_camera_seen)
 
         self.filter_group = QButtonGroup(self)
         self.filter_group.setExclusive(True)
@@ -206,10 +215,16 @@ class ParticipantsPage(Page):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addLayout(top)
         layout.addWidget(self.summary_label)
-        layout.addWidget(self.search_edit)
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(self.search_edit, 1)
+        scan_row.addWidget(self.camera.toggle)
+        layout.addLayout(scan_row)
         layout.addWidget(self.banner)
         layout.addLayout(filter_row)
-        layout.addWidget(self.table, 1)
+        table_row = QHBoxLayout()
+        table_row.addWidget(self.table, 1)
+        table_row.addWidget(self.camera)
+        layout.addLayout(table_row, 1)
         layout.addLayout(actions)
 
         self.search_edit.textChanged.connect(self._on_search_text_changed)
@@ -357,6 +372,15 @@ class ParticipantsPage(Page):
             return
         if self.check_in_person(chosen, "search"):
             self.search_edit.clear()
+
+    def _on_camera_seen(self, seen: Seen, _frame: object) -> None:
+        """A QR code the camera saw: a badge checks in exactly as its code scanned here."""
+        if seen.is_paper:
+            self.banner.show_message(_("That is a ballot paper: read papers on the Reading "
+                                       "page."), "error")
+            return
+        self.search_edit.setText(seen.text)
+        self._on_search_return_pressed()
 
     def _on_check_in_clicked(self) -> None:
         person = self.selected_participant()

@@ -7,6 +7,11 @@ what it read and why. One key decides: Enter confirms the page as read (or as co
 in a question's field), Delete sets it aside (a paper to key by hand). Every decision goes
 through ``facilitator.reading.ops`` with the person's name, so it is in the audit log.
 
+"Camera" reads papers held up to a webcam (``ui/camera.py``): a paper read with full
+confidence is entered through the same op as a scanned page (``reading.ops.file_page``: the
+same checks, refusal of a paper entered before, audit) and the chime says so; a paper the
+reader cannot call joins the review queue, and a lower chime asks for a look at the screen.
+
 A correction is typed as the keying page's digits: for a box question the numbers of the
 marked options (``2``, or ``1 3``; empty for none); for a grid (ranks, scores, dots,
 grades) one value per option in order, ``-`` for none (``2 1 - 3``).
@@ -17,6 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPixmap
@@ -43,8 +49,15 @@ from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
+from ui.camera import CameraPanel
 from ui.pages.base import Page
+from ui.sound import Chime
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from facilitator.reading.frames import Seen
 
 READ_ID = Qt.ItemDataRole.UserRole + 40
 ChooseSource = Callable[[QWidget], "Path | None"]
@@ -88,11 +101,16 @@ class _Progress(QObject):
 
 class ReadingPage(Page):
     def __init__(self, store: EventStore, bus: ChangeBus, tasks: TaskRunner | None = None,
-                 *, choose: ChooseSource = choose_source, parent: QWidget | None = None
-                 ) -> None:
+                 *, choose: ChooseSource = choose_source, chime: Chime | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(store, bus, parent=parent)
+        self.title_text = _("Reading papers")
         self.tasks = tasks or TaskRunner(self)
         self.choose = choose
+        self.chime = chime or Chime(self)
+        self.camera = CameraPanel(store, _("hold each ballot paper up to it, flat, its four "
+                                           "corner marks and its QR code in view."))
+        self.camera.seen.connect(self._on_camera_seen)
         self._cancel = threading.Event()
         self._relay = _Progress(self)
         self._relay.moved.connect(self._on_progress)
@@ -106,6 +124,7 @@ class ReadingPage(Page):
         self.cancel_button.clicked.connect(self._cancel.set)
         top = QHBoxLayout()
         top.addWidget(self.read_button)
+        top.addWidget(self.camera.toggle)
         top.addWidget(self.progress, 1)
         top.addWidget(self.cancel_button)
         top.addStretch()
@@ -132,10 +151,17 @@ class ReadingPage(Page):
         right.addWidget(self.title)
         right.addWidget(scroll, 1)
         right.addLayout(buttons)
+        left = QVBoxLayout()
+        left.addWidget(self.camera)
+        left.addWidget(self.queue, 1)
         body = QHBoxLayout()
-        body.addWidget(self.queue)
+        body.addLayout(left)
         body.addLayout(right, 1)
+        heading = QLabel(self.title_text)
+        heading.setObjectName("pageTitle")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(heading)
         layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addLayout(body, 1)
@@ -232,6 +258,42 @@ class ReadingPage(Page):
             self.refuse(exc.message)
         else:
             raise exc
+
+    # -- the camera ----------------------------------------------------------------------------
+
+    def _on_camera_seen(self, seen: Seen, frame: np.ndarray) -> None:
+        """A paper held up to the camera: filed and entered as a scanned page is."""
+        from facilitator.ballots.model import local_time
+        from facilitator.reading import ops, queries
+        from facilitator.reading.sources import SourcePage
+
+        if seen.reading is None:
+            self.chime.play("check")
+            self.refuse(_("That QR code is not a ballot paper: badges are read on the "
+                          "Participants page, question cards on the Q&A page."))
+            return
+        reading = seen.reading
+        name = _("camera at {time}").format(time=local_time(self.store.clock.now()))
+        filed = self.run(lambda: ops.file_page(self.store, SourcePage(name, reading, frame),
+                                               actor=self.actor))
+        if filed is None:
+            self.chime.play("check")
+            return
+        code = pretty(seen.text)
+        page, pages = (reading.read.page or 0) + 1, reading.read.pages or 1
+        if filed.status in (queries.COUNTED, queries.WAITING):
+            self.chime.play("read")
+            self.banner.show_message(
+                _("✓ Paper {code} counted.").format(code=code) if filed.status == queries.COUNTED
+                else _("✓ Page {page} of {pages} of paper {code} read: show its other "
+                       "pages.").format(page=page, pages=pages, code=code), "ok")
+        elif filed.status == queries.REVIEW:
+            self.chime.play("check")
+            self.banner.show_message(_("Paper {code} waits for review: {why}.").format(
+                code=code, why="; ".join(w.text for w in reading.read.reasons)), "info")
+        else:
+            self.chime.play("check")
+            self.refuse(filed.message or _("Paper {code} was not counted.").format(code=code))
 
     # -- review ------------------------------------------------------------------------------
 
