@@ -39,6 +39,7 @@ from facilitator.reports.ballot_layout import (
     size_name,
 )
 from facilitator.reports.fonts import register
+from facilitator.reports.layout import Mirror, is_rtl, start_alignment
 from facilitator.reports.layout import page_size as page_size_of
 
 MM = 72 / 25.4
@@ -118,9 +119,9 @@ class _Styles:
     grade: Any
 
 
-def _styles(density: int = 0) -> _Styles:
+def _styles(density: int = 0, rtl: bool = False) -> _Styles:
     """The paper's type; a ``density`` above 0 sets the questions a little smaller (not the
-    header)."""
+    header). ``rtl``: the paper's language reads right to left (lines start at the right)."""
     from reportlab.lib.colors import Color
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.styles import ParagraphStyle
@@ -128,17 +129,20 @@ def _styles(density: int = 0) -> _Styles:
     regular, bold = register()
     ink, grey = Color(*INK), Color(*GREY)
     q_size, q_lead, hint_size, hint_lead, o_size, o_lead = _TYPE[density]
+    side = start_alignment(rtl)
     return _Styles(
-        title=ParagraphStyle("title", fontName=bold, fontSize=19, leading=23, textColor=ink),
-        body=ParagraphStyle("body", fontName=regular, fontSize=11, leading=14, textColor=ink),
+        title=ParagraphStyle("title", fontName=bold, fontSize=19, leading=23, textColor=ink,
+                             alignment=side),
+        body=ParagraphStyle("body", fontName=regular, fontSize=11, leading=14, textColor=ink,
+                            alignment=side),
         small=ParagraphStyle("small", fontName=regular, fontSize=9, leading=11,
-                             textColor=grey),
+                             textColor=grey, alignment=side),
         question=ParagraphStyle("question", fontName=bold, fontSize=q_size, leading=q_lead,
-                                textColor=ink),
+                                textColor=ink, alignment=side),
         hint=ParagraphStyle("hint", fontName=regular, fontSize=hint_size, leading=hint_lead,
-                            textColor=grey),
+                            textColor=grey, alignment=side),
         option=ParagraphStyle("option", fontName=regular, fontSize=o_size, leading=o_lead,
-                              textColor=ink),
+                              textColor=ink, alignment=side),
         grade=ParagraphStyle("grade", fontName=bold, fontSize=9, leading=11, textColor=ink,
                              alignment=TA_CENTER),
     )
@@ -150,12 +154,18 @@ class _Layout:
     ``density`` (an index of ``DENSITIES``): smaller boxes, type and gaps, tried when the
     questions take more than one page at the full size, and used if the paper then fits on
     one page (fewer sheets to print, hand out and key: issue 13). The margins, the header
-    and the QR code are the same at every density."""
+    and the QR code are the same at every density.
+
+    ``rtl``: a paper in a right-to-left language is laid out in a mirror (boxes at the right
+    of their options, a grid's first column nearest its option); every x goes through
+    ``self.mirror``, so the boxes the reader looks for (:attr:`boxes`) are where they are
+    drawn."""
 
     def __init__(self, width: float, height: float, styles: _Styles, tr: Translate,
-                 density: int = 0) -> None:
+                 density: int = 0, rtl: bool = False) -> None:
         self.box, self.gap, self.space = DENSITIES[density]
         self.width = width
+        self.mirror = Mirror(0, width, rtl)
         self.inner = width - 2 * MARGIN
         self.top = height - MARGIN - HEADER
         self.bottom = MARGIN + FOOTER
@@ -180,6 +190,7 @@ class _Layout:
 
     def _mark_box(self, option: int, column: int, x: float, y: float, w: float,
                   h: float) -> None:
+        x = self.mirror.x(x, w)
         self.pages[-1].append(partial(_box_at, x, y, w, h))
         self.boxes[-1].append(MarkBox(self.question_index, option, column, x, y, w, h))
 
@@ -187,9 +198,9 @@ class _Layout:
         if self.y - needed < self.bottom and self.y < self.top:
             self._new_page()
 
-    def _put(self, para: Any, x: float, height: float) -> None:
+    def _put(self, para: Any, x: float, width: float, height: float) -> None:
         y = self.y - height
-        self.pages[-1].append(partial(_draw_para, para, x, y))
+        self.pages[-1].append(partial(_draw_para, para, self.mirror.x(x, width), y))
         self.y = y
 
     def _flow(self, para: Any, x: float, width: float) -> None:
@@ -206,10 +217,10 @@ class _Layout:
                 break  # not even one line fits a page: nothing better to do
             first, para = parts
             _w, first_h = first.wrap(width, 10_000)
-            self._put(first, x, first_h)
+            self._put(first, x, width, first_h)
             self._new_page()
             _w, h = para.wrap(width, 10_000)
-        self._put(para, x, h)
+        self._put(para, x, width, h)
 
     def question(self, number: int, q: Question) -> None:
         self.question_index = number - 1
@@ -280,15 +291,16 @@ class _Layout:
                 box_y = top - box
                 self._mark_box(index, 0, MARGIN, box_y, box_w, box)
                 if cost:
-                    self.pages[-1].append(partial(_right_text_at, self.width - MARGIN,
-                                                  box_y + box / 2 - 4, cost))
+                    self.pages[-1].append(partial(_end_text_at, self.mirror,
+                                                  self.width - MARGIN, box_y + box / 2 - 4,
+                                                  cost))
                 self._flow(para, label_x, label_w)
                 self.y -= gap
                 continue
             self._mark_box(index, 0, MARGIN, box_y, box_w, box)
-            self._put(para, label_x, (row - gap) / 2 + h / 2)
+            self._put(para, label_x, label_w, (row - gap) / 2 + h / 2)
             if cost:
-                self.pages[-1].append(partial(_right_text_at, self.width - MARGIN,
+                self.pages[-1].append(partial(_end_text_at, self.mirror, self.width - MARGIN,
                                               box_y + box / 2 - 4, cost))
             self.y = top - row
 
@@ -300,7 +312,7 @@ class _Layout:
         def header() -> None:
             top = self.y
             for i, (para, h) in enumerate(heads):
-                x = MARGIN + label_w + i * col + 1 * MM
+                x = self.mirror.x(MARGIN + label_w + i * col + 1 * MM, col - 2 * MM)
                 y = top - head_h + (head_h - h)
                 self.pages[-1].append(partial(_draw_para, para, x, y))
             self.y = top - head_h - 2 * MM
@@ -327,7 +339,7 @@ class _Layout:
             for i in range(len(heads)):
                 x = MARGIN + label_w + i * col + (col - box) / 2
                 self._mark_box(option, i, x, box_y, box, box)
-            self._put(para, MARGIN, (row - gap) / 2 + h / 2)
+            self._put(para, MARGIN, label_w - 3 * MM, (row - gap) / 2 + h / 2)
             self.y = top - row
 
 
@@ -362,8 +374,8 @@ def _hline_at(x1: float, x2: float, y: float, canvas: Any) -> None:
     _hline(canvas, x1, x2, y)
 
 
-def _right_text_at(x: float, y: float, text: str, canvas: Any) -> None:
-    _right_text(canvas, x, y, text)
+def _end_text_at(mirror: Mirror, x: float, y: float, text: str, canvas: Any) -> None:
+    _end_text(canvas, mirror, x, y, text)
 
 
 def _box(canvas: Any, x: float, y: float, w: float, h: float) -> None:
@@ -382,12 +394,13 @@ def _hline(canvas: Any, x1: float, x2: float, y: float) -> None:
     canvas.restoreState()
 
 
-def _right_text(canvas: Any, x: float, y: float, text: str) -> None:
+def _end_text(canvas: Any, mirror: Mirror, x: float, y: float, text: str) -> None:
+    """``text`` ending at ``x`` (starting there, mirrored, on a right-to-left paper)."""
     regular, _bold = register()
     canvas.saveState()
     canvas.setFont(regular, 13)
     canvas.setFillColorRGB(*INK)
-    canvas.drawRightString(x, y, text)
+    mirror.end(canvas, x, y, text)
     canvas.restoreState()
 
 
@@ -405,14 +418,19 @@ class _Paper:
     instructions: tuple[Any, float] | None
     pages: list[list[Draw]]
     boxes: list[list[MarkBox]]
+    rtl: bool
+    """The paper's language (the round's, else the app's) reads right to left: the whole
+    paper is mirrored but for the QR code and the corner markers, which stay where the
+    reader looks for them."""
 
 
 def _lay_out_paper(ballot_round: BallotRound, event_name: str, page_size: str) -> _Paper:
     width, height = page_size_of(page_size)
     tr = translator(ballot_round.language)
-    styles = _styles()
+    rtl = is_rtl(ballot_round.language)
+    styles = _styles(rtl=rtl)
     text_w = width - 2 * MARGIN - QR_SIZE - 8 * MM
-    layout = _Layout(width, height, styles, tr)
+    layout = _Layout(width, height, styles, tr, rtl=rtl)
     # The header has a fixed height: a long event name or title is cut with an ellipsis,
     # and instructions that do not fit there open the first page instead.
     title = layout._para(_lines(ballot_round.title, styles.title, text_w, 2), styles.title,
@@ -425,7 +443,7 @@ def _lay_out_paper(ballot_round: BallotRound, event_name: str, page_size: str) -
         instructions = None  # too long for the header: they open the first page instead
 
     def lay_out(density: int) -> _Layout:
-        layout = _Layout(width, height, _styles(density), tr, density)
+        layout = _Layout(width, height, _styles(density, rtl), tr, density, rtl)
         if ballot_round.instructions and instructions is None:
             layout._flow(layout._para(ballot_round.instructions, styles.body,
                                       layout.inner)[0], MARGIN, layout.inner)
@@ -445,7 +463,7 @@ def _lay_out_paper(ballot_round: BallotRound, event_name: str, page_size: str) -
             chosen = tighter
     kept = [i for i, p in enumerate(chosen.pages) if p] or [0]
     return _Paper(width, height, size_name(page_size), tr, title, event, instructions,
-                  [chosen.pages[i] for i in kept], [chosen.boxes[i] for i in kept])
+                  [chosen.pages[i] for i in kept], [chosen.boxes[i] for i in kept], rtl)
 
 
 def paper_layout(ballot_round: BallotRound, *, event_name: str,
@@ -494,6 +512,7 @@ def write_ballot_papers(
     path = Path(path)
     paper_ = _lay_out_paper(ballot_round, event_name, page_size)
     width, height, tr, pages = paper_.width, paper_.height, paper_.tr, paper_.pages
+    mirror = Mirror(0, width, paper_.rtl)
     title, title_h = paper_.title
     event, event_h = paper_.event
     instructions = paper_.instructions
@@ -541,11 +560,10 @@ def write_ballot_papers(
                 step(canvas)
             canvas.setFont(regular, 9)
             canvas.setFillColorRGB(*INK)
-            canvas.drawString(MARGIN, MARGIN + 6.5 * MM, how)
+            mirror.start(canvas, MARGIN, MARGIN + 6.5 * MM, how)
             canvas.setFillColorRGB(*GREY)
-            canvas.drawString(MARGIN, MARGIN + 2 * MM, secret)
-            canvas.drawRightString(width - MARGIN, MARGIN + 2 * MM,
-                                   f"{code} · {paper.serial}")
+            mirror.start(canvas, MARGIN, MARGIN + 2 * MM, secret)
+            mirror.end(canvas, width - MARGIN, MARGIN + 2 * MM, f"{code} · {paper.serial}")
             canvas.showPage()
     canvas.save()
     return path

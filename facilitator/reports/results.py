@@ -21,6 +21,7 @@ from facilitator.ballots import format_amount, format_share
 from facilitator.i18n import _
 from facilitator.reports.ballots import draw_qr
 from facilitator.reports.fonts import register
+from facilitator.reports.layout import Mirror, directed_table, end_alignment, is_rtl
 from facilitator.reports.layout import page_size as page_size_of
 from facilitator.results.model import QuestionResult, RoundResults, figure_text
 from facilitator.tally.stv import StageAction, StvResult
@@ -54,11 +55,11 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
         Paragraph,
         SimpleDocTemplate,
         Spacer,
-        Table,
         TableStyle,
     )
 
     regular, bold = register()
+    rtl = is_rtl()
     path = Path(path)
     size = page_size_of(page_size)
     margin = 16 * MM
@@ -89,8 +90,9 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
             c.rect(0, 0, self.bar_width, 8, stroke=0, fill=1)
             if self.share:
                 c.setFillColor(colors.HexColor(BAR_WIN if self.win else BAR))
-                c.rect(0, 0, self.bar_width * float(min(self.share, Fraction(1))), 8,
-                       stroke=0, fill=1)
+                filled = self.bar_width * float(min(self.share, Fraction(1)))
+                c.rect(Mirror(0, self.bar_width, rtl).x(0, filled), 0, filled, 8, stroke=0,
+                       fill=1)
 
     class Qr(Flowable):
         def __init__(self, text: str, side: float) -> None:
@@ -114,8 +116,8 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
         return Paragraph(escape(text), st)
 
     def grid(rows: list[list[Any]], widths: list[float], header: bool = True,
-             align_right_from: int = 1) -> Table:
-        t = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+             align_right_from: int = 1) -> Any:
+        t = directed_table(rows, widths, repeatRows=1 if header else 0, rtl=rtl)
         commands: list[tuple[Any, ...]] = [
             ("FONT", (0, 0), (-1, -1), regular, 8.5),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -147,7 +149,7 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
                         StageAction.TRANSFER_SURPLUS: _("Surplus of {name}"),
                         StageAction.EXCLUDE: _("{name} excluded")}[s.action].format(name=who)
                 head.append(Paragraph(f"<b>{s.number}</b> {escape(what)}", style(
-                    "sh", size_=7, leading=8.5, alignment=2)))
+                    "sh", size_=7, leading=8.5, alignment=end_alignment(rtl))))
             rows: list[list[Any]] = [head]
             elected = set(stv.elected)
             for c, name in enumerate(stv.candidates):
@@ -247,14 +249,14 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
             Paragraph(f'<font face="Courier" size="8">{fp[:32]}<br/>{fp[32:]}</font>', body),
             p(_("Seed for any lot: {seed}").format(seed=r.seed), small),
         ]
-        box = Table([[turnout, check, Qr(fp, 26 * MM)]],
-                    colWidths=[width * 0.42, width * 0.58 - 30 * MM, 30 * MM])
+        box = directed_table([[turnout, check, Qr(fp, 26 * MM)]],
+                    [width * 0.42, width * 0.58 - 30 * MM, 30 * MM], rtl=rtl)
         box.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("ALIGN", (2, 0), (2, 0), "RIGHT")]))
-        sign = Table([[_("Observer 1 — name"), "", _("Signature"), ""],
+        sign = directed_table([[_("Observer 1 — name"), "", _("Signature"), ""],
                       [_("Observer 2 — name"), "", _("Signature"), ""]],
-                     colWidths=[width * 0.2, width * 0.32, width * 0.14, width * 0.34],
-                     rowHeights=[11 * MM, 11 * MM])
+                     [width * 0.2, width * 0.32, width * 0.14, width * 0.34],
+                     rowHeights=[11 * MM, 11 * MM], rtl=rtl)
         sign.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), regular, 8.5),
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -282,8 +284,8 @@ def write_result_sheet(path: Path | str, rounds: Sequence[RoundResults], *,
         canvas.saveState()
         canvas.setFont(regular, 7.5)
         canvas.setFillColor(colors.HexColor(GREY))
-        canvas.drawString(margin, 9 * MM, footer_text.format(time=_local(printed),
-                                                             page=doc.page))
+        Mirror(0, size[0], rtl).start(canvas, margin, 9 * MM, footer_text.format(
+            time=_local(printed), page=doc.page))
         canvas.restoreState()
 
     doc = SimpleDocTemplate(str(path), pagesize=size, leftMargin=margin, rightMargin=margin,

@@ -21,6 +21,7 @@ from facilitator import codes
 from facilitator.i18n import _
 from facilitator.people import queries as people_queries
 from facilitator.reports.fonts import register
+from facilitator.reports.layout import Mirror, directed_table, is_rtl
 from facilitator.reports.layout import page_size as _page_size
 from facilitator.store import EventStore
 from facilitator.tables import queries as tables_queries
@@ -83,7 +84,6 @@ def write_sheets(
         Paragraph,
         SimpleDocTemplate,
         Spacer,
-        Table,
         TableStyle,
     )
 
@@ -149,7 +149,7 @@ def write_sheets(
                                  para(" · ".join(x for x in (seat.ext_id, note) if x), small)])
                 if not rows:
                     rows.append(["", para(_("No one sits here this round."), body), ""])
-                names = Table(rows, colWidths=[9 * mm, width * 0.62, width * 0.38 - 9 * mm])
+                names = directed_table(rows, [9 * mm, width * 0.62, width * 0.38 - 9 * mm])
                 names.setStyle(TableStyle([
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(_LINE)),
@@ -189,8 +189,8 @@ def write_sheets(
                     changed_cells.append((r + 1, i))
             rows.append(cells)
         round_width = min(30 * mm, (width * 0.45) / max(1, n_rounds))
-        grid = Table(rows, repeatRows=1,
-                     colWidths=[width - round_width * n_rounds] + [round_width] * n_rounds)
+        grid = directed_table(rows, [width - round_width * n_rounds] + [round_width] * n_rounds,
+                     repeatRows=1)
         commands: list[Any] = [
             ("FONTNAME", (1, 1), (-1, -1), bold),
             ("FONTSIZE", (1, 1), (-1, -1), 18),
@@ -240,7 +240,7 @@ def write_sheets(
             while len(boxes) % columns:
                 boxes.append([])
             grid_rows = [boxes[i:i + columns] for i in range(0, len(boxes), columns)]
-            grid = Table(grid_rows, colWidths=[box_width] * columns)
+            grid = directed_table(grid_rows, [box_width] * columns)
             grid.setStyle(TableStyle([
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor(_LINE)),
@@ -388,31 +388,34 @@ def write_badges(
     canvas.setAuthor("Facilitator")
     stamp = _badge_stamp(badges, printed_at)
     grey = colors.HexColor(_GREY)
+    rtl = is_rtl()
+    sheet = Mirror(0, page[0], rtl)
 
     def badge(person: Badge, x: float, y: float, w: float, h: float, pad: float) -> None:
         """One badge with its lower-left corner at (x, y)."""
+        m = Mirror(x, x + w, rtl)
         top = y + h - pad
         name_size = _fit(person.name, bold, 22 if layout == "a6" else 17, w - 2 * pad)
         canvas.setFillColor(colors.black)
         canvas.setFont(bold, name_size)
-        canvas.drawString(x + pad, top - name_size, person.name)
+        m.start(canvas, x + pad, top - name_size, person.name)
         canvas.setFillColor(grey)
         canvas.setFont(regular, _fit(event_name, regular, 8, w - 2 * pad))
-        canvas.drawString(x + pad, top - name_size - 11, event_name)
+        m.start(canvas, x + pad, top - name_size - 11, event_name)
         side = 40 * mm if layout == "a6" else 27 * mm
         qx = x + w - pad - side
         qy = y + pad + 5
         if person.badge_code:
-            _qr(canvas, person.qr_text, qx, qy, side)
+            _qr(canvas, person.qr_text, m.x(qx, side), qy, side)
             # 12 characters (``K7QM-2X4A-B9CD``): may overhang the QR into the padding.
             code_text = codes.pretty(person.badge_code)
             canvas.setFont(regular, _fit(code_text, regular, 8, side + pad))
             canvas.setFillColor(colors.black)
-            canvas.drawCentredString(qx + side / 2, qy - 5, code_text)
+            m.centred(canvas, qx + side / 2, qy - 5, code_text)
             if person.link:
                 caption = _("Scan with your phone to vote")
                 canvas.setFont(regular, _fit(caption, regular, 8, side + pad))
-                canvas.drawCentredString(qx + side / 2, qy + side + 3, caption)
+                m.centred(canvas, qx + side / 2, qy + side + 3, caption)
         if not person.tables:
             return  # no plan (or not in it): no table, rather than a wrong or blank one
         canvas.setFillColor(colors.black)
@@ -422,14 +425,14 @@ def write_badges(
         step = min(value_size + 5, (top - name_size - 24 - (y + pad)) / max(1, n_rounds + 1))
         ty = top - name_size - (36 if layout == "a6" else 30)
         canvas.setFont(bold, label_size)
-        canvas.drawString(x + pad, ty, _("Your table"))
+        m.start(canvas, x + pad, ty, _("Your table"))
         for r, table in enumerate(person.tables):
             ty -= step
             canvas.setFont(regular, label_size)
-            canvas.drawString(x + pad, ty, _("Round {n}").format(n=r + 1))
+            m.start(canvas, x + pad, ty, _("Round {n}").format(n=r + 1))
             canvas.setFont(bold, value_size)
-            canvas.drawString(x + pad + (22 * mm if layout == "a6" else 17 * mm), ty,
-                              "–" if table is None else str(table))
+            m.start(canvas, x + pad + (22 * mm if layout == "a6" else 17 * mm), ty,
+                    "–" if table is None else str(table))
 
     people = list(badges.people)
     if layout == "a6":
@@ -439,7 +442,7 @@ def write_badges(
             canvas.setFont(regular, 6.5)
             canvas.setFillColor(grey)
             for n, line in enumerate(stamp):
-                canvas.drawString(10 * mm, 5 * mm + n * 8, line)
+                sheet.start(canvas, 10 * mm, 5 * mm + n * 8, line)
             canvas.showPage()
     else:
         lw, lh = 99.1 * mm, 67.7 * mm
@@ -448,7 +451,7 @@ def write_badges(
         for i, person in enumerate(people):
             slot = i % per_page
             col, row = slot % 2, slot // 2
-            x = left + col * (lw + gap)
+            x = sheet.x(left + col * (lw + gap), lw)  # the first label at the reader's side
             y = page[1] - top_margin - (row + 1) * lh
             canvas.setStrokeColor(colors.HexColor("#d1d5db"))
             canvas.setLineWidth(0.3)
@@ -458,13 +461,13 @@ def write_badges(
                 canvas.setFont(regular, 6.5)
                 canvas.setFillColor(grey)
                 for n, line in enumerate(stamp):
-                    canvas.drawString(left, 5 * mm + n * 8, line)
+                    sheet.start(canvas, left, 5 * mm + n * 8, line)
                 canvas.showPage()
     if not people:
         canvas.setFont(regular, 12)
-        canvas.drawString(20 * mm, page[1] - 30 * mm,
-                          _("No one is seated in this plan.") if badges.plan is not None
-                          else _("There is no one on the participant list yet."))
+        sheet.start(canvas, 20 * mm, page[1] - 30 * mm,
+                    _("No one is seated in this plan.") if badges.plan is not None
+                    else _("There is no one on the participant list yet."))
         canvas.showPage()
     canvas.save()
     return path
