@@ -4,7 +4,11 @@
 
 1. PyInstaller builds ``build_installer.spec`` into a one-folder app.
 2. The frozen app runs ``--smoke-test`` (offscreen); a failure stops the build.
-3. The folder is packed for the platform:
+3. The paper reader add-on (OpenCV, numpy and PDFium for ``facilitator.reading``, about
+   190 MB, kept out of the app by the spec) is made from this environment's packages into
+   ``facilitator-reader/``; the app runs ``--smoke-test`` again with it in its ``reader/``
+   folder (ui/reader_addon.py), where a marked paper must be read.
+4. The folder is packed for the platform, and the add-on beside it:
    - Linux: ``facilitator-<version>-linux-<arch>.tar.gz`` (the folder, with a script that adds
      the menu entry for the user) and, where dpkg-deb exists, ``facilitator_<version>_<arch>.deb``
      (the app in /usr/lib/facilitator, ``facilitator`` on PATH, menu entry, icon, file type);
@@ -12,14 +16,23 @@
      ``Facilitator-<version>-windows-setup.exe`` (packaging/windows/facilitator.iss);
    - macOS: ``Facilitator.app`` in ``Facilitator-<version>-macos.dmg``
      (packaging/macos/make_dmg.sh).
+   The add-on: ``facilitator-reader-<version>-linux-<arch>.tar.gz`` (unpacked where the app's
+   tarball was: it adds ``facilitator/reader/``) and ``facilitator-reader_<version>_<arch>.deb``
+   (``/usr/lib/facilitator/reader``, depends on that version of facilitator); on Windows and
+   macOS a zip unpacked over the app (``Facilitator/reader``, ``Facilitator.app/Contents/MacOS/
+   reader``).
 Standard library only (it runs in the build's virtual environment, which has PyInstaller).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
+import json
 import os
 import platform
+import py_compile
 import re
 import shutil
 import subprocess
@@ -48,6 +61,16 @@ DEBIAN_DEPENDS = [
     "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0",
     "libxcb-xkb1", "libdbus-1-3", "libglib2.0-0t64 | libglib2.0-0", "fonts-dejavu-core",
 ]
+
+
+# The paper reader add-on: the packages the spec keeps out of the app (its READER_PACKAGES,
+# ui/reader_addon.py's MODULES), with the folders of libraries their wheels carry and their
+# licences (the .dist-info folders). Tests, C headers and type stubs are left out.
+READER = "facilitator-reader"
+READER_PACKAGES = ("cv2", "numpy", "pypdfium2", "pypdfium2_raw", "pypdfium2_cfg")
+READER_LIBS = ("numpy.libs", "opencv_python_headless.libs")
+READER_INFO = re.compile(r"(numpy|opencv_python_headless|pypdfium2)-[^-]+\.dist-info$")
+READER_LEFT_OUT = ("tests", "include", "*.pyi", "*.h", "__pycache__", "*.pyc")
 
 
 def say(message: str) -> None:
@@ -87,18 +110,68 @@ def executable(bundle: Path) -> Path:
     return bundle / (NAME + ".exe" if os.name == "nt" else NAME)
 
 
-def smoke_test(exe: Path) -> None:
+def smoke_test(exe: Path, expect: str) -> None:
     """Run the frozen app's own check, from a neutral folder, with nothing of the checkout
-    on the paths (a bundle that works only beside the source tree would fail here)."""
+    on the paths (a bundle that works only beside the source tree would fail here); its
+    report must say ``expect`` (what it found of the paper reader)."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
     env["QT_QPA_PLATFORM"] = "offscreen"
     with tempfile.TemporaryDirectory(prefix="facilitator-smoke-") as tmp:
         result = subprocess.run([str(exe), "--smoke-test"], cwd=tmp, env=env,
                                 capture_output=True, text=True, timeout=300)
-    if result.returncode != 0:
+    if result.returncode != 0 or expect not in result.stdout:
         sys.exit(f"the frozen app failed its smoke test:\n{result.stdout}{result.stderr}")
     say(result.stdout.strip())
+
+
+# -- the paper reader add-on --------------------------------------------------------------------
+
+
+def reader_addon(out: Path) -> Path:
+    """``out/facilitator-reader``: the reader's packages as installed in this environment
+    (the one PyInstaller froze the app from: same Python), compiled, with a stamp saying
+    which app and Python they fit (ui/reader_addon.py checks it)."""
+    target = out / READER
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    found = importlib.util.find_spec("numpy")
+    assert found is not None and found.submodule_search_locations, "numpy is not installed"
+    site = Path(next(iter(found.submodule_search_locations))).parent
+    names = {*READER_PACKAGES, *READER_LIBS}
+    for item in sorted(site.iterdir()):
+        if item.name in names or READER_INFO.match(item.name):
+            shutil.copytree(item, target / item.name, symlinks=True,
+                            ignore=shutil.ignore_patterns(*READER_LEFT_OUT))
+    missing = [n for n in READER_PACKAGES if not (target / n).is_dir()]
+    assert not missing, f"not installed in {site}: {missing}"
+    # Compiled once here: the installed folder may not be writable (/usr/lib), and the
+    # sources' dates must not matter (unchecked-hash: the .pyc is used as it is).
+    compileall.compile_dir(target, quiet=1, workers=0,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    (target / "facilitator-reader.json").write_text(
+        json.dumps({"version": version(), "python": python, "platform": sys.platform}) + "\n",
+        encoding="utf-8")
+    return target
+
+
+def reader_place(exe: Path) -> Path:
+    """Where the app looks for the add-on: ``reader/`` beside its executable."""
+    return exe.parent / "reader"
+
+
+def smoke_test_with_reader(exe: Path, addon: Path) -> None:
+    """The app's smoke test with the add-on in place (a copy, removed after): a paper read."""
+    place = reader_place(exe)
+    if place.exists():
+        shutil.rmtree(place)
+    shutil.copytree(addon, place, symlinks=True)
+    try:
+        smoke_test(exe, "a marked paper read")
+    finally:
+        shutil.rmtree(place)
 
 
 # -- Linux --------------------------------------------------------------------------------------
@@ -136,13 +209,55 @@ def tarball(bundle: Path, out: Path) -> Path:
     return target
 
 
-def deb(bundle: Path, out: Path) -> Path | None:
-    """The .deb: /usr/lib/facilitator (the app), /usr/bin/facilitator, the desktop files."""
+def reader_tarball(addon: Path, out: Path) -> Path:
+    """The add-on as ``facilitator/reader/``: unpacked where the app's tarball was."""
+    target = out / f"{READER}-{version()}-linux-{machine()}.tar.gz"
+    with tarfile.open(target, "w:gz", compresslevel=6) as tar:
+        tar.add(addon, arcname=f"{NAME}/reader", filter=_tar_filter)
+    return target
+
+
+def _dpkg_arch() -> str | None:
     if not shutil.which("dpkg-deb"):
         say("dpkg-deb not found (not a Debian-like system): no .deb")
         return None
-    arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
+    return subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
                           check=True).stdout.strip()
+
+
+def _build_deb(root: Path, control: str, arch: str, target: Path) -> Path:
+    """Fill in ``control`` (packaging/debian), set modes, build ``root`` into ``target``."""
+    text = (PACKAGING / "debian" / control).read_text(encoding="utf-8")
+    for key, value in (("@VERSION@", version()), ("@ARCH@", arch),
+                       ("@SIZE_KB@", str(folder_size(root) // 1024)),
+                       ("@DEPENDS@", ", ".join(DEBIAN_DEPENDS))):
+        text = text.replace(key, value)
+    (root / "DEBIAN").mkdir(exist_ok=True)
+    (root / "DEBIAN" / "control").write_text(text, encoding="utf-8")
+    for path in root.rglob("*"):  # a umask of 077 must not make files root-only
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(root),
+                    str(target)], check=True, capture_output=True)
+    return target
+
+
+def reader_deb(addon: Path, out: Path) -> Path | None:
+    """``facilitator-reader``: /usr/lib/facilitator/reader, for the same facilitator."""
+    arch = _dpkg_arch()
+    if arch is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="facilitator-deb-") as tmp:
+        root = Path(tmp) / "root"
+        shutil.copytree(addon, root / "usr" / "lib" / NAME / "reader", symlinks=True)
+        return _build_deb(root, "control-reader", arch, out / f"{READER}_{version()}_{arch}.deb")
+
+
+def deb(bundle: Path, out: Path) -> Path | None:
+    """The .deb: /usr/lib/facilitator (the app), /usr/bin/facilitator, the desktop files."""
+    arch = _dpkg_arch()
+    if arch is None:
+        return None
     with tempfile.TemporaryDirectory(prefix="facilitator-deb-") as tmp:
         root = Path(tmp) / "root"
         shutil.copytree(bundle, root / "usr" / "lib" / NAME, symlinks=True)
@@ -151,22 +266,10 @@ def deb(bundle: Path, out: Path) -> Path | None:
         desktop_files(root / "usr" / "share")
         control = root / "DEBIAN"
         control.mkdir()
-        text = (PACKAGING / "debian" / "control").read_text(encoding="utf-8")
-        for key, value in (("@VERSION@", version()), ("@ARCH@", arch),
-                           ("@SIZE_KB@", str(folder_size(root) // 1024)),
-                           ("@DEPENDS@", ", ".join(DEBIAN_DEPENDS))):
-            text = text.replace(key, value)
-        (control / "control").write_text(text, encoding="utf-8")
         for script in ("postinst", "postrm"):
             shutil.copyfile(PACKAGING / "debian" / script, control / script)
             (control / script).chmod(0o755)
-        for path in root.rglob("*"):  # a umask of 077 must not make files root-only
-            if not path.is_symlink():
-                path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
-        target = out / f"{NAME}_{version()}_{arch}.deb"
-        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(root),
-                        str(target)], check=True, capture_output=True)
-    return target
+        return _build_deb(root, "control", arch, out / f"{NAME}_{version()}_{arch}.deb")
 
 
 # -- Windows and macOS --------------------------------------------------------------------------
@@ -177,6 +280,17 @@ def zipped(bundle: Path, out: Path) -> Path:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(bundle.rglob("*")):
             archive.write(path, Path("Facilitator") / path.relative_to(bundle))
+    return target
+
+
+def reader_zip(addon: Path, exe: Path, bundle: Path, out: Path, system: str) -> Path:
+    """Windows, macOS: the add-on as a zip whose paths put it in the app's ``reader/``."""
+    inside = Path("Facilitator.app" if system == "macos" else "Facilitator") / (
+        reader_place(exe).relative_to(bundle))
+    target = out / f"Facilitator-reader-{version()}-{system}.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(addon.rglob("*")):
+            archive.write(path, inside / path.relative_to(addon))
     return target
 
 
@@ -214,14 +328,20 @@ def main(argv: list[str] | None = None) -> int:
     bundle = pyinstaller(dist, work)
     built = time.perf_counter() - started
     say(f"bundle built in {built:.0f} s: {folder_size(bundle) / 1e6:.0f} MB unpacked")
-    smoke_test(executable(bundle))
+    exe = executable(bundle)
+    smoke_test(exe, "the paper reader not installed")
+    addon = reader_addon(dist)
+    say(f"paper reader add-on: {folder_size(addon) / 1e6:.0f} MB unpacked")
+    smoke_test_with_reader(exe, addon)
     packages: list[Path | None] = []
     if sys.platform.startswith("linux"):
-        packages += [tarball(bundle, dist), deb(bundle, dist)]
+        packages += [tarball(bundle, dist), deb(bundle, dist),
+                     reader_tarball(addon, dist), reader_deb(addon, dist)]
     elif os.name == "nt":
-        packages += [zipped(bundle, dist), inno_setup(dist)]
+        packages += [zipped(bundle, dist), inno_setup(dist),
+                     reader_zip(addon, exe, bundle, dist, "windows")]
     elif sys.platform == "darwin":
-        packages.append(dmg(bundle, dist))
+        packages += [dmg(bundle, dist), reader_zip(addon, exe, bundle, dist, "macos")]
     for package in packages:
         if package is not None:
             say(f"{package} ({package.stat().st_size / 1e6:.0f} MB)")

@@ -53,6 +53,9 @@ def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ui.reader_addon import add_reader_to_path
+
+    add_reader_to_path()  # the frozen app's paper reader add-on, when installed
     args = _parse_args(sys.argv[1:] if argv is None else argv)
     if args.smoke_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"

@@ -4,6 +4,8 @@ It opens the demo event, shows every page and the projector, writes a PDF (badge
 bundled fonts) and reads its first QR code back from the page as Qt renders it (QtPdf +
 zxing-cpp), starts the phone server on 127.0.0.1 and fetches its join page and style sheet,
 serves stations on 127.0.0.1 and pairs one over TLS (cheroot and cryptography load late),
+reads a marked ballot paper back (the paper reader add-on: OpenCV, numpy, PDFium) or, in a
+frozen app without that add-on, checks that the Reading page says which one to install,
 loads every compiled catalogue and imports every module of facilitator and ui. Any exception
 or Qt warning fails it (exit 1, each problem on stderr). Run on the frozen app it proves the
 bundle holds what the app needs.
@@ -21,7 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QSize, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from facilitator.store import EventStore
@@ -76,10 +79,11 @@ def run(args: argparse.Namespace, make_app: Callable[[], object]) -> int:
         if window.store is not None:
             for name, check in (("a PDF and its QR code", pdf_and_qr),
                                 ("the phone server", phone_server),
-                                ("a station paired over TLS", stations_smoke_check)):
+                                ("a station paired over TLS", stations_smoke_check),
+                                ("the paper reader", paper_reader)):
                 try:
-                    check(window.store, Path(tmp))
-                    done.append(name)
+                    said = check(window.store, Path(tmp))
+                    done.append(said if isinstance(said, str) else name)
                 except Exception as exc:  # each check says what failed and the rest goes on
                     problems.append(f"{name}: {type(exc).__name__}: {exc}")
         try:
@@ -118,32 +122,98 @@ def visit_pages(window: MainWindow, app: QApplication, problems: list[str]) -> N
 def pdf_and_qr(store: EventStore, folder: Path) -> None:
     """Print the demo's badges, render the first page with QtPdf, read its QR code."""
     import zxingcpp
-    from PySide6.QtCore import QSize, Qt
-    from PySide6.QtGui import QImage, QPainter
-    from PySide6.QtPdf import QPdfDocument
 
     from facilitator.reports.tables import badges_of, write_badges
 
     badges = badges_of(store)
     pdf = write_badges(folder / "badges.pdf", badges, printed_at=datetime.now(UTC))
-    document = QPdfDocument()
-    document.load(str(pdf))
-    if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
-        raise RuntimeError(f"QtPdf could not open {pdf.name} ({document.error().name})")
-    points = document.pagePointSize(0)
-    size = QSize(round(points.width() * PDF_DPI / 72), round(points.height() * PDF_DPI / 72))
-    page = QImage(size, QImage.Format.Format_RGB32)  # paper: the render is on transparency
-    page.fill(Qt.GlobalColor.white)
-    painter = QPainter(page)
-    painter.drawImage(0, 0, document.render(0, size))
-    painter.end()
-    document.close()
+    page = _pdf_page(pdf, 0)
     found = [code.text for code in zxingcpp.read_barcodes(
         page, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))]
     first = badges.people[0]
     expected = getattr(first, "qr_text", first.badge_code)  # the phone link, when there is one
     if found != [expected]:
         raise RuntimeError(f"the first badge's QR code read {found}, not [{expected!r}]")
+
+
+def paper_reader(store: EventStore, folder: Path) -> str:
+    """With the reader add-on (ui/reader_addon.py): print a yes/no paper, cross its first box
+    on the page as Qt renders it, read the photo back (OpenCV, numpy) and the PDF itself
+    (PDFium) and find the paper counted as marked. Without it: the Reading page says which
+    add-on to install, and offers no reading."""
+    from ui.bus import ChangeBus
+    from ui.pages.reading.page import ReadingPage
+    from ui.reader_addon import ADDON, reader_missing
+
+    missing = reader_missing()
+    page = ReadingPage(store, ChangeBus())
+    try:
+        if missing is not None:
+            if page.read_button.isEnabled() or ADDON not in page.title.text():
+                raise RuntimeError("the Reading page does not say the reader is missing")
+            return f"the paper reader not installed ({ADDON}: the Reading page says so)"
+    finally:
+        page.deleteLater()
+    from PySide6.QtCore import QLineF
+    from PySide6.QtGui import QPen
+
+    from facilitator.ballots import queries as ballot_queries
+    from facilitator.ballots.marks import Answer
+    from facilitator.ballots.ops import create_round, issue_codes
+    from facilitator.ballots.questions import Question
+    from facilitator.reading import ops, queries
+    from facilitator.reports.ballots import paper_layout, write_ballot_papers
+
+    question = Question.yes_no("Smoke test?")
+    created = create_round(store, "Smoke test", (question,), actor="smoke test").round
+    printed = issue_codes(store, created.id, 2, actor="smoke test")
+    pdf = write_ballot_papers(folder / "papers.pdf", printed.round, printed.papers,
+                              event_name=store.name)
+    layout = paper_layout(printed.round, event_name=store.name)
+    image = _pdf_page(pdf, 0)
+    scale = PDF_DPI / 72
+    box = next(b for b in layout.pages[0].boxes if b.question == 0 and b.option == 0)
+    x, y = box.x * scale, (layout.height - box.y - box.h) * scale
+    w, h = box.w * scale, box.h * scale
+    painter = QPainter(image)
+    painter.setPen(QPen(Qt.GlobalColor.black, PDF_DPI / 25.4 * 0.6))  # a 0.6 mm pen
+    painter.drawLine(QLineF(x + 0.1 * w, y + 0.1 * h, x + 0.9 * w, y + 0.9 * h))
+    painter.drawLine(QLineF(x + 0.9 * w, y + 0.1 * h, x + 0.1 * w, y + 0.9 * h))
+    painter.end()
+    photo = folder / "marked.png"
+    if not image.save(str(photo)):
+        raise RuntimeError("could not save the marked page")
+    read = ops.read_into(store, photo, actor="smoke test")
+    scanned = ops.read_into(store, pdf, actor="smoke test")  # both papers, the first refused
+    entries = {e.code: e for e in ballot_queries.entries(store, created.id)}
+    first, second = (paper.code for paper in printed.papers)
+    if read.count(queries.COUNTED) != 1 or first not in entries:
+        raise RuntimeError(f"the marked paper was not counted: {read.statuses} "
+                           f"{read.messages}")
+    if list(entries[first].answers) != [Answer.choose(question, 0)]:
+        raise RuntimeError(f"the marked paper read {entries[first].answers}, not Yes")
+    if second not in entries or scanned.count(queries.REFUSED) != 1:
+        raise RuntimeError(f"the printed PDF read {scanned.statuses} {scanned.messages}")
+    return "a marked paper read (the paper reader add-on)"
+
+
+def _pdf_page(pdf: Path, index: int) -> QImage:
+    """Page ``index`` of ``pdf`` as QtPdf renders it at PDF_DPI, on white."""
+    from PySide6.QtPdf import QPdfDocument
+
+    document = QPdfDocument()
+    document.load(str(pdf))
+    if document.status() != QPdfDocument.Status.Ready or document.pageCount() <= index:
+        raise RuntimeError(f"QtPdf could not open {pdf.name} ({document.error().name})")
+    points = document.pagePointSize(index)
+    size = QSize(round(points.width() * PDF_DPI / 72), round(points.height() * PDF_DPI / 72))
+    page = QImage(size, QImage.Format.Format_RGB32)  # paper: the render is on transparency
+    page.fill(Qt.GlobalColor.white)
+    painter = QPainter(page)
+    painter.drawImage(0, 0, document.render(index, size))
+    painter.end()
+    document.close()
+    return page
 
 
 def phone_server(store: EventStore, _folder: Path) -> None:
@@ -175,11 +245,24 @@ def every_module(problems: list[str]) -> str:
     names = [info.name for package in (facilitator, ui)
              for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
              if not info.name.endswith(".__main__")]
+    from ui.reader_addon import MODULES, reader_missing
+
+    without_reader = reader_missing() is not None
+    skipped = 0
     for name in names:
         try:
             importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            # Without the reader add-on, the reader's modules lack OpenCV, numpy or PDFium.
+            if without_reader and (exc.name or "").split(".")[0] in MODULES:
+                skipped += 1
+            else:
+                problems.append(f"import {name}: {type(exc).__name__}: {exc}")
         except Exception as exc:
             problems.append(f"import {name}: {type(exc).__name__}: {exc}")
+    if skipped:
+        return (f"{len(names) - skipped} modules imported ({skipped} need the paper reader "
+                "add-on)")
     return f"{len(names)} modules imported"
 
 

@@ -38,11 +38,22 @@ WizardStyle=modern
 ; The installer's own pages in English only: Inno Setup ships no Welsh catalogue.
 Name: "english"; MessagesFile: "compiler:Default.isl"
 
+[Types]
+Name: "full"; Description: "Facilitator with the paper reader"
+Name: "compact"; Description: "Facilitator without the paper reader (220 MB less)"
+
+[Components]
+; The paper reader add-on (OpenCV, numpy, PDFium: packaging/build.py's facilitator-reader):
+; reading marked papers from scans, photos and a camera. Without it the Reading page says so.
+Name: "main"; Description: "Facilitator"; Types: full compact; Flags: fixed
+Name: "reader"; Description: "Paper reader (reads marked ballot papers)"; Types: full
+
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
 
 [Files]
-Source: "{#Dist}\facilitator\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#Dist}\facilitator\*"; DestDir: "{app}"; Components: main; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#Dist}\facilitator-reader\*"; DestDir: "{app}\reader"; Components: reader; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
 Name: "{autoprograms}\Facilitator"; Filename: "{app}\facilitator.exe"

@@ -1,5 +1,6 @@
 """The Linux packages, built exactly as ``python3 dev.py build`` builds them, installed to fresh
-folders, and the frozen app run from each with no Python but its own (issue 14).
+folders, and the frozen app run from each with no Python but its own (issue 14): the app alone
+(the Reading page says the paper reader add-on is missing) and with the add-on (a paper read).
 
 Slow (one PyInstaller build, a minute or two, shared by the module); part of ``.ci/run``.
 """
@@ -63,13 +64,27 @@ def bare_env(**extra: str) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", **extra}
 
 
-def smoke(exe: Path, cwd: Path, env: dict[str, str]) -> str:
+WITHOUT_READER = "the paper reader not installed (facilitator-reader: the Reading page says so)"
+WITH_READER = "a marked paper read (the paper reader add-on)"
+
+
+def smoke(exe: Path, cwd: Path, env: dict[str, str], reader: str = WITHOUT_READER) -> str:
     result = subprocess.run([str(exe), "--smoke-test"], capture_output=True, text=True,
                             cwd=cwd, env=env, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "smoke test passed" in result.stdout
     assert "a PDF and its QR code, the phone server" in result.stdout
+    assert reader in result.stdout, result.stdout
     return result.stdout
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*")
+               if p.is_file() and not p.is_symlink()) / 1e6
+
+
+def reader_tarball(dist: Path) -> Path:
+    return dist / f"facilitator-reader-{VERSION}-linux-{packaging_build.machine()}.tar.gz"
 
 
 def test_tarball_extracted_to_a_fresh_folder_passes_the_smoke_test(dist: Path,
@@ -87,6 +102,22 @@ def test_tarball_extracted_to_a_fresh_folder_passes_the_smoke_test(dist: Path,
                 / "facilitator.mo").is_file()
     out = smoke(folder / "facilitator", tmp_path, bare_env())
     assert "catalogues (ar, cy)" in out
+    assert not (folder / "reader").exists()
+    assert not any(folder.rglob("cv2")) and not any(folder.rglob("numpy")), "in the add-on"
+    assert folder_mb(folder) < 250, "issue 14: the app under 250 MB unpacked"
+
+
+def test_reader_tarball_unpacked_over_the_app_reads_a_paper(dist: Path, tmp_path: Path) -> None:
+    """The add-on's tarball, unpacked where the app's was, puts the reader beside it; the
+    same app then reads a marked paper in its smoke test."""
+    fresh = tmp_path / "fresh"
+    for tarball in (dist / f"facilitator-{VERSION}-linux-{packaging_build.machine()}.tar.gz",
+                    reader_tarball(dist)):
+        with tarfile.open(tarball) as tar:
+            names = tar.getnames()
+            tar.extractall(fresh, filter="data")
+    assert all(n.startswith("facilitator/reader") for n in names)  # the add-on's, only there
+    smoke(fresh / "facilitator" / "facilitator", tmp_path, bare_env(), WITH_READER)
 
 
 def test_tarball_adds_its_menu_entry_for_the_user(dist: Path, tmp_path: Path) -> None:
@@ -107,10 +138,33 @@ def test_tarball_adds_its_menu_entry_for_the_user(dist: Path, tmp_path: Path) ->
     assert not (data / "applications" / "facilitator.desktop").exists()
 
 
-def deb_of(dist: Path) -> Path:
-    found = sorted(dist.glob(f"facilitator_{VERSION}_*.deb"))
+def deb_of(dist: Path, package: str = "facilitator") -> Path:
+    found = sorted(dist.glob(f"{package}_{VERSION}_*.deb"))
     assert len(found) == 1, sorted(p.name for p in dist.iterdir())
     return found[0]
+
+
+@pytest.mark.skipif(not shutil.which("dpkg-deb"), reason="not a Debian-like system")
+def test_reader_deb_installs_beside_the_app_and_it_reads_a_paper(dist: Path,
+                                                                 tmp_path: Path) -> None:
+    reader = deb_of(dist, "facilitator-reader")
+    fields = {key: subprocess.run(["dpkg-deb", "-f", str(reader), key], capture_output=True,
+                                  text=True, check=True).stdout.strip()
+              for key in ("Package", "Version", "Depends")}
+    assert fields == {"Package": "facilitator-reader", "Version": VERSION,
+                      "Depends": f"facilitator (= {VERSION})"}
+    root = tmp_path / "root"
+    for deb in (deb_of(dist), reader):
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    listing = subprocess.run(["dpkg-deb", "-c", str(reader)], capture_output=True, text=True,
+                             check=True).stdout
+    paths = [line.split()[-1] for line in listing.splitlines()]
+    assert all(p.startswith("./usr/lib/facilitator/reader") or p.rstrip("/") in (
+        ".", "./usr", "./usr/lib", "./usr/lib/facilitator") for p in paths), paths[:20]
+    empty = tmp_path / "no-python"
+    empty.mkdir()
+    smoke(root / "usr" / "bin" / "facilitator", tmp_path, bare_env(PATH=str(empty)),
+          WITH_READER)
 
 
 @pytest.mark.skipif(not shutil.which("dpkg-deb"), reason="not a Debian-like system")
@@ -194,7 +248,8 @@ def newest_glibc(bundle: Path) -> tuple[int, int]:
 def test_deb_depends_on_every_package_whose_library_the_bundle_links(dist: Path,
                                                                      tmp_path: Path) -> None:
     root = tmp_path / "root"
-    subprocess.run(["dpkg-deb", "-x", str(deb_of(dist)), str(root)], check=True)
+    for deb in (deb_of(dist), deb_of(dist, "facilitator-reader")):  # the add-on's too
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
     cache = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True).stdout
     where = dict(re.findall(r"^\s+(\S+) \(libc6,x86-64[^)]*\) => (\S+)$", cache, re.MULTILINE)
                  or re.findall(r"^\s+(\S+) \([^)]*\) => (\S+)$", cache, re.MULTILINE))

@@ -20,14 +20,14 @@ PACKAGING = ROOT / "packaging"
 
 
 def spec_list(name: str) -> list[str]:
-    """A list literal assigned at the top of build_installer.spec."""
+    """A list (or tuple) literal assigned at the top of build_installer.spec."""
     tree = ast.parse((ROOT / "build_installer.spec").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == name for t in node.targets):
             value = ast.literal_eval(node.value)
-            assert isinstance(value, list)
-            return value
+            assert isinstance(value, list | tuple)
+            return list(value)
     raise AssertionError(f"{name} not in build_installer.spec")
 
 
@@ -95,6 +95,9 @@ def test_inno_setup_script_points_at_real_files_and_the_name_build_py_expects() 
     build = (PACKAGING / "build.py").read_text(encoding="utf-8")
     assert 'f"Facilitator-{version()}-windows-setup.exe"' in build
     assert 'Subkey: "Software\\Classes\\.facilitator' in iss  # the file association
+    # The paper reader add-on as an optional component, where ui/reader_addon.py looks.
+    assert re.search(r'^Source: "\{#Dist\}\\facilitator-reader\\\*"; DestDir: '
+                     r'"\{app\}\\reader"; Components: reader;', iss, re.MULTILINE)
 
 
 def test_workflows_run_the_one_command_and_keep_what_it_makes() -> None:
@@ -107,7 +110,56 @@ def test_workflows_run_the_one_command_and_keep_what_it_makes() -> None:
             encoding="utf-8")
         assert re.search(r"run: python3? dev\.py build$", workflow, re.MULTILINE), system
         patterns = re.findall(r"dist/(\S+)", workflow)
-        assert any(Path(made).match(p) for p in patterns), (system, patterns)
+        for package in (made, f"Facilitator-reader-{version}-{system}.zip"):  # + the add-on
+            assert any(Path(package).match(p) for p in patterns), (system, package, patterns)
+    assert 'f"Facilitator-reader-{version()}-{system}.zip"' in (
+        PACKAGING / "build.py").read_text(encoding="utf-8")
+
+
+def test_the_spec_build_and_app_agree_on_the_paper_reader_addon() -> None:
+    """What the spec keeps out of the app is what build.py ships as the add-on and what the
+    app checks for before it offers to read papers."""
+    from ui.reader_addon import MODULES
+
+    build = _build_module()
+    assert set(spec_list("READER_PACKAGES")) == set(build.READER_PACKAGES) == set(MODULES)
+    assert set(spec_list("READER_LIBS")) == set(build.READER_LIBS)
+    for name in MODULES:  # each is what the reader imports, installed here
+        assert importlib.util.find_spec(name) is not None, name
+
+
+def test_the_app_takes_a_reader_addon_made_for_it_and_no_other(tmp_path: Path) -> None:
+    import sys
+
+    from facilitator import __version__
+    from ui.reader_addon import STAMP, add_reader_to_path, reader_missing
+
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert reader_missing() is None  # a checkout's environment has the reader's libraries
+    assert not add_reader_to_path()  # not frozen: the environment's packages are used
+    empty = tmp_path / "none"
+    empty.mkdir()
+    assert not add_reader_to_path(empty)
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / STAMP).write_text(f'{{"version": "0.0.1", "python": "{python}"}}', encoding="utf-8")
+    assert not add_reader_to_path(old)
+    other_python = tmp_path / "py"
+    other_python.mkdir()
+    (other_python / STAMP).write_text(f'{{"version": "{__version__}", "python": "2.7"}}',
+                                      encoding="utf-8")
+    assert not add_reader_to_path(other_python)
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / STAMP).write_text(f'{{"version": "{__version__}", "python": "{python}"}}',
+                              encoding="utf-8")
+    try:
+        assert add_reader_to_path(good)
+        assert sys.path.count(str(good)) == 1
+        assert add_reader_to_path(good) and sys.path.count(str(good)) == 1
+    finally:
+        sys.path.remove(str(good))
+    assert not any(str(p) in sys.path for p in (empty, old, other_python))
 
 
 def test_dmg_script_and_macos_bundle_name_agree() -> None:
