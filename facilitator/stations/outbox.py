@@ -156,20 +156,28 @@ class Outbox:
                 self._conn.execute("PRAGMA synchronous = FULL")
 
     def decide(self, decisions: Sequence[Decision]) -> None:
-        """The main laptop's answers, all in one commit."""
+        """The main laptop's answers, all in one commit. Not forced to disk either, as in
+        :meth:`mark_sent`: the main laptop keeps each decision for good, so one lost in a
+        power cut leaves the item "sent", and sending it again brings the same answer back
+        (a killed station loses nothing: the system has the write). That saves the second
+        of a keyed item's two disk flushes here (tests/benchmarks/bench_stations.py)."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
             try:
-                for d in decisions:
-                    self._conn.execute(
-                        "UPDATE items SET state = ?, reason = ?, result = ?, decided_at = ? "
-                        "WHERE id = ? AND state IN ('queued', 'sent')",
-                        (CONFIRMED if d.outcome == APPLIED else REFUSED, d.reason,
-                         json.dumps(d.result), to_iso(self.clock.now()), d.item_id))
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for d in decisions:
+                        self._conn.execute(
+                            "UPDATE items SET state = ?, reason = ?, result = ?, "
+                            "decided_at = ? WHERE id = ? AND state IN ('queued', 'sent')",
+                            (CONFIRMED if d.outcome == APPLIED else REFUSED, d.reason,
+                             json.dumps(d.result), to_iso(self.clock.now()), d.item_id))
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+            finally:
+                self._conn.execute("PRAGMA synchronous = FULL")
 
     def counts(self) -> dict[str, int]:
         with self._lock:

@@ -189,6 +189,7 @@ class EventStore:
         file = os.path.abspath(path)
         store._readers = _Readers(file)
         store._checkpointer = _Checkpointer(file, store._wal_limit())
+        store._checkpointer.committed()  # a migration (or a crash) may have left a long WAL
         return store
 
     def _wal_limit(self) -> int:
@@ -501,12 +502,15 @@ class _Checkpointer:
         self._thread: threading.Thread | None = None
 
     def committed(self) -> None:
-        """After a commit (cheap: one ``stat``); wakes the thread when the WAL is large."""
+        """After a commit (cheap: one ``stat``); wakes the thread when the WAL is large.
+        A WAL started over is written from its beginning and cut back to ``limit``
+        (``journal_size_limit``), so the file is longer than that only when what it holds
+        is."""
         try:
             size = os.stat(self._wal).st_size
         except OSError:
             return
-        if size < self.limit:
+        if size <= self.limit:
             return
         with self._wake:
             if self._stopping:

@@ -345,3 +345,82 @@ def test_a_database_that_is_not_an_event_is_refused_untouched(
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     conn.close()
+
+
+# -- readers beside the writer; checkpoints off the writer's path (issue 18) ----------------------
+
+
+def test_a_read_on_another_thread_does_not_wait_for_a_writer(store: EventStore) -> None:
+    """A page reading on the GUI thread while a station's transaction is open gets the last
+    committed state at once (it used to wait on the store's lock until that commit)."""
+    with store.transaction():
+        store.set_meta("k", "committed")
+    inside, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with store.transaction():
+            store.set_meta("k", "in progress")
+            assert store.meta("k") == "in progress"  # its own transaction: its own write
+            inside.set()
+            release.wait()
+
+    read: list[str | None] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        read.append(store.meta("k"))
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert inside.wait(30)
+        threading.Thread(target=reader, daemon=True).start()
+        # (a guard against hanging on a regression, not a speed bound)
+        assert done.wait(30), "the read waited for the writer's transaction"
+    finally:
+        release.set()
+        thread.join()
+    assert read == ["committed"]
+    assert store.meta("k") == "in progress"
+
+
+def test_reads_still_refused_after_close(tmp_path: Path) -> None:
+    store = EventStore.create(tmp_path / "e.facilitator", "X")
+    store.meta("name")
+    store.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.meta("name")
+
+
+def test_commits_never_checkpoint_and_the_wal_stays_bounded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checkpoint runs on a thread of its own (PASSIVE), not inside whichever commit
+    crossed the limit; the WAL is started over and cut back, so it never grows past about
+    the limit, and what was checkpointed is in the event file itself."""
+    monkeypatch.setattr("facilitator.store.db.CHECKPOINT_PAGES", 20)
+    path = tmp_path / "e.facilitator"
+    wal = Path(f"{path}-wal")
+    with EventStore.create(path, "X") as store:
+        assert store.query("PRAGMA wal_autocheckpoint")[0][0] == 0
+        checkpointer = store._checkpointer
+        assert checkpointer is not None
+        largest = 0
+        for n in range(300):
+            with store.transaction():
+                store.set_meta(f"k{n}", "x" * 3000)
+            assert checkpointer.settled(30)
+            if n:  # (the first commit may find the new file's long WAL still unfolded)
+                largest = max(largest, wal.stat().st_size)
+        assert largest < 2 * checkpointer.limit
+        # Folded into the file: a reader of the file alone (no WAL) sees most of it.
+        alone = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            in_file = alone.execute("SELECT count(*) FROM meta WHERE key LIKE 'k%'").fetchone()
+        finally:
+            alone.close()
+        assert in_file[0] > 250
+        assert store.integrity_check() == "ok"
+        assert store.meta("k299") == "x" * 3000
+        store.scrub()  # takes turns with the background thread
+        assert wal.stat().st_size == 0
