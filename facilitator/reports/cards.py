@@ -4,7 +4,9 @@ The Q&A's question cards (:mod:`facilitator.reports.qa_cards`) and legislative t
 idea cards (:mod:`facilitator.reports.theatre`) are the same object: a heading, a QR code at
 the top right that the desk's scanner reads, a sentence saying what to write, and ruled
 lines to write on. This module lays out the sheets; each caller draws its own card's words.
-The QR code's place is fixed here (``CARD_QR_*``) so a test can read it as a scanner would.
+The QR code's place is fixed here (``CARD_QR_*``) so a test can read it as a scanner would:
+at the top right, or the top left on a card in a right-to-left language, whose words start
+at the right (:class:`facilitator.reports.layout.Mirror`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from facilitator.reports.ballots import MM, draw_qr
+from facilitator.reports.layout import Mirror, is_rtl
 
 T = TypeVar("T")
 
@@ -55,9 +58,14 @@ def write_cards(path: Path | str, items: Sequence[T], draw: DrawCard[T], *,
 
 
 def card_qr(canvas: Any, code: str, top: float, width: float) -> None:
-    """The card's QR code, in its one place at the top right."""
-    draw_qr(canvas, code, width - CARD_MARGIN - CARD_QR_SIZE, top - CARD_QR_BOTTOM,
-            CARD_QR_SIZE)
+    """The card's QR code, in its one place at the top right (left, right to left)."""
+    x = card_mirror(width).x(width - CARD_MARGIN - CARD_QR_SIZE, CARD_QR_SIZE)
+    draw_qr(canvas, code, x, top - CARD_QR_BOTTOM, CARD_QR_SIZE)
+
+
+def card_mirror(width: float) -> Mirror:
+    """Where a card's words and boxes go in the app's language: mirrored right to left."""
+    return Mirror(0, width, is_rtl())
 
 
 def ruled_lines(canvas: Any, y: float, width: float, count: int = 8) -> float:

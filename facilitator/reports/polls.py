@@ -33,9 +33,9 @@ from facilitator.polls.model import (
     form_pages,
     form_qr,
 )
-from facilitator.reports.fonts import register, visual
+from facilitator.reports.fonts import register
+from facilitator.reports.layout import Mirror, directed_table, is_rtl, ruled_table_style
 from facilitator.reports.layout import page_size as page_size_of
-from facilitator.reports.layout import ruled_table_style
 
 
 def _dist(row: Row, after: bool) -> str:
@@ -68,7 +68,7 @@ def write_poll_report(path: Path | str, event_name: str, analysis: Analysis, *,
     from reportlab.lib.pagesizes import landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
     regular, bold = register()
     path = Path(path)
@@ -82,7 +82,7 @@ def write_poll_report(path: Path | str, event_name: str, analysis: Analysis, *,
                            textColor=colors.HexColor("#4b5563"))
 
     def para(text: str, style: ParagraphStyle = body) -> Paragraph:
-        return Paragraph(escape(visual(text)), style)
+        return Paragraph(escape(text), style)
 
     title = _("Deliberative poll: {title}").format(title=q.title)
     story: list[Any] = [
@@ -121,7 +121,7 @@ def write_poll_report(path: Path | str, event_name: str, analysis: Analysis, *,
             if row.variable.index is not None:
                 styles.append(("FONTNAME", (0, n), (-1, n), bold))
                 styles.append(("BACKGROUND", (0, n), (-1, n), colors.HexColor("#f3f4f6")))
-        table = Table(data, repeatRows=1, colWidths=widths)
+        table = directed_table(data, widths, repeatRows=1)
         table.setStyle(ruled_table_style(regular, bold, size=8, extra=styles))
         story.append(KeepTogether([para(heading, h2), table]))
     story.append(KeepTogether([para(_("Shift of each item (0–1 scale, after minus before)"),
@@ -143,9 +143,8 @@ def write_poll_report(path: Path | str, event_name: str, analysis: Analysis, *,
                     fmt_change(r.change) + _stars_of(r.test),
                     fmt(g.gap_before) if first else "", fmt(g.gap_after) if first else "",
                     (narrowed + _stars_of(g.gap_test)) if first else ""])
-        table = Table(data, repeatRows=1, colWidths=[80 * mm, 32 * mm, 10 * mm, 17 * mm,
-                                                     17 * mm, 19 * mm, 20 * mm, 20 * mm,
-                                                     25 * mm])
+        table = directed_table(data, [80 * mm, 32 * mm, 10 * mm, 17 * mm, 17 * mm, 19 * mm,
+                                      20 * mm, 20 * mm, 25 * mm], repeatRows=1)
         table.setStyle(ruled_table_style(regular, bold, size=8,
                                          extra=[("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(table)
@@ -161,8 +160,8 @@ def write_poll_report(path: Path | str, event_name: str, analysis: Analysis, *,
             data.append([para(c.variable.label), str(c.n_panel), fmt(c.panel),
                          str(c.n_control), fmt(c.control),
                          fmt_change(c.difference) + _stars_of(c.test)])
-        table = Table(data, repeatRows=1, colWidths=[120 * mm, 18 * mm, 18 * mm, 18 * mm,
-                                                     18 * mm, 22 * mm])
+        table = directed_table(data, [120 * mm, 18 * mm, 18 * mm, 18 * mm, 18 * mm, 22 * mm],
+                               repeatRows=1)
         table.setStyle(ruled_table_style(regular, bold, size=8,
                                          extra=[("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(table)
@@ -182,7 +181,9 @@ def _stars_of(outcome: object) -> str:
 
 
 def _chart(analysis: Analysis, font: str) -> Any:
-    """Horizontal bars: each item's change on the 0–1 scale, centred on no change."""
+    """Horizontal bars: each item's change on the 0–1 scale, centred on no change. In a
+    right-to-left sheet the labels are on the right and the figures on the left; the scale
+    itself still runs from minus on the left to plus on the right, as its numbers read."""
     from reportlab.graphics.shapes import Drawing, Line, Rect, String
     from reportlab.lib import colors
     from reportlab.lib.units import mm
@@ -192,13 +193,16 @@ def _chart(analysis: Analysis, font: str) -> Any:
     label_w, bar_w, line = 110 * mm, 120 * mm, 11
     height = line * (len(rows) + 2)
     drawing = Drawing(label_w + bar_w + 30 * mm, height)
+    m = Mirror(0, drawing.width, is_rtl())
+    start, end = ("end", "start") if m.rtl else ("start", "end")
+    bars = m.x(label_w, bar_w)
     top = height - line
     scale = max([0.25, *(abs(r.change01 or 0.0) for r in rows)])
-    mid = label_w + bar_w / 2
+    mid = bars + bar_w / 2
     drawing.add(Line(mid, 0, mid, top + 4, strokeColor=colors.HexColor("#6b7280"),
                      strokeWidth=0.6))
     for k, tick in enumerate((-scale, 0.0, scale)):
-        x = label_w + bar_w * k / 2
+        x = bars + bar_w * k / 2
         drawing.add(String(x, top + 6, f"{tick:+.2f}" if tick else "0", fontName=font,
                            fontSize=7, textAnchor="middle"))
     for n, row in enumerate(rows):
@@ -206,15 +210,15 @@ def _chart(analysis: Analysis, font: str) -> Any:
         label = row.variable.label
         if len(label) > 70:
             label = label[:69] + "…"
-        drawing.add(String(label_w - 4, y + 2, visual(label), fontName=font, fontSize=7,
-                           textAnchor="end"))
+        drawing.add(String(m.x(label_w - 4), y + 2, label, fontName=font, fontSize=7,
+                           textAnchor=end))
         change = row.change01 or 0.0
         width = bar_w / 2 * change / scale
         colour = "#2563eb" if change >= 0 else "#dc2626"
         drawing.add(Rect(min(mid, mid + width), y, abs(width), line - 3,
                          fillColor=colors.HexColor(colour), strokeColor=None))
-        drawing.add(String(label_w + bar_w + 4, y + 2, f"{change:+.2f}{row.stars}",
-                           fontName=font, fontSize=7))
+        drawing.add(String(m.x(label_w + bar_w + 4), y + 2, f"{change:+.2f}{row.stars}",
+                           fontName=font, fontSize=7, textAnchor=start))
     return drawing
 
 
@@ -247,40 +251,41 @@ def write_paper_forms(path: Path | str, event_name: str, poll_id: int, q: Questi
     margin = 16 * mm
     qr = FORM_QR_SIZE * mm
     box = 4.2 * mm
+    m = Mirror(0, width, is_rtl())  # an Arabic form: its QR code at the top left
     for code in codes:
         for wave in waves or range(1, q.waves + 1):
             layout = form_pages(q, wave)
             for page_no, items in enumerate(layout, start=1):
                 top = height - margin
                 draw_qr(canvas, form_qr(poll_id, wave, page_no, len(layout), code),
-                        width - margin - qr, top - qr, qr)
+                        m.x(width - margin - qr, qr), top - qr, qr)
                 canvas.setFont(regular, 8)
-                canvas.drawRightString(width - margin, top - qr - 4 * mm, _(
+                m.end(canvas, width - margin, top - qr - 4 * mm, _(
                     "Form {code} · page {p} of {n}").format(code=pretty(code), p=page_no,
                                                            n=len(layout)))
                 canvas.setFont(bold, 15)
-                canvas.drawString(margin, top - 6 * mm, visual(q.title)[:60])
+                m.start(canvas, margin, top - 6 * mm, q.title[:60])
                 canvas.setFont(regular, 10)
-                canvas.drawString(margin, top - 12 * mm, visual(event_name)[:80])
-                canvas.drawString(margin, top - 18 * mm, _(
+                m.start(canvas, margin, top - 12 * mm, event_name[:80])
+                m.start(canvas, margin, top - 18 * mm, _(
                     "Wave {n}: {name} · page {p} of {count}").format(
                     n=wave, name=q.wave_name(wave), p=page_no, count=len(layout)))
                 canvas.setFont(regular, 8.5)
-                canvas.drawString(margin, top - 24 * mm, _(
+                m.start(canvas, margin, top - 24 * mm, _(
                     "Tick one box per question (a ranking: write 1, 2, 3… in the boxes). "
                     "Skip any question you like."))
-                canvas.drawString(margin, top - 28 * mm, _(
+                m.start(canvas, margin, top - 28 * mm, _(
                     "Your answers are anonymous: this form's code is not linked to your name."))
                 y = top - qr - 12 * mm
                 for item in items:
                     first = sum(len(p) for p in layout[:page_no - 1]) + 1
                     shown = first + items.index(item)
-                    para = Paragraph(escape(visual(f"{shown}. {item.text}")), text_style)
+                    para = Paragraph(escape(f"{shown}. {item.text}"), text_style)
                     _w, h = para.wrap(width - 2 * margin, 40 * mm)
                     para.drawOn(canvas, margin, y - h)
                     y -= h + 2.5 * mm
                     y = _draw_answer_boxes(canvas, item, margin, y, box, regular,
-                                           width - 2 * margin)
+                                           width - 2 * margin, m)
                     y -= 5 * mm
                 canvas.showPage()
     canvas.save()
@@ -288,14 +293,15 @@ def write_paper_forms(path: Path | str, event_name: str, poll_id: int, q: Questi
 
 
 def _draw_answer_boxes(canvas: Any, item: Item, x: float, y: float, box: float, font: str,
-                       room: float) -> float:
-    """Tick boxes under an item; returns the y below them."""
+                       room: float, m: Mirror) -> float:
+    """Tick boxes under an item (from the right in a right-to-left form, ``m``); returns
+    the y below them."""
     from reportlab.lib.units import mm
 
     def tick(at_x: float, at_y: float, label: str) -> None:
-        canvas.rect(at_x, at_y - box, box, box, stroke=1, fill=0)
+        canvas.rect(m.x(at_x, box), at_y - box, box, box, stroke=1, fill=0)
         canvas.setFont(font, 8.5)
-        canvas.drawString(at_x + box + 1.5 * mm, at_y - box + 1 * mm, visual(label))
+        m.start(canvas, at_x + box + 1.5 * mm, at_y - box + 1 * mm, label)
 
     dont_know = _("Don't know")
     if item.kind in (SCALE_10, LIKERT_5):
@@ -309,9 +315,8 @@ def _draw_answer_boxes(canvas: Any, item: Item, x: float, y: float, box: float, 
                                    else _("disagree")),
                 item.high_label or (_("strongly agree") if item.kind == LIKERT_5
                                     else _("agree")))
-        canvas.drawString(x, y - box - 3.5 * mm, visual(f"{low} = {ends[0]}"))
-        canvas.drawString(x + (high - low) * step, y - box - 3.5 * mm,
-                          visual(f"{high} = {ends[1]}"))
+        m.start(canvas, x, y - box - 3.5 * mm, f"{low} = {ends[0]}")
+        m.start(canvas, x + (high - low) * step, y - box - 3.5 * mm, f"{high} = {ends[1]}")
         return y - box - 4.5 * mm
     if item.kind == YES_NO:
         for n, label in enumerate((_("Yes"), _("No"), dont_know)):

@@ -10,8 +10,8 @@ from facilitator.i18n import _, ngettext
 from facilitator.qa.model import QaQuestion
 from facilitator.qa.queries import deferred_by_expert, panel, questions
 from facilitator.reports.fonts import register
+from facilitator.reports.layout import directed_table, indent, is_rtl, ruled_table_style
 from facilitator.reports.layout import page_size as page_size_of
-from facilitator.reports.layout import ruled_table_style
 from facilitator.store import EventStore
 
 
@@ -39,7 +39,6 @@ def write_followup(path: Path | str, store: EventStore, panel_id: int, *,
         Paragraph,
         SimpleDocTemplate,
         Spacer,
-        Table,
     )
 
     regular, bold = register()
@@ -52,7 +51,7 @@ def write_followup(path: Path | str, store: EventStore, panel_id: int, *,
     small = ParagraphStyle("s", fontName=regular, fontSize=8, leading=10,
                            textColor=colors.HexColor("#4b5563"))
     answer_box = ParagraphStyle("a", fontName=regular, fontSize=10, leading=13,
-                                leftIndent=4 * mm, spaceBefore=2, spaceAfter=10)
+                                spaceBefore=2, spaceAfter=10, **indent(4 * mm, is_rtl()))
 
     def para(text: str, style: ParagraphStyle = body) -> Paragraph:
         return Paragraph(escape(text), style)
@@ -75,7 +74,7 @@ def write_followup(path: Path | str, store: EventStore, panel_id: int, *,
                             if q.edited else "")
         rows.append([str(q.id), ", ".join(q.tables), para(wording), str(q.votes),
                      para(_status(q))])
-    table = Table(rows, repeatRows=1, colWidths=[12 * mm, 22 * mm, 92 * mm, 14 * mm, 34 * mm])
+    table = directed_table(rows, [12 * mm, 22 * mm, 92 * mm, 14 * mm, 34 * mm], repeatRows=1)
     table.setStyle(ruled_table_style(regular, bold, size=9,
                                      extra=[("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story.append(table)

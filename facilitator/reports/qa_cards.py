@@ -13,7 +13,7 @@ from typing import Any
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.qa.model import table_code
-from facilitator.reports.cards import CARD_MARGIN, card_qr, ruled_lines, write_cards
+from facilitator.reports.cards import CARD_MARGIN, card_mirror, card_qr, ruled_lines, write_cards
 from facilitator.reports.fonts import register
 
 MAX_TABLE_LABEL = 40  # a longer label makes the card's QR code too dense to scan
@@ -48,27 +48,27 @@ def write_question_cards(path: Path | str, tables: Sequence[str], *, event_name:
 
     def draw(canvas: Any, table: str, top: float, width: float) -> None:
         margin = CARD_MARGIN
+        m = card_mirror(width)
         canvas.setFont(bold, 15)
-        canvas.drawString(margin, top - 20 * mm, _("Question for the expert panel"))
+        m.start(canvas, margin, top - 20 * mm, _("Question for the expert panel"))
         canvas.setFont(regular, 9.5)
         room = width - 2 * margin - 85 * mm  # left of the table number and its QR code
-        canvas.drawString(margin, top - 26 * mm, _fit(event_name, regular, 9.5, room))
+        m.start(canvas, margin, top - 26 * mm, _fit(event_name, regular, 9.5, room))
         if panel_title:
-            canvas.drawString(margin, top - 31 * mm, _fit(panel_title, regular, 9.5, room))
+            m.start(canvas, margin, top - 31 * mm, _fit(panel_title, regular, 9.5, room))
         heading = _("Table {table}").format(table=table)
         size = 30.0
         while size > 14 and stringWidth(heading, bold, size) > 49 * mm:
             size -= 1
         canvas.setFont(bold, size)
-        canvas.drawRightString(width - margin - 36 * mm, top - 24 * mm,
-                               _fit(heading, bold, size, 49 * mm))
+        m.end(canvas, width - margin - 36 * mm, top - 24 * mm, _fit(heading, bold, size, 49 * mm))
         card_qr(canvas, table_code(table), top, width)
         canvas.setFont(regular, 10)
-        canvas.drawString(margin, top - 40 * mm,
-                          _("Write one question your table agreed on. One question per card."))
+        m.start(canvas, margin, top - 40 * mm,
+                _("Write one question your table agreed on. One question per card."))
         y = ruled_lines(canvas, top - 52 * mm, width)
-        canvas.rect(margin, y + 2 * mm, 5 * mm, 5 * mm)
-        canvas.drawString(margin + 8 * mm, y + 3 * mm,
-                          _("If there is no time to ask it, we would like a written answer."))
+        canvas.rect(m.x(margin, 5 * mm), y + 2 * mm, 5 * mm, 5 * mm)
+        m.start(canvas, margin + 8 * mm, y + 3 * mm,
+                _("If there is no time to ask it, we would like a written answer."))
 
     return write_cards(path, cards, draw, title=_("Question cards"))

@@ -8,8 +8,8 @@ from xml.sax.saxutils import escape
 
 from facilitator.i18n import _
 from facilitator.reports.fonts import register
+from facilitator.reports.layout import directed_table, ruled_table_style
 from facilitator.reports.layout import page_size as page_size_of
-from facilitator.reports.layout import ruled_table_style
 from facilitator.timing.countdown import format_mmss
 from facilitator.timing.stats import SpeakingStats
 
@@ -31,7 +31,7 @@ def write_speaking_report(
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
     regular, bold = register()
     path = Path(path)
@@ -66,8 +66,8 @@ def write_speaking_report(
         for g in stats.groups:
             rows.append([g.value, str(g.present), f"{g.present_share:.0%}", str(g.turns),
                          _mmss(g.seconds), f"{g.time_share:.0%}"])
-        table = Table(rows, repeatRows=1, colWidths=[44 * mm, 20 * mm, 28 * mm, 16 * mm,
-                                                     30 * mm, 28 * mm])
+        table = directed_table(rows, [44 * mm, 20 * mm, 28 * mm, 16 * mm, 30 * mm, 28 * mm],
+                               repeatRows=1)
         table.setStyle(grid)
         story.append(table)
         story.append(Spacer(1, 3 * mm))
@@ -81,7 +81,7 @@ def write_speaking_report(
                      str(p.turns), _mmss(p.seconds)])
     if len(rows) == 1:
         rows.append([_("No one has spoken yet."), "", "", ""])
-    table = Table(rows, repeatRows=1, colWidths=[70 * mm, 45 * mm, 20 * mm, 30 * mm])
+    table = directed_table(rows, [70 * mm, 45 * mm, 20 * mm, 30 * mm], repeatRows=1)
     table.setStyle(grid)
     table.setStyle(TableStyle([("ALIGN", (1, 0), (1, -1), "LEFT")]))
     story.append(table)

@@ -22,10 +22,10 @@ from xml.sax.saxutils import escape
 from facilitator.ballots import get_round
 from facilitator.i18n import _
 from facilitator.qa.model import table_code
-from facilitator.reports.cards import CARD_MARGIN, card_qr, ruled_lines, write_cards
+from facilitator.reports.cards import CARD_MARGIN, card_mirror, card_qr, ruled_lines, write_cards
 from facilitator.reports.fonts import register
+from facilitator.reports.layout import directed_table, ruled_table_style
 from facilitator.reports.layout import page_size as page_size_of
-from facilitator.reports.layout import ruled_table_style
 from facilitator.store import EventStore
 from facilitator.theatre import queries
 from facilitator.theatre.model import (
@@ -44,7 +44,7 @@ def write_proposals(path: Path | str, store: EventStore, *, printed_at: datetime
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
     regular, bold = register()
     path = Path(path)
@@ -88,7 +88,7 @@ def write_proposals(path: Path | str, store: EventStore, *, printed_at: datetime
         summary.append([p.number, para(p.text),
                         para(result.counts_text if result else _("no vote")),
                         para(result.verdict if result else _("not put to the vote"))])
-    table = Table(summary, repeatRows=1, colWidths=[12 * mm, 86 * mm, 38 * mm, 42 * mm])
+    table = directed_table(summary, [12 * mm, 86 * mm, 38 * mm, 42 * mm], repeatRows=1)
     table.setStyle(ruled_table_style(regular, bold, size=9,
                                      extra=[("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story.append(table)
@@ -126,7 +126,7 @@ def write_proposals(path: Path | str, store: EventStore, *, printed_at: datetime
             for c in commitments:
                 rows.append([para(c.name), para(", ".join(x for x in (c.role, c.body) if x)),
                              para(c.text), _("yes") if c.confirmed_at else _("no")])
-            ctable = Table(rows, repeatRows=1, colWidths=[34 * mm, 42 * mm, 78 * mm, 24 * mm])
+            ctable = directed_table(rows, [34 * mm, 42 * mm, 78 * mm, 24 * mm], repeatRows=1)
             ctable.setStyle(ruled_table_style(regular, bold, size=8.5,
                                               extra=[("VALIGN", (0, 0), (-1, -1), "TOP")]))
             story.append(ctable)
@@ -152,10 +152,11 @@ def write_proposals(path: Path | str, store: EventStore, *, printed_at: datetime
                                           tried=i.tried or "—", outcome=i.outcome or "—"),
                                   small))
     story.append(Spacer(1, 8 * mm))
-    signature = Table([[_("Signed for the legislative desk"), _("Signed for the policymakers")],
-                       ["\n\n" + "_" * 36, "\n\n" + "_" * 36],
-                       [_("Name and date"), _("Name and date")]],
-                      colWidths=[88 * mm, 88 * mm])
+    signature = directed_table([[_("Signed for the legislative desk"),
+                                 _("Signed for the policymakers")],
+                                ["\n\n" + "_" * 36, "\n\n" + "_" * 36],
+                                [_("Name and date"), _("Name and date")]],
+                               [88 * mm, 88 * mm])
     signature.setStyle(ruled_table_style(regular, bold, size=9, extra=[
         ("GRID", (0, 0), (-1, -1), 0, colors.white),
         ("BACKGROUND", (0, 0), (-1, 0), colors.white)]))
@@ -173,7 +174,7 @@ def write_interventions_log(path: Path | str, store: EventStore, *, printed_at: 
     """The interventions log, scene by scene."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
 
     regular, bold = register()
     session = queries.require_session(store)
@@ -197,8 +198,8 @@ def write_interventions_log(path: Path | str, store: EventStore, *, printed_at: 
                          Paragraph(escape(i.who), body), Paragraph(escape(i.tried), body),
                          Paragraph(escape(i.outcome), body),
                          f"{elapsed // 60}:{elapsed % 60:02d}"])
-        table = Table(rows, repeatRows=1,
-                      colWidths=[16 * mm, 24 * mm, 28 * mm, 50 * mm, 48 * mm, 12 * mm])
+        table = directed_table(rows, [16 * mm, 24 * mm, 28 * mm, 50 * mm, 48 * mm, 12 * mm],
+                               repeatRows=1)
         table.setStyle(ruled_table_style(regular, bold, size=8.5))
         story.append(table)
     SimpleDocTemplate(str(path), pagesize=page_size_of(page_size), leftMargin=14 * mm,
@@ -218,16 +219,17 @@ def write_idea_cards(path: Path | str, scenes: Sequence[Scene], *, event_name: s
         raise ValueError("no scenes to print idea cards for")
 
     def draw(canvas: Any, scene: Scene, top: float, width: float) -> None:
+        m = card_mirror(width)
         canvas.setFont(bold, 15)
-        canvas.drawString(CARD_MARGIN, top - 20 * mm, _("Your idea for change"))
+        m.start(canvas, CARD_MARGIN, top - 20 * mm, _("Your idea for change"))
         canvas.setFont(regular, 9.5)
-        canvas.drawString(CARD_MARGIN, top - 26 * mm, event_name[:80])
+        m.start(canvas, CARD_MARGIN, top - 26 * mm, event_name[:80])
         canvas.setFont(bold, 11)
-        canvas.drawString(CARD_MARGIN, top - 33 * mm, scene.label[:70])
+        m.start(canvas, CARD_MARGIN, top - 33 * mm, scene.label[:70])
         card_qr(canvas, table_code(card_scan_code(scene.position)), top, width)
         canvas.setFont(regular, 10)
-        canvas.drawString(CARD_MARGIN, top - 42 * mm,
-                          _("What should change, and who could change it? One idea per card."))
+        m.start(canvas, CARD_MARGIN, top - 42 * mm,
+                _("What should change, and who could change it? One idea per card."))
         ruled_lines(canvas, top - 54 * mm, width)
 
     return write_cards(path, cards, draw, title=_("Idea cards"))
