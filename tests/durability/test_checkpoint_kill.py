@@ -7,7 +7,7 @@ commits, and the parent SIGKILLs it at random instants (many land inside a check
 between a commit and the checkpoint it asked for); after each kill every confirmed
 operation is in the file, at most the one in flight besides, and ``integrity_check`` is ok.
 The main file itself changes during each run: the checkpoints did happen (SQLite's own
-automatic one, at 1,000 pages, would not have run at all in these short runs).
+automatic one, at 1,000 pages, ran in fewer than half of these short runs).
 """
 
 from __future__ import annotations
@@ -64,4 +64,4 @@ def test_sigkill_while_checkpointing_loses_nothing_confirmed(tmp_path: Path) -> 
             confirmed = int(op)
         done = check_attendance(event, confirmed, exact=False)
     assert confirmed > PEOPLE
-    assert folded >= KILLS // 2, folded
+    assert folded >= KILLS - 2, folded

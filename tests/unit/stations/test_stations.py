@@ -301,3 +301,34 @@ def test_a_badge_scanned_at_a_station_is_found_on_the_main_laptop(
                                                     "name": person.name}
     assert get(event, person.id).present
     assert "No one in this event" in (desk.outbox.get_item(unknown).reason or "")
+
+
+def test_a_station_sends_each_request_without_waiting_for_an_ack(event: EventStore,
+                                                                  join: Join) -> None:
+    """http.client writes a request's headers and body in two sends: with Nagle's algorithm
+    on, the body waited for the main laptop's delayed ACK (40 ms an item, the benchmark's
+    whole median), so the station's socket has TCP_NODELAY."""
+    import socket
+
+    desk = join()
+    desk.queue("ballot", _ballot(event))
+    desk.sync()
+    assert desk._conn is not None and desk._conn.sock is not None
+    assert desk._conn.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
+def test_a_decision_lost_with_its_write_comes_back_the_same(event: EventStore,
+                                                             join: Join) -> None:
+    """A decision is written without forcing it to disk (the main laptop keeps it for good):
+    the outbox is back to full durability for the next item, and a decision lost in a power
+    cut (the item still reads "sent") is asked again and comes back the same."""
+    desk = join()
+    item = desk.queue("ballot", _ballot(event))
+    desk.sync()
+    assert desk.outbox._conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    desk.outbox._conn.execute("UPDATE items SET state = 'sent', result = NULL WHERE id = ?",
+                              (item,))
+    again = desk.sync()
+    assert (again.sent, again.confirmed) == (1, 1)
+    assert desk.outbox.get_item(item).state == CONFIRMED
+    assert len(entries(event, list_rounds(event)[0].id)) == 1
