@@ -7,18 +7,20 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from facilitator.ballots import queries as ballot_queries
 from facilitator.ballots.marks import Answer
 from facilitator.ballots.model import BallotRound
 from facilitator.ballots.questions import Question
 from facilitator.clock import from_iso
-from facilitator.reading.image import PaperFor
 from facilitator.reading.model import Why
 from facilitator.reports.ballot_layout import PaperLayout
 from facilitator.reports.ballots import paper_layout
 from facilitator.store import EventStore
+
+if TYPE_CHECKING:  # the type only: OpenCV loads when a paper is read, not with the queue
+    from facilitator.reading.image import PaperFor
 
 COUNTED, WAITING, REVIEW, CONFIRMED, REFUSED, DISMISSED = (
     "counted", "waiting", "review", "confirmed", "refused", "dismissed")
