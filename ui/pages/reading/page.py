@@ -51,6 +51,7 @@ from facilitator.store import EventStore
 from ui.bus import ChangeBus
 from ui.camera import CameraPanel
 from ui.pages.base import Page
+from ui.reader_addon import reader_missing
 from ui.sound import Chime
 from ui.tasks import TaskRunner
 
@@ -170,6 +171,10 @@ class ReadingPage(Page):
         # page-wide shortcut too: one key press must not decide two pages).
         self.shortcut(_("Set aside"), "Ctrl+Delete", self.dismiss)
         self.queue.installEventFilter(self)
+        # The frozen app without its paper reader add-on (ui/reader_addon.py) says so here.
+        self.missing = reader_missing()
+        self.read_button.setEnabled(self.missing is None)
+        self.camera.toggle.setEnabled(self.missing is None)
         self.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -191,6 +196,11 @@ class ReadingPage(Page):
         return changes.ballots
 
     def refresh(self) -> None:
+        if self.missing is not None:
+            self.title.setText(self.missing)
+            self.confirm_button.setEnabled(False)
+            self.dismiss_button.setEnabled(False)
+            return
         from facilitator.reading import queries
 
         current = self.current_id()
