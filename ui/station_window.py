@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -30,6 +32,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -46,6 +50,7 @@ from facilitator.stations.client import OfflineError, StationClient
 from facilitator.stations.model import PairingCode
 from facilitator.stations.outbox import REFUSED, Outbox
 from ui.feedback import FeedbackBanner
+from ui.pages.participants.model import role_text
 from ui.pages.participants.page import mistyped_badge_code
 from ui.pages.voting.editor import BallotEditor
 from ui.tasks import TaskRunner
@@ -53,6 +58,11 @@ from ui.tasks import TaskRunner
 ITEM_ID = Qt.ItemDataRole.UserRole + 40
 PERIOD = 1.0  # seconds between two tries to send while something waits or offline
 REFRESH_EVERY = 15  # turns of the sender between two reads of the event data
+# The check-in list's columns: the Participants page's first six, in its order.
+STATUS_COLUMN, NAME_COLUMN, ID_COLUMN, ROLE_COLUMN, ARRIVED_COLUMN, BADGE_COLUMN = range(6)
+SHOWN_AT_MOST = 200
+_PRESENT = QColor("#1b7f3a")  # as on the Participants page
+_NO_SHOW = QColor("#9a3412")
 
 
 @dataclass(frozen=True)
@@ -217,8 +227,21 @@ class StationWindow(QMainWindow):
         self.search_edit.textChanged.connect(self._on_search_changed)
         self.search_edit.returnPressed.connect(self._on_check_in_clicked)
         self.search_edit.installEventFilter(self)
-        self.people_list = QListWidget()
-        self.people_list.setAccessibleName(_("Participants"))
+        # The Participants page's table (its columns, its keys: ↓ from the search picks,
+        # Enter checks the one picked in, Esc goes back to the search, Ctrl+F finds).
+        self.people_table = QTableWidget(0, 6)
+        self.people_table.setHorizontalHeaderLabels(
+            [_("Status"), _("Name"), _("ID"), _("Role"), _("Arrived"), _("Badge")])
+        self.people_table.setAccessibleName(_("Participants"))
+        self.people_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.people_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.people_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.people_table.verticalHeader().setVisible(False)
+        header = self.people_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.people_table.installEventFilter(self)
+        self.people_table.doubleClicked.connect(self._on_check_in_clicked)
         self.check_in_button = QPushButton(_("&Check in"))
         self.check_in_button.clicked.connect(self._on_check_in_clicked)
         self.walk_in_edit = QLineEdit()
@@ -226,9 +249,12 @@ class StationWindow(QMainWindow):
         self.walk_in_button = QPushButton(_("Add &walk-in"))
         self.walk_in_button.clicked.connect(self._on_walk_in_clicked)
         tab = QWidget()
+        find = QShortcut(QKeySequence("Ctrl+F"), tab)  # "Find or scan", as on the main
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self._focus_search)
         layout = QVBoxLayout(tab)
         layout.addWidget(self.search_edit)
-        layout.addWidget(self.people_list, 1)
+        layout.addWidget(self.people_table, 1)
         layout.addWidget(self.check_in_button)
         row = QHBoxLayout()
         row.addWidget(QLabel(_("Not on the list:")))
@@ -423,35 +449,63 @@ class StationWindow(QMainWindow):
                 self.panel_combo.addItem(p["title"], p["id"])
 
     def _on_search_changed(self) -> None:
-        self.people_list.setCurrentRow(-1)  # a new search: nobody is picked yet
+        self.people_table.clearSelection()  # a new search: nobody is picked yet
+        self.people_table.setCurrentCell(-1, -1)
         self._fill_people()
+
+    def _focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def picked_person(self) -> int | None:
+        """The participant picked in the check-in list, if any."""
+        row = self.people_table.currentRow()
+        item = self.people_table.item(row, NAME_COLUMN) if row >= 0 else None
+        return int(item.data(ITEM_ID)) if item is not None else None
 
     def _fill_people(self) -> None:
         words = search_words(self.search_edit.text())  # the main laptop's one rule
-        current = self.people_list.currentItem()
-        keep = current.data(ITEM_ID) if current is not None else None
-        self.people_list.clear()
-        shown = 0
+        keep = self.picked_person()
         # Checked in from here but not confirmed yet (or refused): the list says so too.
         mine = {int(q.item.data.get("participant", 0)): q.state
                 for q in self.outbox.items() if q.item.kind == "check_in"}
-        for person in getattr(self, "_people", []):
-            text = f"{person['name']} · {person['ext_id']} · {person['badge_code']}"
-            if all(w in str(person.get("search_key", "")) for w in words):
-                state = mine.get(int(person["id"]))
-                here = (_("✓ here") if person["status"] == "checked_in" or state == "confirmed"
-                        else _("◷ queued") if state in ("queued", "sent")
-                        else _("refused: see Conflicts") if state == "refused" else "")
-                item = QListWidgetItem(f"{text}  {here}".strip())
+        matches = [person for person in getattr(self, "_people", [])
+                   if all(w in str(person.get("search_key", "")) for w in words)]
+        matches = matches[:SHOWN_AT_MOST]
+        table = self.people_table
+        table.setUpdatesEnabled(False)
+        table.clearSelection()
+        table.setRowCount(len(matches))
+        picked = -1
+        for row, person in enumerate(matches):
+            state = mine.get(int(person["id"]))
+            here = person["status"] == "checked_in" or state == "confirmed"
+            status = (_("✓ Here") if here
+                      else _("◷ queued") if state in ("queued", "sent")
+                      else _("refused: see Conflicts") if state == "refused"
+                      else _("No-show") if person["status"] == "no_show"
+                      else _("Expected"))
+            arrived = person.get("checked_in_at")
+            cells = [status, person["name"], person["ext_id"], role_text(person["role"]),
+                     datetime.fromisoformat(arrived).astimezone().strftime("%H:%M")
+                     if arrived else "", person["badge_code"]]
+            colour = _PRESENT if here else _NO_SHOW if person["status"] == "no_show" else None
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(str(text))
                 item.setData(ITEM_ID, person["id"])
-                self.people_list.addItem(item)
-                if person["id"] == keep:
-                    self.people_list.setCurrentItem(item)
-                shown += 1
-                if shown >= 200:
-                    break
-        if self.people_list.currentItem() is None and self.people_list.count() == 1:
-            self.people_list.setCurrentRow(0)  # several: the person picks (as on the main)
+                if column == STATUS_COLUMN and colour is not None:
+                    item.setForeground(QBrush(colour))
+                table.setItem(row, column, item)
+            if person["id"] == keep:
+                picked = row
+        if picked < 0 and len(matches) == 1:
+            picked = 0  # several: the person picks (as on the main)
+        if picked >= 0:
+            table.setCurrentCell(picked, NAME_COLUMN)
+            table.selectRow(picked)
+        else:
+            table.setCurrentCell(-1, -1)
+        table.setUpdatesEnabled(True)
 
     def _fill_questions(self) -> None:
         round_id = self.round_combo.currentData()
@@ -499,8 +553,8 @@ class StationWindow(QMainWindow):
         """As the Participants page's search: one match (or the one picked) is checked in;
         several ask to keep typing or pick; a badge code's typo is refused here."""
         typed = self.search_edit.text().strip()
-        item = self.people_list.currentItem()
-        shown = self.people_list.count()
+        picked = self.picked_person()
+        shown = self.people_table.rowCount()
         if "/v/" in typed or (not shown and len(typed) >= 7
                               and codes.is_valid(codes.normalise(typed))):
             # A badge's QR code (its voting link, unknown here) or a code the cached list
@@ -515,16 +569,18 @@ class StationWindow(QMainWindow):
                 "is wrong or missing).").format(code=typed[:40]), "error")
             self.search_edit.selectAll()
             return
-        if item is None:
+        if picked is None:
             self.banner.show_message(
                 _("No one matches '{text}'.").format(text=typed) if not shown else
                 ngettext("{n} person matches '{text}': keep typing, or press ↓ to pick.",
                          "{n} people match '{text}': keep typing, or press ↓ to pick one.",
                          shown).format(n=shown, text=typed), "error" if not shown else "info")
             return
-        if self._queue("check_in", {"participant": int(item.data(ITEM_ID))},
-                       _("Queued: {who} checked in.").format(who=item.text().split(" · ")[0])):
+        cell = self.people_table.item(self.people_table.currentRow(), NAME_COLUMN)
+        if self._queue("check_in", {"participant": picked},
+                       _("Queued: {who} checked in.").format(who=cell.text() if cell else "")):
             self.search_edit.clear()
+            self.search_edit.setFocus()
 
     def _on_walk_in_clicked(self) -> None:
         name = " ".join(self.walk_in_edit.text().split())
@@ -613,13 +669,28 @@ class StationWindow(QMainWindow):
         self._fill_conflicts()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # ↓ in the search field goes to the list, to pick one of several (as on the main).
-        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress and \
-                isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down and \
-                self.people_list.count():
-            self.people_list.setFocus()
-            if self.people_list.currentItem() is None:
-                self.people_list.setCurrentRow(0)
+        # The Participants page's keys: ↓ (or Page Down) in the search goes to the list, to
+        # pick one of several; Esc clears the search; in the list, Enter checks the one
+        # picked in and Esc goes back to the search.
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        table = self.people_table
+        if watched is self.search_edit and key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) \
+                and table.rowCount():
+            table.setFocus()
+            if table.currentRow() < 0:
+                table.setCurrentCell(0, NAME_COLUMN)
+                table.selectRow(0)
+            return True
+        if watched is self.search_edit and key == Qt.Key.Key_Escape and self.search_edit.text():
+            self.search_edit.clear()
+            return True
+        if watched is table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._on_check_in_clicked()
+            return True
+        if watched is table and key == Qt.Key.Key_Escape:
+            self._focus_search()
             return True
         return super().eventFilter(watched, event)
 

@@ -104,7 +104,8 @@ def snapshot(store: EventStore, station: Station) -> dict[str, Any]:
     if CHECK_IN in station.may:
         data["participants"] = [
             {"id": p.id, "ext_id": p.ext_id, "name": p.name, "role": p.role,
-             "badge_code": p.badge_code, "status": p.status, "search_key": p.search_key}
+             "badge_code": p.badge_code, "status": p.status, "search_key": p.search_key,
+             "checked_in_at": p.checked_in_at.isoformat() if p.checked_in_at else None}
             for p in list_participants(store)]
     if BALLOTS in station.may:
         data["rounds"] = [

@@ -20,7 +20,7 @@ from facilitator.stations import queries
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
 from ui.pages.stations import StationsPage
-from ui.station_window import StationWindow
+from ui.station_window import ARRIVED_COLUMN, NAME_COLUMN, STATUS_COLUMN, StationWindow
 
 WAIT = 15_000  # ms: the station's sender tries every second
 
@@ -63,8 +63,19 @@ def _paired(page: StationsPage, tmp_path: Path, qtbot: QtBot, name: str = "Desk 
     with qtbot.waitSignal(window.pairing_ended, timeout=WAIT):
         qtbot.mouseClick(window.pair_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentIndex() == 1, window.pair_banner.text()
-    qtbot.waitUntil(lambda: window.people_list.count() == 5, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.people_table.rowCount() == 5, timeout=WAIT)
     return window
+
+
+def _column(window: StationWindow, column: int) -> list[str]:
+    table = window.people_table
+    return [table.item(row, column).text() for row in range(table.rowCount())]
+
+
+def _pick(window: StationWindow, name: str) -> None:
+    """Click the row of ``name`` in the station's check-in list."""
+    row = _column(window, NAME_COLUMN).index(name)
+    window.people_table.setCurrentCell(row, NAME_COLUMN)
 
 
 def _key_paper(window: StationWindow, qtbot: QtBot, code: str, keys: str) -> None:
@@ -83,10 +94,9 @@ def test_pair_then_check_in_reaches_the_main_laptop(page: StationsPage, store: E
     assert window.title_label.text() == "Station “Desk 2”"
     window.search_edit.setText("Person 3")
     # Person 2's ID is walk-in-3, and a badge code may hold a 3: the main laptop's rule
-    rows = [window.people_list.item(i).text() for i in range(window.people_list.count())]
-    window.people_list.setCurrentRow(next(i for i, t in enumerate(rows)
-                                          if t.startswith("Person 3")))
-    assert window.people_list.currentItem().text().startswith("Person 3")
+    _pick(window, "Person 3")
+    assert window.picked_person() == next(p.id for p in list_participants(store)
+                                          if p.name == "Person 3")
     qtbot.mouseClick(window.check_in_button, Qt.MouseButton.LeftButton)
     assert "Queued" in window.banner.text()
     qtbot.waitUntil(lambda: page.table.rowCount() == 1 and page.table.item(0, 4).text() == "1",
@@ -131,9 +141,7 @@ def test_offline_banner_counts_what_waits_and_clears_when_sent(
     page.stop_serving()
     for name in ("Person 0", "Person 4"):
         window.search_edit.setText(name)
-        rows = [window.people_list.item(i).text() for i in range(window.people_list.count())]
-        window.people_list.setCurrentRow(next(i for i, t in enumerate(rows)
-                                              if t.startswith(name)))
+        _pick(window, name)
         qtbot.mouseClick(window.check_in_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "2 items wait here" in window.offline_label.text(), timeout=WAIT)
     assert window.offline_label.isVisible()
@@ -404,12 +412,61 @@ def test_check_in_search_behaves_as_on_the_participants_page(
     assert "Queued: Person 1" in window.banner.text()
     window.search_edit.setText("Person")  # several: ↓ picks, Enter checks the one picked in
     qtbot.keyClick(window.search_edit, Qt.Key.Key_Down)
-    assert window.people_list.hasFocus() or window.people_list.currentRow() == 0
-    picked = window.people_list.currentItem().text().split(" · ")[0]
+    assert window.people_table.hasFocus() or window.people_table.currentRow() == 0
+    picked = window.people_table.item(window.people_table.currentRow(), NAME_COLUMN).text()
     qtbot.mouseClick(window.check_in_button, Qt.MouseButton.LeftButton)
     assert f"Queued: {picked}" in window.banner.text()
     qtbot.waitUntil(lambda: sum(p.present for p in list_participants(store)) == 2,
                     timeout=WAIT)
     assert sorted(p.name for p in list_participants(store) if p.present) == sorted(
         {"Person 1", picked})
+    window.close()
+
+
+def test_the_check_in_list_has_the_participants_pages_columns_and_keys(
+        page: StationsPage, store: EventStore, tmp_path: Path, qtbot: QtBot) -> None:
+    """Status, Name, ID, Role, Arrived and Badge, as on the Participants page; ↓ from the
+    search picks, Enter in the list checks the one picked in, Esc goes back to the search
+    (and clears it there), Ctrl+F finds; the row says "queued", then "✓ Here" and when."""
+    from ui.pages.participants.model import ParticipantsModel
+
+    window = _paired(page, tmp_path, qtbot)
+    table = window.people_table
+    main = ParticipantsModel(store)
+    assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == [
+        main.headerData(c, Qt.Orientation.Horizontal) for c in range(table.columnCount())]
+    people = list_participants(store)
+    assert _column(window, 2) == [p.ext_id for p in people]
+    assert set(_column(window, 3)) == {"Participant"}
+    assert _column(window, 5) == [p.badge_code for p in people]
+    assert set(_column(window, STATUS_COLUMN)) == {"Expected"}
+    window.tabs.setCurrentIndex(0)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_edit.hasFocus()
+    window.search_edit.setText("Person")
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Down)
+    assert table.hasFocus() and table.currentRow() == 0
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    picked = table.item(table.currentRow(), NAME_COLUMN).text()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert f"Queued: {picked} checked in." in window.banner.text()
+    assert window.search_edit.hasFocus() and window.search_edit.text() == ""
+    row = _column(window, NAME_COLUMN).index(picked)
+    assert table.item(row, STATUS_COLUMN).text() in ("◷ queued", "✓ Here")
+    qtbot.waitUntil(lambda: any(p.present for p in list_participants(store)), timeout=WAIT)
+    window.client.refresh()  # what the sender does every REFRESH_EVERY turns
+    window._fill_from_snapshot()
+    row = _column(window, NAME_COLUMN).index(picked)
+    assert table.item(row, STATUS_COLUMN).text() == "✓ Here"
+    arrived = next(p for p in list_participants(store) if p.name == picked).checked_in_at
+    assert arrived is not None
+    assert table.item(row, ARRIVED_COLUMN).text() == arrived.astimezone().strftime("%H:%M")
+    window.search_edit.setText("Person 4")
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Down)
+    qtbot.keyClick(table, Qt.Key.Key_Escape)
+    assert window.search_edit.hasFocus()
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Escape)
+    assert window.search_edit.text() == "" and table.rowCount() == 5
+    window.grab().save("/tmp/station_check_in_list.png")
     window.close()
