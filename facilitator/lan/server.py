@@ -22,6 +22,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import os
+import select
 import socket
 import struct
 import sys
@@ -32,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
@@ -302,7 +305,17 @@ def _drop(conn: socket.socket) -> None:
 class _GuardedServer(TcpWSGIServer):
     """waitress's TCP server with a per-address cap, timeouts, a total below the file limit,
     and quiet logs. Everything here runs on the server's loop thread except ``release``
-    (a worker thread may close a connection whose client went away)."""
+    (a worker thread may close a connection whose client went away), ``pull_trigger`` (the
+    workers' wake-up) and ``request_stop``/``close_trigger`` (:meth:`LanServer.stop`).
+
+    Stopping: the loop ends at its next turn once ``stopping`` is set (a wake-up through
+    the trigger only makes that turn come sooner) and closes its connections itself; the
+    trigger, the pipe every thread writes its wake-ups to, is closed last, by
+    ``close_trigger`` once the loop has ended, and a worker's wake-up checks, under the
+    trigger's lock, that it is still open. (waitress's way, a thunk that closes the whole
+    map, let the loop close that pipe while another thread was about to write to it: a
+    worker's wake-up landing just before stop()'s own write ran the thunk, and stop() wrote
+    to a closed descriptor, or to whatever file had been given its number since.)"""
 
     channel_class = _GuardedChannel
 
@@ -317,7 +330,21 @@ class _GuardedServer(TcpWSGIServer):
         self._next_sweep = clock() + limits.sweep_interval
         self._paused_until = float("-inf")
         self._at_total = False
-        super().__init__(application, map={}, adj=adj, sockinfo=adj.listen[0])
+        self.stopping = threading.Event()
+        try:
+            super().__init__(application, map={}, adj=adj, sockinfo=adj.listen[0])
+        except BaseException:  # cannot listen: give back the trigger's pipe made first
+            trigger = getattr(self, "trigger", None)
+            if trigger is not None:
+                trigger.close()
+            if getattr(self, "socket", None) is not None:
+                wasyncore.dispatcher.close(self)
+            raise
+        wake = self.trigger.trigger  # never block a thread on a full pipe: it is awake then
+        if isinstance(wake, int):
+            os.set_blocking(wake, False)
+        else:  # Windows: a socket pair
+            wake.setblocking(False)
 
     # -- counting ------------------------------------------------------------------------------
 
@@ -424,12 +451,45 @@ class _GuardedServer(TcpWSGIServer):
             channel.read_waiting()
         return True
 
+    # -- waking and stopping (see the class's docstring) ---------------------------------
+
+    def wake(self) -> None:
+        """Make the loop take its next turn now (its trigger's pipe already holding a byte
+        is as good)."""
+        with contextlib.suppress(BlockingIOError):
+            self.trigger._physical_pull()
+
+    def pull_trigger(self) -> None:
+        """A worker thread's wake-up (a reply is ready): never after ``close_trigger``."""
+        with self.trigger.lock:
+            if not self.trigger._closed:
+                self.wake()
+
+    def request_stop(self) -> None:
+        self.stopping.set()
+
+    def close_trigger(self) -> None:
+        """Once the loop has ended: close the trigger (under its lock, see ``pull_trigger``)."""
+        with self.trigger.lock:
+            self.trigger.close()
+
+    def close(self) -> None:
+        # The listening socket only: the trigger outlives the loop (see ``close_trigger``).
+        wasyncore.dispatcher.close(self)
+
     def run(self) -> None:
+        poll = wasyncore.poll2 if self.adj.asyncore_use_poll and hasattr(select, "poll") \
+            else wasyncore.poll
         try:
-            self.asyncore.loop(timeout=self.limits.sweep_interval, map=self._map,
-                               use_poll=self.adj.asyncore_use_poll)
+            while self._map and not self.stopping.is_set():
+                poll(self.limits.sweep_interval, self._map)
         except (SystemExit, KeyboardInterrupt):
             self.task_dispatcher.shutdown()
+        finally:
+            for dispatcher in list(self._map.values()):
+                if dispatcher is not self.trigger:
+                    with contextlib.suppress(OSError):
+                        dispatcher.close()
 
 
 class ServerError(UserError):
@@ -555,21 +615,20 @@ class LanServer:
             return
         with _serving_lock:
             _serving.discard(self.base_url)
-        from waitress import wasyncore
-
-        # Close every socket from inside the loop's own thread; the loop then ends.
-        socket_map = server._map
+        # The loop closes every connection from its own thread and ends at its next turn
+        # (at most ``sweep_interval`` away); the wake-up makes that turn now.
+        server.request_stop()
         try:
-            server.trigger.pull_trigger(lambda: wasyncore.close_all(socket_map))
+            server.wake()
         except OSError as exc:
-            # The loop's wake-up pipe is already gone (seen once in a test run under heavy
-            # load, not yet explained): stopping must still stop. Close the map from here.
-            log.warning("phone server: could not wake its loop to stop (%s); closing its "
-                        "connections from this thread", exc)
-            with contextlib.suppress(OSError):
-                wasyncore.close_all(socket_map)
+            log.warning("phone server: could not wake its loop to stop (%s); it stops at "
+                        "its next turn", exc)
         thread.join(timeout)
         server.task_dispatcher.shutdown(timeout=timeout)
+        if thread.is_alive():  # its loop may still poll the trigger: leave it open
+            log.warning("phone server: its loop did not end within %s s", timeout)
+        else:
+            server.close_trigger()
         self._server = None
         self._thread = None
 
