@@ -3,19 +3,20 @@
 One path for a camera and for a test. Qt Multimedia's camera (a QCamera in a
 QMediaCaptureSession) hands its frames to a QVideoSink; from ``videoFrameChanged`` on:
 
-1. :meth:`CameraReader._on_frame` keeps only the latest frame and asks for one look at it on
-   the event loop's next turn (frames arriving meanwhile replace it: never a backlog);
-2. :meth:`CameraReader._take` makes it an image (``QVideoFrame.toImage``), paints the
-   preview, and hands the image to the worker thread if that is idle (else the image waits
-   as "the latest", replaced by any newer one);
-3. the worker makes it a grey numpy array and feeds
+1. :meth:`CameraReader._on_frame` hands the frame to a worker thread that makes it an image
+   (``QVideoFrame.toImage``) and a small preview, or, while one is being converted, keeps it
+   as the latest (a newer frame replaces it: never a backlog);
+2. back on the GUI thread the preview is painted, and the image goes to a second worker if
+   no image is being read (else it waits as the latest, replaced by any newer one);
+3. that worker makes it a grey numpy array and feeds
    :class:`facilitator.reading.frames.FrameReader` (a paper is read once two frames in a row
    agree, and not again while it is held up; another QR code is reported once);
 4. back on the GUI thread, :attr:`CameraReader.seen` is emitted with what was seen and the
    frame, then :attr:`CameraReader.looked`.
 
-So the GUI thread only converts and paints; reading (50-300 ms a frame) is off it, and a
-slow reader skips frames instead of falling behind. Tests push QVideoFrames built from
+So the GUI thread only paints a small preview: converting a frame (25-60 ms for 720p-1080p
+without a GPU) and reading it (50-300 ms) are off it, and a slow reader skips frames
+instead of falling behind. Tests push QVideoFrames built from
 recorded images into the same sink (``reader.sink.setVideoFrame``).
 
 Qt Multimedia, numpy and OpenCV are imported when a camera is first turned on, not when the
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QHideEvent, QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -90,10 +91,11 @@ class CameraReader(QObject):
         self.state = ""
         self._tasks = TaskRunner(self)
         self._frames: FrameReader | None = None
-        self._latest: Any = None  # the newest QVideoFrame not looked at yet
-        self._scheduled = False
-        self._busy = False
-        self._waiting: QImage | None = None  # the newest image, while the worker is busy
+        self.preview_size = QSize(320, 240)
+        self._converting = False  # a frame is being made an image (and a preview)
+        self._latest: Any = None  # the newest QVideoFrame, while one is being converted
+        self._reading = False  # an image is being read
+        self._waiting: QImage | None = None  # the newest image, while one is being read
 
     # -- the camera ------------------------------------------------------------------------
 
@@ -170,61 +172,70 @@ class CameraReader(QObject):
     # -- frames: the path a camera and a test share ------------------------------------------
 
     def _on_frame(self, frame: Any) -> None:
-        if not frame.isValid():
+        """A frame from the sink: converted now if the converter is idle, else kept as the
+        latest (replacing any older one)."""
+        if not frame.isValid() or not self.wanted:
             return
-        self._latest = frame
-        if not self._scheduled:
-            self._scheduled = True
-            QTimer.singleShot(0, self, self._take)
-
-    def _take(self) -> None:
-        self._scheduled = False
-        frame, self._latest = self._latest, None
-        if frame is None:
-            return
-        image = frame.toImage()
-        if image.isNull():
-            return
-        self.previewed.emit(image)
-        if self._busy:
-            self._waiting = image
+        if self._converting:
+            self._latest = frame
         else:
-            self._look(image)
+            self._convert(frame)
 
-    def _look(self, image: QImage) -> None:
+    def _convert(self, frame: Any) -> None:
+        self._converting = True
+        size = self.preview_size
+
+        def convert() -> tuple[QImage, QImage]:
+            image = frame.toImage()
+            return image, image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                                       Qt.TransformationMode.FastTransformation)
+
+        self._tasks.run(convert, self._on_converted, self._on_failed)
+
+    def _on_converted(self, images: tuple[QImage, QImage]) -> None:
+        self._converting = False
+        image, small = images
+        if not image.isNull() and self.wanted:
+            self.previewed.emit(small)
+            if self._reading:
+                self._waiting = image
+            else:
+                self._read(image)
+        frame, self._latest = self._latest, None
+        if frame is not None:
+            self._convert(frame)
+
+    def _read(self, image: QImage) -> None:
         if self._frames is None:
             from facilitator.reading import queries
             from facilitator.reading.frames import FrameReader
 
             self._frames = FrameReader(queries.paper_for(self.store))
         frames = self._frames
-        self._busy = True
+        self._reading = True
 
-        def look() -> tuple[Seen | None, np.ndarray]:
+        def read() -> tuple[Seen | None, np.ndarray]:
             array = grey_array(image)
             return frames.feed(array), array
 
-        self._tasks.run(look, self._on_looked, self._on_failed)
+        self._tasks.run(read, self._on_read, self._on_failed)
 
-    def _on_looked(self, result: tuple[Seen | None, np.ndarray]) -> None:
-        self._busy = False
+    def _on_read(self, result: tuple[Seen | None, np.ndarray]) -> None:
+        self._reading = False
         seen, frame = result
         if seen is not None:
             self.seen.emit(seen, frame)
         self.looked.emit()
-        self._next()
+        image, self._waiting = self._waiting, None
+        if image is not None:
+            self._read(image)
 
     def _on_failed(self, exc: Exception) -> None:
-        self._busy = False
+        self._converting = self._reading = False
+        self._latest = self._waiting = None
         if not isinstance(exc, UserError):
             raise exc
         self._say(exc.message)
-        self._next()
-
-    def _next(self) -> None:
-        image, self._waiting = self._waiting, None
-        if image is not None:
-            self._look(image)
 
 
 class CameraPanel(QWidget):
@@ -250,6 +261,7 @@ class CameraPanel(QWidget):
         self.chooser = narrow_combo(QComboBox(), 16)
         self.chooser.setAccessibleName(_("Camera to read with"))
         self.chooser.activated.connect(lambda _i: self._update())
+        self.chooser.setMaximumWidth(preview.width())
         self.preview = QLabel()
         self.preview.setObjectName("cameraPreview")
         self.preview.setFixedSize(preview)
@@ -273,6 +285,7 @@ class CameraPanel(QWidget):
     def _ensure_reader(self) -> CameraReader:
         if self.reader is None:
             self.reader = CameraReader(self.store, self)
+            self.reader.preview_size = self.preview.size()
             self.reader.seen.connect(self.seen)
             self.reader.looked.connect(self.looked)
             self.reader.previewed.connect(self._on_previewed)
@@ -286,12 +299,8 @@ class CameraPanel(QWidget):
         self.chooser.clear()
         for camera in reader.cameras():
             self.chooser.addItem(camera.description(), bytes(camera.id().data()))
-        index = self.chooser.findData(chosen)
-        self.chooser.setCurrentIndex(max(index, 0))
-        self.chooser.setEnabled(self.chooser.count() > 1)
-        if not self.chooser.count():
-            self.chooser.addItem(_("No camera"))
-            self.chooser.setEnabled(False)
+        self.chooser.setCurrentIndex(max(self.chooser.findData(chosen), 0))
+        self.chooser.setVisible(self.chooser.count() > 1)  # a choice only when there is one
 
     def _on_toggled(self, on: bool) -> None:
         if on:
@@ -307,15 +316,12 @@ class CameraPanel(QWidget):
             self.preview.clear()
 
     def _on_previewed(self, image: QImage) -> None:
-        self.preview.setPixmap(QPixmap.fromImage(image).scaled(
-            self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.FastTransformation))
+        self.preview.setPixmap(QPixmap.fromImage(image))
 
     def _on_state_changed(self, state: str) -> None:
-        self.message.setText(state or self.hint)
-        if state:
-            self.preview.clear()
-            self.preview.setText(_("No picture"))
+        self.message.setText(state or _("Camera on: {hint}").format(hint=self.hint))
+        self.preview.clear()
+        self.preview.setText(_("No picture") if state else _("Starting the camera…"))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
