@@ -194,6 +194,7 @@ def _chart(analysis: Analysis, font: str) -> Any:
     height = line * (len(rows) + 2)
     drawing = Drawing(label_w + bar_w + 30 * mm, height)
     m = Mirror(0, drawing.width, is_rtl())
+    drawing.hAlign = "RIGHT" if m.rtl else drawing.hAlign
     start, end = ("end", "start") if m.rtl else ("start", "end")
     bars = m.x(label_w, bar_w)
     top = height - line

@@ -248,3 +248,82 @@ def test_the_reader_reads_a_mirrored_arabic_paper(tmp_path: Path) -> None:
             (layout, r.questions) if code == papers[0].code else None))
         tally.add(got.read, marked, f"paper {n}")
     assert tally.wrong == 0 and tally.right == tally.questions == 12, tally.notes
+
+
+@pytest.mark.parametrize("code", ["en", "ar"])
+def test_theatre_sheet_starts_its_tables_at_the_readers_side(
+        code: str, store: EventStore, clock: FakeClock, tmp_path: Path, lang: object) -> None:
+    from facilitator.reports.theatre import write_proposals
+    from facilitator.theatre.demo import build_session
+
+    build_session(store, voters=20, cards=10, interventions=4, clock=clock)
+    set_language(code)
+    found, width, _height = words(write_proposals(tmp_path / "t.pdf", store,
+                                                  printed_at=PRINTED))
+    number = word(found, "P1")  # the "No." column of the summary
+    others = [w for w in same_line(found, number) if w is not number]
+    assert others
+    if code == "en":
+        assert all(o.x0 > number.x1 for o in others) and number.x0 < width / 4
+    else:
+        assert all(o.x1 < number.x0 for o in others) and number.x1 > width * 3 / 4
+
+
+@pytest.mark.parametrize("code", ["en", "ar"])
+def test_question_cards_put_the_qr_code_on_the_readers_far_side(code: str, tmp_path: Path,
+                                                                lang: object) -> None:
+    """English: words from the left, the QR code at the top right; Arabic: words from the
+    right, the QR code at the top left, where a scanner still reads it."""
+    import numpy as np
+    import zxingcpp
+
+    from facilitator.qa.model import table_code
+    from facilitator.reports.cards import CARD_MARGIN, CARD_QR_BOTTOM, CARD_QR_SIZE
+    from facilitator.reports.qa_cards import write_question_cards
+
+    from ..reading_corpus import render
+
+    set_language(code)
+    pdf = write_question_cards(tmp_path / "cards.pdf", ["7"], event_name="Cardiff assembly")
+    found, width, _height = words(pdf)
+    cardiff = word(found, "Cardiff")
+    dpi = 100
+    image = render(pdf, dpi, [0])[0]
+    scale = dpi / 72
+    y0, y1 = round((CARD_QR_BOTTOM - CARD_QR_SIZE - 5 * MM) * scale), round(
+        (CARD_QR_BOTTOM + 5 * MM) * scale)
+    left = round((CARD_MARGIN - 5 * MM) * scale), round((CARD_MARGIN + CARD_QR_SIZE + 5 * MM)
+                                                         * scale)
+    right = (round(image.shape[1] - left[1]), round(image.shape[1] - left[0]))
+    qr_side, text_side = (right, left) if code == "en" else (left, right)
+    crop = np.ascontiguousarray(image[y0:y1, qr_side[0]:qr_side[1]])
+    assert [b.text for b in zxingcpp.read_barcodes(crop)] == [table_code("7")]
+    assert not zxingcpp.read_barcodes(np.ascontiguousarray(image[y0:y1,
+                                                               text_side[0]:text_side[1]]))
+    if code == "en":
+        assert abs(cardiff.x0 - CARD_MARGIN) < 1
+    else:
+        assert abs(word(found, "assembly").x1 - (width - CARD_MARGIN)) < 1
+
+
+def test_the_poll_report_prints_arabic_in_reading_order(tmp_path: Path, lang: object) -> None:
+    """The poll report shaped its text twice (once itself, once in the fonts), so Arabic
+    came out letter for letter backwards."""
+    import unicodedata
+
+    from facilitator.polls import queries as poll_queries
+    from facilitator.polls.demo import add_demo_poll
+    from facilitator.reports.polls import write_poll_report
+
+    store = EventStore.create(tmp_path / "p.facilitator", "Cardiff", FakeClock())
+    poll = add_demo_poll(store)
+    analysis = poll_queries.analysis(store, poll)
+    store.close()
+    set_language("ar")
+    event = "جمعية المواطنين في كارديف"
+    pdf = write_poll_report(tmp_path / "poll.pdf", event, analysis, printed_at=PRINTED)
+    text = subprocess.run(["pdftotext", "-layout", "-l", "1", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    shown = re.sub(r"\s+", " ", re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "",
+                                       unicodedata.normalize("NFKC", text)))
+    assert event in shown
