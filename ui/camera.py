@@ -127,8 +127,8 @@ class CameraReader(QObject):
             status = app.checkPermission(QCameraPermission())
             if status == Qt.PermissionStatus.Undetermined:
                 self._say(_("Waiting for permission to use the camera…"))
-                app.requestPermission(QCameraPermission(), self,
-                                      lambda _permission: self.start(device_id))
+                app.requestPermission(QCameraPermission(), self, lambda _permission: (
+                    self.start(device_id) if self.wanted else None))
                 return
             if status == Qt.PermissionStatus.Denied:
                 self._say(refused_message())
@@ -144,11 +144,10 @@ class CameraReader(QObject):
         self._say("")
 
     def stop(self) -> None:
-        """Turn the camera off; a frame being read is finished (and reported) first."""
+        """Turn the camera off (a frame being read is still reported when it is done)."""
         self.wanted = False
         self._close_camera()
         self._latest = self._waiting = None
-        self._tasks.wait()
 
     def _close_camera(self) -> None:
         if self.camera is not None:
