@@ -112,8 +112,8 @@ def mirror_command(command: tuple[Any, ...], columns: int) -> tuple[Any, ...]:
     return (_SIDES.get(name, name), (columns - 1 - c1, r0), (columns - 1 - c0, r1), *rest)
 
 
-def directed_table(rows: list[list[Any]], col_widths: list[float] | None = None, style: Any = None,
-          *, rtl: bool | None = None, **kw: Any) -> Any:
+def directed_table(rows: list[list[Any]], col_widths: list[float] | None = None,
+                   style: Any = None, *, rtl: bool | None = None, **kw: Any) -> Any:
     """A reportlab ``Table`` of ``rows`` (cells in reading order: the first is the first a
     reader meets) laid out in the sheet's direction (``rtl``: the app's language's when
     None). Right to left, the columns are put in reverse order, cells align right unless
