@@ -255,6 +255,7 @@ class CameraPanel(QWidget):
         self.reader: CameraReader | None = None
         self.toggle = QPushButton(_("Camera"))
         self.toggle.setCheckable(True)
+        self.toggle.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the scan field's focus
         self.toggle.setToolTip(_("Read with a webcam: {hint}").format(hint=hint))
         self.toggle.toggled.connect(self._on_toggled)
         self.chooser = narrow_combo(QComboBox(), 16)

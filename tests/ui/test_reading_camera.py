@@ -184,7 +184,13 @@ def test_a_badge_held_up_to_the_camera_checks_its_person_in(
     person = next(p for p in people_queries.list_participants(event)
                   if p.status == "expected" and p.role == "participant")
     badge = qr_on_table(tmp_path, people_queries.badge_link(event).url(person.token))
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.search_edit.setFocus()
+    assert page.search_edit.hasFocus()
     reader = turn_on(qtbot, page.camera)
+    assert page.search_edit.hasFocus()  # clicking Camera leaves the scan field its focus
     push(qtbot, reader, badge)
     assert people_queries.get(event, person.id).status == "checked_in"
     assert person.name in page.banner.text() and "checked in" in page.banner.text()
