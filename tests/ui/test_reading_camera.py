@@ -13,7 +13,6 @@ only the newest is read."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +24,10 @@ from pytestqt.qtbot import QtBot
 
 from facilitator.ballots import queries as ballot_queries
 from facilitator.ballots.model import BallotRound
-from facilitator.clock import FakeClock
 from facilitator.people import queries as people_queries
 from facilitator.qa.model import table_code
 from facilitator.reading import queries
-from facilitator.reports.ballots import draw_qr, paper_layout, write_ballot_papers
+from facilitator.reports.ballots import paper_layout, write_ballot_papers
 from facilitator.store import EventStore
 from ui.bus import ChangeBus
 from ui.camera import CameraPanel, CameraReader, no_camera_message
@@ -41,6 +39,7 @@ from ui.tasks import TaskRunner
 
 from ..reading_corpus import mark_page, photograph, render
 from ..unit.ballots.conftest import open_round, three_questions
+from ..unit.reading.test_frames import badge_frame
 
 # Offscreen there is no GPU: Qt Multimedia converts a frame to an image on the processor
 # and says so once (the same line is in ui.sound.BENIGN_QT_MESSAGES).
@@ -50,12 +49,8 @@ DPI = 150
 
 
 @pytest.fixture
-def event(tmp_path: Path) -> Iterator[EventStore]:
-    from facilitator.demo import create_demo_event
-
-    store = create_demo_event(tmp_path / "demo.facilitator", FakeClock())
-    yield store
-    store.close()
+def event(demo_store: EventStore) -> EventStore:
+    return demo_store
 
 
 def video_frame(image: np.ndarray) -> QVideoFrame:
@@ -80,17 +75,7 @@ def turn_on(qtbot: QtBot, panel: CameraPanel) -> CameraReader:
 
 def qr_on_table(tmp_path: Path, text: str) -> np.ndarray:
     """A card with a QR code lying on a grey table, as a 1280x720 camera sees it."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    pdf = tmp_path / "card.pdf"
-    canvas = Canvas(str(pdf), pagesize=(200, 200))
-    draw_qr(canvas, text, 40, 40, 120)
-    canvas.showPage()
-    canvas.save()
-    card = render(pdf, DPI)[0]
-    frame = np.full((720, 1280), 90, dtype=np.uint8)
-    frame[200:200 + card.shape[0], 500:500 + card.shape[1]] = card
-    return frame
+    return badge_frame(tmp_path, text)
 
 
 def held_up(store: EventStore, tmp_path: Path, *, marginal: float
