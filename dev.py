@@ -3,7 +3,8 @@
 
     python3 dev.py app     create .venv, install Facilitator, open the demo event
     python3 dev.py test    create/update .venv with test extras, run the whole suite headless
-    python3 dev.py build   build the installers for this system into dist/ (packaging/build.py)
+    python3 dev.py build   build the installers for this system into dist/ (packaging/build.py):
+                           the app, and apart the paper reader add-on (OpenCV, numpy, PDFium)
 
 Anything after ``test`` goes to pytest (e.g. ``python3 dev.py test -k import``).
 """

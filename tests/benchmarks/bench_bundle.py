@@ -111,6 +111,8 @@ def main() -> int:
     print(f"of which in the app's own code (from ui.app's import to the window): median "
           f"{statistics.median(inside for _, inside, _ in runs):.2f} s; CPU time of a whole run "
           f"(start, window, exit): median {statistics.median(cpu for _, _, cpu in runs):.2f} s")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+          "(wall times grow with it; CPU times much less)")
     print(f"start to window, {kind}, {args.runs} runs: median {median:.2f} s, "
           f"min {min(times):.2f} s, max {max(times):.2f} s (target < {START_TARGET_S} s)"
           f"{'' if median < START_TARGET_S else '  OVER TARGET'}")
