@@ -142,11 +142,16 @@ class BallotRound:
 
 @dataclass(frozen=True)
 class PaperCode:
-    """One printed paper: its code, its number in the round, the print batch."""
+    """One printed paper: its code, its number in the round, the print batch, and the
+    language it is laid out in (where its boxes are depends on it)."""
 
     code: str
     serial: int
     batch: int
+    language: str | None = None
+    """Recorded when the code was issued, and used by every print of it and by the reader;
+    None for a code issued before event files recorded it, in a round without a language
+    (printed in the app's language of that day, unknown now)."""
 
     @property
     def pretty(self) -> str:

@@ -181,7 +181,9 @@ def issue_codes(store: EventStore, round_id: int, count: int, *, actor: str) -> 
 
     The codes are in the event file before the PDF is written, so every printed paper is
     known; printing the same batch again (a paper jam) uses
-    :func:`facilitator.ballots.queries.paper_codes`.
+    :func:`facilitator.ballots.queries.paper_codes`. The language the papers are laid out
+    in is fixed here and recorded with each code
+    (:func:`facilitator.ballots.queries.papers_language`): the PDF and the reader use it.
     """
     if not 1 <= count <= MAX_BATCH:
         raise BallotError(_("Print between 1 and {max} papers at a time, not {n}.").format(
@@ -196,17 +198,20 @@ def issue_codes(store: EventStore, round_id: int, count: int, *, actor: str) -> 
         first = int(row["serial"]) + 1 if row else 1
         batch = int(row["batch"]) + 1 if row else 1
         now = to_iso(store.clock.now())
-        papers = tuple(PaperCode(code, first + i, batch) for i, code in
+        language = queries.papers_language(store, ballot_round)
+        papers = tuple(PaperCode(code, first + i, batch, language) for i, code in
                        enumerate(ballot_codes.new_unique_codes(count, taken)))
         store.executemany(
-            "INSERT INTO ballot_codes (code, round_id, serial, batch, created_at) "
-            "VALUES (?, ?, ?, ?, ?)", [(p.code, round_id, p.serial, batch, now) for p in papers])
+            "INSERT INTO ballot_codes (code, round_id, serial, batch, created_at, language) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(p.code, round_id, p.serial, batch, now, language) for p in papers])
         if ballot_round.status == "draft":
             store.execute("UPDATE ballot_rounds SET status = 'open', opened_at = ? WHERE id = ?",
                           (now, round_id))
         store.audit("ballot_codes_issue", "ballot_round", round_id, None,
                     {"batch": batch, "count": count, "first": first,
-                     "last": first + count - 1, "codes": [p.code for p in papers]},
+                     "last": first + count - 1, "codes": [p.code for p in papers],
+                     "language": language},
                     actor=desk_name(actor))
         return PrintResult(BALLOTS, queries.get_round(store, round_id), batch, papers)
 

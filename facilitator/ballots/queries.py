@@ -53,6 +53,7 @@ from facilitator.ballots.model import (
 from facilitator.ballots.questions import Question
 from facilitator.clock import from_iso
 from facilitator.i18n import _, ngettext
+from facilitator.i18n import language as ui_language
 from facilitator.people import Participant, get
 from facilitator.store import EventStore
 
@@ -128,13 +129,33 @@ def require_round(store: EventStore, round_id: int, *allowed: str) -> BallotRoun
 
 def paper_codes(store: EventStore, round_id: int, batch: int | None = None) -> list[PaperCode]:
     """The papers printed for a round (one batch, or all), in paper order."""
-    sql = "SELECT code, serial, batch FROM ballot_codes WHERE round_id = ?"
+    sql = "SELECT code, serial, batch, language FROM ballot_codes WHERE round_id = ?"
     params: list[Any] = [round_id]
     if batch is not None:
         sql += " AND batch = ?"
         params.append(batch)
-    return [PaperCode(r["code"], r["serial"], r["batch"])
+    return [PaperCode(r["code"], r["serial"], r["batch"], r["language"])
             for r in store.query(sql + " ORDER BY serial", params)]
+
+
+def papers_language(store: EventStore, ballot_round: BallotRound) -> str:
+    """The language the round's next papers are laid out in: the round's own; else the
+    one its papers were first printed in (a batch printed again, or spare papers for
+    spoiled ones, look like the first ones); else, for its first papers, the app's now."""
+    if ballot_round.language:
+        return ballot_round.language
+    row = store.query_one("SELECT language FROM ballot_codes WHERE round_id = ? AND "
+                          "language IS NOT NULL ORDER BY batch, serial LIMIT 1",
+                          (ballot_round.id,))
+    return str(row["language"]) if row is not None else ui_language()
+
+
+def code_language(store: EventStore, code: str) -> str | None:
+    """The language the paper with ``code`` was printed in; None when it is not known
+    (issued before event files recorded it, in a round without a language) or no such
+    paper was printed."""
+    row = store.query_one("SELECT language FROM ballot_codes WHERE code = ?", (code,))
+    return None if row is None or not row["language"] else str(row["language"])
 
 
 # -- who may vote ---------------------------------------------------------------------------------

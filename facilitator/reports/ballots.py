@@ -4,7 +4,9 @@ Every page carries the paper's QR code (just the 9-character code, so a USB scan
 and Enter) and the code in print for typing, large mark boxes, the round's title and
 instructions. The layout of the questions is the same on every paper, so it is worked out
 once and replayed; only the code changes. The fixed texts ("Mark ONE box") are printed in
-the round's language when a catalogue for it exists.
+the paper's language when a catalogue for it exists: the one recorded with its code when
+it was issued (:attr:`PaperCode.language`), which the reader takes too, so a paper is read
+against the boxes it was printed with whatever language the app is in by then.
 """
 
 from __future__ import annotations
@@ -419,15 +421,18 @@ class _Paper:
     pages: list[list[Draw]]
     boxes: list[list[MarkBox]]
     rtl: bool
-    """The paper's language (the round's, else the app's) reads right to left: the whole
-    paper is mirrored but for the QR code and the corner markers, which stay where the
-    reader looks for them."""
+    """The paper's language reads right to left: the whole paper is mirrored but for the
+    QR code and the corner markers, which stay where the reader looks for them."""
 
 
-def _lay_out_paper(ballot_round: BallotRound, event_name: str, page_size: str) -> _Paper:
+def _lay_out_paper(ballot_round: BallotRound, event_name: str, page_size: str,
+                   language: str | None = None) -> _Paper:
+    """The paper laid out in ``language``; None: the round's, else the app's now (what
+    papers issued before their language was recorded were printed in)."""
     width, height = page_size_of(page_size)
-    tr = translator(ballot_round.language)
-    rtl = is_rtl(ballot_round.language)
+    language = language or ballot_round.language or ui_language()
+    tr = translator(language)
+    rtl = is_rtl(language)
     styles = _styles(rtl=rtl)
     text_w = width - 2 * MARGIN - QR_SIZE - 8 * MM
     layout = _Layout(width, height, styles, tr, rtl=rtl)
@@ -466,11 +471,14 @@ def _lay_out_paper(ballot_round: BallotRound, event_name: str, page_size: str) -
                   [chosen.pages[i] for i in kept], [chosen.boxes[i] for i in kept], rtl)
 
 
-def paper_layout(ballot_round: BallotRound, *, event_name: str,
-                 page_size: str = "A4") -> PaperLayout:
+def paper_layout(ballot_round: BallotRound, *, event_name: str, page_size: str = "A4",
+                 language: str | None = None) -> PaperLayout:
     """Where the markers, the QR code and every mark box of ``ballot_round``'s paper are:
-    what :func:`write_ballot_papers` prints, recomputed by the reader from the questions."""
-    paper = _lay_out_paper(ballot_round, event_name, page_size)
+    what :func:`write_ballot_papers` prints, recomputed by the reader from the questions.
+    ``language``: the paper's, as recorded with its code (the reader never leaves it to
+    the app's language: :func:`facilitator.reading.queries.paper_for`); None: the round's,
+    else the app's now."""
+    paper = _lay_out_paper(ballot_round, event_name, page_size, language)
     qr = (paper.width - MARGIN - QR_SIZE, paper.height - MARGIN - QR_SIZE, QR_SIZE)
     return PaperLayout(paper.width, paper.height, paper.size,
                        tuple(PageLayout(tuple(b)) for b in paper.boxes), qr)
@@ -504,27 +512,35 @@ def write_ballot_papers(
     """Write ``papers`` of ``ballot_round`` as a PDF at ``path``; return the path.
 
     Pure (no event file): the codes were issued (and stored) before, so this can run off
-    the GUI thread and can reprint a batch exactly.
+    the GUI thread and can reprint a batch exactly. Each paper is laid out in the language
+    recorded with its code (a code without one: the round's, else the app's now).
     """
     from reportlab.pdfgen.canvas import Canvas
 
     regular, bold = register()
     path = Path(path)
-    paper_ = _lay_out_paper(ballot_round, event_name, page_size)
-    width, height, tr, pages = paper_.width, paper_.height, paper_.tr, paper_.pages
-    mirror = Mirror(0, width, paper_.rtl)
-    title, title_h = paper_.title
-    event, event_h = paper_.event
-    instructions = paper_.instructions
-    secret = tr(N_("Do not write your name on this paper. Put it in the ballot box."))
-    how = tr(N_("Use a pen. A cross (X), a tick or a filled box all count. "
-                "Made a mistake? Ask for a new paper."))
+    laid_out: dict[str | None, _Paper] = {}
 
-    canvas = Canvas(str(path), pagesize=(width, height), pageCompression=1)
+    def paper_in(language: str | None) -> _Paper:
+        if language not in laid_out:
+            laid_out[language] = _lay_out_paper(ballot_round, event_name, page_size, language)
+        return laid_out[language]
+
+    first = paper_in(papers[0].language if papers else None)
+    canvas = Canvas(str(path), pagesize=(first.width, first.height), pageCompression=1)
     canvas.setTitle(ballot_round.title)
     canvas.setAuthor("Facilitator")
-    canvas.setSubject(tr(N_("Ballot papers")))
+    canvas.setSubject(first.tr(N_("Ballot papers")))
     for paper in papers:
+        paper_ = paper_in(paper.language)
+        width, height, tr, pages = paper_.width, paper_.height, paper_.tr, paper_.pages
+        mirror = Mirror(0, width, paper_.rtl)
+        title, title_h = paper_.title
+        event, event_h = paper_.event
+        instructions = paper_.instructions
+        secret = tr(N_("Do not write your name on this paper. Put it in the ballot box."))
+        how = tr(N_("Use a pen. A cross (X), a tick or a filled box all count. "
+                    "Made a mistake? Ask for a new paper."))
         code = pretty(paper.code)
         for page_no, steps in enumerate(pages, start=1):
             for corner in Corner:  # the reader's corner marks (ballot_layout)

@@ -691,6 +691,17 @@ _V_PAPER_READS = [
     "CREATE INDEX paper_reads_status ON paper_reads (status)",
 ]
 
+# The language each paper was laid out in (issue 17: where its boxes are depends on it),
+# recorded when its code is issued; the reader and every reprint use it, never the app's
+# language of the moment. Papers printed before: a round with its own language was printed
+# in it; one without was printed in the app's language of the day, which nobody recorded
+# (NULL: the reader sends such a paper to review).
+_V_PAPER_LANGUAGE = [
+    "ALTER TABLE ballot_codes ADD COLUMN language TEXT",
+    """UPDATE ballot_codes SET language = (SELECT nullif(r.language, '')
+        FROM ballot_rounds r WHERE r.id = ballot_codes.round_id)""",
+]
+
 
 MIGRATIONS: list[Migration] = [
     _statements(_V1),  # participants, imports, audit log
@@ -705,6 +716,7 @@ MIGRATIONS: list[Migration] = [
     _statements(_V_POLLS),  # deliberative polls
     _statements(_V_STATIONS),  # check-in, keying and Q&A stations
     _statements(_V_PAPER_READS),  # papers read from photos and scans
+    _statements(_V_PAPER_LANGUAGE),  # the language each ballot paper was printed in
 ]
 """MIGRATIONS[i] takes a file from user_version i to i + 1."""
 
