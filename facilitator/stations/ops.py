@@ -242,7 +242,7 @@ def apply_item(store: EventStore, station: Station, item: Item) -> tuple[Decisio
     """Decide one item exactly once (see the module's docstring)."""
     actor = actor_for(station, item.person)
     try:
-        with store.transaction():
+        with store.savepoint():  # (undone alone when it runs inside a bigger transaction)
             station = _current(store, station)
             known = queries.decided(store, station.id, item.id)
             if known is not None:

@@ -351,6 +351,25 @@ class EventStore:
             if self._checkpointer is not None:
                 self._checkpointer.committed()
 
+    @contextmanager
+    def savepoint(self) -> Iterator[sqlite3.Connection]:
+        """A transaction whose writes are undone if the block raises, even when it runs
+        inside another transaction (which then goes on without them): several callers'
+        work in one commit, each all-or-nothing (the stations' server applies the items
+        that arrive together so)."""
+        with self.transaction():
+            name = f"facilitator_{self._depth}"
+            self._conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self._conn
+            except BaseException:
+                if self._conn.in_transaction:  # (a failure SQLite rolled back is gone all)
+                    with suppress(sqlite3.Error):
+                        self._conn.execute(f"ROLLBACK TO {name}")
+                        self._conn.execute(f"RELEASE {name}")
+                raise
+            self._conn.execute(f"RELEASE {name}")
+
     def _read_only_error(self) -> ReadOnlySnapshotError:
         return ReadOnlySnapshotError(
             _("{path} was opened read-only here, so this change was not saved.").format(

@@ -5,6 +5,9 @@ from __future__ import annotations
 import http.client
 import json
 import ssl
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -332,3 +335,82 @@ def test_a_decision_lost_with_its_write_comes_back_the_same(event: EventStore,
     assert (again.sent, again.confirmed) == (1, 1)
     assert desk.outbox.get_item(item).state == CONFIRMED
     assert len(entries(event, list_rounds(event)[0].id)) == 1
+
+
+def _until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait (for other threads) until ``condition`` holds; a guard, not a speed bound."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        pause.wait(0.002)
+
+
+def test_items_arriving_together_are_committed_together(event: EventStore,
+                                                        server: StationServer,
+                                                        join: Join) -> None:
+    """Four stations send while the event file is busy: their items are applied in one or
+    two transactions (one disk flush each, not four), each still exactly once, and every
+    station is answered after its commit. Their secrets are checked meanwhile: a read never
+    waits for the writer."""
+    desks = [join(f"Desk {n}") for n in range(4)]
+    items = [desk.queue("ballot", _ballot(event, n, n)) for n, desk in enumerate(desks)]
+    commits: list[str] = []
+    threads = [threading.Thread(target=desk.sync) for desk in desks]
+    event._conn.set_trace_callback(
+        lambda sql: commits.append(sql) if sql.strip().upper() == "COMMIT" else None)
+    try:
+        with event.transaction():  # the GUI thread (say) is writing
+            for thread in threads:
+                thread.start()
+            _until(lambda: server.app.together.arrived == 4)
+        for thread in threads:
+            thread.join()
+    finally:
+        event._conn.set_trace_callback(None)
+    assert 2 <= len(commits) <= 3  # ours, then one or two groups (it was one per item)
+    for desk, item in zip(desks, items, strict=True):
+        assert desk.outbox.get_item(item).state == CONFIRMED
+    assert len(entries(event, list_rounds(event)[0].id)) == 4
+    assert len(_audit(event, "station_item")) == 4
+
+
+def test_a_failing_request_in_a_group_is_undone_alone(event: EventStore,
+                                                      server: StationServer,
+                                                      join: Join) -> None:
+    """While the file is busy: a revoked station's request is refused (401) and leaves
+    nothing; the two others' items are applied in one group, where the paper keyed twice is
+    refused (the second one's entry undone, its refusal recorded)."""
+    good, revoked, other = join("Good"), join("Revoked"), join("Other")
+    good.queue("ballot", _ballot(event, 0))
+    other.queue("ballot", _ballot(event, 0, 1))  # the same paper: refused, kept as refused
+    gone = revoked.queue("ballot", _ballot(event, 1))
+    ops.revoke(event, queries.stations(event)[1].id, actor="test")
+    results: dict[str, object] = {}
+
+    def send(name: str, desk: StationClient) -> None:
+        try:
+            results[name] = desk.sync()
+        except (NotAllowedError, OfflineError) as exc:
+            results[name] = exc
+
+    threads = [threading.Thread(target=send, args=(name, desk))
+               for name, desk in (("good", good), ("revoked", revoked), ("other", other))]
+    with event.transaction():
+        for thread in threads:
+            thread.start()
+        # (the revoked one is answered at once: its secret is checked before it joins)
+        _until(lambda: server.app.together.arrived == 2 and "revoked" in results)
+    for thread in threads:
+        thread.join()
+    assert isinstance(results["revoked"], NotAllowedError), results
+    assert server.app.together.arrived == 2
+    assert revoked.outbox.get_item(gone).state != CONFIRMED
+    # whichever of the two came first has the paper; the other is refused, with the reason
+    states = sorted(desk.outbox.items()[0].state for desk in (good, other))
+    assert states == [CONFIRMED, REFUSED], results
+    assert "already" in next(q.reason or "" for desk in (good, other)
+                             for q in desk.outbox.items() if q.state == REFUSED)
+    codes = {e.code for e in entries(event, list_rounds(event)[0].id)}
+    assert codes == {_ballot(event, 0)["code"]}
+    assert event.integrity_check() == "ok"
