@@ -391,3 +391,61 @@ def test_paper_ballots_printed_and_keyed_on_the_theatre_page(
     assert not page.paper_panel.print_button.isEnabled()
     assert "closed" in page.paper_panel.status_label.text()
     page.grab().save(str(tmp_path / "theatre-papers.png"))
+
+
+def test_a_proposals_papers_printed_again_keep_the_language_they_were_first_printed_in(
+        qtbot: QtBot, demo_store: EventStore, clock: FakeClock, tmp_path: Path) -> None:
+    """Issue 17: a proposal's round has no language of its own; its papers printed with the
+    app in Arabic (mirrored), then again (a paper jam) with the app in English, are the
+    same Arabic papers, and the reader reads them against the Arabic layout."""
+    import random
+
+    from facilitator.ballots import get_round, paper_codes
+    from facilitator.i18n import language, set_language
+    from facilitator.reading import queries as reading
+    from facilitator.reading.image import read_image
+    from facilitator.reports.ballots import paper_layout
+
+    from ..reading_corpus import Tally, mark_page, render
+
+    requests = [PrintRequest(count=2, batch=None, page_size="A4"),
+                PrintRequest(count=0, batch=1, page_size="A4")]
+    page = TheatrePage(demo_store, ChangeBus(), clock,
+                       ask_print=lambda parent, r, n, batches: requests.pop(0),
+                       choose_save=lambda parent, title, name: tmp_path / name)
+    qtbot.addWidget(page)
+    store = page.store
+    before = language()
+    try:
+        set_language("ar")
+        ops.start_session(store, "Play", actor="t")
+        pid = ops.add_proposal(store, "Free bus passes for under-25s", actor="t").proposal_id
+        ops.define_vote(store, pid, method="paper", actor="t")
+        vote = queries.vote(store, pid)
+        assert vote is not None and vote.round_id is not None
+        page.refresh()
+        page.paper_panel.show_round(vote.round_id)
+        with qtbot.waitSignal(page.paper_panel.papers_written, timeout=60_000):
+            pdf = page.paper_panel.print_papers()
+        assert pdf is not None
+        arabic = paper_layout(get_round(store, vote.round_id), event_name=store.name)
+        first = render(pdf, 150)
+        set_language("en")
+        assert paper_layout(get_round(store, vote.round_id), event_name=store.name) != arabic
+        with qtbot.waitSignal(page.paper_panel.papers_written, timeout=60_000):
+            assert page.paper_panel.print_papers() == pdf
+        again = render(pdf, 150)
+        assert len(again) == len(first) == 2 and all(
+            (a == b).all() for a, b in zip(again, first, strict=True))
+        assert {p.language for p in paper_codes(store, vote.round_id)} == {"ar"}
+        ballot_round = get_round(store, vote.round_id)
+        tally = Tally()
+        rng = random.Random(4)
+        for n, image in enumerate(again):
+            marked = mark_page(image, arabic, 0, ballot_round.questions, rng, 150,
+                               style="cross", stray=0)
+            tally.add(read_image(marked.image, reading.paper_for(store)).read, marked,
+                      f"paper {n}")
+        assert tally.wrong == 0 and tally.right == tally.questions == 2, tally.notes
+    finally:
+        set_language(before)

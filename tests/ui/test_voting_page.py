@@ -589,3 +589,47 @@ def test_a_hidden_voting_page_is_refreshed_when_shown(desk: Desk) -> None:
     desk.page.show()
     assert not desk.page.stale
     assert desk.page.current_round() == created.round
+
+
+def test_a_batch_printed_again_after_the_app_changed_language_is_read_as_first_printed(
+        desk: Desk) -> None:
+    """Issue 17: the desk prints a round without a language with the app in Arabic, the
+    app is switched to English, the batch is printed again (a paper jam): the papers are
+    the Arabic ones, and the reader reads them so."""
+    from facilitator.i18n import language, set_language
+    from facilitator.reading import queries as reading
+    from facilitator.reading.image import read_image
+    from facilitator.reports.ballots import paper_layout
+
+    from ..reading_corpus import Tally, mark_page, render
+
+    before = language()
+    try:
+        set_language("ar")
+        desk.definition = RoundDefinition("Saturday vote", three_questions(), "", None, False)
+        desk.page.new_button.click()
+        desk.print_request = PrintRequest(2, None, "A4")
+        desk.page.print_button.click()
+        desk.qtbot.waitUntil(lambda: not desk.page.printing, timeout=20_000)
+        arabic = paper_layout(desk.round, event_name=desk.store.name)
+        first = render(desk.pdf, 150)
+        set_language("en")
+        desk.pdf.unlink()
+        desk.print_request = PrintRequest(0, 1, "A4")
+        desk.page.print_button.click()
+        desk.qtbot.waitUntil(lambda: not desk.page.printing, timeout=20_000)
+        assert desk.page.banner.kind == "ok" and desk.round.printed == 2
+        again = render(desk.pdf, 150)
+        assert len(again) == len(first) and all(
+            (a == b).all() for a, b in zip(again, first, strict=True))  # the same papers
+        tally = Tally()
+        rng = random.Random(2)
+        pages = len(arabic.pages)
+        for n, image in enumerate(again):
+            marked = mark_page(image, arabic, n % pages, desk.round.questions, rng, 150,
+                               style="cross", stray=0)
+            tally.add(read_image(marked.image, reading.paper_for(desk.store)).read, marked,
+                      f"page {n}")
+        assert tally.wrong == 0 and tally.right == tally.questions == 6, tally.notes
+    finally:
+        set_language(before)
