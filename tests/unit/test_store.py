@@ -424,3 +424,18 @@ def test_commits_never_checkpoint_and_the_wal_stays_bounded(
         assert store.meta("k299") == "x" * 3000
         store.scrub()  # takes turns with the background thread
         assert wal.stat().st_size == 0
+
+
+def test_a_savepoint_that_fails_is_undone_alone(store: EventStore) -> None:
+    with store.transaction():
+        store.set_meta("a", "kept")
+        with pytest.raises(ValueError), store.savepoint():
+            store.set_meta("b", "undone")
+            raise ValueError("refused")
+        with store.savepoint():
+            store.set_meta("c", "kept too")
+    assert (store.meta("a"), store.meta("b"), store.meta("c")) == ("kept", None, "kept too")
+    with pytest.raises(ValueError), store.savepoint():  # alone: a transaction of its own
+        store.set_meta("d", "undone")
+        raise ValueError("refused")
+    assert store.meta("d") is None
