@@ -48,8 +48,8 @@ def nv12_frame(grey: Any, width: int, height: int) -> Any:
 class Run:
     """One frame size: frames pushed into a Reading page's camera sink on a timer."""
 
-    def __init__(self, store: Any, round_id: int, shots: list[Any], size: tuple[int, int],
-                 *, fps: float, hold: float) -> None:
+    def __init__(self, store: Any, shots: list[Any], size: tuple[int, int], *, fps: float,
+                 hold: float) -> None:
         import numpy as np
 
         from ui.bus import ChangeBus
@@ -58,7 +58,7 @@ class Run:
         from ui.sound import Chime
         from ui.tasks import TaskRunner
 
-        self.store, self.round_id, self.fps = store, round_id, fps
+        self.store, self.fps = store, fps
         self.page = ReadingPage(store, ChangeBus(), TaskRunner(), chime=Chime())
         self.page.resize(1366, 768)
         self.page.show()
@@ -67,29 +67,26 @@ class Run:
         assert isinstance(reader, CameraReader)
         self.reader = reader
         # Each paper is held up for ``hold`` seconds, then the table is seen for 0.5 s.
-        table = nv12_frame(np.full((720, 1280), 120, dtype=np.uint8), *size)
+        # Two frames of each, shown in turn: a sink does not pass on the frame it has already.
+        empty = np.full((720, 1280), 120, dtype=np.uint8)
+        table = [nv12_frame(empty, *size), nv12_frame(empty, *size)]
         self.script: list[tuple[Any, int | None]] = []
         for n, shot in enumerate(shots):
-            self.script += [(nv12_frame(shot, *size), n)] * round(hold * fps)
-            self.script += [(table, None)] * round(0.5 * fps)
+            paper = [nv12_frame(shot, *size), nv12_frame(shot, *size)]
+            self.script += [(paper[i % 2], n) for i in range(round(hold * fps))]
+            self.script += [(table[i % 2], None) for i in range(round(0.5 * fps))]
         self.looked = 0
         self.gui_ms: list[float] = []
         self.gaps: list[float] = []
         self.shown_at: dict[int, float] = {}
         self.latency: list[float] = []
         self.sent = 0
-        self.entered = self._entries()
         reader.looked.connect(self._on_looked)
-        reader.seen.connect(self._on_seen)
+        self.page.camera_filed.connect(self._on_filed)
         for name in ("_on_frame", "_on_converted", "_on_read"):  # time the GUI thread's part
             setattr(reader, name, self._timed(getattr(reader, name)))
         reader.sink.videoFrameChanged.disconnect()
         reader.sink.videoFrameChanged.connect(reader._on_frame)
-
-    def _entries(self) -> int:
-        from facilitator.ballots import queries as ballot_queries
-
-        return len(ballot_queries.entries(self.store, self.round_id))
 
     def _timed(self, call: Callable[..., None]) -> Callable[..., None]:
         def timed(*args: object) -> None:
@@ -102,9 +99,8 @@ class Run:
     def _on_looked(self) -> None:
         self.looked += 1
 
-    def _on_seen(self, *_args: object) -> None:
-        if self._entries() > self.entered:  # the page filed it (connected first)
-            self.entered += 1
+    def _on_filed(self, filed: Any) -> None:
+        if filed is not None and filed.status == "counted":
             self.latency.append((time.perf_counter() - self.shown_at[max(self.shown_at)])
                                 * 1000)
 
@@ -174,8 +170,7 @@ def main() -> int:
                                   style="cross", stray=0).image, random.Random(i), tilt=8,
                         side=1280) for i, page in enumerate(render(pdf, 150))]
     for n, size in enumerate(((1280, 720), (1920, 1080))):
-        run = Run(store, ballot_round.id, shots[20 * n:20 * n + 20], size, fps=args.fps,
-                  hold=args.hold)
+        run = Run(store, shots[20 * n:20 * n + 20], size, fps=args.fps, hold=args.hold)
         print(f"{size[0]}x{size[1]} NV12 at {args.fps:g} fps, each paper held "
               f"{args.hold:g} s: {run.go(args.seconds)}", flush=True)
     store.close()

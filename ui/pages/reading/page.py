@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from facilitator.reading.frames import Seen
+    from facilitator.reading.ops import Filed
 
 READ_ID = Qt.ItemDataRole.UserRole + 40
 ChooseSource = Callable[[QWidget], "Path | None"]
@@ -101,6 +102,10 @@ class _Progress(QObject):
 
 
 class ReadingPage(Page):
+    camera_filed = Signal(object)
+    """A paper seen by the camera was filed (its :class:`~facilitator.reading.ops.Filed`), or
+    refused (None)."""
+
     def __init__(self, store: EventStore, bus: ChangeBus, tasks: TaskRunner | None = None,
                  *, choose: ChooseSource = choose_source, chime: Chime | None = None,
                  parent: QWidget | None = None) -> None:
@@ -272,9 +277,10 @@ class ReadingPage(Page):
     # -- the camera ----------------------------------------------------------------------------
 
     def _on_camera_seen(self, seen: Seen, frame: np.ndarray) -> None:
-        """A paper held up to the camera: filed and entered as a scanned page is."""
+        """A paper held up to the camera: filed and entered as a scanned page is (off the GUI
+        thread: saving its image takes a while)."""
         from facilitator.ballots.model import local_time
-        from facilitator.reading import ops, queries
+        from facilitator.reading import ops
         from facilitator.reading.sources import SourcePage
 
         if seen.reading is None:
@@ -284,26 +290,41 @@ class ReadingPage(Page):
             return
         reading = seen.reading
         name = _("camera at {time}").format(time=local_time(self.store.clock.now()))
-        filed = self.run(lambda: ops.file_page(self.store, SourcePage(name, reading, frame),
-                                               actor=self.actor))
-        if filed is None:
-            self.chime.play("check")
-            return
+        store, actor = self.store, self.actor
+        self.tasks.run(lambda: ops.file_page(store, SourcePage(name, reading, frame),
+                                             actor=actor),
+                       lambda filed: self._on_camera_filed(seen, filed),
+                       self._on_camera_failed)
+
+    def _on_camera_filed(self, seen: Seen, filed: Filed) -> None:
+        from facilitator.reading import queries
+
+        assert seen.reading is not None
+        read = seen.reading.read
+        self.bus.publish(filed.changes)
         code = pretty(seen.text)
-        page, pages = (reading.read.page or 0) + 1, reading.read.pages or 1
         if filed.status in (queries.COUNTED, queries.WAITING):
             self.chime.play("read")
             self.banner.show_message(
                 _("✓ Paper {code} counted.").format(code=code) if filed.status == queries.COUNTED
                 else _("✓ Page {page} of {pages} of paper {code} read: show its other "
-                       "pages.").format(page=page, pages=pages, code=code), "ok")
+                       "pages.").format(page=(read.page or 0) + 1, pages=read.pages or 1,
+                                        code=code), "ok")
         elif filed.status == queries.REVIEW:
             self.chime.play("check")
             self.banner.show_message(_("Paper {code} waits for review: {why}.").format(
-                code=code, why="; ".join(w.text for w in reading.read.reasons)), "info")
+                code=code, why="; ".join(w.text for w in read.reasons)), "info")
         else:
             self.chime.play("check")
             self.refuse(filed.message or _("Paper {code} was not counted.").format(code=code))
+        self.camera_filed.emit(filed)
+
+    def _on_camera_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, UserError):
+            raise exc
+        self.chime.play("check")
+        self.refuse(exc.message)
+        self.camera_filed.emit(None)
 
     # -- review ------------------------------------------------------------------------------
 
