@@ -164,6 +164,8 @@ def main() -> None:
     elapsed = time.perf_counter() - began
     ticker.stop()
     watch.stop()
+    while page.publishing:  # the last changes reach the page
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
     shown = page.table.item(0, 4).text() if page.table.rowCount() else "?"
     page.stop_serving()
     entered = store.query_one("SELECT COUNT(*) AS n FROM ballot_entries")
