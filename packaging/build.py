@@ -67,9 +67,10 @@ DEBIAN_DEPENDS = [
 # ui/reader_addon.py's MODULES), with the folders of libraries their wheels carry and their
 # licences (the .dist-info folders). Tests, C headers and type stubs are left out.
 READER = "facilitator-reader"
-READER_PACKAGES = ("cv2", "numpy", "pypdfium2", "pypdfium2_raw", "pypdfium2_cfg")
-READER_LIBS = ("numpy.libs", "opencv_python_headless.libs")
-READER_INFO = re.compile(r"(numpy|opencv_python_headless|pypdfium2)-[^-]+\.dist-info$")
+READER_PACKAGES = ("cv2", "numpy", "pypdfium2", "pypdfium2_raw", "pypdfium2_cfg", "pi_heif",
+                   "_pi_heif")  # _pi_heif: an extension module, one file
+READER_LIBS = ("numpy.libs", "opencv_python_headless.libs", "pi_heif.libs")
+READER_INFO = re.compile(r"(numpy|opencv_python_headless|pypdfium2|pi_heif)-[^-]+\.dist-info$")
 READER_LEFT_OUT = ("tests", "include", "*.pyi", "*.h", "__pycache__", "*.pyc")
 
 
@@ -141,10 +142,13 @@ def reader_addon(out: Path) -> Path:
     site = Path(next(iter(found.submodule_search_locations))).parent
     names = {*READER_PACKAGES, *READER_LIBS}
     for item in sorted(site.iterdir()):
-        if item.name in names or READER_INFO.match(item.name):
+        if item.is_file() and item.name.split(".")[0] in READER_PACKAGES:
+            shutil.copy2(item, target / item.name)  # an extension module
+        elif item.name in names or READER_INFO.match(item.name):
             shutil.copytree(item, target / item.name, symlinks=True,
                             ignore=shutil.ignore_patterns(*READER_LEFT_OUT))
-    missing = [n for n in READER_PACKAGES if not (target / n).is_dir()]
+    missing = [n for n in READER_PACKAGES
+               if not any(p.name.split(".")[0] == n for p in target.iterdir())]
     assert not missing, f"not installed in {site}: {missing}"
     # Compiled once here: the installed folder may not be writable (/usr/lib), and the
     # sources' dates must not matter (unchecked-hash: the .pyc is used as it is).

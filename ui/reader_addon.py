@@ -1,6 +1,6 @@
 """The paper reader add-on of the frozen app (issue 14): OpenCV, numpy and PDFium, shipped apart.
 
-The reader (``facilitator.reading``, issue 17) needs OpenCV, numpy and pypdfium2: about 190 MB
+The reader (``facilitator.reading``, issue 17) needs OpenCV, numpy, pypdfium2 and pi-heif: 195 MB
 of the 420 MB a bundle with them took, against a 250 MB target. So the installers ship them
 as a separate package, ``facilitator-reader`` (a .deb, or a .tar.gz unpacked over the app's
 folder), that puts them in a ``reader/`` folder beside the app's executable. The frozen app
@@ -21,8 +21,9 @@ from pathlib import Path
 ADDON = "facilitator-reader"
 FOLDER = "reader"
 STAMP = "facilitator-reader.json"  # {"version": ..., "python": "3.11"}: which app it fits
-# What the reader imports that the core app does not ship (packaging/build.py copies these).
-MODULES = ("cv2", "numpy", "pypdfium2", "pypdfium2_raw", "pypdfium2_cfg")
+# What the reader imports that the core app does not ship (packaging/build.py copies these):
+# OpenCV, numpy, PDFium (scanners' PDFs) and pi-heif (iPhones' HEIC photos).
+MODULES = ("cv2", "numpy", "pypdfium2", "pypdfium2_raw", "pypdfium2_cfg", "pi_heif", "_pi_heif")
 
 
 def reader_folder() -> Path:

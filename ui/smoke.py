@@ -141,9 +141,11 @@ def paper_reader(store: EventStore, folder: Path) -> str:
     on the page as Qt renders it, read the photo back (OpenCV, numpy) and the PDF itself
     (PDFium) and find the paper counted as marked. Without it: the Reading page says which
     add-on to install, and offers no reading."""
+    import importlib
+
     from ui.bus import ChangeBus
     from ui.pages.reading.page import ReadingPage
-    from ui.reader_addon import ADDON, reader_missing
+    from ui.reader_addon import ADDON, MODULES, reader_missing
 
     missing = reader_missing()
     page = ReadingPage(store, ChangeBus())
@@ -154,6 +156,8 @@ def paper_reader(store: EventStore, folder: Path) -> str:
             return f"the paper reader not installed ({ADDON}: the Reading page says so)"
     finally:
         page.deleteLater()
+    for name in MODULES:  # each library of the add-on loads (pi_heif: iPhones' photos)
+        importlib.import_module(name)
     from PySide6.QtCore import QLineF
     from PySide6.QtGui import QPen
 
