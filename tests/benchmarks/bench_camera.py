@@ -80,6 +80,7 @@ class Run:
         self.gaps: list[float] = []
         self.shown_at: dict[int, float] = {}
         self.latency: list[float] = []
+        self.statuses: dict[str, int] = {}
         self.sent = 0
         reader.looked.connect(self._on_looked)
         self.page.camera_filed.connect(self._on_filed)
@@ -100,7 +101,9 @@ class Run:
         self.looked += 1
 
     def _on_filed(self, filed: Any) -> None:
-        if filed is not None and filed.status == "counted":
+        status = "refused" if filed is None else filed.status
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        if status == "counted":
             self.latency.append((time.perf_counter() - self.shown_at[max(self.shown_at)])
                                 * 1000)
 
@@ -138,8 +141,8 @@ class Run:
                 f"skipped, none queued); GUI thread per call in the camera code: mean "
                 f"{np.mean(self.gui_ms):.1f} ms, max {max(self.gui_ms):.1f} ms; longest gap "
                 f"between frames {max(self.gaps):.0f} ms (one every {1000 / self.fps:.0f} ms "
-                f"asked); papers held up {len(self.shown_at)}, entered {len(self.latency)}, "
-                f"first shown to entered: mean {mean}")
+                f"asked); papers held up {len(self.shown_at)}, filed {self.statuses}, first shown "
+                f"to entered: mean {mean}")
 
 
 def main() -> int:
