@@ -128,6 +128,30 @@ def test_the_spec_build_and_app_agree_on_the_paper_reader_addon() -> None:
         assert importlib.util.find_spec(name) is not None, name
 
 
+def test_every_library_only_the_reader_imports_is_in_the_addon() -> None:
+    """A library the reader alone uses (facilitator/reading, the camera panel) goes in the
+    add-on, not in the app (pi-heif was added to the reader and grew the app by 4 MB)."""
+    import sys
+
+    from ui.reader_addon import MODULES
+
+    def libraries(paths: list[Path]) -> set[str]:
+        found: set[str] = set()
+        for path in paths:
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    found |= {alias.name.split(".")[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    found.add(node.module.split(".")[0])
+        return found - set(sys.stdlib_module_names) - {"facilitator", "ui", "__future__"}
+
+    every = [*ROOT.joinpath("facilitator").rglob("*.py"), *ROOT.joinpath("ui").rglob("*.py")]
+    reader = [p for p in every if "reading" in p.relative_to(ROOT).parts[:3]
+              or p == ROOT / "ui" / "camera.py"]
+    only_reader = libraries(reader) - libraries([p for p in every if p not in reader])
+    assert only_reader <= set(MODULES), sorted(only_reader - set(MODULES))
+
+
 def test_the_app_takes_a_reader_addon_made_for_it_and_no_other(tmp_path: Path) -> None:
     import sys
 
