@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout, QWidg
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.store import EventStore
+from ui.reader_addon import reader_missing
 from ui.tasks import TaskRunner
 from ui.widgets import narrow_combo
 
@@ -258,6 +259,10 @@ class CameraPanel(QWidget):
         self.toggle.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the scan field's focus
         self.toggle.setToolTip(_("Read with a webcam: {hint}").format(hint=hint))
         self.toggle.toggled.connect(self._on_toggled)
+        missing = reader_missing()
+        if missing is not None:  # the frozen app without its paper reader add-on (no OpenCV)
+            self.toggle.setEnabled(False)
+            self.toggle.setToolTip(missing)
         self.chooser = narrow_combo(QComboBox(), 16)
         self.chooser.setAccessibleName(_("Camera to read with"))
         self.chooser.activated.connect(lambda _i: self._update())
