@@ -80,3 +80,36 @@ def test_a_bad_round_file_names_the_problem(event: Path, tmp_path: Path,
     assert main(["ballots", "print", str(event), "9", "--count", "1",
                  "--out", str(tmp_path / "x.pdf")]) == 1
     assert "no ballot round number 9" in capsys.readouterr().err
+
+
+def test_the_command_line_prints_papers_in_the_language_they_were_first_printed_in(
+        event: Path, tmp_path: Path) -> None:
+    """Issue 17: papers first printed at the desk with the app in Arabic (a round without
+    a language), printed again and topped up from the command line (in English): the same
+    Arabic papers, and a spare paper in Arabic too."""
+    from facilitator.ballots import Question, create_round, get_round, issue_codes
+    from facilitator.i18n import language, set_language
+    from facilitator.reports.ballots import write_ballot_papers
+
+    from ...reading_corpus import render
+
+    before = language()
+    try:
+        set_language("ar")
+        with EventStore.open(event) as store:
+            made = create_round(store, "Vote", [Question.yes_no("Go?")], actor="t").round
+            printed = issue_codes(store, made.id, 2, actor="t")
+            first = write_ballot_papers(tmp_path / "first.pdf", get_round(store, made.id),
+                                        printed.papers, event_name=store.name)
+        set_language("en")
+        again = tmp_path / "again.pdf"
+        assert main(["ballots", "print", str(event), str(made.id), "--batch", "1", "--out",
+                     str(again)]) == 0
+        assert all((a == b).all() for a, b in zip(render(again, 100), render(first, 100),
+                                                  strict=True))
+        assert main(["ballots", "print", str(event), str(made.id), "--count", "1", "--out",
+                     str(tmp_path / "spare.pdf")]) == 0
+        with EventStore.open(event) as store:
+            assert [p.language for p in paper_codes(store, made.id)] == ["ar"] * 3
+    finally:
+        set_language(before)
