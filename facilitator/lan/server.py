@@ -232,9 +232,10 @@ class _GuardedChannel(HTTPChannel):
         return result
 
     def _flush_some(self, do_close: bool = True) -> bool:
+        now = self.server.clock()  # read before the bytes go: the client may act on them
         sent = bool(super()._flush_some(do_close=do_close))
         if sent:
-            self.sent_at = self.server.clock()
+            self.sent_at = now
         return sent
 
     def deadline(self, limits: ConnectionLimits) -> float | None:
