@@ -6,15 +6,19 @@ sample pools, with their sources and licences) is in ``tests/data`` (see its REA
 
 from __future__ import annotations
 
+import base64
 import os
 import random
-from collections.abc import Iterator
+import secrets
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
+from facilitator import i18n
 from facilitator.clock import FakeClock
 from facilitator.store import EventStore
 
@@ -38,6 +42,71 @@ def reference_data() -> Path:
     if not TEST_DATA.is_dir():
         pytest.fail(f"test data missing: expected it at {TEST_DATA}")
     return TEST_DATA
+
+
+class SeededSecrets:
+    """What the code under test draws from :mod:`secrets` (badge and ballot codes, tokens,
+    poll secrets, a tally's tie-break seed), drawn instead from a generator seeded by the
+    test's (or module's) name: a test sees the same codes on every run and every machine,
+    whatever ran before it, so what they happen to be (a code that scans twice, a tie
+    broken one way) cannot pass once and fail the next time."""
+
+    NAMES = ("choice", "randbits", "randbelow", "token_bytes", "token_hex", "token_urlsafe")
+
+    def __init__(self) -> None:
+        self.rng = random.Random(0)
+
+    def reseed(self, name: str) -> None:
+        self.rng.seed(name)  # a str seed goes through SHA-512: the same on every run
+
+    def choice(self, seq: Sequence[Any]) -> Any:
+        return self.rng.choice(seq)
+
+    def randbits(self, k: int) -> int:
+        return self.rng.getrandbits(k)
+
+    def randbelow(self, n: int) -> int:
+        return self.rng.randrange(n)
+
+    def token_bytes(self, nbytes: int | None = None) -> bytes:
+        return self.rng.randbytes(32 if nbytes is None else nbytes)
+
+    def token_hex(self, nbytes: int | None = None) -> str:
+        return self.token_bytes(nbytes).hex()
+
+    def token_urlsafe(self, nbytes: int | None = None) -> str:
+        return base64.urlsafe_b64encode(self.token_bytes(nbytes)).rstrip(b"=").decode("ascii")
+
+
+_SEEDED = SeededSecrets()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seeded_secrets() -> Iterator[SeededSecrets]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in SeededSecrets.NAMES:
+            patch.setattr(secrets, name, getattr(_SEEDED, name))
+        yield _SEEDED
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _seeded_per_module(request: pytest.FixtureRequest, _seeded_secrets: SeededSecrets) -> None:
+    """Module-scoped fixtures draw from the module's own seed."""
+    _seeded_secrets.reseed(request.node.nodeid)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_per_test(request: pytest.FixtureRequest, _seeded_secrets: SeededSecrets) -> None:
+    _seeded_secrets.reseed(request.node.nodeid)
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> Iterator[None]:
+    """Every test starts in English: one that switches language and fails before switching
+    back must not turn the tests after it Welsh or Arabic."""
+    yield
+    if i18n.language() != "en":
+        i18n.set_language("en")
 
 
 @pytest.fixture

@@ -212,7 +212,7 @@ def test_import_through_the_dialog_merges_and_reports(
     bus, tasks = ChangeBus(), TaskRunner()
     page = ParticipantsPage(demo_store, bus, tasks, choose_file=lambda parent: update)
     qtbot.addWidget(page)
-    with qtbot.waitSignal(page.import_finished, timeout=5000) as blocker:
+    with qtbot.waitSignal(page.import_finished, timeout=30_000) as blocker:
         page.import_button.click()
     report = blocker.args[0]
     assert report.added == ["Mai Ng"]
@@ -237,7 +237,7 @@ def test_import_of_a_bad_file_shows_where_and_changes_nothing(
     page = ParticipantsPage(demo_store, bus, tasks, choose_file=lambda parent: bad)
     qtbot.addWidget(page)
     page.import_button.click()
-    qtbot.waitUntil(lambda: bool(warnings), timeout=5000)
+    qtbot.waitUntil(lambda: bool(warnings), timeout=30_000)
     assert "broken.csv, line 3, column 3 (Gender)" in warnings[0]
     assert page.banner.kind == "error"
     assert demo_store.query("SELECT count(*) FROM audit_log")[0][0] == before

@@ -172,12 +172,12 @@ def test_file_open_hands_the_old_event_over_and_the_listener_follows(
     with pytest.raises(EventInUseError, match="already open in this program"):
         EventStore.open(other, clock)
     gone = QLocalSocket()
-    with qtbot.waitSignal(gone.errorOccurred, timeout=5000):
+    with qtbot.waitSignal(gone.errorOccurred, timeout=30_000):
         gone.connectToServer(server_name(event))
     asking = QLocalSocket()
-    with qtbot.waitSignal(server.brought_forward, timeout=5000):
+    with qtbot.waitSignal(server.brought_forward, timeout=30_000):
         asking.connectToServer(server_name(other))
         asking.write(b"show " + str(owner.canonical(other)).encode() + b"\n")
-    qtbot.waitUntil(asking.canReadLine, timeout=5000)
+    qtbot.waitUntil(asking.canReadLine, timeout=30_000)
     assert bytes(asking.readLine().data()) == b"shown\n"
     asking.abort()
