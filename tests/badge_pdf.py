@@ -37,8 +37,8 @@ def scanned_codes(pdf: Path, out: Path) -> list[str]:
     for page in rendered_pages(pdf, out):
         with Image.open(page) as image:
             assert image.getextrema() != (255, 255), f"{page.name} is blank"
-            found += [b.text for b in zxingcpp.read_barcodes(image)
-                      if b.format == zxingcpp.BarcodeFormat.QRCode]
+            found += [b.text for b in zxingcpp.read_barcodes(
+                image, formats=zxingcpp.BarcodeFormat.QRCode)]
     return found
 
 

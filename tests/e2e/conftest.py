@@ -87,12 +87,16 @@ def phone_round(demo: EventStore) -> BallotRound:
 
 def start_panel(qtbot: Any, store: EventStore, port: int | None = None,
                 bus: ChangeBus | None = None) -> PhonePanel:
-    """A Phones panel serving on 127.0.0.1 (a free port unless given)."""
+    """A Phones panel serving on 127.0.0.1 (a free port unless given). A port found free
+    may be taken by another program before the panel listens on it: then another."""
     widget = PhonePanel(store, bus or ChangeBus())
     qtbot.addWidget(widget)
     widget.address_combo.setCurrentIndex(widget.address_combo.findData("127.0.0.1"))
-    widget.port_spin.setValue(port or free_port())
-    widget.start_server()
+    for _attempt in range(1 if port else 5):
+        widget.port_spin.setValue(port or free_port())
+        widget.start_server()
+        if widget.server is not None:
+            break
     assert widget.server is not None and widget.server.host == "127.0.0.1"
     return widget
 

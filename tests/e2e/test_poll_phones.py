@@ -16,12 +16,12 @@ from facilitator.polls.model import DONT_KNOW, RANKING, Item, Questionnaire
 from facilitator.store import EventStore
 
 from ..unit.polls.conftest import small_questionnaire
-from .conftest import PHONE, free_port, keep_screenshot
+from .conftest import PHONE, keep_screenshot
 
 
 @pytest.fixture
 def server(demo: EventStore) -> Iterator[LanServer]:
-    running = LanServer(demo, "127.0.0.1", free_port())
+    running = LanServer(demo, "127.0.0.1", 0)  # the system picks a free port
     running.start()
     yield running
     running.stop()

@@ -18,7 +18,7 @@ from facilitator.theatre import ops, queries
 from ui.bus import ChangeBus
 from ui.pages.theatre import TheatrePage
 
-from .conftest import PHONE, free_port, keep_screenshot
+from .conftest import PHONE, keep_screenshot
 
 
 class Relay(QObject):
@@ -45,7 +45,7 @@ def desk(qtbot: Any, demo: EventStore, clock: Any, tmp_path: Path) -> TheatrePag
 def server(demo: EventStore, desk: TheatrePage) -> Iterator[LanServer]:
     relay = Relay()
     relay.arrived.connect(lambda changes: desk.bus.publish(changes))
-    running = LanServer(demo, "127.0.0.1", free_port(), on_changes=relay.arrived.emit)
+    running = LanServer(demo, "127.0.0.1", 0, on_changes=relay.arrived.emit)  # a free port
     running._relay = relay  # type: ignore[attr-defined]
     running.start()
     yield running

@@ -119,7 +119,8 @@ def _decode(pdf: Path, out: Path) -> list[list[str]]:
     found = []
     for page in sorted(out.glob("pg-*.png"), key=lambda p: int(p.stem.split("-")[-1])):
         with Image.open(page) as image:
-            found.append([b.text for b in zxingcpp.read_barcodes(image)])
+            found.append([b.text for b in zxingcpp.read_barcodes(
+                image, formats=zxingcpp.BarcodeFormat.QRCode)])
     return found
 
 

@@ -52,8 +52,8 @@ def qr_texts(pdf: Path, out: Path) -> list[list[str]]:
     found = []
     for page in pages:
         with Image.open(page) as image:
-            found.append(sorted(b.text for b in zxingcpp.read_barcodes(image)
-                                if b.format == zxingcpp.BarcodeFormat.QRCode))
+            found.append(sorted(b.text for b in zxingcpp.read_barcodes(
+                image, formats=zxingcpp.BarcodeFormat.QRCode)))
     return found
 
 
