@@ -95,7 +95,7 @@ def test_vote_on_every_kind_and_the_tally_follows(
             page.screenshot(path=str(shot), full_page=True)
             keep_screenshot(shot)
         qtbot.waitUntil(lambda i=index: f"1 of {present} present have voted"
-                        in turnout_text(panel, i), timeout=3000)
+                        in turnout_text(panel, i), timeout=30_000)
         with page.expect_navigation():
             page.get_by_role("link", name="Back to all questions").click()
     # The home page says which questions are voted on, never the receipts (shown once).
@@ -131,7 +131,7 @@ def test_a_second_vote_with_the_same_token_does_not_count(
     answers = phone_answers(demo, phone_round.id, 0)
     assert len(answers) == 1 and answers[0].marks == (1, None, None)
     QApplication.processEvents()
-    qtbot.waitUntil(lambda: "1 of" in turnout_text(panel, 0), timeout=3000)
+    qtbot.waitUntil(lambda: "1 of" in turnout_text(panel, 0), timeout=30_000)
     context.close()
 
 

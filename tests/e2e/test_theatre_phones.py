@@ -90,7 +90,7 @@ def test_phones_send_cards_and_vote_while_the_desk_works(
         desk.card_edit.setFocus()
         qtbot.keyClicks(desk.card_edit, f"Desk card {n}")
         qtbot.keyClick(desk.card_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: desk.card_list.count() == 12, timeout=5000)
+    qtbot.waitUntil(lambda: desk.card_list.count() == 12, timeout=30_000)
     phone_cards = [c for c in queries.cards(demo) if c.source == "phone"]
     assert len(phone_cards) == 6
     assert [c.intervention_id for c in phone_cards[:3]] == [on_stage.id] * 3
@@ -121,7 +121,7 @@ def test_phones_send_cards_and_vote_while_the_desk_works(
         with page.expect_navigation():
             page.get_by_role("button", name="Send my vote").click()
         assert "Your vote is recorded" in page.get_by_role("status").first.inner_text()
-    qtbot.waitUntil(lambda: "4 for, 2 against" in desk.outcome_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "4 for, 2 against" in desk.outcome_label.text(), timeout=30_000)
     qtbot.keyClick(desk.reword_edit, Qt.Key.Key_F9)
     result = queries.outcome(demo, proposal.id)
     assert result is not None and result.closed and result.passed is True
