@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -25,30 +26,68 @@ from PySide6.QtWidgets import (
 
 from facilitator.errors import UserError
 from facilitator.i18n import _, ngettext
-from facilitator.lan.queries import phone_questions
 from facilitator.store import FILE_SUFFIX, EventStore
 from facilitator.store.owner import canonical
 from facilitator.timing.ops import resume_after_restart
+from facilitator.timing.queries import current_turn
 from ui.bus import ChangeBus
 from ui.context import AppContext
 from ui.language import language_menu
 from ui.pages.base import APP_ACTOR
-from ui.pages.participants import ParticipantsPage
-from ui.pages.plenary.page import PlenaryPage
-from ui.pages.polls import PollsPage
-from ui.pages.qa import QaPage
-from ui.pages.reading import ReadingPage
-from ui.pages.results import ResultsPage
-from ui.pages.stations import StationsPage
-from ui.pages.tables import TablesPage
-from ui.pages.theatre import TheatrePage
-from ui.pages.voting import VotingPage
-from ui.projector import ProjectorWindow
 from ui.sound import Chime
 from ui.tasks import TaskRunner
 
+if TYPE_CHECKING:
+    from ui.projector import ProjectorWindow  # imported when first opened (it loads pages)
+
 PAGE_KEYS = ("participants", "tables", "plenary", "qa", "voting", "results", "theatre",
              "polls", "stations", "reading")
+IDLE_BUILD_AFTER_MS = 50
+"""After the window shows, the wait before the other pages are built (its first paint comes
+first); then one page per turn of the event loop."""
+
+
+class PageSet(Mapping[str, QWidget]):
+    """The window's pages by key, each built (its module imported, too) the first time it
+    is asked for: the window shows with one page built, the others follow on idle or as soon
+    as something asks (issue 14). ``key in pages`` and ``len(pages)`` build nothing;
+    ``pages[key]``, ``get``, ``values`` and ``items`` build what they return."""
+
+    def __init__(self, builders: Mapping[str, Callable[[], QWidget]],
+                 on_built: Callable[[QWidget], object]) -> None:
+        self._builders = dict(builders)
+        self._on_built = on_built
+        self._built: dict[str, QWidget] = {}
+
+    def __getitem__(self, key: str) -> QWidget:
+        page = self._built.get(key)
+        if page is None:
+            page = self._builders[key]()
+            self._built[key] = page
+            self._on_built(page)
+        return page
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._builders
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
+
+    @property
+    def built(self) -> dict[str, QWidget]:
+        """The pages built so far (asking builds none)."""
+        return dict(self._built)
+
+    def build_next(self) -> bool:
+        """Build the first page not built yet; False if there was none left."""
+        key = next((k for k in self._builders if k not in self._built), None)
+        if key is None:
+            return False
+        self[key]
+        return True
 
 
 def page_shortcut(number: int) -> str:
@@ -151,6 +190,8 @@ def ask_open_event(parent: QWidget) -> Path | None:
 class MainWindow(QMainWindow):
     event_opened = Signal(object)
     """The Path of the event now shown (the second-launch listener follows it)."""
+    all_pages_built = Signal()
+    """Every page of the event shown exists (once per event, after the idle builds)."""
 
     def __init__(
         self,
@@ -169,7 +210,11 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.chime = Chime(self)
         self.projector: ProjectorWindow | None = None
-        self.pages: dict[str, QWidget] = {}
+        self.pages = PageSet({}, self.stack_page)
+        self._idle_builder = QTimer(self)
+        self._idle_builder.setSingleShot(True)
+        self._idle_builder.timeout.connect(self._on_idle_builder_timeout)
+        self._rest_to_build = False
         self._ask_new = ask_new
         self._ask_open = ask_open
         self._ask_quit = ask_quit
@@ -301,6 +346,7 @@ class MainWindow(QMainWindow):
                 file=store.path.name))
         self._update_actions()
         self.show_page("participants")
+        self._build_rest_when_idle()
         self.event_opened.emit(store.path)
 
     def _close_store(self) -> None:
@@ -309,32 +355,81 @@ class MainWindow(QMainWindow):
             self.projector.deleteLater()
             self.projector = None
         self.tasks.wait()
-        for page in self.pages.values():
+        self._idle_builder.stop()
+        self._rest_to_build = False
+        for page in self.pages.built.values():
             self.stack.removeWidget(page)
             page.deleteLater()
-        self.pages = {}
+        self.pages = PageSet({}, self.stack_page)
         self.sidebar.clear()
         if self.store is not None:
             self.store.close()
             self.store = None
 
+    def _page_builders(self, store: EventStore) -> dict[str, Callable[[], QWidget]]:
+        """How each page is built; each imports its module only then (issue 14)."""
+        bus, tasks, clock, chime = self.bus, self.tasks, self.context.clock, self.chime
+
+        def participants() -> QWidget:
+            from ui.pages.participants import ParticipantsPage
+            return ParticipantsPage(store, bus, tasks)
+
+        def tables() -> QWidget:
+            from ui.pages.tables import TablesPage
+            return TablesPage(store, bus, tasks)
+
+        def plenary() -> QWidget:
+            from ui.pages.plenary.page import PlenaryPage
+            return PlenaryPage(store, bus, clock, chime)
+
+        def qa() -> QWidget:
+            from ui.pages.qa import QaPage
+            return QaPage(store, bus, clock)
+
+        def voting() -> QWidget:
+            from ui.pages.voting import VotingPage
+            return VotingPage(store, bus, tasks)
+
+        def results() -> QWidget:
+            from ui.pages.results import ResultsPage
+            return ResultsPage(store, bus)
+
+        def theatre() -> QWidget:
+            from ui.pages.theatre import TheatrePage
+            return TheatrePage(store, bus, clock, tasks=tasks)
+
+        def polls() -> QWidget:
+            from ui.pages.polls import PollsPage
+            return PollsPage(store, bus, tasks=tasks)
+
+        def stations() -> QWidget:  # other laptops (issue 18)
+            from ui.pages.stations import StationsPage
+            return StationsPage(store, bus)
+
+        def reading() -> QWidget:  # issue 17
+            from ui.pages.reading import ReadingPage
+            return ReadingPage(store, bus, tasks, chime=chime)
+
+        return {"participants": participants, "tables": tables, "plenary": plenary, "qa": qa,
+                "voting": voting, "results": results, "theatre": theatre, "polls": polls,
+                "stations": stations, "reading": reading}
+
+    def stack_page(self, page: QWidget) -> None:
+        """Put a page just built into the window (hidden until shown)."""
+        self.stack.addWidget(page)
+
     def _build_pages(self, store: EventStore) -> None:
+        """The sidebar, and the pages built as they are first asked for; but the Plenary
+        page at once while a speaker's countdown runs: it chimes at each stage whichever
+        page is shown, and it must see the countdown before a stage passes."""
         titles = self._page_titles()
         plain = {k: v.replace("&&", "&") for k, v in titles.items()}
-        self.pages = {
-            "participants": ParticipantsPage(store, self.bus, self.tasks),
-            "tables": TablesPage(store, self.bus, self.tasks),
-            "plenary": PlenaryPage(store, self.bus, self.context.clock, self.chime),
-            "qa": QaPage(store, self.bus, self.context.clock),
-            "voting": VotingPage(store, self.bus, self.tasks),
-            "results": ResultsPage(store, self.bus),
-            "theatre": TheatrePage(store, self.bus, self.context.clock, tasks=self.tasks),
-            "polls": PollsPage(store, self.bus, tasks=self.tasks),
-            "stations": StationsPage(store, self.bus),  # other laptops (issue 18)
-            "reading": ReadingPage(store, self.bus, self.tasks, chime=self.chime),  # issue 17
-        }
+        self.pages = PageSet(self._page_builders(store), self.stack_page)
+        self._rest_to_build = True
+        turn = current_turn(store)
+        if turn is not None and turn.countdown.running:
+            self.pages["plenary"]
         for number, key in enumerate(PAGE_KEYS, start=1):
-            self.stack.addWidget(self.pages[key])
             item = QListWidgetItem(f"{plain[key]}")
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(_("Ctrl+{n}").format(n=number % 10))
@@ -356,9 +451,9 @@ class MainWindow(QMainWindow):
             button.clicked.connect(slot)
             layout.addWidget(button)
         layout.addStretch(1)
-        self.pages = {"welcome": welcome}
+        self.pages = PageSet({"welcome": lambda: welcome}, self.stack_page)
+        self.pages["welcome"]
         self.event_label.setText(_("No event open"))
-        self.stack.addWidget(welcome)
         self.setWindowTitle(_("Facilitator"))
 
     def new_event(self) -> None:
@@ -448,7 +543,7 @@ class MainWindow(QMainWindow):
 
     def current_page_key(self) -> str | None:
         widget = self.stack.currentWidget()
-        return next((k for k, w in self.pages.items() if w is widget), None)
+        return next((k for k, w in self.pages.built.items() if w is widget), None)
 
     def _on_sidebar_row_changed(self, row: int) -> None:
         if not 0 <= row < len(PAGE_KEYS) or PAGE_KEYS[row] not in self.pages:
@@ -457,7 +552,25 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         page.setFocus()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._build_rest_when_idle()
+
+    def _build_rest_when_idle(self) -> None:
+        """Build the pages not built yet once the window shows, one per event-loop turn."""
+        if self._rest_to_build and self.isVisible() and not self._idle_builder.isActive():
+            self._idle_builder.start(IDLE_BUILD_AFTER_MS)
+
+    def _on_idle_builder_timeout(self) -> None:
+        if self.pages.build_next():
+            self._idle_builder.start(0)  # the next one after whatever else is waiting
+        else:
+            self._rest_to_build = False
+            self.all_pages_built.emit()
+
     def _on_import_triggered(self) -> None:
+        from ui.pages.participants import ParticipantsPage
+
         page = self.pages.get("participants")
         if isinstance(page, ParticipantsPage):
             self.show_page("participants")
@@ -469,6 +582,8 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         if self.projector is None:
+            from ui.projector import ProjectorWindow
+
             self.projector = ProjectorWindow(self.store, self.bus, self.context.clock)
         if self.projector.isVisible():
             self.projector.hide()
@@ -541,6 +656,8 @@ class MainWindow(QMainWindow):
         """What phones can vote on now ("Round title: question"), for the quit warning."""
         if self.store is None:
             return []
+        from facilitator.lan.queries import phone_questions  # not needed to show the window
+
         return [f"{q.round_title}: {q.question.text}"
                 for q in phone_questions(self.store, open_only=True)]
 
@@ -553,7 +670,8 @@ class MainWindow(QMainWindow):
 
         from ui.language import apply_language, changed_message, save_language
 
-        if getattr(getattr(self.pages.get("voting"), "phone_panel", None), "server", None):
+        voting = self.pages.built.get("voting")  # not built: its server was never started
+        if getattr(getattr(voting, "phone_panel", None), "server", None):
             self.show_error(_("Cannot change the language now"), _(
                 "Phone voting is on: stop it on the Voting page first (the window is rebuilt "
                 "in the new language, which would stop it)."))
@@ -581,7 +699,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setAccessibleName(_("Jobs of the day"))
         store = self.store
         if store is None:
-            for page in self.pages.values():
+            for page in self.pages.built.values():
                 self.stack.removeWidget(page)
                 page.deleteLater()
             self._show_welcome()
@@ -591,8 +709,9 @@ class MainWindow(QMainWindow):
             self.projector.deleteLater()
             self.projector = None
         self.tasks.wait()
-        old, self.pages = self.pages, {}
-        for page in old.values():
+        self._idle_builder.stop()
+        old, self.pages = self.pages, PageSet({}, self.stack_page)
+        for page in old.built.values():
             self.stack.removeWidget(page)
             page.deleteLater()
         self.sidebar.clear()
@@ -603,6 +722,7 @@ class MainWindow(QMainWindow):
                 file=store.path.name))
         self._update_actions()
         self.show_page(shown if shown in PAGE_KEYS else "participants")
+        self._build_rest_when_idle()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         open_now = self.open_phone_questions()
