@@ -1,11 +1,10 @@
 """Issue 14 (start to window under 1.5 s): the window shows with the page it opens on built;
 every other page is built when first asked for (shown, ``pages[key]``), or on idle after the
-window shows, one page per turn of the event loop, until all exist."""
+window shows, one page per turn of the event loop, until all exist. (That no other page's
+module is even imported to show the window: tests/ui/test_startup_imports.py.)"""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from itertools import pairwise
 from pathlib import Path
 
@@ -18,8 +17,6 @@ from facilitator.store import EventStore
 from facilitator.timing import ops as timing_ops
 from ui.context import AppContext
 from ui.main_window import PAGE_KEYS, MainWindow
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def built(window: MainWindow) -> list[str]:
@@ -110,29 +107,6 @@ def test_a_running_countdown_chimes_from_the_start_though_its_page_was_never_sho
     clock.advance(40)  # past amber before anything else runs, the window on Participants
     qtbot.waitUntil(lambda: window.chime.played == ["amber"], timeout=30_000)
     assert window.current_page_key() == "participants"
-
-
-def test_only_the_first_page_module_is_imported_when_the_window_shows(tmp_path: Path) -> None:
-    """The page modules load when their page is built, not to show the window."""
-    code = (
-        "import sys\n"
-        "from ui.app import main\n"
-        f"rc = main(['--demo', '--exit-when-shown', '--config-dir', {str(tmp_path)!r},\n"
-        f"           '--data-dir', {str(tmp_path)!r}])\n"
-        "assert rc == 0, rc\n"
-        "print('pages:', ','.join(sorted(m.split('.')[2] for m in sys.modules\n"
-        "                                if m.startswith('ui.pages.') and m.count('.') == 2\n"
-        "                                and not m.startswith(('ui.pages.base',\n"
-        "                                                      'ui.pages.common')))))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, env={"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
-                                           "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
-                            timeout=300)
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.strip().splitlines()
-    assert lines[0].startswith("shown after"), result.stdout
-    assert lines[-1] == "pages: participants", lines[-1]
 
 
 def test_no_page_is_left_half_built_when_the_event_closes_during_the_idle_builds(
