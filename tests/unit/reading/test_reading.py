@@ -210,3 +210,46 @@ def test_a_folder_of_iphone_heic_photos_is_read(printed: tuple, tmp_path: Path) 
     got = read[0].reading.read
     assert (got.code, got.page, got.confident) == ("F843CSXD1", 0, True)
     assert {q.question: q.answer for q in got.questions} == meant
+
+
+def test_a_marker_with_two_cells_inked_over_is_found_where_the_others_say(
+        printed: tuple) -> None:
+    """A pen stroke on a marker spoils its code: it is looked for where the other three say
+    it is printed (OpenCV's refineDetectedMarkers), and taken with up to two cells wrong,
+    since the warp check still holds it to the page's geometry. More spoiled: review."""
+    r, papers, layout, images = printed
+    known = finder(r, papers, layout)
+    scale = DPI / 72
+    (x0, y0), _tr, (x1, _y1), _bl = marker_corners(Corner.BOTTOM_LEFT, layout.width,
+                                                   layout.height)
+    cell = (x1 - x0) / 6 * scale
+
+    def spoilt(cells: list[tuple[int, int]]) -> np.ndarray:
+        image = images[0].copy()
+        for cx, cy in cells:
+            a = (round(x0 * scale + cx * cell), round(y0 * scale + cy * cell))
+            b = (round(x0 * scale + (cx + 1) * cell), round(y0 * scale + (cy + 1) * cell))
+            was = image[(a[1] + b[1]) // 2, (a[0] + b[0]) // 2]
+            cv2.rectangle(image, a, b, 0 if was > 127 else 255, -1)  # the cell turned over
+        return image
+
+    got = read_image(spoilt([(1, 1), (2, 3)]), known).read
+    assert got.problem is None and got.confident and got.warp_error_mm < 0.3
+    worse = read_image(spoilt([(1, 1), (2, 3), (3, 2), (4, 4)]), known).read
+    assert worse.problem is Why.MISSING_MARKER and worse.detail == "bottom_left"
+
+
+@pytest.mark.parametrize("seed", [5, 9, 19, 23])
+def test_a_small_blurred_photo_is_found_by_a_second_careful_look(printed: tuple,
+                                                                 seed: int) -> None:
+    """Photos 1000 pixels long whose markers the first, fast look misses (9, 19, 23) or
+    places too roughly to line up (5): AprilTag's corner finder on the photo, then on an
+    enlarged copy, finds the page, and every mark is read right."""
+    r, papers, layout, images = printed
+    rng = random.Random(seed)
+    marked = mark_page(images[0], layout, 0, r.questions, rng, DPI, style="cross")
+    got = read_image(photograph(marked.image, rng, side=1000), finder(r, papers, layout))
+    tally = Tally()
+    tally.add(got.read, marked, f"seed {seed}")
+    assert got.read.problem is None and got.read.warp_error_mm < 1.0
+    assert tally.right == len(marked.truth) and tally.wrong == 0, tally.notes
