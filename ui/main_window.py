@@ -453,8 +453,10 @@ class MainWindow(QMainWindow):
         layout.addStretch(1)
         self.pages = PageSet({"welcome": lambda: welcome}, self.stack_page)
         self.pages["welcome"]
+        self._rest_to_build = True  # none: all_pages_built comes once the window shows
         self.event_label.setText(_("No event open"))
         self.setWindowTitle(_("Facilitator"))
+        self._build_rest_when_idle()
 
     def new_event(self) -> None:
         answer = self._ask_new(self)
