@@ -151,3 +151,32 @@ def test_the_command_line_reads_a_scanner_pdf(event: EventStore, tmp_path: Path,
     assert main(["read-papers", str(path), str(pdf)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("3 pages counted")
+
+
+def test_a_300_dpi_scanner_pdf_reports_progress_and_stops_on_cancel(event: EventStore,
+                                                                    tmp_path: Path) -> None:
+    """The venue photocopier's PDF (300 dpi, slightly skewed pages), read as the desktop's
+    background task reads it: progress after each page, Cancel checked before each; the
+    pages filed before Cancel stay filed, the rest are not read."""
+    from PIL import Image
+
+    from ...reading_corpus import scan
+
+    r, _papers, layout, images = printed(event, tmp_path, three_questions())
+    rng = random.Random(30)
+    pages = [Image.fromarray(scan(mark_page(img, layout, 0, r.questions, rng, DPI,
+                                            style="cross", stray=0).image, rng, DPI, 300))
+             for img in images]
+    pdf = tmp_path / "copier.pdf"
+    pages[0].save(pdf, save_all=True, append_images=pages[1:], resolution=300.0)
+    seen: list[tuple[int, int]] = []
+    stop_after = 2
+    summary = ops.read_into(event, pdf, actor="Bea", progress=lambda d, t: seen.append((d, t)),
+                            cancelled=lambda: len(seen) >= stop_after)
+    assert seen == [(1, 3), (2, 3)] and summary.cancelled
+    assert sum(summary.statuses.values()) == 2
+    assert len(ballot_queries.entries(event, r.id)) == summary.count(queries.COUNTED) == 2
+    seen.clear()
+    rest = ops.read_into(event, pdf, actor="Bea", progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(1, 3), (2, 3), (3, 3)] and not rest.cancelled
+    assert len(ballot_queries.entries(event, r.id)) == 3

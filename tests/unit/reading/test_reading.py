@@ -215,8 +215,8 @@ def test_a_folder_of_iphone_heic_photos_is_read(printed: tuple, tmp_path: Path) 
 def test_a_marker_with_two_cells_inked_over_is_found_where_the_others_say(
         printed: tuple) -> None:
     """A pen stroke on a marker spoils its code: it is looked for where the other three say
-    it is printed (OpenCV's refineDetectedMarkers), and taken with up to two cells wrong,
-    since the warp check still holds it to the page's geometry. More spoiled: review."""
+    it is printed (OpenCV's refineDetectedMarkers) and taken with two cells wrong, since
+    the warp check still holds it to the page's geometry. Four cells wrong: review."""
     r, papers, layout, images = printed
     known = finder(r, papers, layout)
     scale = DPI / 72
