@@ -15,7 +15,9 @@ our own PDFs, marked by program in every style, then
 
 Prints, per group: right (read with full confidence and right), review (sent to a person),
 WRONG (read with full confidence and wrong: the hard requirement is 0), and how many
-deliberately marginal marks were sent to review. Exits 1 if any mark was read wrongly.
+deliberately marginal marks were sent to review; then the same per photo damage (tilt, turn,
+blur, noise, uneven light, shadow, low and mid resolution, a stray mark), per scan
+resolution and per marking style. Exits 1 if any mark was read wrongly.
 """
 
 from __future__ import annotations
