@@ -24,6 +24,7 @@ from facilitator.reports.ballots import MM
 from facilitator.reports.polls import FORM_QR_SIZE
 from facilitator.store import EventStore
 from tests.scan import read_qr
+from tests.ui.screens import artifacts_dir
 from ui.bus import ChangeBus
 from ui.pages.polls import PollsPage
 
@@ -211,11 +212,11 @@ def test_paper_forms_printed_scanned_keyed_and_reconciled_on_the_page(
     assert analysis.row("streets").change == 9 - 6
     assert analysis.row("drivers").before == 7 and analysis.row("drivers").after == 1
     assert analysis.row("k_trips").after == 1.0  # box 3 of wave 2's page 2 is the right answer
-    shot = Path("/tmp/polls-paper.png")
+    shot = artifacts_dir() / "polls-paper.png"
     scan(qtbot, page, qr(c, 2, 1))
     type_keys(qtbot, ["7", "1"])
     QApplication.processEvents()
-    page.grab().save(str(shot))
+    assert page.grab().save(str(shot))
     page.close()
 
 

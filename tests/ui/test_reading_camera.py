@@ -29,6 +29,7 @@ from facilitator.qa.model import table_code
 from facilitator.reading import queries
 from facilitator.reports.ballots import paper_layout, write_ballot_papers
 from facilitator.store import EventStore
+from tests.ui.screens import artifacts_dir
 from ui.bus import ChangeBus
 from ui.camera import CameraPanel, CameraReader, no_camera_message
 from ui.pages.participants import ParticipantsPage
@@ -133,7 +134,7 @@ def test_a_paper_held_up_is_entered_once_with_the_chime_and_refused_when_shown_a
     assert entry.code == code and entry.operator == "Ana"
     assert page.chime.played == ["read"]
     assert "counted" in page.banner.text()
-    page.grab().save("/tmp/reading_camera.png")
+    assert page.grab().save(str(artifacts_dir() / "reading_camera.png"))
     push(qtbot, reader, shots[2])  # still held up: not read again
     assert page.chime.played == ["read"]
     for frame in (TABLE, shots[0]):  # taken away, then shown again

@@ -20,6 +20,7 @@ from facilitator.reading.image import read_image
 from facilitator.reading.sources import SourcePage
 from facilitator.reports.ballots import paper_layout, write_ballot_papers
 from facilitator.store import EventStore
+from tests.ui.screens import artifacts_dir
 from ui.bus import ChangeBus
 from ui.pages.reading import ReadingPage
 from ui.pages.reading.page import parse_correction
@@ -63,7 +64,7 @@ def test_enter_confirms_with_a_typed_correction_and_delete_sets_aside(
     page.resize(1366, 768)
     page.show()
     assert page.queue.count() == 2 and page.fields
-    page.grab().save("/tmp/reading_page.png")
+    assert page.grab().save(str(artifacts_dir() / "reading_page.png"))
     first = page.current_id()
     read = queries.get_read(event, first or 0)
     truth = marked[0].truth

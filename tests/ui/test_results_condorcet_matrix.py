@@ -14,6 +14,7 @@ from facilitator.results.count import condorcet_table
 from facilitator.results.ops import set_live, set_projected
 from facilitator.results.queries import count_round
 from facilitator.store import EventStore
+from tests.ui.screens import artifacts_dir
 from ui.pages.results.view import ResultPanel
 from ui.projector_views import ProjectorResultsView
 
@@ -46,7 +47,7 @@ def test_projector_shows_the_matrix_of_a_schulze_question(
     table = condorcet_table(count_round(store, rid).questions[0].count)
     assert table is not None and texts[5:] == [c for row in table.rows for c in row]
     if os.environ.get("FACILITATOR_GRAB"):
-        view.grab().save("/tmp/projector_matrix.png")
+        assert view.grab().save(str(artifacts_dir() / "projector_matrix.png"))
     store.close()
 
 

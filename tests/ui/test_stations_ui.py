@@ -18,6 +18,7 @@ from facilitator.people.ops import add_walk_in
 from facilitator.people.queries import list_participants
 from facilitator.stations import queries
 from facilitator.store import EventStore
+from tests.ui.screens import artifacts_dir
 from ui.bus import ChangeBus
 from ui.pages.stations import StationsPage
 from ui.station_window import ARRIVED_COLUMN, NAME_COLUMN, STATUS_COLUMN, StationWindow
@@ -103,8 +104,8 @@ def test_pair_then_check_in_reaches_the_main_laptop(page: StationsPage, store: E
                     timeout=WAIT)
     assert [p.name for p in list_participants(store) if p.present] == ["Person 3"]
     assert page.table.item(0, 3).text() == "Ann"
-    page.grab().save("/tmp/stations_page.png")
-    window.grab().save("/tmp/station_window.png")
+    assert page.grab().save(str(artifacts_dir() / "stations_page.png"))
+    assert window.grab().save(str(artifacts_dir() / "station_window.png"))
     window.close()
 
 
@@ -145,7 +146,7 @@ def test_offline_banner_counts_what_waits_and_clears_when_sent(
         qtbot.mouseClick(window.check_in_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "2 items wait here" in window.offline_label.text(), timeout=WAIT)
     assert window.offline_label.isVisible()
-    window.grab().save("/tmp/station_offline.png")
+    assert window.grab().save(str(artifacts_dir() / "station_offline.png"))
     page.port_spin.setValue(port)
     assert page.start_serving()
     qtbot.waitUntil(lambda: not window.offline_label.isVisible(), timeout=WAIT)
@@ -165,7 +166,7 @@ def test_a_refused_paper_is_on_the_conflict_screen_until_resolved(
     assert "already" in window.conflict_list.item(0).text()
     assert window.tabs.tabText(3) == "Conflicts (1)"
     window.tabs.setCurrentIndex(3)
-    window.grab().save("/tmp/station_conflicts.png")
+    assert window.grab().save(str(artifacts_dir() / "station_conflicts.png"))
     window.conflict_list.setCurrentRow(0)
     qtbot.mouseClick(window.resolved_button, Qt.MouseButton.LeftButton)
     assert window.conflict_list.count() == 0
@@ -379,7 +380,7 @@ def test_ballots_are_keyed_with_the_main_laptops_keyer(
     assert "(no." not in window.editor.header.text()  # a station does not know the number
     qtbot.keyClicks(window.editor, "1")
     QApplication.processEvents()
-    window.grab().save("/tmp/station_keyer.png")
+    assert window.grab().save(str(artifacts_dir() / "station_keyer.png"))
     qtbot.keyClick(window.editor, Qt.Key.Key_Escape)
     assert "put aside" in window.banner.text()
     qtbot.waitUntil(lambda: len(entries(store, ballot_round.id)) == 2, timeout=WAIT)
@@ -468,5 +469,5 @@ def test_the_check_in_list_has_the_participants_pages_columns_and_keys(
     assert window.search_edit.hasFocus()
     qtbot.keyClick(window.search_edit, Qt.Key.Key_Escape)
     assert window.search_edit.text() == "" and table.rowCount() == 5
-    window.grab().save("/tmp/station_check_in_list.png")
+    assert window.grab().save(str(artifacts_dir() / "station_check_in_list.png"))
     window.close()
