@@ -222,11 +222,12 @@ def find_page(image: Image) -> Found | PageRead:
     """The page, straightened; or a :class:`PageRead` saying why not (no paper, a marker
     missing, the corners not lining up).
 
-    A fast first look; when it does not find four markers that line up, a careful one
-    (:data:`_CAREFUL`), on an enlarged, sharpened copy too if markers are still missing,
-    and a search for the missing ones where the others say they are. The markers of each
-    look are kept apart (the first look's rough corners are not mixed with the careful
-    ones'), and whatever is found must pass the same warp check: nothing is guessed."""
+    A fast first look; when it finds some of our markers but not four that line up, a
+    careful one (:data:`_CAREFUL`), on an enlarged, sharpened copy too if markers are still
+    missing, and a search for the missing ones where the others say they are. The markers
+    of each look are kept apart (the first look's rough corners are not mixed with the
+    careful ones'), and whatever is found must pass the same warp check: nothing is
+    guessed."""
     gray = grey(image)
     scale = min(1.0, DETECT_SIDE / max(gray.shape))
     small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale,
@@ -234,7 +235,8 @@ def find_page(image: Image) -> Found | PageRead:
     quick: Groups = {}
     _markers(_DETECTOR, small, scale, quick)
     first = _straighten(gray, quick)
-    if isinstance(first, Found):
+    if isinstance(first, Found) or not quick:
+        # Not one marker of ours: no paper in view (a camera's empty frames stay cheap).
         return first
     careful: Groups = {}
     looks = [_markers(_CAREFUL, small, scale, careful)]
