@@ -10,7 +10,10 @@ QMediaCaptureSession) hands its frames to a QVideoSink; from ``videoFrameChanged
    no image is being read (else it waits as the latest, replaced by any newer one);
 3. that worker makes it a grey numpy array and feeds
    :class:`facilitator.reading.frames.FrameReader` (a paper is read once two frames in a row
-   agree, and not again while it is held up; another QR code is reported once);
+   agree, and not again while it is held up; another QR code is reported once), or, for a
+   panel that reads QR codes only (badges, question cards), hands the grey QImage itself to
+   zxing-cpp (:class:`QrCodes`: no numpy, no OpenCV, so it works without the paper reader
+   add-on of ui/reader_addon.py);
 4. back on the GUI thread, :attr:`CameraReader.seen` is emitted with what was seen and the
    frame, then :attr:`CameraReader.looked`.
 
@@ -19,18 +22,20 @@ without a GPU) and reading it (50-300 ms) are off it, and a slow reader skips fr
 instead of falling behind. Tests push QVideoFrames built from
 recorded images into the same sink (``reader.sink.setVideoFrame``).
 
-Qt Multimedia, numpy and OpenCV are imported when a camera is first turned on, not when the
-window opens.
+Qt Multimedia, numpy and OpenCV (zxing-cpp alone for QR codes) are imported when a camera is
+first turned on, not when the window opens.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QHideEvent, QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from facilitator.ballots.codes import is_ballot_code, normalise
 from facilitator.errors import UserError
 from facilitator.i18n import _
 from facilitator.store import EventStore
@@ -63,11 +68,55 @@ def grey_array(image: QImage) -> np.ndarray:
     return rows.reshape(height, stride)[:, :width].copy()
 
 
+QUICK_SIDE = 1280
+"""QR codes are searched for at no more than this size (pixels), as in FrameReader."""
+
+
+@dataclass(frozen=True)
+class QrSeen:
+    """A QR code a QR-only camera saw (a badge, a question card; a ballot paper's code is
+    only recognised as one, not read)."""
+
+    text: str
+
+    @property
+    def is_paper(self) -> bool:
+        return is_ballot_code(normalise(self.text))
+
+
+class QrCodes:
+    """QR codes in a camera's frames, each reported once while it is held up (the codes
+    part of FrameReader without the paper reader: zxing-cpp reads the QImage itself)."""
+
+    def __init__(self) -> None:
+        self._code: str | None = None  # the code reported, while held up
+
+    def feed(self, image: QImage) -> QrSeen | None:
+        import zxingcpp
+
+        grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
+        if max(grey.width(), grey.height()) > QUICK_SIDE:
+            grey = grey.scaled(QSize(QUICK_SIDE, QUICK_SIDE), Qt.AspectRatioMode.KeepAspectRatio,
+                               Qt.TransformationMode.SmoothTransformation)
+        found = zxingcpp.read_barcodes(
+            grey, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
+        codes = [b.text for b in found if b.text]
+        if not codes:  # nothing held up: the next card may be the same one again
+            self._code = None
+            return None
+        code = next((c for c in codes if not is_ballot_code(normalise(c))), codes[0])
+        if code == self._code:
+            return None
+        self._code = code
+        return QrSeen(code)
+
+
 class CameraReader(QObject):
     """A camera's frames read off the GUI thread; see the module's docstring for the path."""
 
     seen = Signal(object, object)
-    """(a :class:`~facilitator.reading.frames.Seen`, the frame as a grey numpy array)"""
+    """(a :class:`~facilitator.reading.frames.Seen`, the frame as a grey numpy array), or for
+    a QR-only reader (a :class:`QrSeen`, the frame as a QImage)"""
     looked = Signal()
     """One frame was read (after :attr:`seen`, if it showed something)."""
     previewed = Signal(QImage)
@@ -75,11 +124,13 @@ class CameraReader(QObject):
     """What the camera is doing, in a sentence ('' while it runs)."""
     devices_changed = Signal()
 
-    def __init__(self, store: EventStore, parent: QObject | None = None) -> None:
+    def __init__(self, store: EventStore, parent: QObject | None = None, *,
+                 papers: bool = True) -> None:
         super().__init__(parent)
         from PySide6.QtMultimedia import QMediaCaptureSession, QMediaDevices, QVideoSink
 
         self.store = store
+        self.papers = papers  # else QR codes only (no paper reader add-on needed)
         self.sink = QVideoSink(self)
         self.sink.videoFrameChanged.connect(self._on_frame)
         self.session = QMediaCaptureSession(self)
@@ -92,6 +143,7 @@ class CameraReader(QObject):
         self.state = ""
         self._tasks = TaskRunner(self)
         self._frames: FrameReader | None = None
+        self._codes = QrCodes()
         self.preview_size = QSize(320, 240)
         self._converting = False  # a frame is being made an image (and a preview)
         self._latest: Any = None  # the newest QVideoFrame, while one is being converted
@@ -206,13 +258,21 @@ class CameraReader(QObject):
             self._convert(frame)
 
     def _read(self, image: QImage) -> None:
+        self._reading = True
+        if not self.papers:
+            codes = self._codes
+
+            def read_codes() -> tuple[QrSeen | None, QImage]:
+                return codes.feed(image), image
+
+            self._tasks.run(read_codes, self._on_read, self._on_failed)
+            return
         if self._frames is None:
             from facilitator.reading import queries
             from facilitator.reading.frames import FrameReader
 
             self._frames = FrameReader(queries.paper_for(self.store))
         frames = self._frames
-        self._reading = True
 
         def read() -> tuple[Seen | None, np.ndarray]:
             array = grey_array(image)
@@ -220,7 +280,7 @@ class CameraReader(QObject):
 
         self._tasks.run(read, self._on_read, self._on_failed)
 
-    def _on_read(self, result: tuple[Seen | None, np.ndarray]) -> None:
+    def _on_read(self, result: tuple[Seen | QrSeen | None, np.ndarray | QImage]) -> None:
         self._reading = False
         seen, frame = result
         if seen is not None:
@@ -242,16 +302,18 @@ class CameraPanel(QWidget):
     """A "Camera" toggle's panel: the camera chooser, the live preview and a sentence on what
     the camera does. The camera runs while the toggle is on and the panel is on screen (a
     page left behind turns its camera off). Pages place :attr:`toggle` and the panel, and
-    connect :attr:`seen`."""
+    connect :attr:`seen`. With ``papers=False`` it reads QR codes only (badges, question
+    cards), which needs no paper reader add-on."""
 
     seen = Signal(object, object)
     looked = Signal()
 
-    def __init__(self, store: EventStore, hint: str, *, preview: QSize | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, store: EventStore, hint: str, *, papers: bool = True,
+                 preview: QSize | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         preview = preview or QSize(320, 240)
         self.store = store
+        self.papers = papers
         self.hint = hint
         self.reader: CameraReader | None = None
         self.toggle = QPushButton(_("Camera"))
@@ -259,7 +321,7 @@ class CameraPanel(QWidget):
         self.toggle.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the scan field's focus
         self.toggle.setToolTip(_("Read with a webcam: {hint}").format(hint=hint))
         self.toggle.toggled.connect(self._on_toggled)
-        missing = reader_missing()
+        missing = reader_missing() if papers else None
         if missing is not None:  # the frozen app without its paper reader add-on (no OpenCV)
             self.toggle.setEnabled(False)
             self.toggle.setToolTip(missing)
@@ -289,7 +351,7 @@ class CameraPanel(QWidget):
 
     def _ensure_reader(self) -> CameraReader:
         if self.reader is None:
-            self.reader = CameraReader(self.store, self)
+            self.reader = CameraReader(self.store, self, papers=self.papers)
             self.reader.preview_size = self.preview.size()
             self.reader.seen.connect(self.seen)
             self.reader.looked.connect(self.looked)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -43,7 +42,7 @@ from facilitator.store import EventStore
 from facilitator.tables.queries import current_plan
 from facilitator.text import header_key
 from ui.bus import ChangeBus
-from ui.camera import CameraPanel
+from ui.camera import CameraPanel, QrSeen
 from ui.flow import flow_row
 from ui.pages.base import APP_ACTOR, Page
 from ui.pages.participants.dialogs import (
@@ -60,9 +59,6 @@ from ui.pages.participants.model import (
     role_count_text,
 )
 from ui.tasks import TaskRunner
-
-if TYPE_CHECKING:
-    from facilitator.reading.frames import Seen
 
 FileChooser = Callable[[QWidget], Path | None]
 SaveChooser = Callable[[QWidget, str, str], Path | None]
@@ -139,8 +135,9 @@ class ParticipantsPage(Page):
             _("Scan a badge, or type a name or ID — Enter checks in"))
         self.search_edit.setAccessibleName(_("Scan or search"))
         self.search_edit.installEventFilter(self)
-        # A badge held up to a webcam checks in as its scanned code does (issue 17).
-        self.camera = CameraPanel(store, _("hold a badge's QR code up to it."),
+        # A badge held up to a webcam checks in as its scanned code does (issue 17); QR
+        # codes only, so without the paper reader add-on too.
+        self.camera = CameraPanel(store, _("hold a badge's QR code up to it."), papers=False,
                                   preview=QSize(240, 180))
         self.camera.seen.connect(self._on_camera_seen)
 
@@ -373,7 +370,7 @@ class ParticipantsPage(Page):
         if self.check_in_person(chosen, "search"):
             self.search_edit.clear()
 
-    def _on_camera_seen(self, seen: Seen, _frame: object) -> None:
+    def _on_camera_seen(self, seen: QrSeen, _frame: object) -> None:
         """A QR code the camera saw: a badge checks in exactly as its code scanned here."""
         if seen.is_paper:
             self.banner.show_message(_("That is a ballot paper: read papers on the Reading "

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
@@ -46,15 +45,12 @@ from facilitator.store import EventStore
 from facilitator.tables import current_plan
 from facilitator.timing.countdown import OvertimePolicy, display_seconds, format_mmss
 from ui.bus import ChangeBus
-from ui.camera import CameraPanel
+from ui.camera import CameraPanel, QrSeen
 from ui.flow import flow_row
 from ui.pages.base import APP_ACTOR, Page
 from ui.pages.common import SaveChooser, choose_save_path, save_export
 from ui.pages.qa.dialogs import ExpertsDialog, ask_table_count, ask_text
 from ui.widgets import ScrollDown
-
-if TYPE_CHECKING:
-    from facilitator.reading.frames import Seen
 
 QUESTION_ID = Qt.ItemDataRole.UserRole + 20
 STATUS_WORDS = {
@@ -115,9 +111,10 @@ class QaPage(Page):
         capture = QGroupBox(_("New question"))
         capture_layout = QHBoxLayout(capture)
         column = QVBoxLayout()
-        # A question card held up to a webcam names its table as a scanned card does.
+        # A question card held up to a webcam names its table as a scanned card does (QR
+        # codes only, so without the paper reader add-on too).
         self.camera = CameraPanel(store, _("hold the table's question card up to it."),
-                                  preview=QSize(160, 90))
+                                  papers=False, preview=QSize(160, 90))
         self.camera.seen.connect(self._on_camera_seen)
         column.addWidget(self.table_edit)
         column.addWidget(self.camera.toggle)
@@ -342,7 +339,7 @@ class QaPage(Page):
             self.table_edit.setText(scanned)
         self.text_edit.setFocus()
 
-    def _on_camera_seen(self, seen: Seen, _frame: object) -> None:
+    def _on_camera_seen(self, seen: QrSeen, _frame: object) -> None:
         """A QR code the camera saw: a question card names its table, as when scanned."""
         if table_from_scan(seen.text) is None:
             self.refuse(_("That is not a question card: hold up the card with the table's "
