@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from facilitator.people import queries as people_queries
 from facilitator.qa.model import table_code
 from facilitator.store import EventStore
+from tests.ui.screens import artifacts_dir
 from ui.bus import ChangeBus
 from ui.pages.participants import ParticipantsPage
 from ui.pages.qa import QaPage
@@ -73,6 +74,8 @@ def test_without_the_reader_a_badge_held_up_checks_its_person_in(
     push(qtbot, reader, badge)
     assert people_queries.get(event, person.id).status == "checked_in"
     assert person.name in page.banner.text() and "checked in" in page.banner.text()
+    page.resize(1366, 768)
+    assert page.grab().save(str(artifacts_dir() / "participants_camera_without_reader.png"))
     push(qtbot, reader, badge)  # still held up: checked in once
     (via,) = [row["new"] for row in event.query(
         "SELECT new FROM audit_log WHERE action = 'check_in' AND object_id = ?",
