@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,12 +55,15 @@ class Killed:
     """False if the child had already finished on its own when its kill was due."""
 
 
-def run_and_kill(args: list[str], delay: float | None, *, may_finish: bool = False) -> Killed:
+def run_and_kill(args: list[str], delay: float | None, *, may_finish: bool = False,
+                 on_ready: Callable[[str], None] | None = None) -> Killed:
     """Start a child; SIGKILL it ``delay`` s after READY, or once it is frozen (delay None).
 
     ``may_finish``: a child with a bounded job (an import) may be done before its kill is due;
-    otherwise it must still be running. Everything is read through ``child.stdout`` (never
-    communicate(), which would miss what readline() has already buffered).
+    otherwise it must still be running. ``on_ready`` is given the READY line as soon as it
+    comes (a server child says there which port it got). Everything is read through
+    ``child.stdout`` (never communicate(), which would miss what readline() has already
+    buffered).
     """
     with subprocess.Popen(
         [sys.executable, "-c", *args], cwd=ROOT, env=child_env(),
@@ -71,6 +75,8 @@ def run_and_kill(args: list[str], delay: float | None, *, may_finish: bool = Fal
             child.kill()
             child.wait()
             pytest.fail(f"the child did not start: {first!r}\n{child.stderr.read().decode()}")
+        if on_ready is not None:
+            on_ready(first)
         lines: list[str] = []
         if delay is None:
             while (line := child.stdout.readline().decode()) and line != "INSIDE\n":

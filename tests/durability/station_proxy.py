@@ -1,9 +1,9 @@
 """A TCP proxy that cuts the network: ``station_proxy.py LISTEN TARGET SEED``.
 
-Forwards 127.0.0.1:LISTEN to 127.0.0.1:TARGET and, on a schedule drawn from SEED, cuts for
-a random while: every open connection is reset and new ones are refused (accepted and reset
-at once), as when a venue's Wi-Fi drops. Prints ``READY`` once listening and ``CUT`` /
-``UP`` at each change. Runs until killed.
+Forwards 127.0.0.1:LISTEN (0: a port the kernel gives) to 127.0.0.1:TARGET and, on a
+schedule drawn from SEED, cuts for a random while: every open connection is reset and new ones
+are refused (accepted and reset at once), as when a venue's Wi-Fi drops. Prints
+``READY <port>`` once listening and ``CUT`` / ``UP`` at each change. Runs until killed.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class Proxy:
 def main() -> None:
     listen, target, seed = (int(a) for a in sys.argv[1:4])
     proxy = Proxy(listen, target, seed)
-    print("READY", flush=True)
+    print("READY", proxy.server.getsockname()[1], flush=True)
     threading.Thread(target=proxy.schedule, daemon=True).start()
     proxy.accept()
 

@@ -16,7 +16,6 @@ import http.client
 import json
 import random
 import re
-import socket
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -48,21 +47,15 @@ from facilitator.lan.app import Limits
 from facilitator.lan.server import LanServer
 from facilitator.store import EventStore
 
-path, port = sys.argv[1], int(sys.argv[2])
+path = sys.argv[1]
 store = EventStore.open(path)
 many = Limits(requests_per_second=1000, request_burst=1000, failures_per_second=1000,
               failure_burst=1000, global_failures_per_second=1000, global_failure_burst=1000)
-server = LanServer(store, "127.0.0.1", port, limits=many)
+server = LanServer(store, "127.0.0.1", 0, limits=many)  # the port the kernel gives
 server.start()
-print("READY", server.base_url, flush=True)
+print("READY", server.port, flush=True)
 threading.Event().wait()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def make_event(path: Path) -> tuple[int, list[tuple[int, str]]]:
@@ -140,7 +133,8 @@ def phone(port: int, number: int, person: int, token: str, path: str, index: int
 def run_burst(path: Path, round_id: int, people: list[tuple[int, str]], index: int,
               times: int, delay: float, burst: Burst) -> list[tuple[int, str]]:
     """One child's life: phones vote until the kill. Returns the people not reached."""
-    port = free_port()
+    ports: list[int] = []  # the one the child listens on, said in its READY line
+    ready = threading.Event()
     queue = list(people)
     stop = threading.Event()
     lock = threading.Lock()
@@ -152,7 +146,7 @@ def run_burst(path: Path, round_id: int, people: list[tuple[int, str]], index: i
                     return
                 number = PEOPLE - len(queue)
                 person, token = queue.pop(0)
-            if not phone(port, number, person, token, f"/v/{token}/q/{round_id}/{index}",
+            if not phone(ports[0], number, person, token, f"/v/{token}/q/{round_id}/{index}",
                          index, times, burst, stop):
                 with lock:
                     if (person, index) not in burst.confirmed and \
@@ -160,16 +154,14 @@ def run_burst(path: Path, round_id: int, people: list[tuple[int, str]], index: i
                         queue.insert(0, (person, token))
                 return
 
-    started = threading.Event()
+    def listening(line: str) -> None:
+        ports.append(int(line.split()[1]))
+        ready.set()
 
     def start_phones() -> None:
-        for _ in range(200):  # until the child listens
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.05).close()
-                break
-            except OSError:
-                stop.wait(0.02)
-        started.set()
+        ready.wait()
+        if not ports:  # the child did not start
+            return
         threads = [threading.Thread(target=worker) for _ in range(PHONES_AT_ONCE)]
         for thread in threads:
             thread.start()
@@ -178,10 +170,12 @@ def run_burst(path: Path, round_id: int, people: list[tuple[int, str]], index: i
 
     phones = threading.Thread(target=start_phones)
     phones.start()
-    run_and_kill([CHILD, str(path), str(port)], delay)
-    stop.set()
-    phones.join()
-    assert started.is_set()
+    try:
+        run_and_kill([CHILD, str(path)], delay, on_ready=listening)
+    finally:
+        stop.set()
+        ready.set()
+        phones.join()
     return queue
 
 

@@ -16,7 +16,6 @@ import queue
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -44,12 +43,6 @@ pytestmark = pytest.mark.slow
 HERE = Path(__file__).resolve().parent
 PEOPLE, PAPERS, STATIONS, TWICE = 300, 600, 3, 12
 WAIT = 240.0  # seconds any one awaited line may take on a loaded machine
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Child:
@@ -166,12 +159,17 @@ def test_three_stations_through_cuts_and_kills(tmp_path: Path) -> None:
         assert cert and key
         pin = Identity(cert, key).pin
 
-    main_port, proxy_port = _free_port(), _free_port()
-    serve = ["-m", "facilitator", "stations", "serve", str(event), "--port", str(main_port)]
-    main = Child(serve)
-    main.wait_for("SERVING")
-    proxy = Child([str(HERE / "station_proxy.py"), str(proxy_port), str(main_port), "18"])
-    proxy.wait_for("READY")
+    # Each server listens on a port the kernel gives (0) and says which: none can be taken
+    # between a test choosing it and a child listening. The main laptop comes back on its
+    # own port (as the real one does: the stations know it), bound again with SO_REUSEADDR.
+    def serve(port: int) -> Child:
+        return Child(["-m", "facilitator", "stations", "serve", str(event),
+                      "--host", "127.0.0.1", "--port", str(port)])
+
+    main = serve(0)
+    main_port = int(main.wait_for("SERVING").split()[2])
+    proxy = Child([str(HERE / "station_proxy.py"), "0", str(main_port), "18"])
+    proxy_port = int(proxy.wait_for("READY").split()[1])
 
     def start(n: int) -> Child:
         code = PairingCode("127.0.0.1", proxy_port, secrets[n], pin).text()
@@ -190,7 +188,7 @@ def test_three_stations_through_cuts_and_kills(tmp_path: Path) -> None:
         stations[1].wait_for("QUEUED 120")
         main.kill()
         stations[2].wait_for("QUEUED 200")
-        main = Child(serve)
+        main = serve(main_port)
         main.wait_for("SERVING")
         done = [s.wait_for("DONE") for s in stations]
     finally:

@@ -4,7 +4,6 @@ results; a yes/no's threshold line, its bars on the verdict's own percentage bas
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from fractions import Fraction
 
@@ -23,16 +22,11 @@ from ui.bus import ChangeBus
 from ui.phone_panel import PhonePanel
 from ui.projector import ProjectorWindow
 
+from ..e2e.conftest import free_port, start_panel
 from .screens import artifacts_dir, save_screens
 
 A = "test"
 RESULTS_VIEW = 3
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def voters(store: EventStore) -> list[Participant]:
@@ -57,12 +51,9 @@ def projector(qtbot: QtBot, demo_store: EventStore, bus: ChangeBus,
 
 @pytest.fixture
 def panel(qtbot: QtBot, demo_store: EventStore, bus: ChangeBus) -> Iterator[PhonePanel]:
-    widget = PhonePanel(demo_store, bus)
-    qtbot.addWidget(widget)
-    widget.address_combo.setCurrentIndex(widget.address_combo.findData("127.0.0.1"))
-    widget.port_spin.setValue(free_port())
-    widget.start_server()
-    assert widget.server is not None
+    # The panel's port box cannot say 0 (any port): the e2e helper tries another free port if
+    # one it found is taken before the panel listens on it.
+    widget = start_panel(qtbot, demo_store, bus=bus)
     yield widget
     widget.stop_server()
 

@@ -26,12 +26,6 @@ from ui.station_window import ARRIVED_COLUMN, NAME_COLUMN, STATUS_COLUMN, Statio
 WAIT = 15_000  # ms: the station's sender tries every second
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def page(store: EventStore, qtbot: QtBot) -> Iterator[StationsPage]:
     for n in range(5):
@@ -41,7 +35,10 @@ def page(store: EventStore, qtbot: QtBot) -> Iterator[StationsPage]:
     shown = StationsPage(store, ChangeBus())
     qtbot.addWidget(shown)
     shown.address_combo.setCurrentIndex(shown.address_combo.findData("127.0.0.1"))
-    shown.port_spin.setValue(_free_port())
+    # 0: the server listens on a port the kernel gives and the page shows it (its port box
+    # then holds the real one); none can be taken between choosing a port and listening.
+    shown.port_spin.setMinimum(0)
+    shown.port_spin.setValue(0)
     shown.resize(1366, 768)
     shown.show()
     yield shown
