@@ -57,7 +57,7 @@ INK_FROM, INK_FULL = 0.18, 0.5
 counts fully: a light pencil stroke counts in part, the paper's texture and noise not."""
 
 Image = np.ndarray
-PaperFor = Callable[[str, str], "tuple[PaperLayout, Sequence[Question]] | None"]
+PaperFor = Callable[[str, str], "tuple[PaperLayout, Sequence[Question]] | Why | None"]
 """The layout and questions of the paper with a code, printed on a paper size (None: not a
 paper of this event)."""
 
@@ -370,8 +370,8 @@ def read_image(image: Image, paper_for: PaperFor) -> Reading:
         return Reading(PageRead(page=found.page, problem=Why.QR,
                                 warp_error_mm=found.error_mm), found.warped)
     paper = paper_for(code, found.size)
-    if paper is None:
-        return Reading(PageRead(code=code, page=found.page, problem=Why.UNKNOWN_PAPER,
+    if paper is None or isinstance(paper, Why):  # not ours, or ours but not to be read
+        return Reading(PageRead(code=code, page=found.page, problem=paper or Why.UNKNOWN_PAPER,
                                 warp_error_mm=found.error_mm), found.warped)
     layout, questions = paper
     if layout.size != found.size or found.page >= len(layout.pages):

@@ -75,6 +75,7 @@ class Why(StrEnum):
     WARP = "warp"
     QR = "qr"
     UNKNOWN_PAPER = "unknown_paper"
+    UNKNOWN_LAYOUT = "unknown_layout"
     MARGINAL = "marginal"
     OVERVOTE = "overvote"
     ROW_TWICE = "row_twice"
@@ -92,6 +93,8 @@ _WHY = {
     Why.WARP: N_("the page is bent or torn: its corners do not line up"),
     Why.QR: N_("the QR code cannot be read"),
     Why.UNKNOWN_PAPER: N_("the QR code is not a paper of this event"),
+    Why.UNKNOWN_LAYOUT: N_("this paper was printed before its language was recorded, so where "
+                           "its boxes are is not known: key it by hand"),
     Why.MARGINAL: N_("a faint or erased mark"),
     Why.OVERVOTE: N_("more boxes marked than allowed"),
     Why.ROW_TWICE: N_("two marks in one row"),

@@ -107,18 +107,19 @@ def round_of_code(store: EventStore, code: str) -> BallotRound | None:
 def paper_for(store: EventStore) -> PaperFor:
     """The reader's look-up: a code and a paper size to the layout and questions of its
     round's paper, laid out in the language the paper was printed in (recorded with its
-    code), never the app's language now. None for a code this event never printed, and
-    for one whose language is not known (issued before event files recorded it, in a
-    round without a language): never read against a guess, such a page goes to review."""
+    code), never the app's language now. None for a code this event never printed;
+    ``Why.UNKNOWN_LAYOUT`` for one whose language is not known (issued before event files
+    recorded it, in a round without a language): never read against a guess, such a page
+    goes to review saying so."""
     cache: dict[tuple[int, str, str], PaperLayout] = {}
 
-    def look_up(code: str, size: str) -> tuple[PaperLayout, tuple[Question, ...]] | None:
+    def look_up(code: str, size: str) -> tuple[PaperLayout, tuple[Question, ...]] | Why | None:
         ballot_round = round_of_code(store, code)
         if ballot_round is None:
             return None
         language = ballot_queries.code_language(store, code) or ballot_round.language
         if not language:
-            return None
+            return Why.UNKNOWN_LAYOUT
         key = (ballot_round.id, size, language)
         if key not in cache:
             cache[key] = paper_layout(ballot_round, event_name=store.name, page_size=size,

@@ -221,12 +221,13 @@ def test_papers_printed_before_the_language_was_recorded(tmp_path: Path,
         welsh = paper_layout(get_round(store, 2), event_name=store.name)
         set_language("en")
         look_up = queries.paper_for(store)
-        assert look_up(codes[1], "A4") is None  # unknown: not the English layout
+        assert look_up(codes[1], "A4") is Why.UNKNOWN_LAYOUT  # not the English layout
         rng = random.Random(8)
         marked = mark_page(render(old[1], DPI, [0])[0], arabic, 0, three_questions(), rng,
                            DPI, style="cross", stray=0)
         got = read_image(marked.image, look_up)
-        assert got.read.problem is Why.UNKNOWN_PAPER and got.read.code == codes[1]
+        assert got.read.problem is Why.UNKNOWN_LAYOUT and got.read.code == codes[1]
+        assert "key it by hand" in got.read.problem.text
         filed = ops.file_page(store, SourcePage("scan", got, marked.image), actor="Ana")
         assert filed.status == queries.REVIEW and not ballot_queries.entries(store, 1)
         tally = read_back(store, get_round(store, 2), old[2], welsh, seed=9, copies=1)
@@ -239,6 +240,6 @@ def test_papers_printed_before_the_language_was_recorded(tmp_path: Path,
         tally = read_back(store, new.round, pdf, paper_layout(
             new.round, event_name=store.name), seed=10, copies=1)
         assert tally.wrong == 0 and tally.right == tally.questions == 3, tally.notes
-        assert queries.paper_for(store)(codes[1], "A4") is None  # the old paper still not
+        assert queries.paper_for(store)(codes[1], "A4") is Why.UNKNOWN_LAYOUT  # still not
     finally:
         store.close()

@@ -91,7 +91,7 @@ def parse_correction(question: Question, text: str) -> Answer:
 def choose_source(parent: QWidget) -> Path | None:
     path, _filter = QFileDialog.getOpenFileName(
         parent, _("Read scans or photos"), "",
-        _("Scans and photos (*.pdf *.tif *.tiff *.jpg *.jpeg *.png)"))
+        _("Scans and photos (*.pdf *.tif *.tiff *.jpg *.jpeg *.png *.heic *.heif)"))
     return Path(path) if path else None
 
 
