@@ -7,10 +7,20 @@ Saved under ``$FACILITATOR_ARTIFACTS`` if set, else ``tests/artifacts/`` (gitign
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from facilitator.clock import FakeClock
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
 
 SIZES = (QSize(1366, 768), QSize(1920, 1080))
 """A common laptop, and a full-HD monitor or projector."""
@@ -34,3 +44,21 @@ def save_screens(widget: QWidget, name: str, sizes: tuple[QSize, ...] = SIZES) -
         assert widget.grab().save(str(path)), f"could not save {path}"
         saved.append(path)
     return saved
+
+
+@contextmanager
+def demo_window(qtbot: QtBot, context: AppContext, folder: Path, clock: FakeClock,
+                size: QSize) -> Iterator[MainWindow]:
+    """The main window on a fresh demo event with its votes (as "Open the demo event"),
+    shown at ``size``; closed afterwards."""
+    from facilitator.demo import create_demo_event
+    from ui.main_window import MainWindow
+
+    store = create_demo_event(folder / "demo.facilitator", clock, with_votes=True)
+    win = MainWindow(context, store)
+    qtbot.addWidget(win)
+    win.resize(size)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()

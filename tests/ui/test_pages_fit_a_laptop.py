@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from facilitator.clock import FakeClock
-from facilitator.store import EventStore
-from tests.ui.screens import save_screens
+from tests.ui.screens import demo_window, save_screens
 from ui.context import AppContext
 from ui.language import apply_language
 from ui.main_window import PAGE_KEYS, MainWindow
@@ -32,17 +31,8 @@ strict xfail once it fits, so it is taken off this list)."""
 @pytest.fixture
 def window(qtbot: QtBot, context: AppContext, tmp_path: Path,
            clock: FakeClock) -> Iterator[MainWindow]:
-    from facilitator.demo import create_demo_event
-
-    store: EventStore = create_demo_event(tmp_path / "demo.facilitator", clock,
-                                          with_votes=True)  # as "Open the demo event"
-    win = MainWindow(context, store)
-    qtbot.addWidget(win)
-    win.resize(LAPTOP_WINDOW)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+    with demo_window(qtbot, context, tmp_path, clock, LAPTOP_WINDOW) as win:
+        yield win
 
 
 def settle() -> None:
@@ -187,18 +177,10 @@ def test_the_theatre_page_of_the_demo_session_fits_the_laptop(window: MainWindow
 def translated_window(request: pytest.FixtureRequest, qtbot: QtBot, qapp: QApplication,
                       context: AppContext, tmp_path: Path,
                       clock: FakeClock) -> Iterator[MainWindow]:
-    from facilitator.demo import create_demo_event
-
     apply_language(qapp, request.param)
     try:
-        store = create_demo_event(tmp_path / "demo.facilitator", clock, with_votes=True)
-        win = MainWindow(context, store)
-        qtbot.addWidget(win)
-        win.resize(LAPTOP_WINDOW)
-        win.show()
-        qtbot.waitExposed(win)
-        yield win
-        win.close()
+        with demo_window(qtbot, context, tmp_path, clock, LAPTOP_WINDOW) as win:
+            yield win
     finally:
         apply_language(qapp, "en")
 

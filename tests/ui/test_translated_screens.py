@@ -39,7 +39,7 @@ from ui.context import AppContext
 from ui.language import apply_language
 from ui.main_window import PAGE_KEYS, MainWindow
 
-from .screens import save_screens
+from .screens import demo_window, save_screens
 
 pytestmark = pytest.mark.slow  # the demo event made and every screen laid out, 3 times
 
@@ -257,17 +257,9 @@ def settle() -> None:
 @pytest.fixture(params=LANGUAGES)
 def window(request: pytest.FixtureRequest, qtbot: QtBot, qapp: QApplication, tmp_path: Path,
            clock: FakeClock, context: AppContext) -> Iterator[MainWindow]:
-    from facilitator.demo import create_demo_event
-
     apply_language(qapp, request.param)
-    store = create_demo_event(tmp_path / "demo.facilitator", clock, with_votes=True)
-    win = MainWindow(context, store)
-    qtbot.addWidget(win)
-    win.resize(SCREEN)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+    with demo_window(qtbot, context, tmp_path, clock, SCREEN) as win:
+        yield win
     apply_language(qapp, "en")
 
 
