@@ -118,7 +118,7 @@ class _Sender(QObject):
             self._wake.clear()
 
 
-PAIRING_CODE_SHAPE = "FS1:192.168.1.20:8766:XXXX-XXXX-XXXX-XXXX:…"
+PAIRING_CODE_SHAPE = "FS1:192.168.1.20:8766:····-····-····-····:…"
 """What a pairing code looks like (shown greyed in the empty field): a code, the same in
 every language, not words to translate."""
 
@@ -632,11 +632,9 @@ class StationWindow(QMainWindow):
             self.paper_edit.setFocus()
 
     def _on_editor_cancelled(self) -> None:
-        paper = self.editor.paper
-        self.editor.clear()
-        if paper is not None:
-            self.banner.show_message(_("Paper {code} put aside, not saved.").format(
-                code=paper.pretty), "info")
+        said = self.editor.put_aside()
+        if said is not None:
+            self.banner.show_message(said, "info")
         self.paper_edit.setFocus()
 
     def _on_editor_scan_started(self, text: str) -> None:

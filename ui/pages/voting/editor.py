@@ -85,6 +85,14 @@ class BallotEditor(Keyer):
         self.marks, self.unreadable, self.spoiled = [], [], False
         self._show_idle()
 
+    def put_aside(self) -> str | None:
+        """Drop the paper being keyed, unsaved: the sentence that says so (None when no paper
+        was open)."""
+        paper = self.paper
+        self.clear()
+        return None if paper is None else _("Paper {code} put aside, not saved.").format(
+            code=paper.pretty)
+
     @property
     def loaded(self) -> bool:
         return self.paper is not None

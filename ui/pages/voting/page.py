@@ -616,11 +616,9 @@ class VotingPage(Page):
         return " · ".join(words[a.status.value] for a in result.assessments)
 
     def _on_editor_cancelled(self) -> None:
-        paper = self.editor.paper
-        self.editor.clear()
-        if paper is not None:
-            self.banner.show_message(_("Paper {code} put aside, not saved.").format(
-                code=paper.pretty), "info")
+        said = self.editor.put_aside()
+        if said is not None:
+            self.banner.show_message(said, "info")
         self.focus_scan_field()
 
     def _on_editor_scan_started(self, text: str) -> None:
